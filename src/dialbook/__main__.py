@@ -1,0 +1,3 @@
+from dialbook.cli import main
+
+main()

@@ -1,0 +1,66 @@
+"""The application factory: every surface on one Starlette app."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Iterable
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from dialbook import __version__
+from dialbook.config import Settings
+from dialbook.contacts.endpoints import router as contacts_router
+from dialbook.db import Database
+from dialbook.fields.endpoints import router as fields_router
+from dialbook.http import openapi
+from dialbook.http.auth import KeyAuthenticator
+from dialbook.http.errors import Render, exception_handlers
+from dialbook.http.routing import Router, Services, json_response
+from dialbook.lists.endpoints import router as lists_router
+from dialbook.workspaces.endpoints import router as workspaces_router
+
+NATIVE: tuple[Router, ...] = (workspaces_router, lists_router, contacts_router, fields_router)
+
+# Each vendor dialect: its mount prefix, its routers, and its error renderer.
+DIALECTS: tuple[tuple[str, Iterable[Router], Render], ...] = ()
+
+
+async def healthz(request: Request) -> Response:
+    return json_response({"status": "ok", "version": __version__})
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None) -> Starlette:
+    """Build the app. The database is opened here and closed when the app shuts down."""
+    settings = settings or Settings.from_env()
+    database = db or Database(settings.url)
+    services = Services(
+        db=database,
+        settings=settings,
+        keys=KeyAuthenticator(database, cache_seconds=settings.key_cache_seconds),
+    )
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    for router in NATIVE:
+        routes += router.routes(services)
+    routes += openapi.routes(openapi.build(e for r in NATIVE for e in r.endpoints))
+    surfaces: dict[str, Render] = {}
+    for prefix, routers, render in DIALECTS:
+        surfaces[prefix] = render
+        for router in routers:
+            routes += router.routes(services)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if db is None:
+                database.close()
+
+    app = Starlette(
+        routes=routes, exception_handlers=dict(exception_handlers(surfaces)), lifespan=lifespan
+    )
+    app.state.services = services
+    return app

@@ -1,0 +1,40 @@
+"""Settings, read from the environment (and CLI options, which override it)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATA_DIR = "dialbook-data"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path = field(default_factory=lambda: Path(DEFAULT_DATA_DIR))
+    database_url: str | None = None
+    # Requests larger than this answer 413 (Salesfinity documents a 10 MB payload).
+    max_body_bytes: int = 10 * 1024 * 1024
+    # Region used to read national-format phones when nothing more specific is known.
+    default_region: str = "US"
+    # Seconds an API key lookup may be served from memory (revocation delay across processes).
+    key_cache_seconds: float = 5.0
+
+    @property
+    def url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'dialbook.db').resolve()}"
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env = os.environ
+        values: dict[str, object] = {
+            "data_dir": Path(env.get("DIALBOOK_DATA_DIR", DEFAULT_DATA_DIR)),
+            "database_url": env.get("DIALBOOK_DATABASE_URL") or None,
+            "default_region": env.get("DIALBOOK_DEFAULT_REGION", "US").upper(),
+        }
+        if "DIALBOOK_MAX_BODY_BYTES" in env:
+            values["max_body_bytes"] = int(env["DIALBOOK_MAX_BODY_BYTES"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Contacts: the canonical store every surface writes to."""

@@ -1,0 +1,271 @@
+"""All SQL for contacts, including the lookup indexes over phones, tags and external ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    tuple_,
+    update,
+)
+
+from dialbook.contacts.schemas import Contact
+from dialbook.db import Conn
+from dialbook.db.tables import contact_external_ids, contact_phones, contact_tags, contacts
+from dialbook.kit.rows import AnyRow
+
+_READ_COLUMNS = [c for c in contacts.c if c.name != "email_key"]
+_INDEXED = ("phones", "tags", "external_refs")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An existing contact that a duplicate key points at."""
+
+    id: int
+    name: str | None
+    field: str  # "phone" | "email" | "external_id"
+
+
+def to_contact(values: dict[str, Any]) -> Contact:
+    return msgspec.convert(values, Contact)
+
+
+def _contact(row: AnyRow) -> Contact:
+    return msgspec.convert(row, Contact, from_attributes=True)
+
+
+def insert_contact(conn: Conn, *, values: dict[str, Any]) -> int:
+    contact_id = int(
+        conn.execute(insert(contacts).values(**values).returning(contacts.c.id)).scalar_one()
+    )
+    _write_indexes(conn, contact_id=contact_id, workspace_id=values["workspace_id"], values=values)
+    return contact_id
+
+
+def _write_indexes(
+    conn: Conn, *, contact_id: int, workspace_id: int, values: dict[str, Any]
+) -> None:
+    if "phones" in values:
+        conn.execute(delete(contact_phones).where(contact_phones.c.contact_id == contact_id))
+        rows = [
+            {
+                "contact_id": contact_id,
+                "workspace_id": workspace_id,
+                "number": p["number"],
+                "position": i,
+            }
+            for i, p in enumerate(values["phones"])
+        ]
+        if rows:
+            conn.execute(insert(contact_phones), rows)
+    if "tags" in values:
+        conn.execute(delete(contact_tags).where(contact_tags.c.contact_id == contact_id))
+        rows = [
+            {"contact_id": contact_id, "workspace_id": workspace_id, "tag": tag}
+            for tag in values["tags"]
+        ]
+        if rows:
+            conn.execute(insert(contact_tags), rows)
+    if "external_refs" in values:
+        conn.execute(
+            delete(contact_external_ids).where(contact_external_ids.c.contact_id == contact_id)
+        )
+        rows = [
+            {
+                "contact_id": contact_id,
+                "workspace_id": workspace_id,
+                "provider": ref["provider"],
+                "external_id": ref["id"],
+            }
+            for ref in values["external_refs"]
+        ]
+        if rows:
+            conn.execute(insert(contact_external_ids), rows)
+
+
+def get(conn: Conn, *, workspace_id: int, id: int) -> Contact | None:
+    row = conn.execute(
+        select(*_READ_COLUMNS).where(contacts.c.id == id, contacts.c.workspace_id == workspace_id)
+    ).one_or_none()
+    return None if row is None else _contact(row)
+
+
+def update_contact(
+    conn: Conn, *, workspace_id: int, id: int, values: dict[str, Any], version: int
+) -> bool:
+    """Write ``values`` if the contact still has ``version``; bumps the version."""
+    result = conn.execute(
+        update(contacts)
+        .where(
+            contacts.c.id == id,
+            contacts.c.workspace_id == workspace_id,
+            contacts.c.version == version,
+        )
+        .values(**values, version=version + 1)
+    )
+    if result.rowcount == 0:
+        return False
+    if any(name in values for name in _INDEXED):
+        _write_indexes(conn, contact_id=id, workspace_id=workspace_id, values=values)
+    return True
+
+
+def delete_contact(conn: Conn, *, workspace_id: int, id: int) -> bool:
+    result = conn.execute(
+        delete(contacts).where(contacts.c.id == id, contacts.c.workspace_id == workspace_id)
+    )
+    return result.rowcount > 0
+
+
+def lock_keys(conn: Conn, *, workspace_id: int, keys: Iterable[str]) -> None:
+    """Serialize writers that touch the same duplicate keys (PostgreSQL advisory locks).
+
+    SQLite needs nothing: its single writer already runs one transaction at a time.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        digest = hashlib.blake2b(f"{workspace_id}:{key}".encode(), digest_size=8).digest()
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:k)"),
+            {"k": int.from_bytes(digest, "big", signed=True)},
+        )
+
+
+def find_by_phone(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    numbers: Sequence[str],
+    list_id: int | None,
+    exclude_id: int | None = None,
+) -> Match | None:
+    if not numbers:
+        return None
+    query = (
+        select(contacts.c.id, contacts.c.full_name)
+        .join(contact_phones, contact_phones.c.contact_id == contacts.c.id)
+        .where(contact_phones.c.workspace_id == workspace_id, contact_phones.c.number.in_(numbers))
+        .order_by(contacts.c.id)
+        .limit(1)
+    )
+    row = conn.execute(_scoped(query, list_id, exclude_id)).first()
+    return None if row is None else Match(row.id, row.full_name, "phone")
+
+
+def find_by_email(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    email_key: str,
+    list_id: int | None,
+    exclude_id: int | None = None,
+) -> Match | None:
+    query = (
+        select(contacts.c.id, contacts.c.full_name)
+        .where(contacts.c.workspace_id == workspace_id, contacts.c.email_key == email_key)
+        .order_by(contacts.c.id)
+        .limit(1)
+    )
+    row = conn.execute(_scoped(query, list_id, exclude_id)).first()
+    return None if row is None else Match(row.id, row.full_name, "email")
+
+
+def find_by_external_id(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    refs: Sequence[tuple[str, str]],
+    list_id: int | None,
+    exclude_id: int | None = None,
+) -> Match | None:
+    if not refs:
+        return None
+    query = (
+        select(contacts.c.id, contacts.c.full_name)
+        .join(contact_external_ids, contact_external_ids.c.contact_id == contacts.c.id)
+        .where(
+            contact_external_ids.c.workspace_id == workspace_id,
+            tuple_(contact_external_ids.c.provider, contact_external_ids.c.external_id).in_(refs),
+        )
+        .order_by(contacts.c.id)
+        .limit(1)
+    )
+    row = conn.execute(_scoped(query, list_id, exclude_id)).first()
+    return None if row is None else Match(row.id, row.full_name, "external_id")
+
+
+def _scoped(query: Any, list_id: int | None, exclude_id: int | None) -> Any:
+    if list_id is not None:
+        query = query.where(contacts.c.list_id == list_id)
+    if exclude_id is not None:
+        query = query.where(contacts.c.id != exclude_id)
+    return query
+
+
+def page(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    after_id: int,
+    limit: int,
+    list_id: int | None = None,
+    tag: str | None = None,
+    phone: str | None = None,
+    email_key: str | None = None,
+    text_query: str | None = None,
+    updated_since: dt.datetime | None = None,
+) -> list[Contact]:
+    conditions: list[ColumnElement[bool]] = [
+        contacts.c.workspace_id == workspace_id,
+        contacts.c.id > after_id,
+    ]
+    if list_id is not None:
+        conditions.append(contacts.c.list_id == list_id)
+    if tag is not None:
+        conditions.append(
+            contacts.c.id.in_(
+                select(contact_tags.c.contact_id).where(
+                    contact_tags.c.workspace_id == workspace_id, contact_tags.c.tag == tag
+                )
+            )
+        )
+    if phone is not None:
+        conditions.append(
+            contacts.c.id.in_(
+                select(contact_phones.c.contact_id).where(
+                    contact_phones.c.workspace_id == workspace_id, contact_phones.c.number == phone
+                )
+            )
+        )
+    if email_key is not None:
+        conditions.append(contacts.c.email_key == email_key)
+    if text_query:
+        needle = text_query.lower()
+        conditions.append(
+            or_(
+                func.lower(contacts.c.full_name).contains(needle, autoescape=True),
+                contacts.c.email_key.contains(needle, autoescape=True),
+                func.lower(contacts.c.company).contains(needle, autoescape=True),
+            )
+        )
+    if updated_since is not None:
+        conditions.append(contacts.c.updated_at >= updated_since)
+    rows = conn.execute(
+        select(*_READ_COLUMNS).where(and_(*conditions)).order_by(contacts.c.id).limit(limit)
+    )
+    return [_contact(row) for row in rows]

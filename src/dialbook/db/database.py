@@ -1,0 +1,179 @@
+"""The one place that decides threads and transactions.
+
+Repositories and services are plain synchronous functions of a connection. A request or a
+job hands such a function to ``await db.read(fn, ...)`` or ``await db.write(fn, ...)``; the
+function runs inside one transaction that commits when it returns and rolls back when it
+raises. Services never commit.
+
+SQLite: one writer thread holds the only write connection. Writes that arrive together share
+one ``BEGIN IMMEDIATE`` transaction (group commit), each inside its own savepoint, so one
+failing request does not fail the others and each still gets its own result. Results are
+handed back only after the shared commit. Reads run on a small thread pool of WAL readers.
+
+PostgreSQL: reads and writes run on pooled connections in a thread pool; several server
+processes may share the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Connection, Engine
+
+from dialbook.db import engine as engines
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+Conn = Connection
+"""What repositories and services receive: one connection inside one transaction."""
+
+MAX_GROUP = 128
+
+
+@dataclass(slots=True)
+class _Job:
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    future: concurrent.futures.Future[Any] = field(default_factory=concurrent.futures.Future)
+
+
+class _SQLiteWriter:
+    """A thread that owns the single SQLite write connection and group-commits jobs."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(
+            target=self._run, name="dialbook-sqlite-writer", daemon=True
+        )
+        self._thread.start()
+
+    def submit(self, job: _Job) -> None:
+        self._jobs.put(job)
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        with self._engine.connect() as conn:
+            while True:
+                first = self._jobs.get()
+                if first is None:
+                    return
+                batch = [first]
+                while len(batch) < MAX_GROUP:
+                    try:
+                        job = self._jobs.get_nowait()
+                    except queue.Empty:
+                        break
+                    if job is None:
+                        self._jobs.put(None)  # finish this batch, then stop
+                        break
+                    batch.append(job)
+                self._run_batch(conn, batch)
+
+    @staticmethod
+    def _run_batch(conn: Connection, batch: list[_Job]) -> None:
+        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        try:
+            with conn.begin():
+                if len(batch) == 1:
+                    job = batch[0]
+                    outcomes.append((job, job.fn(conn, *job.args, **job.kwargs), None))
+                else:
+                    for job in batch:
+                        savepoint = conn.begin_nested()
+                        try:
+                            result = job.fn(conn, *job.args, **job.kwargs)
+                        except BaseException as error:  # noqa: BLE001 - handed to the caller
+                            savepoint.rollback()
+                            outcomes.append((job, None, error))
+                        else:
+                            savepoint.commit()
+                            outcomes.append((job, result, None))
+        except BaseException as error:  # noqa: BLE001 - the shared commit failed
+            if len(batch) == 1 and not outcomes:
+                batch[0].future.set_exception(error)
+                return
+            for job in batch:
+                if not job.future.done():
+                    job.future.set_exception(error)
+            return
+        for job, result, job_error in outcomes:
+            if job_error is not None:
+                job.future.set_exception(job_error)
+            else:
+                job.future.set_result(result)
+
+
+class Database:
+    """Runs repository functions in transactions; see the module docstring."""
+
+    def __init__(self, url: str, *, readers: int = 4) -> None:
+        self.url = engines.normalize_url(url)
+        self.is_sqlite = engines.is_sqlite(self.url)
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=readers if self.is_sqlite else readers * 2,
+            thread_name_prefix="dialbook-db",
+        )
+        self.read_engine = engines.create(self.url, pool_size=readers * 2)
+        if self.is_sqlite:
+            self.write_engine = engines.create(self.url, pool_size=2, writer=True)
+        else:
+            self.write_engine = self.read_engine
+        self._writer: _SQLiteWriter | None = None
+
+    @property
+    def backend(self) -> str:
+        return "sqlite" if self.is_sqlite else "postgresql"
+
+    # -- async: for the server ---------------------------------------------------------
+
+    async def read(
+        self, fn: Callable[Concatenate[Conn, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, lambda: self.run_read(fn, *args, **kwargs))
+
+    async def write(
+        self, fn: Callable[Concatenate[Conn, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        if self.is_sqlite:
+            if self._writer is None:
+                self._writer = _SQLiteWriter(self.write_engine)
+            job = _Job(fn, args, kwargs)
+            self._writer.submit(job)
+            return await asyncio.wrap_future(job.future)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, lambda: self.run_write(fn, *args, **kwargs))
+
+    # -- sync: for the CLI, jobs and tests ---------------------------------------------
+
+    def run_read(
+        self, fn: Callable[Concatenate[Conn, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        with self.read_engine.connect() as conn, conn.begin():
+            return fn(conn, *args, **kwargs)
+
+    def run_write(
+        self, fn: Callable[Concatenate[Conn, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        with self.write_engine.connect() as conn, conn.begin():
+            return fn(conn, *args, **kwargs)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self._pool.shutdown(wait=True)
+        self.read_engine.dispose()
+        self.write_engine.dispose()

@@ -1,0 +1,77 @@
+"""Engines for both backends, with the SQLite settings dialbook depends on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool, QueuePool
+
+_encode_json = msgspec.json.Encoder().encode
+
+
+def _json_serializer(value: Any) -> str:
+    return _encode_json(value).decode()
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def normalize_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and pick the psycopg 3 driver for them."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def create(url: str, *, pool_size: int = 8, writer: bool = False) -> Engine:
+    """Create an engine. On SQLite, ``writer`` engines begin with BEGIN IMMEDIATE."""
+    url = normalize_url(url)
+    options: dict[str, Any] = {
+        "json_serializer": _json_serializer,
+        "json_deserializer": msgspec.json.decode,
+    }
+    if not is_sqlite(url):
+        engine = create_engine(
+            url,
+            poolclass=QueuePool,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            **options,
+        )
+        return engine
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if pool_size:
+        options.update(poolclass=QueuePool, pool_size=pool_size, max_overflow=0)
+    else:
+        options.update(poolclass=NullPool)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **options)
+    begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy (not the sqlite3 module) decide when transactions begin, so
+        # savepoints work (see SQLAlchemy's "Serializable isolation / Savepoints" notes).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine

@@ -1,0 +1,173 @@
+"""Every table, in one place. Migrations under ``db/migrations`` create exactly these.
+
+Contacts keep their list-like parts (phones, tags, external references, custom fields, DND)
+as JSON documents on the row, so reading a contact is one row. The ``contact_phones``,
+``contact_tags`` and ``contact_external_ids`` tables are lookup indexes over those documents,
+written by the contacts repository in the same transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from dialbook.db.types import Id, Json, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+workspaces = Table(
+    "workspaces",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("default_region", String(2)),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("prefix", String(16), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("scopes", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
+    Index(None, "workspace_id"),
+)
+
+lists = Table(
+    "lists",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("is_default", Boolean, nullable=False, default=False),
+    Column("default_region", String(2)),
+    Column("duplicate_key", String(20), nullable=False),
+    Column("duplicate_scope", String(20), nullable=False),
+    Column("queue_mode", String(20), nullable=False),
+    Column("max_attempts", Integer),
+    Column("calling_window", Json),
+    # Settings a dialect keeps about a list (e.g. Talkdesk's unique_identifier_type).
+    Column("dialect_settings", Json),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index(None, "workspace_id", "name"),
+)
+
+custom_fields = Table(
+    "custom_fields",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("options", Json),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "key"),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("list_id", Id, ForeignKey("lists.id", ondelete="CASCADE"), nullable=False),
+    Column("first_name", String(200)),
+    Column("last_name", String(200)),
+    Column("full_name", String(401)),
+    Column("email", String(254)),
+    Column("email_key", String(254)),
+    Column("phones", Json, nullable=False),
+    Column("company", String(300)),
+    Column("account", String(500)),
+    Column("title", String(300)),
+    Column("website", String(500)),
+    Column("linkedin", String(500)),
+    Column("street", String(500)),
+    Column("city", String(200)),
+    Column("state", String(100)),
+    Column("postal_code", String(20)),
+    Column("country", String(2)),
+    Column("timezone", String(64)),
+    Column("timezone_source", String(20)),
+    Column("timezone_candidates", Json),
+    Column("priority", Integer),
+    Column("dnc", Boolean, nullable=False, default=False),
+    Column("dnd", Json, nullable=False),
+    Column("tags", Json, nullable=False),
+    Column("notes", Text),
+    Column("source", String(200)),
+    Column("date_of_birth", Date),
+    Column("gender", String(40)),
+    Column("custom_fields", Json, nullable=False),
+    Column("external_refs", Json, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_dial_at", UTCDateTime),
+    Column("last_outcome", String(40)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Index(None, "list_id", "id"),
+    Index(None, "workspace_id", "id"),
+    Index(None, "workspace_id", "email_key"),
+    Index(None, "workspace_id", "updated_at"),
+)
+
+contact_phones = Table(
+    "contact_phones",
+    metadata,
+    Column("contact_id", Id, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("workspace_id", Id, nullable=False),
+    Column("number", String(20), nullable=False),
+    Column("position", Integer, nullable=False),
+    Index(None, "workspace_id", "number"),
+    Index(None, "contact_id"),
+)
+
+contact_tags = Table(
+    "contact_tags",
+    metadata,
+    Column("contact_id", Id, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("workspace_id", Id, nullable=False),
+    Column("tag", String(255), nullable=False),
+    Index(None, "workspace_id", "tag", "contact_id"),
+    Index(None, "contact_id"),
+)
+
+contact_external_ids = Table(
+    "contact_external_ids",
+    metadata,
+    Column("contact_id", Id, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("workspace_id", Id, nullable=False),
+    Column("provider", String(100), nullable=False),
+    Column("external_id", String(255), nullable=False),
+    Index(None, "workspace_id", "provider", "external_id"),
+    Index(None, "contact_id"),
+)

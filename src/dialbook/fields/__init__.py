@@ -1,0 +1,1 @@
+"""Custom field definitions, per workspace."""

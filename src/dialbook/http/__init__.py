@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every surface: auth, bodies, routing, errors, OpenAPI."""

@@ -1,0 +1,69 @@
+"""Reading requests: bounded bodies, typed JSON, typed query strings, msgspec errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+import msgspec
+from starlette.requests import Request
+
+from dialbook.errors import FieldError, InvalidInput, MalformedRequest, PayloadTooLarge
+
+T = TypeVar("T")
+
+_AT = re.compile(r"^(?P<detail>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_NAMED = re.compile(r"^Object (?:missing required|contains unknown) field `(?P<field>[^`]+)`")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The whole body, or 413 as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            too_big = int(declared) > limit
+        except ValueError:
+            raise MalformedRequest("The Content-Length header is not a number.") from None
+        if too_big:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def field_error(error: msgspec.ValidationError) -> FieldError:
+    """Turn msgspec's message ("Expected `int`, got `str` - at `$.phones[0]`") into a
+    FieldError named by its path ("phones[0]")."""
+    match = _AT.match(str(error))
+    assert match is not None
+    detail = match.group("detail")
+    path = (match.group("path") or "").lstrip(".")
+    named = _NAMED.match(detail)
+    if named:
+        field = named.group("field")
+        path = f"{path}.{field}" if path else field
+        detail = "is required" if "missing" in detail else "is not a known field"
+    return FieldError(path or "body", detail)
+
+
+def decode_json(body: bytes, type_: type[T]) -> T:
+    if not body.strip():
+        raise MalformedRequest("The request body is empty; send a JSON object.")
+    try:
+        return msgspec.json.decode(body, type=type_)
+    except msgspec.ValidationError as error:
+        raise InvalidInput(fields=[field_error(error)]) from None
+    except msgspec.DecodeError as error:
+        raise MalformedRequest(f"The request body is not valid JSON: {error}.") from None
+
+
+def decode_query(params: dict[str, Any], type_: type[T]) -> T:
+    try:
+        return msgspec.convert(params, type_, strict=False)
+    except msgspec.ValidationError as error:
+        raise InvalidInput(fields=[field_error(error)]) from None

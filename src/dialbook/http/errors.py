@@ -1,0 +1,97 @@
+"""Rendering errors: one function per API surface turns a DialbookError into its body.
+
+``exception_handlers(surfaces)`` gives the app the handlers that route every failure (domain
+errors, unmatched routes and methods, unexpected exceptions) to the renderer of the surface
+the request's path belongs to (``/compat/<vendor>/...`` or the native API), so each surface
+answers in exactly one error format.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import msgspec
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dialbook.errors import (
+    DialbookError,
+    DuplicateContact,
+    MethodNotAllowed,
+    NotFound,
+    VersionConflict,
+)
+from dialbook.http.routing import json_response
+
+log = logging.getLogger("dialbook.http")
+
+Render = Callable[[Request, DialbookError], Response]
+ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+class FieldErrorBody(msgspec.Struct):
+    name: str
+    detail: str
+
+
+class ErrorBody(msgspec.Struct, omit_defaults=True):
+    """The native error body."""
+
+    error: str
+    detail: str
+    fields: list[FieldErrorBody] = []
+    existing_id: int | None = None
+    current_version: int | None = None
+
+
+def render_native(request: Request, error: DialbookError) -> Response:
+    body = ErrorBody(
+        error=error.code,
+        detail=error.detail,
+        fields=[FieldErrorBody(f.name, f.detail) for f in error.fields],
+    )
+    if isinstance(error, DuplicateContact):
+        body.existing_id = error.existing_id
+    if isinstance(error, VersionConflict):
+        body.current_version = error.current_version
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return json_response(body, error.status, headers)
+
+
+def from_http_exception(error: HTTPException) -> DialbookError:
+    if error.status_code == 404:
+        return NotFound("No such route.")
+    if error.status_code == 405:
+        return MethodNotAllowed()
+    converted = DialbookError(str(error.detail))
+    converted.status = error.status_code
+    return converted
+
+
+def exception_handlers(surfaces: Mapping[str, Render]) -> Mapping[Any, ExceptionHandler]:
+    """Handlers choosing the renderer by the longest matching path prefix; native otherwise."""
+    prefixes = sorted(surfaces, key=len, reverse=True)
+
+    def render(request: Request, error: DialbookError) -> Response:
+        path = request.url.path
+        for prefix in prefixes:
+            if path == prefix or path.startswith(prefix + "/"):
+                return surfaces[prefix](request, error)
+        return render_native(request, error)
+
+    async def domain(request: Request, error: Exception) -> Response:
+        assert isinstance(error, DialbookError)
+        return render(request, error)
+
+    async def http(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        return render(request, from_http_exception(error))
+
+    async def unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return render(request, DialbookError())
+
+    return {DialbookError: domain, HTTPException: http, Exception: unexpected}

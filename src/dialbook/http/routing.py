@@ -1,0 +1,155 @@
+"""Declaring endpoints: typed handlers in, Starlette routes and OpenAPI operations out.
+
+A handler is ``async def handler(ctx, body?, query?) -> Struct | Response | None``. The
+route wrapper authenticates the key, checks the scope, reads and decodes the body and the
+query string into the declared Structs, and encodes the result. Domain errors propagate to
+the surface's exception handler (native or dialect), which renders them once.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from dialbook.config import Settings
+from dialbook.db import Database
+from dialbook.errors import Forbidden
+from dialbook.http.auth import KeyAuthenticator
+from dialbook.http.body import decode_json, decode_query, read_body
+from dialbook.workspaces.schemas import Caller
+
+_encoder = msgspec.json.Encoder()
+
+
+def json_response(
+    content: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        _encoder.encode(content), status_code=status, media_type="application/json", headers=headers
+    )
+
+
+@dataclass(slots=True)
+class Services:
+    """What every handler may use; built once per app."""
+
+    db: Database
+    settings: Settings
+    keys: KeyAuthenticator
+
+
+@dataclass(slots=True)
+class Context:
+    request: Request
+    caller: Caller
+    services: Services
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    def path(self, name: str) -> Any:
+        return self.request.path_params[name]
+
+
+Handler = Callable[..., Awaitable[Any]]
+Check = Callable[[Request], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    scope: str | None
+    body: Any = None
+    query: Any = None
+    response: Any = None
+    status: int = 200
+    summary: str = ""
+    tag: str = ""
+    raw_body: bool = False
+
+
+@dataclass
+class Router:
+    """The endpoints of one area (e.g. contacts) or one dialect."""
+
+    tag: str
+    prefix: str = ""
+    checks: list[Check] = field(default_factory=list)
+    endpoints: list[Endpoint] = field(default_factory=list)
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        scope: str | None,
+        response: Any = None,
+        status: int = 200,
+        summary: str | None = None,
+        raw_body: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        """Declare an endpoint; the body and query types come from the handler's signature."""
+
+        def decorate(handler: Handler) -> Handler:
+            hints = inspect.get_annotations(handler, eval_str=True)
+            self.endpoints.append(
+                Endpoint(
+                    method=method,
+                    path=self.prefix + path,
+                    handler=handler,
+                    scope=scope,
+                    body=hints.get("body"),
+                    query=hints.get("query"),
+                    response=response,
+                    status=status,
+                    summary=summary or (handler.__doc__ or "").strip().split("\n")[0],
+                    tag=self.tag,
+                    raw_body=raw_body,
+                )
+            )
+            return handler
+
+        return decorate
+
+    def routes(self, services: Services) -> list[Route]:
+        return [
+            Route(e.path, _asgi(e, services, self.checks), methods=[e.method])
+            for e in self.endpoints
+        ]
+
+
+def _asgi(
+    endpoint: Endpoint, services: Services, checks: list[Check]
+) -> Callable[[Request], Awaitable[Response]]:
+    limit = services.settings.max_body_bytes
+
+    async def call(request: Request) -> Response:
+        for check in checks:
+            check(request)
+        caller = await services.keys.authenticate(request)
+        if endpoint.scope is not None and not caller.allows(endpoint.scope):
+            raise Forbidden(f"This API key lacks the {endpoint.scope!r} scope.")
+        kwargs: dict[str, Any] = {}
+        if endpoint.body is not None:
+            raw = await read_body(request, limit)
+            kwargs["body"] = raw if endpoint.raw_body else decode_json(raw, endpoint.body)
+        if endpoint.query is not None:
+            kwargs["query"] = decode_query(dict(request.query_params), endpoint.query)
+        result = await endpoint.handler(Context(request, caller, services), **kwargs)
+        if isinstance(result, Response):
+            return result
+        if result is None:
+            return Response(status_code=204 if endpoint.status in (200, 204) else endpoint.status)
+        return json_response(result, endpoint.status)
+
+    return call

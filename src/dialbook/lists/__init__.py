@@ -1,0 +1,1 @@
+"""Contact lists: the unit a dialer works through, with its duplicate and queue policy."""

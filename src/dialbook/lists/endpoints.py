@@ -1,0 +1,49 @@
+"""/v1/lists."""
+
+from __future__ import annotations
+
+from dialbook.http.routing import Context, Router
+from dialbook.lists import service as list_service
+from dialbook.lists.schemas import ListCreate, ListPage, ListQuery, ListRead, ListUpdate
+
+router = Router(tag="lists", prefix="/v1")
+
+
+@router.route("POST", "/lists", scope="lists:manage", response=ListRead, status=201)
+async def create_list(ctx: Context, body: ListCreate) -> ListRead:
+    """Create a list."""
+    return await ctx.db.write(list_service.create, workspace_id=ctx.caller.workspace_id, data=body)
+
+
+@router.route("GET", "/lists", scope="contacts:read", response=ListPage)
+async def list_lists(ctx: Context, query: ListQuery) -> ListPage:
+    """The workspace's lists, oldest first, with their contact counts."""
+    return await ctx.db.read(
+        list_service.page,
+        workspace_id=ctx.caller.workspace_id,
+        cursor=query.cursor,
+        limit=query.limit,
+        name=query.name,
+    )
+
+
+@router.route("GET", "/lists/{id:int}", scope="contacts:read", response=ListRead)
+async def get_list(ctx: Context) -> ListRead:
+    """Get a list."""
+    return await ctx.db.read(
+        list_service.get, workspace_id=ctx.caller.workspace_id, id=ctx.path("id")
+    )
+
+
+@router.route("PATCH", "/lists/{id:int}", scope="lists:manage", response=ListRead)
+async def update_list(ctx: Context, body: ListUpdate) -> ListRead:
+    """Rename a list or change its settings."""
+    return await ctx.db.write(
+        list_service.update, workspace_id=ctx.caller.workspace_id, id=ctx.path("id"), data=body
+    )
+
+
+@router.route("DELETE", "/lists/{id:int}", scope="lists:manage", status=204)
+async def delete_list(ctx: Context) -> None:
+    """Delete a list and its contacts."""
+    await ctx.db.write(list_service.delete, workspace_id=ctx.caller.workspace_id, id=ctx.path("id"))

@@ -1,0 +1,100 @@
+"""All SQL for lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+from sqlalchemy import delete, func, insert, select, update
+
+from dialbook.db import Conn
+from dialbook.db.tables import contacts, lists
+from dialbook.kit.rows import AnyRow, as_dict
+from dialbook.lists.schemas import ListRead
+
+
+def _read(row: AnyRow, count: int | None = None) -> ListRead:
+    data = as_dict(row)
+    data["duplicate_policy"] = {
+        "key": data.pop("duplicate_key"),
+        "scope": data.pop("duplicate_scope"),
+    }
+    data["contact_count"] = count
+    return msgspec.convert(data, ListRead)
+
+
+def insert_list(conn: Conn, *, values: dict[str, Any]) -> ListRead:
+    row = conn.execute(insert(lists).values(**values).returning(*lists.c)).one()
+    return _read(row, 0)
+
+
+def get(conn: Conn, *, workspace_id: int, id: int) -> ListRead | None:
+    row = conn.execute(
+        select(*lists.c).where(lists.c.id == id, lists.c.workspace_id == workspace_id)
+    ).one_or_none()
+    return None if row is None else _read(row)
+
+
+def get_default(conn: Conn, *, workspace_id: int) -> ListRead | None:
+    row = conn.execute(
+        select(*lists.c).where(lists.c.workspace_id == workspace_id, lists.c.is_default)
+    ).first()
+    return None if row is None else _read(row)
+
+
+def find_by_name(conn: Conn, *, workspace_id: int, name: str) -> ListRead | None:
+    row = conn.execute(
+        select(*lists.c)
+        .where(lists.c.workspace_id == workspace_id, lists.c.name == name)
+        .order_by(lists.c.id)
+    ).first()
+    return None if row is None else _read(row)
+
+
+def page(
+    conn: Conn, *, workspace_id: int, after_id: int, limit: int, name: str | None = None
+) -> list[ListRead]:
+    query = (
+        select(*lists.c)
+        .where(lists.c.workspace_id == workspace_id, lists.c.id > after_id)
+        .order_by(lists.c.id)
+        .limit(limit)
+    )
+    if name:
+        query = query.where(func.lower(lists.c.name).contains(name.lower(), autoescape=True))
+    rows = conn.execute(query).all()
+    counts = count_contacts(conn, list_ids=[row.id for row in rows])
+    return [_read(row, counts.get(row.id, 0)) for row in rows]
+
+
+def count_contacts(conn: Conn, *, list_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(list_ids)
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(contacts.c.list_id, func.count())
+        .where(contacts.c.list_id.in_(ids))
+        .group_by(contacts.c.list_id)
+    )
+    return {list_id: count for list_id, count in rows}
+
+
+def update_list(
+    conn: Conn, *, workspace_id: int, id: int, values: dict[str, Any], now: dt.datetime
+) -> ListRead | None:
+    row = conn.execute(
+        update(lists)
+        .where(lists.c.id == id, lists.c.workspace_id == workspace_id)
+        .values(**values, updated_at=now)
+        .returning(*lists.c)
+    ).one_or_none()
+    return None if row is None else _read(row)
+
+
+def delete_list(conn: Conn, *, workspace_id: int, id: int) -> bool:
+    result = conn.execute(
+        delete(lists).where(lists.c.id == id, lists.c.workspace_id == workspace_id)
+    )
+    return result.rowcount > 0

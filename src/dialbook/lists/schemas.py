@@ -1,0 +1,89 @@
+"""Wire shapes for lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType, field
+
+from dialbook.workspaces.schemas import Name, Region
+
+DuplicateKey = Literal["phone", "email", "external_id", "none"]
+DuplicateScope = Literal["list", "workspace"]
+QueueMode = Literal["immediate", "on_publish"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+LocalTime = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["08:00"])]
+IsoDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-25"])]
+MaxAttempts = Annotated[int, Meta(ge=1, le=1000)]
+
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class DuplicatePolicy(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Which normalized value makes two contacts the same, and where to look."""
+
+    key: DuplicateKey = "phone"
+    scope: DuplicateScope = "list"
+
+
+class Hours(Struct, forbid_unknown_fields=True, kw_only=True):
+    start: LocalTime
+    end: LocalTime
+    days: list[Weekday] | None = None
+
+
+class CallingWindow(Struct, forbid_unknown_fields=True, kw_only=True):
+    """When contacts may be called, in each contact's own time zone."""
+
+    days: list[Weekday] = field(default_factory=lambda: list(WEEKDAYS))
+    start: LocalTime = "08:00"
+    end: LocalTime = "21:00"
+    # Stricter hours for some US states (two-letter codes), e.g. {"FL": {"start": "08:00", ...}}.
+    state_overrides: dict[str, Hours] = {}
+    holidays: list[IsoDate] = []
+
+
+class ListCreate(Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Name
+    default_region: Region | None = None
+    duplicate_policy: DuplicatePolicy = DuplicatePolicy()
+    queue_mode: QueueMode = "immediate"
+    max_attempts: MaxAttempts | None = None
+    calling_window: CallingWindow | None = None
+
+
+class ListUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Name | UnsetType = UNSET
+    default_region: Region | None | UnsetType = UNSET
+    duplicate_policy: DuplicatePolicy | UnsetType = UNSET
+    queue_mode: QueueMode | UnsetType = UNSET
+    max_attempts: MaxAttempts | None | UnsetType = UNSET
+    calling_window: CallingWindow | None | UnsetType = UNSET
+
+
+class ListRead(Struct, kw_only=True):
+    id: int
+    workspace_id: int
+    name: str
+    is_default: bool
+    default_region: str | None
+    duplicate_policy: DuplicatePolicy
+    queue_mode: QueueMode
+    max_attempts: int | None
+    calling_window: CallingWindow | None
+    dialect_settings: dict[str, str] | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    contact_count: int | None = None
+
+
+class ListPage(Struct, kw_only=True):
+    data: list[ListRead]
+    next_cursor: str | None
+
+
+class ListQuery(Struct, forbid_unknown_fields=True, kw_only=True):
+    cursor: str | None = None
+    limit: Annotated[int, Meta(ge=1, le=500)] = 100
+    name: str | None = None

@@ -1,0 +1,168 @@
+"""Rules for lists: settings are checked here; every workspace has one default list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from dialbook.db import Conn
+from dialbook.errors import Conflict, NotFound, invalid
+from dialbook.kit import clock, cursors
+from dialbook.lists import repository
+from dialbook.lists.schemas import CallingWindow, ListCreate, ListPage, ListRead, ListUpdate
+from dialbook.normalize.phones import is_region
+
+DEFAULT_LIST = "Default"
+
+
+def _columns(data: ListCreate | ListUpdate) -> dict[str, Any]:
+    """Checked column values for the fields that are set on ``data``."""
+    values: dict[str, Any] = {}
+    for name in data.__struct_fields__:
+        value = getattr(data, name)
+        if value is msgspec.UNSET:
+            continue
+        if name == "name":
+            value = value.strip()
+            if not value:
+                raise invalid("name", "must not be empty")
+            values["name"] = value
+        elif name == "default_region":
+            if value is not None and not is_region(value):
+                raise invalid("default_region", "is not an ISO 3166-1 alpha-2 region code")
+            values["default_region"] = value.upper() if value else None
+        elif name == "duplicate_policy":
+            values["duplicate_key"] = value.key
+            values["duplicate_scope"] = value.scope
+        elif name == "calling_window":
+            values["calling_window"] = None if value is None else _window(value)
+        else:
+            values[name] = value
+    return values
+
+
+def _window(window: CallingWindow) -> dict[str, Any]:
+    if window.start >= window.end:
+        raise invalid("calling_window.end", "must be later than start")
+    for state, hours in window.state_overrides.items():
+        if len(state) != 2 or not state.isalpha():
+            raise invalid(f"calling_window.state_overrides.{state}", "is not a 2-letter state")
+        if hours.start >= hours.end:
+            raise invalid(f"calling_window.state_overrides.{state}.end", "must be after start")
+    return msgspec.to_builtins(window)  # type: ignore[no-any-return]
+
+
+def create(conn: Conn, *, workspace_id: int, data: ListCreate) -> ListRead:
+    values = _columns(data)
+    now = clock.now()
+    values.update(workspace_id=workspace_id, is_default=False, created_at=now, updated_at=now)
+    return repository.insert_list(conn, values=values)
+
+
+def create_default(conn: Conn, *, workspace_id: int) -> ListRead:
+    return create_with(conn, workspace_id=workspace_id, name=DEFAULT_LIST, is_default=True)
+
+
+def create_with(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    name: str,
+    is_default: bool = False,
+    dialect_settings: dict[str, str] | None = None,
+    **settings: Any,
+) -> ListRead:
+    """Create a list from keyword settings (used by dialects and the CLI)."""
+    try:
+        data = msgspec.convert({"name": name, **settings}, ListCreate)
+    except msgspec.ValidationError as error:
+        raise invalid("list", str(error)) from None
+    values = _columns(data)
+    now = clock.now()
+    values.update(
+        workspace_id=workspace_id,
+        is_default=is_default,
+        dialect_settings=dialect_settings,
+        created_at=now,
+        updated_at=now,
+    )
+    return repository.insert_list(conn, values=values)
+
+
+def get(conn: Conn, *, workspace_id: int, id: int, with_count: bool = True) -> ListRead:
+    found = repository.get(conn, workspace_id=workspace_id, id=id)
+    if found is None:
+        raise NotFound(f"No list with id {id}.")
+    if with_count:
+        found.contact_count = repository.count_contacts(conn, list_ids=[id]).get(id, 0)
+    return found
+
+
+def get_or_default(conn: Conn, *, workspace_id: int, id: int | None) -> ListRead:
+    """The list ``id``, or the workspace's default list when ``id`` is None."""
+    if id is not None:
+        found = repository.get(conn, workspace_id=workspace_id, id=id)
+        if found is None:
+            raise invalid("list_id", f"no list with id {id}")
+        return found
+    default = repository.get_default(conn, workspace_id=workspace_id)
+    return default or create_default(conn, workspace_id=workspace_id)
+
+
+def find_or_create(conn: Conn, *, workspace_id: int, name: str, **settings: Any) -> ListRead:
+    """The oldest list named ``name``, created on first use (ClearTalk's listName)."""
+    found = repository.find_by_name(conn, workspace_id=workspace_id, name=name.strip())
+    return found or create_with(conn, workspace_id=workspace_id, name=name, **settings)
+
+
+def page(
+    conn: Conn, *, workspace_id: int, cursor: str | None, limit: int, name: str | None = None
+) -> ListPage:
+    after = 0
+    if cursor:
+        decoded = cursors.decode(cursor)
+        if decoded is None:
+            raise invalid("cursor", "is not a cursor returned by this API")
+        after = decoded
+    rows = repository.page(
+        conn, workspace_id=workspace_id, after_id=after, limit=limit + 1, name=name
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return ListPage(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
+
+
+def update(conn: Conn, *, workspace_id: int, id: int, data: ListUpdate) -> ListRead:
+    values = _columns(data)
+    if not values:
+        return get(conn, workspace_id=workspace_id, id=id)
+    found = repository.update_list(
+        conn, workspace_id=workspace_id, id=id, values=values, now=clock.now()
+    )
+    if found is None:
+        raise NotFound(f"No list with id {id}.")
+    return found
+
+
+def set_dialect_settings(
+    conn: Conn, *, workspace_id: int, id: int, settings: dict[str, str]
+) -> ListRead:
+    found = repository.update_list(
+        conn,
+        workspace_id=workspace_id,
+        id=id,
+        values={"dialect_settings": settings},
+        now=clock.now(),
+    )
+    if found is None:
+        raise NotFound(f"No list with id {id}.")
+    return found
+
+
+def delete(conn: Conn, *, workspace_id: int, id: int) -> None:
+    """Delete a list and every contact in it. The default list stays."""
+    found = get(conn, workspace_id=workspace_id, id=id, with_count=False)
+    if found.is_default:
+        raise Conflict("The workspace's default list cannot be deleted.")
+    repository.delete_list(conn, workspace_id=workspace_id, id=id)

@@ -1,0 +1,166 @@
+"""Phone numbers: what people type in, to E.164 plus what a dialer needs to know.
+
+The only module that imports ``phonenumbers``; everything else sees :class:`ParsedPhone`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+
+PHONE_TYPES = (
+    "mobile",
+    "direct",
+    "office",
+    "home",
+    "other",
+    "extra_1",
+    "extra_2",
+    "extra_3",
+)
+
+LINE_TYPES = {
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "uan",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+}
+
+# "x5610", "ext. 12", "ext 12", "extension 12", ";ext=12", "#12" at the end of the input.
+_EXTENSION = re.compile(
+    r"(?:\s*[;,]\s*ext\s*=\s*|\s*(?:extension|ext\.?|x|#)\s*)(\d{1,10})\s*$",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d")
+_E164_LIKE = re.compile(r"^\+\d{8,15}$")
+_NANPA = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
+
+
+class PhoneError(ValueError):
+    """The input is not a phone number we can call; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPhone:
+    number: str  # E.164
+    extension: str | None
+    country: str | None  # ISO 3166-1 alpha-2 of the number itself
+    valid: bool  # libphonenumber knows the number as assigned
+    line_type: str  # one of LINE_TYPES' values, or "unknown"
+
+
+def split_extension(raw: str) -> tuple[str, str | None]:
+    """Split a trailing extension off the input: ("240-452-2332", "4601") for "...x4601"."""
+    match = _EXTENSION.search(raw)
+    if match is None or not _DIGITS.search(raw[: match.start()]):
+        return raw, None
+    return raw[: match.start()], match.group(1)
+
+
+def clean(raw: str, region: str | None) -> str:
+    """Rewrite international prefixes people type ("00", "011") as "+"."""
+    text = raw.strip()
+    digits_start = text.lstrip("(")
+    if digits_start.startswith("00"):
+        return "+" + digits_start[2:].lstrip("-. ")
+    if region in _NANPA and digits_start.startswith("011"):
+        return "+" + digits_start[3:].lstrip("-. ")
+    return text
+
+
+def parse_phone(
+    raw: str,
+    regions: Iterable[str | None] = (),
+    *,
+    extension: str | None = None,
+) -> ParsedPhone:
+    """Parse ``raw`` with the most specific region known, first match wins.
+
+    ``regions`` lists the candidate default regions from most to least specific (the phone's
+    own country, the contact's country, the list's default, the workspace's). A number written
+    with its country code ignores them. Raises :class:`PhoneError` when the input is not a
+    phone number or its length is impossible for its country.
+    """
+    if not raw or not raw.strip():
+        raise PhoneError("is empty")
+    if len(raw) > 64:
+        raise PhoneError("is too long to be a phone number")
+    body, found_extension = split_extension(raw)
+    extension = extension or found_extension
+    candidates: list[str | None] = [r.upper() for r in regions if r] or [None]
+    first_error: PhoneError | None = None
+    for region in dict.fromkeys(candidates):
+        try:
+            return _parse_in(body, region, extension)
+        except PhoneError as error:
+            first_error = first_error or error
+    assert first_error is not None
+    raise first_error
+
+
+def _parse_in(body: str, region: str | None, extension: str | None) -> ParsedPhone:
+    text = clean(body, region)
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException as error:
+        if error.error_type == NumberParseException.INVALID_COUNTRY_CODE and region is None:
+            raise PhoneError(
+                "has no country code and no default region is known: "
+                "write it as +<country code><number> or set the list's default_region"
+            ) from None
+        raise PhoneError("is not a phone number") from None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    possible = reason in (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
+    # Input already written as E.164 is kept (flagged invalid): the sender vouched for it.
+    if not possible and not _E164_LIKE.match(re.sub(r"[\s().-]", "", text)):
+        raise PhoneError(_LENGTH_PROBLEMS.get(reason, "has an impossible length"))
+    valid = phonenumbers.is_valid_number(number)
+    country = phonenumbers.region_code_for_number(number)
+    if country is None or country == "001":
+        country = phonenumbers.region_code_for_country_code(number.country_code or 0)
+        country = None if country in ("ZZ", "001") else country
+    line_type = LINE_TYPES.get(phonenumbers.number_type(number), "unknown") if valid else "unknown"
+    return ParsedPhone(
+        number=e164,
+        extension=extension or (number.extension or None),
+        country=country,
+        valid=valid,
+        line_type=line_type,
+    )
+
+
+_LENGTH_PROBLEMS = {
+    ValidationResult.TOO_SHORT: "is too short for its country",
+    ValidationResult.TOO_LONG: "is too long for its country",
+    ValidationResult.INVALID_LENGTH: "has an impossible length for its country",
+    ValidationResult.INVALID_COUNTRY_CODE: "has an unknown country code",
+}
+
+
+def time_zones_for(e164: str) -> tuple[str, ...]:
+    """The IANA zones libphonenumber associates with the number's prefix (may be several)."""
+    from phonenumbers import timezone as phone_timezone
+
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return ()
+    zones = phone_timezone.time_zones_for_number(number)
+    return tuple(z for z in zones if z != "Etc/Unknown")
+
+
+def is_region(code: str) -> bool:
+    """True for an ISO 3166-1 alpha-2 code libphonenumber knows."""
+    return code.upper() in phonenumbers.SUPPORTED_REGIONS

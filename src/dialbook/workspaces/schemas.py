@@ -1,0 +1,81 @@
+"""Wire shapes for workspaces and API keys, and the authenticated caller."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from msgspec import Meta, Struct, field
+
+Scope = Literal["contacts:read", "contacts:write", "lists:manage", "queue:dial", "admin"]
+SCOPES: tuple[Scope, ...] = (
+    "contacts:read",
+    "contacts:write",
+    "lists:manage",
+    "queue:dial",
+    "admin",
+)
+
+Region = Annotated[str, Meta(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")]
+Name = Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: an API key of one workspace, with its scopes."""
+
+    workspace_id: int
+    key_id: int
+    scopes: frozenset[str]
+    default_region: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.scopes
+
+    def allows(self, scope: str) -> bool:
+        return self.is_admin or scope in self.scopes
+
+
+class WorkspaceCreate(Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Name
+    default_region: Region | None = None
+
+
+class WorkspaceRead(Struct, kw_only=True):
+    id: int
+    name: str
+    default_region: str | None
+    created_at: dt.datetime
+
+
+class KeyCreate(Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Name = "api key"
+    scopes: list[Scope] = field(
+        default_factory=lambda: ["contacts:read", "contacts:write", "lists:manage", "queue:dial"]
+    )
+    workspace_id: int | None = None
+
+
+class KeyRead(Struct, kw_only=True):
+    id: int
+    workspace_id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class KeyCreated(KeyRead, kw_only=True):
+    key: str  # shown once; only its hash is stored
+
+
+class WorkspacePage(Struct):
+    data: list[WorkspaceRead]
+
+
+class KeyPage(Struct):
+    data: list[KeyRead]

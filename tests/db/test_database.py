@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import insert, select, text
+
+from dialbook.db import Conn, Database
+from dialbook.db.tables import metadata, workspaces
+from dialbook.kit import clock
+
+
+def _add(conn: Conn, name: str) -> int:
+    return int(
+        conn.execute(
+            insert(workspaces).values(name=name, created_at=clock.now()).returning(workspaces.c.id)
+        ).scalar_one()
+    )
+
+
+def _fail(conn: Conn, name: str) -> int:
+    _add(conn, name)
+    raise ValueError("this request fails after writing")
+
+
+def _names(conn: Conn) -> list[str]:
+    return list(conn.execute(select(workspaces.c.name).order_by(workspaces.c.name)).scalars())
+
+
+def test_migrations_match_the_tables(db: Database) -> None:
+    with db.read_engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
+    assert diff == []
+
+
+def test_writes_arriving_together_succeed_or_fail_alone(db: Database) -> None:
+    async def run() -> list[object]:
+        jobs = []
+        for i in range(60):
+            fn = _fail if i % 7 == 3 else _add
+            jobs.append(db.write(fn, f"w{i:02d}"))
+        return await asyncio.gather(*jobs, return_exceptions=True)
+
+    results = asyncio.run(run())
+    failed = [i for i, r in enumerate(results) if isinstance(r, ValueError)]
+    assert failed == [i for i in range(60) if i % 7 == 3]
+    ids = [r for r in results if isinstance(r, int)]
+    assert len(set(ids)) == len(ids) == 60 - len(failed)
+    # Nothing of a failed request was kept; everything of the others was.
+    assert db.run_read(_names) == [f"w{i:02d}" for i in range(60) if i % 7 != 3]
+
+
+def test_a_failed_write_leaves_nothing(db: Database) -> None:
+    with pytest.raises(ValueError, match="fails"):
+        asyncio.run(db.write(_fail, "lonely"))
+    assert db.run_read(_names) == []
+
+
+def test_results_are_returned_only_after_commit(db: Database, db_url: str) -> None:
+    """A caller that got its result can read the write from another connection at once."""
+    other = Database(db_url)
+    try:
+
+        async def run() -> None:
+            for i in range(20):
+                await db.write(_add, f"c{i}")
+                assert f"c{i}" in other.run_read(_names)
+
+        asyncio.run(run())
+    finally:
+        other.close()
+
+
+def test_sqlite_pragmas(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite only")
+    with db.read_engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+
+
+def test_reads_run_beside_the_writer(db: Database) -> None:
+    seen: list[str] = []
+
+    def slow_write(conn: Conn) -> None:
+        _add(conn, "slow")
+        seen.append(threading.current_thread().name)
+
+    asyncio.run(db.write(slow_write))
+    assert asyncio.run(db.read(_names)) == ["slow"]

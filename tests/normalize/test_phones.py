@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import phonenumbers
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from dialbook.normalize.phones import PhoneError, parse_phone, split_extension
+
+REGIONS = ["US", "CA", "GB", "DE", "FR", "PT", "AU", "IN", "BR", "MX", "JP", "ES"]
+
+
+@st.composite
+def valid_numbers(draw: st.DrawFn) -> phonenumbers.PhoneNumber:
+    region = draw(st.sampled_from(REGIONS))
+    kind = draw(
+        st.sampled_from(
+            [phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE]
+        )
+    )
+    example = phonenumbers.example_number_for_type(region, kind)
+    assume(example is not None)
+    # Vary the last digits of the example; keep only numbers libphonenumber calls valid.
+    national = str(example.national_number)
+    tail = draw(st.integers(0, 999)) if len(national) > 4 else 0
+    number = phonenumbers.PhoneNumber(
+        country_code=example.country_code,
+        national_number=int(national[:-3] + f"{tail:03d}")
+        if len(national) > 4
+        else example.national_number,
+        italian_leading_zero=example.italian_leading_zero,
+    )
+    assume(phonenumbers.is_valid_number(number))
+    return number
+
+
+@given(valid_numbers(), st.sampled_from(["NATIONAL", "INTERNATIONAL", "E164", "RFC3966"]))
+def test_every_written_form_of_a_valid_number_gives_its_e164(
+    number: phonenumbers.PhoneNumber, style: str
+) -> None:
+    region = phonenumbers.region_code_for_number(number)
+    written = phonenumbers.format_number(number, getattr(phonenumbers.PhoneNumberFormat, style))
+    parsed = parse_phone(written, [region])
+    assert parsed.number == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    assert parsed.valid
+    assert parsed.country == region
+
+
+@given(valid_numbers())
+def test_parsing_e164_is_idempotent(number: phonenumbers.PhoneNumber) -> None:
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    once = parse_phone(e164)
+    assert parse_phone(once.number) == once
+
+
+@given(st.text(max_size=80), st.lists(st.sampled_from([*REGIONS, None]), max_size=3))
+def test_any_text_parses_or_raises_phone_error(raw: str, regions: list[str | None]) -> None:
+    try:
+        parsed = parse_phone(raw, regions)
+    except PhoneError:
+        return
+    assert parsed.number.startswith("+")
+    assert parsed.number[1:].isdigit()
+
+
+@given(st.integers(1, 99999999))
+def test_extensions_in_every_spelling(ext: int) -> None:
+    for written in (
+        f"240-452-2332x{ext}",
+        f"(240) 452-2332 ext. {ext}",
+        f"240 452 2332;ext={ext}",
+        f"2404522332 ext {ext}",
+    ):
+        parsed = parse_phone(written, ["US"])
+        assert parsed.number == "+12404522332"
+        assert parsed.extension == str(ext)
+
+
+@pytest.mark.parametrize(
+    ("raw", "regions", "e164", "valid"),
+    [
+        ("001-672-799-2170x5610", ["US"], "+16727992170", True),
+        ("(240)452-2332x4601", ["US"], "+12404522332", True),
+        ("+1-887-577-1205", [], "+18875771205", False),
+        ("223.427.4047", ["US"], "+12234274047", True),
+        ("011 44 20 7946 0958", ["US"], "+442079460958", True),
+        ("020 7946 0958", ["GB"], "+442079460958", True),
+        ("1-240-452-2332", ["US"], "+12404522332", True),
+        ("+15551234567", [], "+15551234567", False),
+        ("+1234567890", [], "+1234567890", False),  # Salesfinity's documented example
+        ("929 312 312", ["PT"], "+351929312312", True),
+    ],
+)
+def test_messy_real_world_formats(raw: str, regions: list[str], e164: str, valid: bool) -> None:
+    parsed = parse_phone(raw, regions)
+    assert (parsed.number, parsed.valid) == (e164, valid)
+
+
+def test_the_most_specific_region_wins() -> None:
+    assert parse_phone("020 7946 0958", ["GB", "US"]).number == "+442079460958"
+    assert parse_phone("(240) 452-2332", [None, "US"]).number == "+12404522332"
+    # A number impossible in the first region is tried in the next.
+    assert parse_phone("020 7946 0958", ["US", "GB"]).number == "+442079460958"
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "hello", "12", "+1 23", "(240) 452", "x" * 100])
+def test_not_phone_numbers(raw: str) -> None:
+    with pytest.raises(PhoneError):
+        parse_phone(raw, ["US"])
+
+
+def test_national_number_without_any_region_says_what_to_do() -> None:
+    with pytest.raises(PhoneError, match="default_region"):
+        parse_phone("(240) 452-2332", [])
+
+
+def test_split_extension_leaves_plain_numbers_alone() -> None:
+    assert split_extension("+1 240 452 2332") == ("+1 240 452 2332", None)
+    assert split_extension("x12") == ("x12", None)
