@@ -64,7 +64,8 @@ def postgres_url(worker_id: str) -> Iterator[str]:
     if POSTGRES_ADMIN_URL is None:
         pytest.skip(POSTGRES_SKIP_REASON)
     admin = make_url(engines.normalize_url(POSTGRES_ADMIN_URL))
-    name = f"dialbook_test_{worker_id}"
+    # Unique per process, so concurrent test runs on one server never share a database.
+    name = f"dialbook_test_{os.getpid()}_{worker_id}"
     admin_engine = engines.create(admin.render_as_string(hide_password=False), pool_size=1)
     with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from dialbook import __version__
+from dialbook import __version__, dialects
 from dialbook.config import Settings
 from dialbook.contacts.endpoints import router as contacts_router
 from dialbook.db import Database
@@ -23,9 +23,6 @@ from dialbook.lists.endpoints import router as lists_router
 from dialbook.workspaces.endpoints import router as workspaces_router
 
 NATIVE: tuple[Router, ...] = (workspaces_router, lists_router, contacts_router, fields_router)
-
-# Each vendor dialect: its mount prefix, its routers, and its error renderer.
-DIALECTS: tuple[tuple[str, Iterable[Router], Render], ...] = ()
 
 
 async def healthz(request: Request) -> Response:
@@ -46,9 +43,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         routes += router.routes(services)
     routes += openapi.routes(openapi.build(e for r in NATIVE for e in r.endpoints))
     surfaces: dict[str, Render] = {}
-    for prefix, routers, render in DIALECTS:
-        surfaces[prefix] = render
-        for router in routers:
+    for dialect in dialects.discover():
+        surfaces[dialect.prefix] = dialect.render
+        for router in dialect.routers:
             routes += router.routes(services)
 
     @contextlib.asynccontextmanager

@@ -124,6 +124,16 @@ def update_contact(
     return True
 
 
+def release_held(conn: Conn, *, list_id: int, now: dt.datetime) -> int:
+    """Move the list's held contacts into the dial queue; how many moved."""
+    result = conn.execute(
+        update(contacts)
+        .where(contacts.c.list_id == list_id, contacts.c.status == "held")
+        .values(status="queued", updated_at=now, version=contacts.c.version + 1)
+    )
+    return int(result.rowcount)
+
+
 def delete_contact(conn: Conn, *, workspace_id: int, id: int) -> bool:
     result = conn.execute(
         delete(contacts).where(contacts.c.id == id, contacts.c.workspace_id == workspace_id)

@@ -25,9 +25,8 @@ Notes = Annotated[str, Meta(max_length=20_000)]
 PhoneType = Literal["mobile", "direct", "office", "home", "other", "extra_1", "extra_2", "extra_3"]
 DndStatus = Literal["active", "inactive", "permanent"]
 DndChannel = Literal["call", "sms", "email", "whatsapp", "gmb", "fb", "voicemail"]
-Status = Literal[
-    "new", "queued", "leased", "retry", "completed", "exhausted", "dnc", "paused", "held"
-]
+# held: waiting for the list to be published; queued: may be handed to a dialer.
+Status = Literal["held", "queued", "leased", "retry", "completed", "exhausted", "dnc"]
 Tag = Annotated[str, Meta(min_length=1, max_length=255)]
 Priority = Annotated[int, Meta(ge=0, le=2_147_483_647, description="null = hot lead")]
 

@@ -345,7 +345,7 @@ def _defaults() -> dict[str, Any]:
         "date_of_birth": None,
         "custom_fields": {},
         "external_refs": [],
-        "status": "new",
+        "status": "queued",
         "attempts": 0,
         "last_dial_at": None,
         "last_outcome": None,
@@ -356,24 +356,28 @@ def create(
     conn: Conn,
     *,
     caller: Caller,
-    data: ContactCreate,
+    data: ContactCreate | None = None,
     given: dict[str, Any] | None = None,
-    check_duplicates: bool = True,
+    match_on: Sequence[str] | None = None,
 ) -> Contact:
-    """Create a contact. Raises DuplicateContact when the list's policy finds one."""
-    given = given_fields(data) if given is None else given
+    """Create a contact from ``data`` (or from ``given`` canonical fields).
+
+    Raises DuplicateContact when another contact shares a key: the list's duplicate policy
+    decides which, unless ``match_on`` names the keys to check, in order (``[]``: none).
+    """
+    if given is None:
+        assert data is not None, "pass data or given"
+        given = given_fields(data)
     lst = list_service.get_or_default(
         conn, workspace_id=caller.workspace_id, id=given.get("list_id")
     )
     columns = _prepare(conn, caller=caller, lst=lst, given=given, existing=None)
-    if check_duplicates:
-        match = find_match(
-            conn, workspace_id=caller.workspace_id, lst=lst, columns=columns, keys=_policy_keys(lst)
+    keys = list(match_on) if match_on is not None else _policy_keys(lst)
+    match = find_match(conn, workspace_id=caller.workspace_id, lst=lst, columns=columns, keys=keys)
+    if match is not None:
+        raise DuplicateContact(
+            existing_id=match.id, matching_field=match.field, existing_name=match.name or ""
         )
-        if match is not None:
-            raise DuplicateContact(
-                existing_id=match.id, matching_field=match.field, existing_name=match.name or ""
-            )
     return _insert(conn, caller=caller, lst=lst, columns=columns)
 
 
@@ -382,6 +386,7 @@ def _insert(conn: Conn, *, caller: Caller, lst: ListRead, columns: dict[str, Any
     values = {
         **_defaults(),
         **columns,
+        "status": "queued" if lst.queue_mode == "immediate" else "held",
         "workspace_id": caller.workspace_id,
         "list_id": lst.id,
         "created_at": now,

@@ -40,6 +40,8 @@ workspaces = Table(
     Column("id", Id, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("default_region", String(2)),
+    # Ids other platforms know this workspace by, e.g. {"highlevel": "<locationId>"}.
+    Column("aliases", Json),
     Column("created_at", UTCDateTime, nullable=False),
 )
 
@@ -71,7 +73,10 @@ lists = Table(
     Column("queue_mode", String(20), nullable=False),
     Column("max_attempts", Integer),
     Column("calling_window", Json),
-    # Settings a dialect keeps about a list (e.g. Talkdesk's unique_identifier_type).
+    # Ids other platforms know this list by, e.g. {"nedzo": "<contact_list_id>"}, so code
+    # with a platform's list id hard-coded works unchanged.
+    Column("aliases", Json),
+    # Attributes a dialect keeps about a list that the canonical model has no field for.
     Column("dialect_settings", Json),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dialbook.http.routing import Context, Router
 from dialbook.lists import service as list_service
-from dialbook.lists.schemas import ListCreate, ListPage, ListQuery, ListRead, ListUpdate
+from dialbook.lists.schemas import (
+    ListCreate,
+    ListPage,
+    ListQuery,
+    ListRead,
+    ListUpdate,
+    PublishResult,
+)
 
 router = Router(tag="lists", prefix="/v1")
 
@@ -47,3 +54,11 @@ async def update_list(ctx: Context, body: ListUpdate) -> ListRead:
 async def delete_list(ctx: Context) -> None:
     """Delete a list and its contacts."""
     await ctx.db.write(list_service.delete, workspace_id=ctx.caller.workspace_id, id=ctx.path("id"))
+
+
+@router.route("POST", "/lists/{id:int}/publish", scope="lists:manage", response=PublishResult)
+async def publish_list(ctx: Context) -> PublishResult:
+    """Hand the list's held contacts to the dial queue (for lists with queue_mode on_publish)."""
+    return await ctx.db.write(
+        list_service.publish, workspace_id=ctx.caller.workspace_id, id=ctx.path("id")
+    )

@@ -53,6 +53,18 @@ def find_by_name(conn: Conn, *, workspace_id: int, name: str) -> ListRead | None
     return None if row is None else _read(row)
 
 
+def find_by_alias(conn: Conn, *, workspace_id: int, platform: str, alias: str) -> ListRead | None:
+    rows = conn.execute(
+        select(lists.c.id, lists.c.aliases).where(
+            lists.c.workspace_id == workspace_id, lists.c.aliases.is_not(None)
+        )
+    )
+    for list_id, aliases in rows:
+        if aliases and aliases.get(platform) == alias:
+            return get(conn, workspace_id=workspace_id, id=list_id)
+    return None
+
+
 def page(
     conn: Conn, *, workspace_id: int, after_id: int, limit: int, name: str | None = None
 ) -> list[ListRead]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
-from dialbook.workspaces.schemas import Name, Region
+from dialbook.workspaces.schemas import Aliases, Name, Region
 
 DuplicateKey = Literal["phone", "email", "external_id", "none"]
 DuplicateScope = Literal["list", "workspace"]
@@ -51,6 +51,7 @@ class ListCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     queue_mode: QueueMode = "immediate"
     max_attempts: MaxAttempts | None = None
     calling_window: CallingWindow | None = None
+    aliases: Aliases = {}
 
 
 class ListUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -60,6 +61,7 @@ class ListUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
     queue_mode: QueueMode | UnsetType = UNSET
     max_attempts: MaxAttempts | None | UnsetType = UNSET
     calling_window: CallingWindow | None | UnsetType = UNSET
+    aliases: Aliases | UnsetType = UNSET
 
 
 class ListRead(Struct, kw_only=True):
@@ -72,7 +74,8 @@ class ListRead(Struct, kw_only=True):
     queue_mode: QueueMode
     max_attempts: int | None
     calling_window: CallingWindow | None
-    dialect_settings: dict[str, str] | None
+    aliases: dict[str, str] | None
+    dialect_settings: dict[str, Any] | None
     created_at: dt.datetime
     updated_at: dt.datetime
     contact_count: int | None = None
@@ -81,6 +84,11 @@ class ListRead(Struct, kw_only=True):
 class ListPage(Struct, kw_only=True):
     data: list[ListRead]
     next_cursor: str | None
+
+
+class PublishResult(Struct, kw_only=True):
+    list_id: int
+    published: int
 
 
 class ListQuery(Struct, forbid_unknown_fields=True, kw_only=True):

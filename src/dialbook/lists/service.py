@@ -6,11 +6,19 @@ from typing import Any
 
 import msgspec
 
+from dialbook.contacts import repository as contact_repository
 from dialbook.db import Conn
 from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.kit import clock, cursors
 from dialbook.lists import repository
-from dialbook.lists.schemas import CallingWindow, ListCreate, ListPage, ListRead, ListUpdate
+from dialbook.lists.schemas import (
+    CallingWindow,
+    ListCreate,
+    ListPage,
+    ListRead,
+    ListUpdate,
+    PublishResult,
+)
 from dialbook.normalize.phones import is_region
 
 DEFAULT_LIST = "Default"
@@ -70,7 +78,7 @@ def create_with(
     workspace_id: int,
     name: str,
     is_default: bool = False,
-    dialect_settings: dict[str, str] | None = None,
+    dialect_settings: dict[str, Any] | None = None,
     **settings: Any,
 ) -> ListRead:
     """Create a list from keyword settings (used by dialects and the CLI)."""
@@ -116,6 +124,23 @@ def find_or_create(conn: Conn, *, workspace_id: int, name: str, **settings: Any)
     return found or create_with(conn, workspace_id=workspace_id, name=name, **settings)
 
 
+def find(conn: Conn, *, workspace_id: int, platform: str, ref: str) -> ListRead:
+    """The list a platform's id names: our id, or an alias set for that platform."""
+    found = repository.find_by_alias(conn, workspace_id=workspace_id, platform=platform, alias=ref)
+    if found is None and ref.isdigit():
+        found = repository.get(conn, workspace_id=workspace_id, id=int(ref))
+    if found is None:
+        raise NotFound(f"No list with id {ref}.")
+    return found
+
+
+def publish(conn: Conn, *, workspace_id: int, id: int) -> PublishResult:
+    """Hand the list's held contacts to the dial queue (Salesfinity's "reimport")."""
+    get(conn, workspace_id=workspace_id, id=id, with_count=False)
+    count = contact_repository.release_held(conn, list_id=id, now=clock.now())
+    return PublishResult(list_id=id, published=count)
+
+
 def page(
     conn: Conn, *, workspace_id: int, cursor: str | None, limit: int, name: str | None = None
 ) -> ListPage:
@@ -146,7 +171,7 @@ def update(conn: Conn, *, workspace_id: int, id: int, data: ListUpdate) -> ListR
 
 
 def set_dialect_settings(
-    conn: Conn, *, workspace_id: int, id: int, settings: dict[str, str]
+    conn: Conn, *, workspace_id: int, id: int, settings: dict[str, Any]
 ) -> ListRead:
     found = repository.update_list(
         conn,

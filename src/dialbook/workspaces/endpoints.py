@@ -12,6 +12,7 @@ from dialbook.workspaces.schemas import (
     WorkspaceCreate,
     WorkspacePage,
     WorkspaceRead,
+    WorkspaceUpdate,
 )
 
 router = Router(tag="workspaces", prefix="/v1")
@@ -28,7 +29,10 @@ async def list_workspaces(ctx: Context) -> WorkspacePage:
 async def create_workspace(ctx: Context, body: WorkspaceCreate) -> WorkspaceRead:
     """Create a workspace (with its default list)."""
     return await ctx.db.write(
-        workspace_service.create_workspace, name=body.name, default_region=body.default_region
+        workspace_service.create_workspace,
+        name=body.name,
+        default_region=body.default_region,
+        aliases=body.aliases,
     )
 
 
@@ -36,6 +40,14 @@ async def create_workspace(ctx: Context, body: WorkspaceCreate) -> WorkspaceRead
 async def get_workspace(ctx: Context) -> WorkspaceRead:
     """Get a workspace."""
     return await ctx.db.read(workspace_service.get_workspace, caller=ctx.caller, id=ctx.path("id"))
+
+
+@router.route("PATCH", "/workspaces/{id:int}", scope="admin", response=WorkspaceRead)
+async def update_workspace(ctx: Context, body: WorkspaceUpdate) -> WorkspaceRead:
+    """Rename a workspace, or change its default region or platform aliases."""
+    return await ctx.db.write(
+        workspace_service.update_workspace, caller=ctx.caller, id=ctx.path("id"), data=body
+    )
 
 
 @router.route("GET", "/keys", scope="admin", response=KeyPage)

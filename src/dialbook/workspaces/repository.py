@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
@@ -29,15 +30,16 @@ def _key(row: AnyRow) -> KeyRead:
     return KeyRead(**data)
 
 
-def insert_workspace(
-    conn: Conn, *, name: str, default_region: str | None, now: dt.datetime
-) -> WorkspaceRead:
-    row = conn.execute(
-        insert(workspaces)
-        .values(name=name, default_region=default_region, created_at=now)
-        .returning(*workspaces.c)
-    ).one()
+def insert_workspace(conn: Conn, *, values: dict[str, Any]) -> WorkspaceRead:
+    row = conn.execute(insert(workspaces).values(**values).returning(*workspaces.c)).one()
     return to_struct(row, WorkspaceRead)
+
+
+def update_workspace(conn: Conn, *, id: int, values: dict[str, Any]) -> WorkspaceRead | None:
+    row = conn.execute(
+        update(workspaces).where(workspaces.c.id == id).values(**values).returning(*workspaces.c)
+    ).one_or_none()
+    return None if row is None else to_struct(row, WorkspaceRead)
 
 
 def get_workspace(conn: Conn, *, id: int) -> WorkspaceRead | None:

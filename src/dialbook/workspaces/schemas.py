@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from msgspec import Meta, Struct, field
+from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 Scope = Literal["contacts:read", "contacts:write", "lists:manage", "queue:dial", "admin"]
 SCOPES: tuple[Scope, ...] = (
@@ -19,6 +19,16 @@ SCOPES: tuple[Scope, ...] = (
 
 Region = Annotated[str, Meta(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")]
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
+Aliases = Annotated[
+    dict[
+        Annotated[str, Meta(pattern="^[a-z][a-z0-9_]{0,31}$")],
+        Annotated[str, Meta(min_length=1, max_length=200)],
+    ],
+    Meta(
+        max_length=20,
+        description='Ids other platforms know this by, e.g. {"highlevel": "ve9EPM428h8vShlRW1KT"}',
+    ),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +51,25 @@ class Caller:
 class WorkspaceCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name
     default_region: Region | None = None
+    aliases: Aliases = {}
+
+
+class WorkspaceUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Name | UnsetType = UNSET
+    default_region: Region | None | UnsetType = UNSET
+    aliases: Aliases | UnsetType = UNSET
 
 
 class WorkspaceRead(Struct, kw_only=True):
     id: int
     name: str
     default_region: str | None
+    aliases: dict[str, str] | None
     created_at: dt.datetime
+
+    def known_as(self, platform: str, value: str) -> bool:
+        """True when ``value`` names this workspace: its id, its name or its alias there."""
+        return value in (str(self.id), self.name) or (self.aliases or {}).get(platform) == value
 
 
 class KeyCreate(Struct, forbid_unknown_fields=True, kw_only=True):

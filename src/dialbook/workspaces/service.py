@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
+
+import msgspec
 
 from dialbook.db import Conn
 from dialbook.errors import Conflict, Forbidden, NotFound, Unauthorized, invalid
@@ -11,7 +14,15 @@ from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.normalize.phones import is_region
 from dialbook.workspaces import repository
-from dialbook.workspaces.schemas import SCOPES, Caller, KeyCreated, KeyRead, WorkspaceRead
+from dialbook.workspaces.schemas import (
+    SCOPES,
+    Caller,
+    KeyCreated,
+    KeyRead,
+    WorkspaceCreate,
+    WorkspaceRead,
+    WorkspaceUpdate,
+)
 
 KEY_PREFIX = "dbk_"
 DEFAULT_WORKSPACE = "default"
@@ -21,23 +32,52 @@ def hash_key(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_workspace(conn: Conn, *, name: str, default_region: str | None = None) -> WorkspaceRead:
+def _columns(conn: Conn, data: WorkspaceCreate | WorkspaceUpdate, id: int | None) -> dict[str, Any]:
+    values = {
+        name: getattr(data, name)
+        for name in data.__struct_fields__
+        if getattr(data, name) is not msgspec.UNSET
+    }
+    if "name" in values:
+        values["name"] = values["name"].strip()
+        if not values["name"]:
+            raise invalid("name", "must not be empty")
+        same = repository.get_workspace_by_name(conn, name=values["name"])
+        if same is not None and same.id != id:
+            raise Conflict(f"A workspace named {values['name']!r} already exists.")
+    region = values.get("default_region")
+    if region is not None:
+        if not is_region(region):
+            raise invalid("default_region", "is not an ISO 3166-1 alpha-2 region code")
+        values["default_region"] = region.upper()
+    return values
+
+
+def create_workspace(
+    conn: Conn,
+    *,
+    name: str,
+    default_region: str | None = None,
+    aliases: dict[str, str] | None = None,
+) -> WorkspaceRead:
     """Create a workspace and its default list (where contacts without a list go)."""
-    name = name.strip()
-    if not name:
-        raise invalid("name", "must not be empty")
-    if default_region is not None and not is_region(default_region):
-        raise invalid("default_region", "is not an ISO 3166-1 alpha-2 region code")
-    if repository.get_workspace_by_name(conn, name=name) is not None:
-        raise Conflict(f"A workspace named {name!r} already exists.")
-    workspace = repository.insert_workspace(
-        conn,
-        name=name,
-        default_region=default_region.upper() if default_region else None,
-        now=clock.now(),
-    )
+    data = WorkspaceCreate(name=name, default_region=default_region, aliases=aliases or {})
+    values = _columns(conn, data, None)
+    workspace = repository.insert_workspace(conn, values={**values, "created_at": clock.now()})
     list_service.create_default(conn, workspace_id=workspace.id)
     return workspace
+
+
+def update_workspace(
+    conn: Conn, *, caller: Caller, id: int, data: WorkspaceUpdate
+) -> WorkspaceRead:
+    get_workspace(conn, caller=caller, id=id)
+    values = _columns(conn, data, id)
+    if not values:
+        return get_workspace(conn, caller=caller, id=id)
+    updated = repository.update_workspace(conn, id=id, values=values)
+    assert updated is not None
+    return updated
 
 
 def get_workspace(conn: Conn, *, caller: Caller, id: int) -> WorkspaceRead:

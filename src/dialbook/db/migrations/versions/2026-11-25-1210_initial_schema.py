@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b440eff2909a
+Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:00:49.629188
+Create Date: 2026-11-25 12:10:40.392588
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 import dialbook.db.types
 
-revision = "b440eff2909a"
+revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -26,6 +26,11 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("default_region", sa.String(length=2), nullable=True),
+        sa.Column(
+            "aliases",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("created_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workspaces")),
         sa.UniqueConstraint("name", name=op.f("uq_workspaces_name")),
@@ -97,6 +102,11 @@ def upgrade() -> None:
         sa.Column("max_attempts", sa.Integer(), nullable=True),
         sa.Column(
             "calling_window",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "aliases",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),

@@ -1,0 +1,26 @@
+"""The shape every dialect fills in.
+
+A dialect is an adapter: wire Structs in ``schemas.py``, pure translate functions in
+``translate.py`` (wire -> canonical ``given`` fields, canonical ``Contact`` -> wire, and
+canonical field names -> the platform's names for errors), handlers in ``endpoints.py``
+that call the canonical services, and ``errors.py`` rendering a DialbookError as the
+platform's own error body. No SQL, no tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialbook.http.errors import Render
+from dialbook.http.routing import Router
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    name: str  # "highlevel"
+    routers: tuple[Router, ...]
+    render: Render
+
+    @property
+    def prefix(self) -> str:
+        return f"/compat/{self.name}"
