@@ -136,6 +136,7 @@ def api(client: TestClient, admin_key: str) -> TestClient:
 
 
 def make_key(db: Database, *, scopes: list[str], workspace: str = "default") -> str:
+    db.run_write(workspace_service.bootstrap, default_region="US")
     found = db.run_read(workspace_service.find_workspace, name_or_id=workspace)
     return db.run_write(
         workspace_service.create_key, workspace_id=found.id, name="test", scopes=scopes

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dialbook.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path: Path, sqlite_template: Path) -> CliRunner:
+    return CliRunner(env={"DIALBOOK_DATA_DIR": str(tmp_path / "data"), "DIALBOOK_DATABASE_URL": ""})
+
+
+def invoke(runner: CliRunner, *args: str) -> str:
+    result = runner.invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_workspaces_keys_lists_contacts(run: CliRunner) -> None:
+    assert "acme" in invoke(run, "workspaces", "create", "acme", "--region", "GB")
+    names = [w["name"] for w in json.loads(invoke(run, "workspaces", "list", "--json"))]
+    assert names == ["default", "acme"]
+
+    key = invoke(run, "keys", "create", "-w", "acme", "-s", "contacts:read", "--quiet").strip()
+    assert key.startswith("dbk_")
+    keys = json.loads(invoke(run, "keys", "list", "-w", "acme", "--json"))
+    assert keys[0]["scopes"] == ["contacts:read"]
+    assert "key" not in keys[0]
+    assert "Revoked" in invoke(run, "keys", "revoke", str(keys[0]["id"]), "-w", "acme")
+
+    lst = json.loads(invoke(run, "lists", "create", "Autumn", "-w", "acme", "--json"))
+    assert lst["default_region"] is None  # the workspace's region (GB) applies
+    contact = json.loads(
+        invoke(run, "contacts", "add", "-w", "acme", "--list", str(lst["id"]),
+               "--name", "Alan Turing", "--phone", "020 7946 0958", "--json")
+    )  # fmt: skip
+    assert contact["phones"][0]["number"] == "+442079460958"
+    assert "Alan Turing" in invoke(run, "contacts", "get", str(contact["id"]), "-w", "acme")
+    found = json.loads(
+        invoke(run, "contacts", "find", "-w", "acme", "--phone", "+44 20 7946 0958", "--json")
+    )
+    assert [c["id"] for c in found] == [contact["id"]]
+    assert "Autumn" in invoke(run, "lists", "list", "-w", "acme")
+    assert "Autumn" in invoke(run, "lists", "show", str(lst["id"]), "-w", "acme")
+
+
+def test_errors_are_one_line_and_exit_1(run: CliRunner) -> None:
+    result = run.invoke(cli, ["contacts", "add", "--phone", "12"])
+    assert result.exit_code == 1
+    assert "phones[0].number: '12' is too short for its country" in result.output
+    missing = run.invoke(cli, ["contacts", "get", "99"])
+    assert missing.exit_code == 1
+    assert "No contact with id 99" in missing.output
+    nowhere = run.invoke(cli, ["lists", "list", "-w", "nope"])
+    assert nowhere.exit_code == 1
+    assert "No workspace named 'nope'" in nowhere.output
+
+
+def test_db_upgrade(run: CliRunner) -> None:
+    assert "up to date" in invoke(run, "db", "upgrade")
