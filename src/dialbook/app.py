@@ -20,9 +20,18 @@ from dialbook.http.auth import KeyAuthenticator
 from dialbook.http.errors import Render, exception_handlers
 from dialbook.http.routing import Router, Services, json_response
 from dialbook.lists.endpoints import router as lists_router
+from dialbook.queue.endpoints import router as queue_router
+from dialbook.suppressions.endpoints import router as suppressions_router
 from dialbook.workspaces.endpoints import router as workspaces_router
 
-NATIVE: tuple[Router, ...] = (workspaces_router, lists_router, contacts_router, fields_router)
+NATIVE: tuple[Router, ...] = (
+    workspaces_router,
+    lists_router,
+    contacts_router,
+    fields_router,
+    suppressions_router,
+    queue_router,
+)
 
 
 async def healthz(request: Request) -> Response:

@@ -62,3 +62,33 @@ def test_errors_are_one_line_and_exit_1(run: CliRunner) -> None:
 
 def test_db_upgrade(run: CliRunner) -> None:
     assert "up to date" in invoke(run, "db", "upgrade")
+
+
+def test_dnc_and_queue_commands(run: CliRunner, tmp_path: Path) -> None:
+    assert "will not be called" in invoke(run, "dnc", "add", "(212) 555-0100", "--reason", "asked")
+    assert "is suppressed (asked)" in invoke(run, "dnc", "check", "212-555-0100")
+    assert "is not suppressed" in invoke(run, "dnc", "check", "212-555-0199")
+    file = tmp_path / "dnc.csv"
+    file.write_text("Name,Phone\nA,(212) 555-0101\nB,212.555.0102\nC,\n")
+    assert "2 numbers added" in invoke(run, "dnc", "import", str(file))
+    bare = tmp_path / "bare.csv"
+    bare.write_text("2125550103\n2125550104\n")
+    assert "2 numbers added" in invoke(run, "dnc", "import", str(bare))
+    assert len(json.loads(invoke(run, "dnc", "list", "--json"))) == 5
+
+    lst = json.loads(invoke(run, "lists", "create", "Dial", "--json"))
+    invoke(
+        run,
+        "contacts",
+        "add",
+        "--list",
+        str(lst["id"]),
+        "--phone",
+        "+18005550100",
+        "--timezone",
+        "UTC",
+    )
+    summary = invoke(run, "queue", "preview", str(lst["id"]))
+    assert "of 1 callable now" in summary
+    claimed = json.loads(invoke(run, "queue", "claim", str(lst["id"]), "--count", "3", "--json"))
+    assert len(claimed["leases"]) <= 1

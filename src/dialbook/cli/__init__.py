@@ -104,9 +104,9 @@ def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> 
 
 
 def _register() -> None:
-    from dialbook.cli import contacts, db, keys, lists, serve, workspaces
+    from dialbook.cli import contacts, db, dnc, keys, lists, queue, serve, workspaces
 
-    for module in (serve, db, workspaces, keys, lists, contacts):
+    for module in (serve, db, workspaces, keys, lists, contacts, queue, dnc):
         cli.add_command(module.command)
 
 

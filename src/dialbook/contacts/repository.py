@@ -27,7 +27,11 @@ from dialbook.db import Conn
 from dialbook.db.tables import contact_external_ids, contact_phones, contact_tags, contacts
 from dialbook.kit.rows import AnyRow
 
-_READ_COLUMNS = [c for c in contacts.c if c.name != "email_key"]
+# Queue state (dial_number, queue_rank, ...) is derived and internal; see queue/.
+_QUEUE_COLUMNS = frozenset(
+    {"dial_number", "queue_rank", "due_at", "dnd_call", "zone_id", "lease_id", "lease_expires_at"}
+)
+_READ_COLUMNS = [c for c in contacts.c if c.name != "email_key" and c.name not in _QUEUE_COLUMNS]
 _INDEXED = ("phones", "tags", "external_refs")
 
 
@@ -41,6 +45,7 @@ class Match:
 
 
 def to_contact(values: dict[str, Any]) -> Contact:
+    """A Contact from column values (internal columns are ignored)."""
     return msgspec.convert(values, Contact)
 
 
@@ -129,7 +134,7 @@ def release_held(conn: Conn, *, list_id: int, now: dt.datetime) -> int:
     result = conn.execute(
         update(contacts)
         .where(contacts.c.list_id == list_id, contacts.c.status == "held")
-        .values(status="queued", updated_at=now, version=contacts.c.version + 1)
+        .values(status="queued", due_at=now)
     )
     return int(result.rowcount)
 
@@ -225,6 +230,17 @@ def _scoped(query: Any, list_id: int | None, exclude_id: int | None) -> Any:
     if exclude_id is not None:
         query = query.where(contacts.c.id != exclude_id)
     return query
+
+
+def distinct_tags(conn: Conn, *, workspace_id: int) -> list[str]:
+    """Every tag on the workspace's contacts, each once, sorted."""
+    rows = conn.execute(
+        select(contact_tags.c.tag)
+        .where(contact_tags.c.workspace_id == workspace_id)
+        .distinct()
+        .order_by(contact_tags.c.tag)
+    )
+    return [str(row.tag) for row in rows]
 
 
 def page(

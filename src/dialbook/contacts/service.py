@@ -41,8 +41,10 @@ from dialbook.normalize.dates import DateError, parse_date
 from dialbook.normalize.emails import EmailError, email_key, normalize_email
 from dialbook.normalize.fields import FieldDefinition, FieldValueError, coerce_value
 from dialbook.normalize.names import normalize_names
-from dialbook.normalize.phones import PhoneError, parse_phone
-from dialbook.normalize.timezones import TimezoneError, normalize_timezone
+from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for
+from dialbook.normalize.timezones import TimezoneError, infer_timezone, normalize_timezone
+from dialbook.queue import service as queue_service
+from dialbook.queue.windows import state_code
 from dialbook.workspaces.schemas import Caller
 
 # Plain text columns: trimmed, and an empty string means "no value".
@@ -260,7 +262,47 @@ def _prepare(
     builder = _Builder(
         regions=_regions(caller, lst, country), definitions=definitions, existing=existing
     )
-    return builder.build(given)
+    columns = builder.build(given)
+    columns.update(_locate(conn, lst=lst, given=given, columns=columns, existing=existing))
+    return columns
+
+
+# A change to any of these may change where (in which zones) the contact is.
+_PLACE_FIELDS = ("phones", "postal_code", "country", "state", "timezone", "list_id")
+
+
+def _locate(
+    conn: Conn,
+    *,
+    lst: ListRead,
+    given: dict[str, Any],
+    columns: dict[str, Any],
+    existing: Contact | None,
+) -> dict[str, Any]:
+    """The time zone (inferred unless given explicitly) and the dial-queue columns."""
+    merged = {**(_columns_of(existing) if existing else _defaults()), **columns}
+    phones = merged["phones"]
+    out: dict[str, Any] = {}
+    explicit = merged["timezone_source"] == "given" and merged["timezone"]
+    if not explicit and (existing is None or any(k in given for k in _PLACE_FIELDS)):
+        inference = infer_timezone(
+            phone_zones=time_zones_for(phones[0]["number"]) if phones else (),
+            postal_code=merged["postal_code"],
+            country=merged["country"],
+            list_default=lst.default_timezone,
+        )
+        out["timezone"] = inference.timezone
+        out["timezone_source"] = inference.source
+        out["timezone_candidates"] = list(inference.candidates) or None
+        merged.update(out)
+    zones = merged["timezone_candidates"] or ([merged["timezone"]] if merged["timezone"] else [])
+    out["zone_id"] = queue_service.zone_id_for(
+        conn, zones=zones, state=state_code(merged["state"], merged["country"])
+    )
+    out["dial_number"] = phones[0]["number"] if phones else None
+    out["queue_rank"] = -1 if merged["priority"] is None else merged["priority"]
+    out["dnd_call"] = merged["dnd"].get("call") in ("active", "permanent")
+    return out
 
 
 def _duplicate_keys(columns: dict[str, Any], key: str) -> list[str]:
@@ -387,6 +429,7 @@ def _insert(conn: Conn, *, caller: Caller, lst: ListRead, columns: dict[str, Any
         **_defaults(),
         **columns,
         "status": "queued" if lst.queue_mode == "immediate" else "held",
+        "due_at": now,
         "workspace_id": caller.workspace_id,
         "list_id": lst.id,
         "created_at": now,
@@ -394,7 +437,6 @@ def _insert(conn: Conn, *, caller: Caller, lst: ListRead, columns: dict[str, Any
         "version": 1,
     }
     values["id"] = repository.insert_contact(conn, values=values)
-    values.pop("email_key")
     return repository.to_contact(values)
 
 
@@ -534,6 +576,11 @@ def change_tags(
     if tags == existing.tags:
         return existing
     return _update(conn, caller=caller, existing=existing, given={"tags": tags})
+
+
+def tags_in_use(conn: Conn, *, caller: Caller) -> list[str]:
+    """Every tag on the workspace's contacts, each once, sorted."""
+    return repository.distinct_tags(conn, workspace_id=caller.workspace_id)
 
 
 def page(conn: Conn, *, caller: Caller, query: ContactQuery) -> ContactPage:

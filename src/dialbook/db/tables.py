@@ -72,6 +72,8 @@ lists = Table(
     Column("duplicate_scope", String(20), nullable=False),
     Column("queue_mode", String(20), nullable=False),
     Column("max_attempts", Integer),
+    Column("retry_minutes", Integer, nullable=False, default=60),
+    Column("default_timezone", String(64)),
     Column("calling_window", Json),
     # Ids other platforms know this list by, e.g. {"nedzo": "<contact_list_id>"}, so code
     # with a platform's list id hard-coded works unchanged.
@@ -95,6 +97,16 @@ custom_fields = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("workspace_id", "key"),
+)
+
+# The distinct sets of zones (plus US state, for per-state hours) contacts are called in.
+# Small and shared: the queue decides which are inside their calling window once, not per
+# contact. key: "America/Chicago|America/New_York@IN".
+call_zones = Table(
+    "call_zones",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(300), nullable=False, unique=True),
 )
 
 contacts = Table(
@@ -139,7 +151,19 @@ contacts = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    # Dial-queue state, derived on every write (see queue/): the number to dial, the sort
+    # rank (hot leads, priority null, rank -1), when the contact is next due, its call DND,
+    # the zones whose calling windows must all be open, and its current lease.
+    Column("dial_number", String(20)),
+    Column("queue_rank", Integer, nullable=False, default=-1),
+    Column("due_at", UTCDateTime),
+    Column("dnd_call", Boolean, nullable=False, default=False),
+    Column("zone_id", Integer, ForeignKey("call_zones.id")),
+    Column("lease_id", Id),
+    Column("lease_expires_at", UTCDateTime),
     Index(None, "list_id", "id"),
+    Index(None, "list_id", "status", "queue_rank", "due_at", "id"),
+    Index(None, "list_id", "status", "lease_expires_at"),
     Index(None, "workspace_id", "id"),
     Index(None, "workspace_id", "email_key"),
     Index(None, "workspace_id", "updated_at"),
@@ -175,4 +199,55 @@ contact_external_ids = Table(
     Column("external_id", String(255), nullable=False),
     Index(None, "workspace_id", "provider", "external_id"),
     Index(None, "contact_id"),
+)
+
+suppression_lists = Table(
+    "suppression_lists",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("is_default", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index(None, "workspace_id"),
+)
+
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "suppression_list_id",
+        Id,
+        ForeignKey("suppression_lists.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("number", String(20), nullable=False),
+    Column("reason", String(500)),
+    Column("source", String(40), nullable=False),
+    Column("expires_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("suppression_list_id", "number"),
+    Index(None, "workspace_id", "number"),
+)
+
+dial_attempts = Table(
+    "dial_attempts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("list_id", Id, nullable=False),
+    Column("contact_id", Id, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("number", String(20), nullable=False),
+    Column("agent", String(200)),
+    Column("claimed_at", UTCDateTime, nullable=False),
+    Column("lease_expires_at", UTCDateTime, nullable=False),
+    Column("outcome", String(40)),
+    Column("notes", Text),
+    Column("retry_at", UTCDateTime),
+    Column("completed_at", UTCDateTime),
+    Index(None, "contact_id"),
+    Index(None, "workspace_id", "id"),
 )

@@ -16,6 +16,7 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 LocalTime = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["08:00"])]
 IsoDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-25"])]
 MaxAttempts = Annotated[int, Meta(ge=1, le=1000)]
+RetryMinutes = Annotated[int, Meta(ge=1, le=100_000, description="wait before a retry")]
 
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -50,6 +51,8 @@ class ListCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     duplicate_policy: DuplicatePolicy = DuplicatePolicy()
     queue_mode: QueueMode = "immediate"
     max_attempts: MaxAttempts | None = None
+    retry_minutes: RetryMinutes = 60
+    default_timezone: Annotated[str, Meta(max_length=64)] | None = None
     calling_window: CallingWindow | None = None
     aliases: Aliases = {}
 
@@ -60,6 +63,8 @@ class ListUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
     duplicate_policy: DuplicatePolicy | UnsetType = UNSET
     queue_mode: QueueMode | UnsetType = UNSET
     max_attempts: MaxAttempts | None | UnsetType = UNSET
+    retry_minutes: RetryMinutes | UnsetType = UNSET
+    default_timezone: Annotated[str, Meta(max_length=64)] | None | UnsetType = UNSET
     calling_window: CallingWindow | None | UnsetType = UNSET
     aliases: Aliases | UnsetType = UNSET
 
@@ -73,6 +78,8 @@ class ListRead(Struct, kw_only=True):
     duplicate_policy: DuplicatePolicy
     queue_mode: QueueMode
     max_attempts: int | None
+    retry_minutes: int
+    default_timezone: str | None
     calling_window: CallingWindow | None
     aliases: dict[str, str] | None
     dialect_settings: dict[str, Any] | None

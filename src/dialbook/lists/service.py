@@ -20,6 +20,7 @@ from dialbook.lists.schemas import (
     PublishResult,
 )
 from dialbook.normalize.phones import is_region
+from dialbook.normalize.timezones import TimezoneError, normalize_timezone
 
 DEFAULT_LIST = "Default"
 
@@ -43,11 +44,22 @@ def _columns(data: ListCreate | ListUpdate) -> dict[str, Any]:
         elif name == "duplicate_policy":
             values["duplicate_key"] = value.key
             values["duplicate_scope"] = value.scope
+        elif name == "default_timezone":
+            values[name] = _zone(value)
         elif name == "calling_window":
             values["calling_window"] = None if value is None else _window(value)
         else:
             values[name] = value
     return values
+
+
+def _zone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalize_timezone(value)
+    except TimezoneError as error:
+        raise invalid("default_timezone", f"{value!r} {error}") from None
 
 
 def _window(window: CallingWindow) -> dict[str, Any]:

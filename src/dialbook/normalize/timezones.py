@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
 from functools import cache
 
 
@@ -26,3 +27,86 @@ def normalize_timezone(raw: str) -> str:
 @cache
 def zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
+
+
+@cache
+def _us_zip_zones() -> dict[str, str]:
+    """ZIP code -> IANA zone, from the `zipcodes` package's offline table (built once)."""
+    import zipcodes
+
+    known = _known_zones()
+    return {
+        z["zip_code"]: z["timezone"]
+        for z in zipcodes.list_all()  # type: ignore[no-untyped-call]
+        if z["timezone"] and z["timezone"].lower() in known
+    }
+
+
+@cache
+def _country_zones() -> dict[str, tuple[str, ...]]:
+    """ISO country -> its IANA zones, from zone.tab in the tzdata package."""
+    from importlib.resources import files
+
+    table: dict[str, list[str]] = {}
+    text = (files("tzdata") / "zoneinfo" / "zone.tab").read_text()
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            country, _, name = line.split("\t")[:3]
+            table.setdefault(country, []).append(name)
+    return {country: tuple(names) for country, names in table.items()}
+
+
+def zone_for_postal_code(postal_code: str, country: str | None) -> str | None:
+    """The zone of a US ZIP code (ZIP+4 accepted); None elsewhere or when unknown."""
+    if country not in (None, "US"):
+        return None
+    digits = postal_code.strip()[:5]
+    if len(digits) != 5 or not digits.isdigit():
+        return None
+    return _us_zip_zones().get(digits)
+
+
+def zone_for_country(country: str) -> str | None:
+    """The zone of a country that has only one."""
+    zones = _country_zones().get(country.upper(), ())
+    return zones[0] if len(zones) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Inference:
+    timezone: str | None
+    source: str | None  # "phone" | "postal_code" | "country" | "list_default" | None
+    candidates: tuple[str, ...]  # every zone whose calling window must be open
+
+
+NO_ZONE = Inference(None, None, ())
+
+
+def infer_timezone(
+    *,
+    phone_zones: tuple[str, ...],
+    postal_code: str | None,
+    country: str | None,
+    list_default: str | None,
+) -> Inference:
+    """Infer a contact's zone: phone prefix, then postal code, then country, then list default.
+
+    ``phone_zones`` are libphonenumber's zones for the number's prefix; several mean the
+    prefix is ambiguous (toll-free, multi-zone area codes) and give no phone zone. When the
+    phone and the postal code name different zones, both are kept as candidates: the
+    contact may only be called while both zones are inside the window (the safe window).
+    """
+    phone_zone = phone_zones[0] if len(phone_zones) == 1 else None
+    postal_zone = zone_for_postal_code(postal_code, country) if postal_code else None
+    if phone_zone and postal_zone and phone_zone != postal_zone:
+        return Inference(phone_zone, "phone", (phone_zone, postal_zone))
+    if phone_zone:
+        return Inference(phone_zone, "phone", (phone_zone,))
+    if postal_zone:
+        return Inference(postal_zone, "postal_code", (postal_zone,))
+    country_zone = zone_for_country(country) if country else None
+    if country_zone:
+        return Inference(country_zone, "country", (country_zone,))
+    if list_default:
+        return Inference(list_default, "list_default", (list_default,))
+    return NO_ZONE

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:10:40.392588
+Create Date: 2026-11-25 12:17:48.659585
 """
 
 from __future__ import annotations
@@ -21,6 +21,13 @@ depends_on = None
 
 def upgrade() -> None:
 
+    op.create_table(
+        "call_zones",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_call_zones")),
+        sa.UniqueConstraint("key", name=op.f("uq_call_zones_key")),
+    )
     op.create_table(
         "workspaces",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -100,6 +107,8 @@ def upgrade() -> None:
         sa.Column("duplicate_scope", sa.String(length=20), nullable=False),
         sa.Column("queue_mode", sa.String(length=20), nullable=False),
         sa.Column("max_attempts", sa.Integer(), nullable=True),
+        sa.Column("retry_minutes", sa.Integer(), nullable=False),
+        sa.Column("default_timezone", sa.String(length=64), nullable=True),
         sa.Column(
             "calling_window",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
@@ -128,6 +137,28 @@ def upgrade() -> None:
     with op.batch_alter_table("lists", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_lists_workspace_id_name"), ["workspace_id", "name"], unique=False
+        )
+
+    op.create_table(
+        "suppression_lists",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("is_default", sa.Boolean(), nullable=False),
+        sa.Column("created_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_suppression_lists_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_suppression_lists")),
+    )
+    with op.batch_alter_table("suppression_lists", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_suppression_lists_workspace_id"), ["workspace_id"], unique=False
         )
 
     op.create_table(
@@ -197,6 +228,13 @@ def upgrade() -> None:
         sa.Column("created_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("dial_number", sa.String(length=20), nullable=True),
+        sa.Column("queue_rank", sa.Integer(), nullable=False),
+        sa.Column("due_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("dnd_call", sa.Boolean(), nullable=False),
+        sa.Column("zone_id", sa.Integer(), nullable=True),
+        sa.Column("lease_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("lease_expires_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["list_id"], ["lists.id"], name=op.f("fk_contacts_list_id_lists"), ondelete="CASCADE"
         ),
@@ -206,10 +244,23 @@ def upgrade() -> None:
             name=op.f("fk_contacts_workspace_id_workspaces"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["zone_id"], ["call_zones.id"], name=op.f("fk_contacts_zone_id_call_zones")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contacts")),
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contacts_list_id_id"), ["list_id", "id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_contacts_list_id_status_lease_expires_at"),
+            ["list_id", "status", "lease_expires_at"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_contacts_list_id_status_queue_rank_due_at_id"),
+            ["list_id", "status", "queue_rank", "due_at", "id"],
+            unique=False,
+        )
         batch_op.create_index(
             batch_op.f("ix_contacts_workspace_id_email_key"),
             ["workspace_id", "email_key"],
@@ -221,6 +272,47 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_contacts_workspace_id_updated_at"),
             ["workspace_id", "updated_at"],
+            unique=False,
+        )
+
+    op.create_table(
+        "suppressions",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column(
+            "suppression_list_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("source", sa.String(length=40), nullable=False),
+        sa.Column("expires_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["suppression_list_id"],
+            ["suppression_lists.id"],
+            name=op.f("fk_suppressions_suppression_list_id_suppression_lists"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_suppressions_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_suppressions")),
+        sa.UniqueConstraint(
+            "suppression_list_id", "number", name=op.f("uq_suppressions_suppression_list_id_number")
+        ),
+    )
+    with op.batch_alter_table("suppressions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_suppressions_workspace_id_number"),
+            ["workspace_id", "number"],
             unique=False,
         )
 
@@ -304,9 +396,54 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "dial_attempts",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("list_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "contact_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column("agent", sa.String(length=200), nullable=True),
+        sa.Column("claimed_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("lease_expires_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("outcome", sa.String(length=40), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("retry_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_dial_attempts_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_dial_attempts_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dial_attempts")),
+    )
+    with op.batch_alter_table("dial_attempts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_dial_attempts_contact_id"), ["contact_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_dial_attempts_workspace_id_id"), ["workspace_id", "id"], unique=False
+        )
+
 
 def downgrade() -> None:
 
+    with op.batch_alter_table("dial_attempts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dial_attempts_workspace_id_id"))
+        batch_op.drop_index(batch_op.f("ix_dial_attempts_contact_id"))
+
+    op.drop_table("dial_attempts")
     with op.batch_alter_table("contact_tags", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contact_tags_workspace_id_tag_contact_id"))
         batch_op.drop_index(batch_op.f("ix_contact_tags_contact_id"))
@@ -322,13 +459,23 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contact_external_ids_contact_id"))
 
     op.drop_table("contact_external_ids")
+    with op.batch_alter_table("suppressions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_suppressions_workspace_id_number"))
+
+    op.drop_table("suppressions")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_updated_at"))
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_id"))
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_email_key"))
+        batch_op.drop_index(batch_op.f("ix_contacts_list_id_status_queue_rank_due_at_id"))
+        batch_op.drop_index(batch_op.f("ix_contacts_list_id_status_lease_expires_at"))
         batch_op.drop_index(batch_op.f("ix_contacts_list_id_id"))
 
     op.drop_table("contacts")
+    with op.batch_alter_table("suppression_lists", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_suppression_lists_workspace_id"))
+
+    op.drop_table("suppression_lists")
     with op.batch_alter_table("lists", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lists_workspace_id_name"))
 
@@ -339,3 +486,4 @@ def downgrade() -> None:
 
     op.drop_table("api_keys")
     op.drop_table("workspaces")
+    op.drop_table("call_zones")

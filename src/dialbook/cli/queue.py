@@ -1,0 +1,78 @@
+"""dialbook queue ..."""
+
+from __future__ import annotations
+
+import click
+
+from dialbook.cli import App, pass_app, workspace_option
+from dialbook.cli.output import console, json_option, print_json, print_table
+from dialbook.queue import service as queue_service
+from dialbook.queue.schemas import ClaimRequest
+
+
+@click.group("queue")
+def command() -> None:
+    """The dial queue."""
+
+
+@command.command("preview")
+@click.argument("list_id", type=int)
+@workspace_option
+@json_option
+@pass_app
+def preview(app: App, list_id: int, workspace: str, as_json: bool) -> None:
+    """How many contacts of a list may be called now, and why the others may not.
+
+    Example: dialbook queue preview 2
+    """
+    caller = app.caller(workspace)
+    result = app.read(queue_service.preview, caller=caller, list_id=list_id)
+    if as_json:
+        print_json(result)
+        return
+    console.print(result.summary)
+
+
+@command.command("claim")
+@click.argument("list_id", type=int)
+@workspace_option
+@click.option("--count", default=1, show_default=True, type=click.IntRange(1, 100))
+@click.option("--agent", help="Who is dialing (kept with each attempt).")
+@click.option("--lease-seconds", default=300, show_default=True, type=click.IntRange(5, 86_400))
+@json_option
+@pass_app
+def claim(
+    app: App,
+    list_id: int,
+    workspace: str,
+    count: int,
+    agent: str | None,
+    lease_seconds: int,
+    as_json: bool,
+) -> None:
+    """Lease the next contacts that may be called now.
+
+    Example: dialbook queue claim 2 --count 5 --agent alice
+    """
+    caller = app.caller(workspace)
+    request = ClaimRequest(count=count, agent=agent, lease_seconds=lease_seconds)
+    result = app.write(queue_service.claim, caller=caller, list_id=list_id, request=request)
+    if as_json:
+        print_json(result)
+        return
+    print_table(
+        f"Leased {len(result.leases)} contact(s)",
+        ["lease", "contact", "name", "dial", "timezone", "priority", "expires"],
+        [
+            (
+                lease.lease_id,
+                lease.contact.id,
+                lease.contact.full_name,
+                lease.phone.number,
+                lease.contact.timezone,
+                lease.contact.priority,
+                lease.expires_at,
+            )
+            for lease in result.leases
+        ],
+    )

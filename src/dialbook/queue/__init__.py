@@ -1,0 +1,1 @@
+"""The dial queue: which contacts of a list may be called now, leased to one agent each."""

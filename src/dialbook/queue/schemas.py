@@ -1,0 +1,102 @@
+"""Wire shapes for the dial queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from msgspec import Meta, Struct
+
+from dialbook.contacts.schemas import Contact, Phone
+
+Outcome = Literal[
+    "answered",
+    "no_answer",
+    "busy",
+    "voicemail",
+    "failed",
+    "wrong_number",
+    "dnc_request",
+    "completed",
+    "callback",
+]
+OUTCOMES: tuple[Outcome, ...] = (
+    "answered",
+    "no_answer",
+    "busy",
+    "voicemail",
+    "failed",
+    "wrong_number",
+    "dnc_request",
+    "completed",
+    "callback",
+)
+# Outcomes after which the contact is called again (at retry_at, or after the list's delay).
+RETRY_OUTCOMES = frozenset({"no_answer", "busy", "voicemail", "failed", "callback"})
+
+Reason = Literal[
+    "held",
+    "leased",
+    "finished",
+    "do_not_call",
+    "suppressed",
+    "max_attempts",
+    "no_phone",
+    "no_timezone",
+    "outside_calling_hours",
+    "retry_later",
+]
+REASONS: tuple[Reason, ...] = (
+    "held",
+    "leased",
+    "finished",
+    "do_not_call",
+    "suppressed",
+    "max_attempts",
+    "no_phone",
+    "no_timezone",
+    "outside_calling_hours",
+    "retry_later",
+)
+
+
+class ClaimRequest(Struct, forbid_unknown_fields=True, kw_only=True):
+    count: Annotated[int, Meta(ge=1, le=100)] = 1
+    agent: Annotated[str, Meta(max_length=200)] | None = None
+    lease_seconds: Annotated[int, Meta(ge=5, le=86_400)] = 300
+
+
+class Lease(Struct, kw_only=True):
+    lease_id: int
+    phone: Phone  # the number to dial
+    contact: Contact
+    expires_at: dt.datetime
+
+
+class ClaimResult(Struct, kw_only=True):
+    list_id: int
+    leases: list[Lease]
+
+
+class OutcomeRequest(Struct, forbid_unknown_fields=True, kw_only=True):
+    outcome: Outcome
+    notes: Annotated[str, Meta(max_length=10_000)] | None = None
+    retry_at: dt.datetime | None = None
+
+
+class OutcomeResult(Struct, kw_only=True):
+    lease_id: int
+    contact_id: int
+    outcome: str
+    status: str
+    attempts: int
+    due_at: dt.datetime | None
+
+
+class Preview(Struct, kw_only=True):
+    list_id: int
+    at: dt.datetime
+    total: int
+    callable: int
+    excluded: dict[str, int]
+    summary: str

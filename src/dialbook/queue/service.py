@@ -1,0 +1,248 @@
+"""Rules of the dial queue.
+
+A contact is handed out when it is queued and due, not flagged do-not-call (flag or active
+call DND), its number is not suppressed in the workspace, it has attempts left, and every
+zone it must be called in is inside the list's calling window right now. Order: priority
+(null = hot lead first, then lower numbers), then when it became due, then age. Each claim
+leases the contact to one agent until the lease expires or an outcome is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from dialbook.contacts import repository as contact_repository
+from dialbook.db import Conn
+from dialbook.errors import Conflict, NotFound, invalid
+from dialbook.kit import clock
+from dialbook.lists import service as list_service
+from dialbook.lists.schemas import ListRead
+from dialbook.queue import repository
+from dialbook.queue.schemas import (
+    REASONS,
+    RETRY_OUTCOMES,
+    ClaimRequest,
+    ClaimResult,
+    Lease,
+    OutcomeRequest,
+    OutcomeResult,
+    Preview,
+)
+from dialbook.queue.windows import Window, parse_zone_key, window_from, zone_key
+from dialbook.suppressions import service as suppression_service
+from dialbook.suppressions.schemas import SuppressionCreate
+from dialbook.workspaces.schemas import Caller
+
+
+def zone_id_for(conn: Conn, *, zones: list[str] | tuple[str, ...], state: str | None) -> int | None:
+    key = zone_key(zones, state)
+    return None if key is None else repository.zone_id(conn, key=key)
+
+
+def open_zone_ids(conn: Conn, *, window: Window, now: dt.datetime) -> list[int]:
+    """Ids of the zone keys whose calling window is open at ``now``."""
+    open_ids = []
+    for id, key in repository.all_zones(conn):
+        zones, state = parse_zone_key(key)
+        if window.open_for(zones, state, now):
+            open_ids.append(id)
+    return open_ids
+
+
+def claim(
+    conn: Conn,
+    *,
+    caller: Caller,
+    list_id: int,
+    request: ClaimRequest,
+    now: dt.datetime | None = None,
+) -> ClaimResult:
+    now = now or clock.now()
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
+    repository.release_expired(conn, list_id=list_id, now=now)
+    picks = repository.callable_now(
+        conn,
+        list_id=list_id,
+        zone_ids=open_zone_ids(conn, window=window_from(_window(lst)), now=now),
+        now=now,
+        max_attempts=lst.max_attempts,
+        limit=request.count,
+    )
+    expires_at = now + dt.timedelta(seconds=request.lease_seconds)
+    leases = repository.lease(
+        conn,
+        workspace_id=caller.workspace_id,
+        list_id=list_id,
+        picks=picks,
+        agent=request.agent,
+        now=now,
+        expires_at=expires_at,
+    )
+    result = []
+    for contact_id, _number in picks:
+        contact = contact_repository.get(conn, workspace_id=caller.workspace_id, id=contact_id)
+        assert contact is not None
+        result.append(
+            Lease(
+                lease_id=leases[contact_id],
+                phone=contact.phones[0],
+                contact=contact,
+                expires_at=expires_at,
+            )
+        )
+    return ClaimResult(list_id=list_id, leases=result)
+
+
+def _window(lst: ListRead) -> dict[str, Any] | None:
+    return None if lst.calling_window is None else msgspec.to_builtins(lst.calling_window)
+
+
+def record_outcome(
+    conn: Conn,
+    *,
+    caller: Caller,
+    lease_id: int,
+    request: OutcomeRequest,
+    now: dt.datetime | None = None,
+) -> OutcomeResult:
+    now = now or clock.now()
+    attempt = repository.get_attempt(conn, workspace_id=caller.workspace_id, id=lease_id)
+    if attempt is None:
+        raise NotFound(f"No lease with id {lease_id}.")
+    if attempt.outcome is not None:
+        raise Conflict(f"Lease {lease_id} already has the outcome {attempt.outcome!r}.")
+    if attempt.contact_lease_id not in (None, lease_id):
+        raise Conflict(f"Lease {lease_id} expired and its contact was handed out again.")
+    if request.outcome == "callback" and request.retry_at is None:
+        raise invalid("retry_at", "is required for a callback")
+    if request.retry_at is not None and request.retry_at.tzinfo is None:
+        raise invalid("retry_at", "needs a time zone offset, e.g. 2026-12-01T15:00:00Z")
+    lst = list_service.get(
+        conn, workspace_id=caller.workspace_id, id=attempt.list_id, with_count=False
+    )
+    attempts = attempt.attempts + 1
+    status, due_at = _next_state(request, lst, attempts, now)
+    values: dict[str, Any] = {
+        "status": status,
+        "attempts": attempts,
+        "last_dial_at": attempt.claimed_at,
+        "last_outcome": request.outcome,
+        "due_at": due_at,
+        "lease_id": None,
+        "lease_expires_at": None,
+        "updated_at": now,
+    }
+    if request.outcome == "dnc_request":
+        values["dnc"] = True
+        suppression_service.add(
+            conn,
+            caller=caller,
+            data=SuppressionCreate(number=attempt.number, reason="asked not to be called"),
+            source="dnc_request",
+        )
+    repository.finish_attempt(
+        conn,
+        attempt=attempt,
+        outcome=request.outcome,
+        notes=request.notes,
+        retry_at=request.retry_at,
+        now=now,
+        contact_values=values,
+    )
+    return OutcomeResult(
+        lease_id=lease_id,
+        contact_id=attempt.contact_id,
+        outcome=request.outcome,
+        status=status,
+        attempts=attempts,
+        due_at=due_at,
+    )
+
+
+def _next_state(
+    request: OutcomeRequest, lst: ListRead, attempts: int, now: dt.datetime
+) -> tuple[str, dt.datetime | None]:
+    if request.outcome == "dnc_request":
+        return "dnc", None
+    if request.outcome not in RETRY_OUTCOMES:
+        return "completed", None
+    if lst.max_attempts is not None and attempts >= lst.max_attempts:
+        return "exhausted", None
+    due = request.retry_at or now + dt.timedelta(minutes=lst.retry_minutes)
+    return "queued", due
+
+
+def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None = None) -> Preview:
+    """How many contacts are callable now, and how many are excluded for each reason."""
+    now = now or clock.now()
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
+    open_ids = set(open_zone_ids(conn, window=window_from(_window(lst)), now=now))
+    counts: dict[str, int] = dict.fromkeys(REASONS, 0)
+    callable_count = total = 0
+    for group in repository.preview_groups(
+        conn, list_id=list_id, now=now, max_attempts=lst.max_attempts
+    ):
+        reason = _reason(group, open_ids)
+        total += group["n"]
+        if reason is None:
+            callable_count += group["n"]
+        else:
+            counts[reason] += group["n"]
+    excluded = {reason: n for reason, n in counts.items() if n}
+    return Preview(
+        list_id=list_id,
+        at=now,
+        total=total,
+        callable=callable_count,
+        excluded=excluded,
+        summary=_summary(callable_count, total, excluded),
+    )
+
+
+def _reason(group: dict[str, Any], open_ids: set[int]) -> str | None:
+    status = group["status"]
+    if status == "held":
+        return "held"
+    if status == "leased" and not group["lease_over"]:
+        return "leased"
+    if status in ("completed", "exhausted"):
+        return "finished"
+    if status == "dnc" or group["blocked"]:
+        return "do_not_call"
+    if group["suppressed"]:
+        return "suppressed"
+    if group["exhausted"]:
+        return "max_attempts"
+    if group["no_phone"]:
+        return "no_phone"
+    if group["zone_id"] is None:
+        return "no_timezone"
+    if group["zone_id"] not in open_ids:
+        return "outside_calling_hours"
+    if group["later"]:
+        return "retry_later"
+    return None
+
+
+_LABELS = {
+    "held": "held until the list is published",
+    "leased": "leased to an agent",
+    "finished": "finished",
+    "do_not_call": "do-not-call",
+    "suppressed": "on the suppression list",
+    "max_attempts": "out of attempts",
+    "no_phone": "without a phone",
+    "no_timezone": "without a time zone",
+    "outside_calling_hours": "outside calling hours",
+    "retry_later": "waiting to be retried",
+}
+
+
+def _summary(callable_count: int, total: int, excluded: dict[str, int]) -> str:
+    parts = [f"{callable_count:,} of {total:,} callable now"]
+    for reason, n in sorted(excluded.items(), key=lambda item: -item[1]):
+        parts.append(f"{n:,} {_LABELS[reason]}")
+    return "; ".join(parts)

@@ -1,0 +1,1 @@
+"""Do-not-call: the workspace suppression list, in named lists of numbers."""

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dialbook.queue.windows import Window, parse_zone_key, window_from, zone_key
+
+UTC = dt.UTC
+
+
+def test_default_is_8_to_21_local_across_dst() -> None:
+    window = Window()
+    # 2026-03-08: US clocks spring forward at 02:00 local. 12:59 UTC = 08:59 EDT (open),
+    # the same UTC time a day earlier was 07:59 EST (closed).
+    assert window.open_for(["America/New_York"], None, dt.datetime(2026, 3, 8, 12, 59, tzinfo=UTC))
+    assert not window.open_for(
+        ["America/New_York"], None, dt.datetime(2026, 3, 7, 12, 59, tzinfo=UTC)
+    )
+    # 2026-11-01: back to EST. 01:30 UTC on Nov 2 = 20:30 EST (open), 02:00 UTC = 21:00 (closed).
+    assert window.open_for(["America/New_York"], None, dt.datetime(2026, 11, 2, 1, 30, tzinfo=UTC))
+    assert not window.open_for(
+        ["America/New_York"], None, dt.datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    )
+    # 2026-03-29: EU summer time. 07:00 UTC = 08:00 BST (open) but was 07:00 GMT the day before.
+    assert window.open_for(["Europe/London"], None, dt.datetime(2026, 3, 29, 7, 0, tzinfo=UTC))
+    assert not window.open_for(["Europe/London"], None, dt.datetime(2026, 3, 28, 7, 0, tzinfo=UTC))
+
+
+def test_safe_window_needs_every_zone_open() -> None:
+    zones = ["America/New_York", "America/Chicago"]
+    at_8_eastern = dt.datetime(2026, 6, 1, 12, 0, tzinfo=UTC)  # 08:00 EDT, 07:00 CDT
+    assert not Window().open_for(zones, None, at_8_eastern)
+    at_9_eastern = dt.datetime(2026, 6, 1, 13, 0, tzinfo=UTC)
+    assert Window().open_for(zones, None, at_9_eastern)
+    at_2030_central = dt.datetime(2026, 6, 2, 1, 30, tzinfo=UTC)  # 21:30 EDT: closed there
+    assert not Window().open_for(zones, None, at_2030_central)
+
+
+def test_days_holidays_and_state_hours() -> None:
+    window = window_from(
+        {
+            "days": ["mon", "tue", "wed", "thu", "fri"],
+            "start": "09:00",
+            "end": "17:00",
+            "state_overrides": {"ca": {"start": "10:00", "end": "16:00"}},
+            "holidays": ["2026-07-03"],
+        }
+    )
+    la = ["America/Los_Angeles"]
+    wednesday_0930 = dt.datetime(2026, 7, 1, 16, 30, tzinfo=UTC)
+    assert window.open_for(la, None, wednesday_0930)
+    assert not window.open_for(la, "CA", wednesday_0930)
+    assert window.open_for(la, "CA", wednesday_0930 + dt.timedelta(hours=1))
+    assert not window.open_for(la, None, dt.datetime(2026, 7, 3, 18, 0, tzinfo=UTC))  # holiday
+    assert not window.open_for(la, None, dt.datetime(2026, 7, 4, 18, 0, tzinfo=UTC))  # Saturday
+    assert not window.open_for([], None, wednesday_0930)
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 1, 1), timezones=st.just(UTC)
+    ),
+    st.sampled_from(
+        ["America/New_York", "America/Phoenix", "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata"]
+    ),
+)
+def test_open_exactly_when_local_time_is_inside(now: dt.datetime, name: str) -> None:
+    local = now.astimezone(ZoneInfo(name))
+    expected = dt.time(8) <= local.time() < dt.time(21)
+    assert Window().open_for([name], None, now) is expected
+
+
+@given(
+    st.lists(st.sampled_from(["America/Chicago", "Europe/Paris", "Asia/Tokyo"]), min_size=1),
+    st.sampled_from([None, "TX"]),
+)
+def test_zone_keys_round_trip(zones: list[str], state: str | None) -> None:
+    key = zone_key(zones, state)
+    assert key is not None
+    assert parse_zone_key(key) == (tuple(sorted(set(zones))), state)
