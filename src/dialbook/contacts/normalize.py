@@ -1,0 +1,302 @@
+"""Normalizing one contact: given fields in canonical names -> column values. Pure.
+
+The API, the dialects and the importer's worker processes all come through here, so a
+row of a lead file is cleaned exactly as an API request is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import msgspec
+
+from dialbook.contacts.schemas import Contact, Phone, PhoneIn
+from dialbook.errors import FieldError, InvalidInput
+from dialbook.normalize.dates import DateError, parse_date
+from dialbook.normalize.emails import EmailError, email_key, normalize_email
+from dialbook.normalize.fields import FieldDefinition, FieldValueError, coerce_value
+from dialbook.normalize.names import normalize_names
+from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for
+from dialbook.normalize.timezones import TimezoneError, infer_timezone, normalize_timezone
+from dialbook.queue.windows import state_code, zone_key
+
+# Plain text columns: trimmed, and an empty string means "no value".
+_TEXT_FIELDS = (
+    "company",
+    "account",
+    "title",
+    "website",
+    "linkedin",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "notes",
+    "source",
+    "gender",
+)
+_NAME_FIELDS = ("first_name", "last_name", "full_name")
+
+
+class Builder:
+    """Turns given fields into column values, collecting every field error."""
+
+    def __init__(
+        self,
+        *,
+        regions: Sequence[str | None],
+        definitions: dict[str, FieldDefinition],
+        existing: Contact | None,
+    ) -> None:
+        self.regions = regions
+        self.definitions = definitions
+        self.existing = existing
+        self.errors: list[FieldError] = []
+
+    def fail(self, name: str, detail: str) -> None:
+        self.errors.append(FieldError(name, detail))
+
+    def build(self, given: dict[str, Any]) -> dict[str, Any]:
+        columns: dict[str, Any] = {}
+        for name in _TEXT_FIELDS:
+            if name in given:
+                columns[name] = _text(given[name])
+        if any(name in given for name in _NAME_FIELDS):
+            columns.update(self._names(given))
+        if "email" in given:
+            columns.update(self._email(given["email"]))
+        if "country" in given:
+            columns["country"] = given["country"].upper() if given["country"] else None
+        if "phones" in given:
+            columns["phones"] = self._phones(given["phones"])
+        if "timezone" in given:
+            columns.update(self._timezone(given["timezone"]))
+        if "date_of_birth" in given:
+            columns["date_of_birth"] = self._date(given["date_of_birth"])
+        if "tags" in given:
+            columns["tags"] = clean_tags(given["tags"])
+        if "custom_fields" in given:
+            columns["custom_fields"] = self._custom_fields(given["custom_fields"])
+        if "dnd" in given:
+            columns["dnd"] = self._dnd(given["dnd"])
+        if "external_refs" in given:
+            columns["external_refs"] = [msgspec.to_builtins(ref) for ref in given["external_refs"]]
+        for name in ("priority", "dnc", "list_id"):
+            if name in given:
+                columns[name] = given[name]
+        if self.errors:
+            raise InvalidInput(fields=self.errors)
+        return columns
+
+    def _names(self, given: dict[str, Any]) -> dict[str, Any]:
+        old = self.existing
+        if "first_name" in given or "last_name" in given:
+            first = given.get("first_name", old.first_name if old else None)
+            last = given.get("last_name", old.last_name if old else None)
+            names = normalize_names(first, last, given.get("full_name"))
+            if not names.full and given.get("full_name"):
+                names = normalize_names(None, None, given["full_name"])
+        else:
+            names = normalize_names(None, None, given.get("full_name"))
+        return {"first_name": names.first, "last_name": names.last, "full_name": names.full}
+
+    def _email(self, raw: str | None) -> dict[str, Any]:
+        if raw is None or not raw.strip():
+            return {"email": None, "email_key": None}
+        try:
+            email = normalize_email(raw)
+        except EmailError as error:
+            self.fail("email", str(error))
+            return {}
+        return {"email": email, "email_key": email_key(email)}
+
+    def _phones(self, items: Iterable[PhoneIn | Phone | str]) -> list[dict[str, Any]]:
+        phones: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if isinstance(item, Phone):  # already normalized (kept by an upsert)
+                if item.number not in seen:
+                    seen.add(item.number)
+                    phones.append(msgspec.to_builtins(item))
+                continue
+            phone = PhoneIn(number=item) if isinstance(item, str) else item
+            try:
+                parsed = parse_phone(
+                    phone.number, [phone.country, *self.regions], extension=phone.extension
+                )
+            except PhoneError as error:
+                self.fail(f"phones[{index}].number", f"{phone.number!r} {error}")
+                continue
+            if parsed.number in seen:
+                continue  # the same number twice is one phone
+            seen.add(parsed.number)
+            phones.append(
+                {
+                    "number": parsed.number,
+                    "raw": phone.number,
+                    "type": phone.type,
+                    "extension": parsed.extension,
+                    "country": parsed.country,
+                    "valid": parsed.valid,
+                    "line_type": parsed.line_type,
+                }
+            )
+        return phones
+
+    def _timezone(self, raw: str | None) -> dict[str, Any]:
+        if raw is None or not raw.strip():
+            return {"timezone": None, "timezone_source": None, "timezone_candidates": None}
+        try:
+            zone = normalize_timezone(raw)
+        except TimezoneError as error:
+            self.fail("timezone", f"{raw!r} {error}")
+            return {}
+        return {"timezone": zone, "timezone_source": "given", "timezone_candidates": [zone]}
+
+    def _date(self, raw: str | None) -> Any:
+        if raw is None or not raw.strip():
+            return None
+        try:
+            return parse_date(raw)
+        except DateError as error:
+            self.fail("date_of_birth", f"{raw!r} {error}")
+            return None
+
+    def _custom_fields(self, given: dict[str, Any]) -> dict[str, Any]:
+        merged = dict(self.existing.custom_fields) if self.existing else {}
+        for key, value in given.items():
+            definition = self.definitions.get(key)
+            if definition is None:
+                self.fail(
+                    f"custom_fields.{key}",
+                    "is not a custom field of this workspace (define it at /v1/custom-fields)",
+                )
+                continue
+            try:
+                coerced = coerce_value(definition, value)
+            except FieldValueError as error:
+                self.fail(f"custom_fields.{key}", str(error))
+                continue
+            if coerced is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = coerced
+        return merged
+
+    def _dnd(self, given: dict[str, str | None]) -> dict[str, str]:
+        merged = dict(self.existing.dnd) if self.existing else {}
+        for channel, status in given.items():
+            if status is None:
+                merged.pop(channel, None)
+            else:
+                merged[channel] = status
+        return merged
+
+
+def _text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Trimmed, without blanks or repeats, in the order given."""
+    return list(dict.fromkeys(t.strip() for t in tags if t.strip()))
+
+
+def defaults() -> dict[str, Any]:
+    return {
+        "first_name": None,
+        "last_name": None,
+        "full_name": None,
+        "email": None,
+        "email_key": None,
+        "phones": [],
+        **{name: None for name in _TEXT_FIELDS},
+        "country": None,
+        "timezone": None,
+        "timezone_source": None,
+        "timezone_candidates": None,
+        "priority": None,
+        "dnc": False,
+        "dnd": {},
+        "tags": [],
+        "date_of_birth": None,
+        "custom_fields": {},
+        "external_refs": [],
+        "status": "queued",
+        "attempts": 0,
+        "last_dial_at": None,
+        "last_outcome": None,
+    }
+
+
+def columns_of(contact: Contact) -> dict[str, Any]:
+    data = msgspec.to_builtins(contact)
+    data["email_key"] = email_key(contact.email) if contact.email else None
+    return data  # type: ignore[no-any-return]
+
+
+# A change to any of these may change where (in which zones) the contact is.
+_PLACE_FIELDS = ("phones", "postal_code", "country", "state", "timezone", "list_id")
+
+
+def locate(
+    *,
+    given: dict[str, Any],
+    columns: dict[str, Any],
+    existing: Contact | None,
+    list_default_timezone: str | None,
+) -> dict[str, Any]:
+    """The time zone (inferred unless given explicitly) and the dial-queue columns.
+
+    ``zone_key`` names the zones (and US state) whose calling windows must be open; the
+    service turns it into a ``zone_id``.
+    """
+    merged = {**(columns_of(existing) if existing else defaults()), **columns}
+    phones = merged["phones"]
+    out: dict[str, Any] = {}
+    explicit = merged["timezone_source"] == "given" and merged["timezone"]
+    if not explicit and (existing is None or any(k in given for k in _PLACE_FIELDS)):
+        inference = infer_timezone(
+            phone_zones=time_zones_for(phones[0]["number"]) if phones else (),
+            postal_code=merged["postal_code"],
+            country=merged["country"],
+            list_default=list_default_timezone,
+        )
+        out["timezone"] = inference.timezone
+        out["timezone_source"] = inference.source
+        out["timezone_candidates"] = list(inference.candidates) or None
+        merged.update(out)
+    zones = merged["timezone_candidates"] or ([merged["timezone"]] if merged["timezone"] else [])
+    out["zone_key"] = zone_key(zones, state_code(merged["state"], merged["country"]))
+    out["dial_number"] = phones[0]["number"] if phones else None
+    out["queue_rank"] = -1 if merged["priority"] is None else merged["priority"]
+    out["dnd_call"] = merged["dnd"].get("call") in ("active", "permanent")
+    return out
+
+
+def build(
+    given: dict[str, Any],
+    *,
+    regions: Sequence[str | None],
+    definitions: dict[str, FieldDefinition],
+    existing: Contact | None = None,
+    list_default_timezone: str | None = None,
+) -> dict[str, Any]:
+    """Column values for ``given`` (merged over ``existing``); raises InvalidInput naming
+    every bad field. ``regions`` are the phone regions after the contact's own country."""
+    country = given.get("country", existing.country if existing else None)
+    builder = Builder(regions=[country, *regions], definitions=definitions, existing=existing)
+    columns = builder.build(given)
+    columns.update(
+        locate(
+            given=given,
+            columns=columns,
+            existing=existing,
+            list_default_timezone=list_default_timezone,
+        )
+    )
+    return columns
