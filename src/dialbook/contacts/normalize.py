@@ -53,6 +53,7 @@ class Builder:
         self.definitions = definitions
         self.existing = existing
         self.errors: list[FieldError] = []
+        self.first_phone_zones: tuple[str, ...] | None = None  # known once phones are parsed
 
     def fail(self, name: str, detail: str) -> None:
         self.errors.append(FieldError(name, detail))
@@ -131,6 +132,8 @@ class Builder:
             if parsed.number in seen:
                 continue  # the same number twice is one phone
             seen.add(parsed.number)
+            if not phones:
+                self.first_phone_zones = parsed.zones
             phones.append(
                 {
                     "number": parsed.number,
@@ -249,6 +252,7 @@ def locate(
     columns: dict[str, Any],
     existing: Contact | None,
     list_default_timezone: str | None,
+    phone_zones: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """The time zone (inferred unless given explicitly) and the dial-queue columns.
 
@@ -261,7 +265,11 @@ def locate(
     explicit = merged["timezone_source"] == "given" and merged["timezone"]
     if not explicit and (existing is None or any(k in given for k in _PLACE_FIELDS)):
         inference = infer_timezone(
-            phone_zones=time_zones_for(phones[0]["number"]) if phones else (),
+            phone_zones=(
+                phone_zones
+                if phone_zones is not None
+                else (time_zones_for(phones[0]["number"]) if phones else ())
+            ),
             postal_code=merged["postal_code"],
             country=merged["country"],
             list_default=list_default_timezone,
@@ -297,6 +305,7 @@ def build(
             columns=columns,
             existing=existing,
             list_default_timezone=list_default_timezone,
+            phone_zones=builder.first_phone_zones,
         )
     )
     return columns

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+from phonenumbers import timezone as phone_timezone
 
 PHONE_TYPES = (
     "mobile",
@@ -58,6 +59,7 @@ class ParsedPhone:
     country: str | None  # ISO 3166-1 alpha-2 of the number itself
     valid: bool  # libphonenumber knows the number as assigned
     line_type: str  # one of LINE_TYPES' values, or "unknown"
+    zones: tuple[str, ...] = ()  # IANA zones of the number's prefix (several: ambiguous)
 
 
 def split_extension(raw: str) -> tuple[str, str | None]:
@@ -126,19 +128,30 @@ def _parse_in(body: str, region: str | None, extension: str | None) -> ParsedPho
     # Input already written as E.164 is kept (flagged invalid): the sender vouched for it.
     if not possible and not _E164_LIKE.match(re.sub(r"[\s().-]", "", text)):
         raise PhoneError(_LENGTH_PROBLEMS.get(reason, "has an impossible length"))
-    valid = phonenumbers.is_valid_number(number)
+    # number_type() already decides validity (UNKNOWN = not an assigned number), so one
+    # metadata pass answers valid, line type and (for geographic numbers) time zones.
+    kind = phonenumbers.number_type(number)
+    valid = kind != PhoneNumberType.UNKNOWN
     country = phonenumbers.region_code_for_number(number)
     if country is None or country == "001":
         country = phonenumbers.region_code_for_country_code(number.country_code or 0)
         country = None if country in ("ZZ", "001") else country
-    line_type = LINE_TYPES.get(phonenumbers.number_type(number), "unknown") if valid else "unknown"
     return ParsedPhone(
         number=e164,
         extension=extension or (number.extension or None),
         country=country,
         valid=valid,
-        line_type=line_type,
+        line_type=LINE_TYPES.get(kind, "unknown"),
+        zones=_zones(number, kind) if valid else (),
     )
+
+
+def _zones(number: phonenumbers.PhoneNumber, kind: int) -> tuple[str, ...]:
+    if phonenumbers.is_number_type_geographical(kind, number.country_code):
+        zones = phone_timezone.time_zones_for_geographical_number(number)
+    else:
+        zones = phone_timezone.time_zones_for_number(number)
+    return tuple(z for z in zones if z != "Etc/Unknown")
 
 
 _LENGTH_PROBLEMS = {
@@ -151,14 +164,10 @@ _LENGTH_PROBLEMS = {
 
 def time_zones_for(e164: str) -> tuple[str, ...]:
     """The IANA zones libphonenumber associates with the number's prefix (may be several)."""
-    from phonenumbers import timezone as phone_timezone
-
     try:
-        number = phonenumbers.parse(e164, None)
-    except NumberParseException:
+        return parse_phone(e164).zones
+    except PhoneError:
         return ()
-    zones = phone_timezone.time_zones_for_number(number)
-    return tuple(z for z in zones if z != "Etc/Unknown")
 
 
 def is_region(code: str) -> bool:
