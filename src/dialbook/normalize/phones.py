@@ -147,7 +147,7 @@ def _parse_in(body: str, region: str | None, extension: str | None) -> ParsedPho
 
 
 def _zones(number: phonenumbers.PhoneNumber, kind: int) -> tuple[str, ...]:
-    if phonenumbers.is_number_type_geographical(kind, number.country_code):
+    if phonenumbers.is_number_type_geographical(kind, number.country_code or 0):
         zones = phone_timezone.time_zones_for_geographical_number(number)
     else:
         zones = phone_timezone.time_zones_for_number(number)
