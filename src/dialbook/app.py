@@ -19,6 +19,8 @@ from dialbook.http import openapi
 from dialbook.http.auth import KeyAuthenticator
 from dialbook.http.errors import Render, exception_handlers
 from dialbook.http.routing import Router, Services, json_response
+from dialbook.imports.endpoints import router as imports_router
+from dialbook.imports.jobs import Jobs
 from dialbook.lists.endpoints import router as lists_router
 from dialbook.queue.endpoints import router as queue_router
 from dialbook.suppressions.endpoints import router as suppressions_router
@@ -31,6 +33,7 @@ NATIVE: tuple[Router, ...] = (
     fields_router,
     suppressions_router,
     queue_router,
+    imports_router,
 )
 
 
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         db=database,
         settings=settings,
         keys=KeyAuthenticator(database, cache_seconds=settings.key_cache_seconds),
+        jobs=Jobs(database),
     )
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     for router in NATIVE:
@@ -59,6 +63,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services.jobs.resume_unfinished()
         try:
             yield
         finally:

@@ -15,6 +15,8 @@ class Settings:
     database_url: str | None = None
     # Requests larger than this answer 413 (Salesfinity documents a 10 MB payload).
     max_body_bytes: int = 10 * 1024 * 1024
+    # Uploaded lead files (POST /v1/lists/{id}/imports) may be this large.
+    max_upload_bytes: int = 5 * 1024 * 1024 * 1024
     # Region used to read national-format phones when nothing more specific is known.
     default_region: str = "US"
     # Seconds an API key lookup may be served from memory (revocation delay across processes).
@@ -34,7 +36,8 @@ class Settings:
             "database_url": env.get("DIALBOOK_DATABASE_URL") or None,
             "default_region": env.get("DIALBOOK_DEFAULT_REGION", "US").upper(),
         }
-        if "DIALBOOK_MAX_BODY_BYTES" in env:
-            values["max_body_bytes"] = int(env["DIALBOOK_MAX_BODY_BYTES"])
+        for name in ("max_body_bytes", "max_upload_bytes"):
+            if f"DIALBOOK_{name.upper()}" in env:
+                values[name] = int(env[f"DIALBOOK_{name.upper()}"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -11,8 +11,9 @@ from typing import Any
 
 import msgspec
 
-from dialbook.contacts.schemas import Contact, Phone, PhoneIn
+from dialbook.contacts.schemas import Contact, ContactUpdate, Phone, PhoneIn
 from dialbook.errors import FieldError, InvalidInput
+from dialbook.kit.validation import field_error
 from dialbook.normalize.dates import DateError, parse_date
 from dialbook.normalize.emails import EmailError, email_key, normalize_email
 from dialbook.normalize.fields import FieldDefinition, FieldValueError, coerce_value
@@ -59,6 +60,7 @@ class Builder:
         self.errors.append(FieldError(name, detail))
 
     def build(self, given: dict[str, Any]) -> dict[str, Any]:
+        given = checked(given)
         columns: dict[str, Any] = {}
         for name in _TEXT_FIELDS:
             if name in given:
@@ -195,6 +197,24 @@ class Builder:
             else:
                 merged[channel] = status
         return merged
+
+
+def checked(given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` with every field of the type and length the API accepts (dialects and the
+    importer build ``given`` themselves); raises InvalidInput naming the first bad field."""
+    plain = {k: v for k, v in given.items() if k not in _CHECKED_ELSEWHERE}
+    try:
+        typed = msgspec.convert(plain, ContactUpdate)
+    except msgspec.ValidationError as error:
+        raise InvalidInput(fields=[field_error(error)]) from None
+    result = {name: getattr(typed, name) for name in plain}
+    result.update((k, given[k]) for k in _CHECKED_ELSEWHERE if k in given)
+    return result
+
+
+# Phones may already be normalized (an upsert keeps the match's own); the list is checked
+# when it is looked up.
+_CHECKED_ELSEWHERE = ("phones", "list_id")
 
 
 def _text(value: str | None) -> str | None:

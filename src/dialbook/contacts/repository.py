@@ -295,3 +295,123 @@ def page(
         select(*_READ_COLUMNS).where(and_(*conditions)).order_by(contacts.c.id).limit(limit)
     )
     return [_contact(row) for row in rows]
+
+
+def insert_many(conn: Conn, *, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert contacts in one batch (with their lookup indexes); their ids, in order."""
+    if not rows:
+        return []
+    ids = _allocate_ids(conn, len(rows))
+    for contact_id, row in zip(ids, rows, strict=True):
+        row["id"] = contact_id
+    conn.execute(insert(contacts), rows)  # a plain executemany: no RETURNING round trips
+    phones, tags, refs = [], [], []
+    for contact_id, row in zip(ids, rows, strict=True):
+        workspace_id = row["workspace_id"]
+        phones += [
+            {
+                "contact_id": contact_id,
+                "workspace_id": workspace_id,
+                "number": p["number"],
+                "position": i,
+            }
+            for i, p in enumerate(row["phones"])
+        ]
+        tags += [
+            {"contact_id": contact_id, "workspace_id": workspace_id, "tag": t} for t in row["tags"]
+        ]
+        refs += [
+            {
+                "contact_id": contact_id,
+                "workspace_id": workspace_id,
+                "provider": r["provider"],
+                "external_id": r["id"],
+            }
+            for r in row["external_refs"]
+        ]
+    for table, values in (
+        (contact_phones, phones),
+        (contact_tags, tags),
+        (contact_external_ids, refs),
+    ):
+        if values:
+            conn.execute(insert(table), values)
+    return ids
+
+
+def _allocate_ids(conn: Conn, count: int) -> list[int]:
+    """Ids for a batch, taken before inserting it. SQLite: after the highest (the write
+    transaction holds the database's write lock); PostgreSQL: from the id sequence."""
+    if conn.dialect.name == "postgresql":
+        return [
+            int(i)
+            for i in conn.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('contacts', 'id'))"
+                    " FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            ).scalars()
+        ]
+    highest = conn.execute(select(func.coalesce(func.max(contacts.c.id), 0))).scalar_one()
+    return list(range(int(highest) + 1, int(highest) + 1 + count))
+
+
+def existing_keys(
+    conn: Conn, *, workspace_id: int, list_id: int | None, key: str, values: Sequence[Any]
+) -> dict[Any, int]:
+    """For many duplicate keys at once: key value -> the id of a contact that has it.
+
+    ``key`` is "phone" (E.164 numbers), "email" (lower-cased) or "external_id" ((provider,
+    id) pairs).
+    """
+    found: dict[Any, int] = {}
+    for start in range(0, len(values), 500):
+        chunk = list(values[start : start + 500])
+        if key == "phone":
+            query = (
+                select(contact_phones.c.number, contacts.c.id)
+                .join(contacts, contacts.c.id == contact_phones.c.contact_id)
+                .where(
+                    contact_phones.c.workspace_id == workspace_id,
+                    contact_phones.c.number.in_(chunk),
+                )
+            )
+        elif key == "email":
+            query = select(contacts.c.email_key, contacts.c.id).where(
+                contacts.c.workspace_id == workspace_id, contacts.c.email_key.in_(chunk)
+            )
+        else:
+            query = (
+                select(
+                    contact_external_ids.c.provider,
+                    contact_external_ids.c.external_id,
+                    contacts.c.id,
+                )
+                .join(contacts, contacts.c.id == contact_external_ids.c.contact_id)
+                .where(
+                    contact_external_ids.c.workspace_id == workspace_id,
+                    tuple_(contact_external_ids.c.provider, contact_external_ids.c.external_id).in_(
+                        chunk
+                    ),
+                )
+            )
+        query = _scoped(query, list_id, None)
+        for row in conn.execute(query):
+            value = (row[0], row[1]) if key == "external_id" else row[0]
+            found.setdefault(value, int(row[-1]))
+    return found
+
+
+def max_phones(conn: Conn, *, list_id: int) -> int:
+    """The most phones any contact of the list has (export column count)."""
+    length = (
+        func.jsonb_array_length(contacts.c.phones)
+        if conn.dialect.name == "postgresql"
+        else func.json_array_length(contacts.c.phones)
+    )
+    return int(
+        conn.execute(
+            select(func.coalesce(func.max(length), 0)).where(contacts.c.list_id == list_id)
+        ).scalar_one()
+    )

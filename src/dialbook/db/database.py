@@ -167,6 +167,12 @@ class Database:
     def run_write(
         self, fn: Callable[Concatenate[Conn, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
+        """Run a write from a plain thread. While the server's SQLite writer is running
+        (background jobs), it goes through that writer too, so there is still one."""
+        if self._writer is not None:
+            job = _Job(fn, args, kwargs)
+            self._writer.submit(job)
+            return job.future.result()  # type: ignore[no-any-return]
         with self.write_engine.connect() as conn, conn.begin():
             return fn(conn, *args, **kwargs)
 

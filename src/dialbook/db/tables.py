@@ -9,6 +9,7 @@ written by the contacts repository in the same transaction.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -250,4 +251,43 @@ dial_attempts = Table(
     Column("completed_at", UTCDateTime),
     Index(None, "contact_id"),
     Index(None, "workspace_id", "id"),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("list_id", Id, ForeignKey("lists.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("filename", String(500), nullable=False),
+    Column("path", String(1000), nullable=False),
+    Column("options", Json, nullable=False),
+    Column("columns", Json),  # the file's columns, for the rejects file's header
+    Column("rows_read", Integer, nullable=False, default=0),
+    Column("created", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("rejected", Integer, nullable=False, default=0),
+    # Every row up to this line is committed; a resumed import starts after it.
+    Column("last_line", Integer, nullable=False, default=0),
+    Column("bytes_total", BigInteger, nullable=False, default=0),
+    Column("bytes_done", BigInteger, nullable=False, default=0),
+    Column("error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index(None, "workspace_id", "id"),
+)
+
+import_rejects = Table(
+    "import_rejects",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("import_id", Id, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("original", Json),
+    Column("errors", Json, nullable=False),
+    Index(None, "import_id", "line"),
 )

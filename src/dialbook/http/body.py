@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypeVar
 
 import msgspec
 from starlette.requests import Request
 
-from dialbook.errors import FieldError, InvalidInput, MalformedRequest, PayloadTooLarge
+from dialbook.errors import InvalidInput, MalformedRequest, PayloadTooLarge
+from dialbook.kit.validation import field_error as field_error  # re-exported
 
 T = TypeVar("T")
-
-_AT = re.compile(r"^(?P<detail>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
-_NAMED = re.compile(r"^Object (?:missing required|contains unknown) field `(?P<field>[^`]+)`")
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -34,21 +31,6 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def field_error(error: msgspec.ValidationError) -> FieldError:
-    """Turn msgspec's message ("Expected `int`, got `str` - at `$.phones[0]`") into a
-    FieldError named by its path ("phones[0]")."""
-    match = _AT.match(str(error))
-    assert match is not None
-    detail = match.group("detail")
-    path = (match.group("path") or "").lstrip(".")
-    named = _NAMED.match(detail)
-    if named:
-        field = named.group("field")
-        path = f"{path}.{field}" if path else field
-        detail = "is required" if "missing" in detail else "is not a known field"
-    return FieldError(path or "body", detail)
 
 
 def decode_json(body: bytes, type_: type[T]) -> T:

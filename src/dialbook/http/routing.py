@@ -23,6 +23,7 @@ from dialbook.db import Database
 from dialbook.errors import Forbidden
 from dialbook.http.auth import KeyAuthenticator
 from dialbook.http.body import decode_json, decode_query, read_body
+from dialbook.imports.jobs import Jobs
 from dialbook.workspaces.schemas import Caller
 
 _encoder = msgspec.json.Encoder()
@@ -43,6 +44,7 @@ class Services:
     db: Database
     settings: Settings
     keys: KeyAuthenticator
+    jobs: Jobs
 
 
 @dataclass(slots=True)

@@ -139,7 +139,7 @@ def find_or_create(conn: Conn, *, workspace_id: int, name: str, **settings: Any)
 def find(conn: Conn, *, workspace_id: int, platform: str, ref: str) -> ListRead:
     """The list a platform's id names: our id, or an alias set for that platform."""
     found = repository.find_by_alias(conn, workspace_id=workspace_id, platform=platform, alias=ref)
-    if found is None and ref.isdigit():
+    if found is None and ref.isascii() and ref.isdigit() and len(ref) < 19:
         found = repository.get(conn, workspace_id=workspace_id, id=int(ref))
     if found is None:
         raise NotFound(f"No list with id {ref}.")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:17:48.659585
+Create Date: 2026-11-25 12:29:59.051638
 """
 
 from __future__ import annotations
@@ -276,6 +276,55 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "imports",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("list_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("filename", sa.String(length=500), nullable=False),
+        sa.Column("path", sa.String(length=1000), nullable=False),
+        sa.Column(
+            "options",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "columns",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("rows_read", sa.Integer(), nullable=False),
+        sa.Column("created", sa.Integer(), nullable=False),
+        sa.Column("updated", sa.Integer(), nullable=False),
+        sa.Column("skipped", sa.Integer(), nullable=False),
+        sa.Column("rejected", sa.Integer(), nullable=False),
+        sa.Column("last_line", sa.Integer(), nullable=False),
+        sa.Column("bytes_total", sa.BigInteger(), nullable=False),
+        sa.Column("bytes_done", sa.BigInteger(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["list_id"], ["lists.id"], name=op.f("fk_imports_list_id_lists"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_imports_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
+    )
+    with op.batch_alter_table("imports", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_imports_workspace_id_id"), ["workspace_id", "id"], unique=False
+        )
+
+    op.create_table(
         "suppressions",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
@@ -436,9 +485,43 @@ def upgrade() -> None:
             batch_op.f("ix_dial_attempts_workspace_id_id"), ["workspace_id", "id"], unique=False
         )
 
+    op.create_table(
+        "import_rejects",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("line", sa.Integer(), nullable=False),
+        sa.Column(
+            "original",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "errors",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["imports.id"],
+            name=op.f("fk_import_rejects_import_id_imports"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_rejects")),
+    )
+    with op.batch_alter_table("import_rejects", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_import_rejects_import_id_line"), ["import_id", "line"], unique=False
+        )
+
 
 def downgrade() -> None:
 
+    with op.batch_alter_table("import_rejects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_import_rejects_import_id_line"))
+
+    op.drop_table("import_rejects")
     with op.batch_alter_table("dial_attempts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dial_attempts_workspace_id_id"))
         batch_op.drop_index(batch_op.f("ix_dial_attempts_contact_id"))
@@ -463,6 +546,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_suppressions_workspace_id_number"))
 
     op.drop_table("suppressions")
+    with op.batch_alter_table("imports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_imports_workspace_id_id"))
+
+    op.drop_table("imports")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_updated_at"))
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_id"))

@@ -1,0 +1,106 @@
+"""ClearTalk's operations: canonical service calls composed in one transaction each.
+
+Plain functions of a connection (run by ``Database.write``), like the canonical services;
+they hold no rules of their own beyond ClearTalk's, and no SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from dialbook.contacts import service as contact_service
+from dialbook.contacts.schemas import Contact
+from dialbook.db import Conn
+from dialbook.dialects.cleartalk import translate
+from dialbook.dialects.cleartalk.errors import item_name, renamed, wire_name
+from dialbook.dialects.cleartalk.schemas import BulkIn, BulkOut, ContactIn, ContactOut
+from dialbook.errors import Conflict, DuplicateContact, FieldError, InvalidInput
+from dialbook.fields import service as field_service
+from dialbook.lists import service as list_service
+from dialbook.workspaces.schemas import Caller
+
+
+def create_contact(conn: Conn, *, caller: Caller, body: ContactIn) -> ContactOut:
+    """Create one contact in the list ``listName`` names (created on first use)."""
+    list_name, incoming = translate.contact_in(body)
+    lst = list_service.find_or_create(conn, workspace_id=caller.workspace_id, name=list_name)
+    contact, labels = _create(
+        conn, caller=caller, list_id=lst.id, incoming=incoming, name=wire_name
+    )
+    return translate.contact_out(contact, list_name=lst.name, labels=labels)
+
+
+def create_bulk(conn: Conn, *, caller: Caller, body: BulkIn) -> BulkOut:
+    """Create every item of ``data``, or none: one bad item rejects the whole request and the
+    answer names every bad item (``data[3].phone``)."""
+    head = translate.bulk_head(body)
+    assert isinstance(body.data, list)
+    lst = list_service.find_or_create(conn, workspace_id=caller.workspace_id, name=head.list_name)
+    created = []
+    created_ids: dict[int, int] = {}  # contact id -> index of the item that created it
+    problems: list[FieldError] = []
+    invalid = False
+    for index, item in enumerate(body.data):
+        try:
+            incoming = translate.item_in(item, index=index, tag=head.tag)
+            contact, labels = _create(
+                conn,
+                caller=caller,
+                list_id=lst.id,
+                incoming=incoming,
+                name=partial(item_name, index=index),
+            )
+        except DuplicateContact as error:
+            earlier = created_ids.get(error.existing_id)
+            detail = (
+                f"is the same as in data[{earlier}]"
+                if earlier is not None
+                else f"already used by contact {error.existing_id}"
+            )
+            problems.append(FieldError(f"data[{index}].{error.matching_field}", detail))
+        except InvalidInput as error:
+            invalid = True
+            problems += error.fields
+        else:
+            created_ids[contact.id] = index
+            created.append(translate.contact_out(contact, list_name=lst.name, labels=labels))
+    if problems:
+        rejected = len({p.name.partition(".")[0] for p in problems})
+        detail = f"{rejected} of {len(body.data)} contacts were rejected; none were created."
+        error_type = InvalidInput if invalid else Conflict
+        raise error_type(detail, fields=problems)
+    return BulkOut(list_name=lst.name, tag=head.tag or "", count=len(created), data=created)
+
+
+def _create(
+    conn: Conn,
+    *,
+    caller: Caller,
+    list_id: int,
+    incoming: translate.Incoming,
+    name: Callable[..., str],
+) -> tuple[Contact, dict[str, str]]:
+    """Map customField labels to workspace custom fields (created on first use), then create.
+
+    Returns the contact and its custom field keys -> the labels the caller used.
+    """
+    labels: dict[str, str] = {}
+    values = {}
+    for label, value in incoming.custom.items():
+        definition = field_service.define_by_label(
+            conn, workspace_id=caller.workspace_id, label=label, type=translate.field_type(value)
+        )
+        labels[definition.key] = label
+        values[definition.key] = value
+    if incoming.disposition is not None:
+        definition = field_service.define_by_label(
+            conn, workspace_id=caller.workspace_id, label=translate.DISPOSITION, type="string"
+        )
+        values[definition.key] = incoming.disposition
+    given = {**incoming.given, "list_id": list_id, "custom_fields": values}
+    try:
+        contact = contact_service.create(conn, caller=caller, given=given)
+    except InvalidInput as error:
+        raise renamed(error, partial(name, labels=labels)) from None
+    return contact, labels

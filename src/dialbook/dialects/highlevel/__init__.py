@@ -1,0 +1,15 @@
+"""HighLevel (LeadConnector): its contacts API at /compat/highlevel.
+
+Integrators' HighLevel code (including the official SDKs) works by changing only the base
+URL to ``http://<host>/compat/highlevel``. See docs/dialects/highlevel.md.
+"""
+
+from __future__ import annotations
+
+from dialbook.dialects.base import Dialect
+from dialbook.dialects.highlevel.endpoints import router
+from dialbook.dialects.highlevel.errors import render
+
+dialect = Dialect(name="highlevel", routers=(router,), render=render)
+
+__all__ = ["dialect"]

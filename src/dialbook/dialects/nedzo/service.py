@@ -1,0 +1,389 @@
+"""Nedzo's operations: canonical service calls composed in one transaction each.
+
+Plain functions of a connection (run by ``Database.read/write``), like the canonical
+services; no SQL. Each returns the wire shape its route answers with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from msgspec import UnsetType
+
+from dialbook.contacts import service as contact_service
+from dialbook.contacts.schemas import Contact, ContactQuery, Phone
+from dialbook.db import Conn
+from dialbook.dialects.nedzo import schemas as wire
+from dialbook.dialects.nedzo import translate
+from dialbook.dialects.nedzo.errors import BadRequest, current_name, legacy_name, renamed
+from dialbook.errors import FieldError, InvalidInput, NotFound, invalid
+from dialbook.fields import service as field_service
+from dialbook.lists import service as list_service
+from dialbook.lists.schemas import ListRead, ListUpdate
+from dialbook.workspaces import service as workspace_service
+from dialbook.workspaces.schemas import Caller
+
+T = TypeVar("T")
+PAGE = 500
+
+# -- shared -------------------------------------------------------------------------------
+
+
+def _check_workspace(conn: Conn, *, caller: Caller, ref: str | None | UnsetType) -> None:
+    """A ``workspaceId`` must name the key's own workspace (its UUID or its Nedzo alias):
+    every dialbook key belongs to one workspace, so it is checked, never used to switch."""
+    if not isinstance(ref, str) or not ref.strip():
+        return
+    workspace = workspace_service.get_workspace(conn, caller=caller, id=caller.workspace_id)
+    if translate.from_uuid(ref) == workspace.id or workspace.known_as("nedzo", ref.strip()):
+        return
+    raise NotFound("Workspace not found")
+
+
+def _get(conn: Conn, *, caller: Caller, ref: str) -> Contact:
+    id = translate.from_uuid(ref)
+    if id is None:
+        raise NotFound("Contact not found")
+    try:
+        return contact_service.get(conn, caller=caller, id=id)
+    except NotFound:
+        raise NotFound("Contact not found") from None
+
+
+def _find_list(conn: Conn, *, caller: Caller, ref: str | int) -> ListRead:
+    """The list a Nedzo id names: its Nedzo alias, the UUID of its id, or its id."""
+    candidates = [str(ref).strip(), translate.parse_uuid(ref), translate.from_uuid(ref)]
+    for candidate in dict.fromkeys(str(c) for c in candidates if c is not None):
+        try:
+            return list_service.find(
+                conn, workspace_id=caller.workspace_id, platform="nedzo", ref=candidate
+            )
+        except NotFound:
+            continue
+    raise NotFound("Contact list not found")
+
+
+def _list_for(conn: Conn, *, caller: Caller, ref: str | int | None) -> ListRead:
+    """The list a contact goes to: the one ``contact_list_id`` names, else the default."""
+    if ref is None or (isinstance(ref, str) and not ref.strip()):
+        return list_service.get_or_default(conn, workspace_id=caller.workspace_id, id=None)
+    try:
+        return _find_list(conn, caller=caller, ref=ref)
+    except NotFound:
+        raise invalid("contact_list_id", "is not a contact list of this workspace") from None
+
+
+def _first_phone_replaced(existing: Contact, phones: list[str]) -> list[str | Phone]:
+    """Nedzo has one phone: a new one replaces the contact's first, others stay."""
+    return [*phones, *existing.phones[1:]]
+
+
+def _renaming(
+    call: Callable[..., T],
+    name: Callable[[str], str],
+    problems: list[FieldError] | None = None,
+    **kwargs: Any,
+) -> T:
+    """Run a canonical service call, renaming the fields of its InvalidInput and reporting
+    ``problems`` (found before the call) with them; the transaction rolls back on either."""
+    try:
+        result = call(**kwargs)
+    except InvalidInput as error:
+        fields = [FieldError(name(f.name), f.detail) for f in error.fields]
+        raise renamed(error, [*fields, *(problems or [])]) from None
+    if problems:
+        raise InvalidInput(fields=problems)
+    return result
+
+
+# -- legacy: /v1/contact/, /v1/contact-list/ ----------------------------------------------
+
+
+def _legacy_fields(
+    conn: Conn, *, caller: Caller, items: list[wire.CustomFieldValue]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """``custom_fields`` as canonical values, and each key's position in the request.
+
+    A ``custom_field_id`` that is the UUID of one of our definitions names it; any other
+    UUID names the definition created for it on first use (labelled with the UUID).
+    """
+    values: dict[str, Any] = {}
+    positions: dict[str, int] = {}
+    errors: list[FieldError] = []
+    for index, item in enumerate(items):
+        spelled = translate.parse_uuid(item.custom_field_id)
+        own = translate.from_uuid(item.custom_field_id)
+        name = f"custom_fields[{index}].custom_field_id"
+        if spelled is None:
+            errors.append(FieldError(name, "is not a UUID"))
+            continue
+        if own is not None:
+            try:
+                key = field_service.get(conn, workspace_id=caller.workspace_id, id=own).key
+            except NotFound:
+                errors.append(FieldError(name, "is not a custom field of this workspace"))
+                continue
+        else:
+            key = field_service.define_by_label(
+                conn, workspace_id=caller.workspace_id, label=spelled, type="string"
+            ).key
+        values[key] = item.value
+        positions[key] = index
+    if errors:
+        raise InvalidInput(fields=errors)
+    return values, positions
+
+
+def _legacy_view(
+    conn: Conn, *, caller: Caller, contact: Contact, lst: ListRead
+) -> wire.LegacyContact:
+    field_ids = (
+        translate.field_wire_ids(field_service.list_all(conn, workspace_id=caller.workspace_id))
+        if contact.custom_fields
+        else {}
+    )
+    ref = translate.list_ref(id=lst.id, aliases=lst.aliases, is_default=lst.is_default)
+    return translate.legacy_out(contact, list_ref=ref, field_ids=field_ids)
+
+
+def create_legacy(
+    conn: Conn, *, caller: Caller, body: wire.LegacyContactIn
+) -> wire.LegacyContactEnvelope:
+    given, problems = translate.legacy_given(body)
+    lst = _list_for(conn, caller=caller, ref=body.contact_list_id)
+    values, positions = _legacy_fields(conn, caller=caller, items=body.custom_fields or [])
+    given.update(list_id=lst.id, custom_fields=values)
+    contact = _renaming(
+        contact_service.create,
+        lambda n: legacy_name(n, positions),
+        problems,
+        conn=conn,
+        caller=caller,
+        given=given,
+    )
+    view = _legacy_view(conn, caller=caller, contact=contact, lst=lst)
+    return translate.contact_envelope(view, created=True)
+
+
+def update_legacy(
+    conn: Conn, *, caller: Caller, ref: str, body: wire.LegacyContactPatch
+) -> wire.LegacyContactEnvelope:
+    existing = _get(conn, caller=caller, ref=ref)
+    given, problems = translate.legacy_given(body)
+    if "phones" in given:
+        given["phones"] = _first_phone_replaced(existing, given["phones"])
+    if not isinstance(body.contact_list_id, UnsetType):
+        given["list_id"] = _list_for(conn, caller=caller, ref=body.contact_list_id).id
+    positions: dict[str, int] = {}
+    if isinstance(body.custom_fields, list):
+        given["custom_fields"], positions = _legacy_fields(
+            conn, caller=caller, items=body.custom_fields
+        )
+    contact = _renaming(
+        contact_service.update,
+        lambda n: legacy_name(n, positions),
+        problems,
+        conn=conn,
+        caller=caller,
+        id=existing.id,
+        given=given,
+    )
+    lst = list_service.get(
+        conn, workspace_id=caller.workspace_id, id=contact.list_id, with_count=False
+    )
+    view = _legacy_view(conn, caller=caller, contact=contact, lst=lst)
+    return translate.contact_envelope(view, created=False)
+
+
+def update_contact_list(
+    conn: Conn, *, caller: Caller, ref: str, body: wire.ContactListPatch
+) -> wire.ContactListEnvelope:
+    """Rename a list, set its campaign, and move the contacts ``contact_ids`` names into it
+    (contacts already in it and not named stay: a contact is in exactly one list)."""
+    workspace_id = caller.workspace_id
+    lst = _find_list(conn, caller=caller, ref=ref)
+    if not isinstance(body.name, UnsetType):
+        lst = list_service.update(
+            conn, workspace_id=workspace_id, id=lst.id, data=ListUpdate(name=body.name)
+        )
+    if not isinstance(body.campaign_id, UnsetType):
+        campaign = None if body.campaign_id is None else translate.parse_uuid(body.campaign_id)
+        if body.campaign_id is not None and campaign is None:
+            raise invalid("campaign_id", "is not a UUID")
+        lst = list_service.set_dialect_settings(
+            conn,
+            workspace_id=workspace_id,
+            id=lst.id,
+            settings=translate.with_campaign(lst.dialect_settings, campaign),
+        )
+    moved: list[Contact] = []
+    if not isinstance(body.contact_ids, UnsetType):
+        members = [
+            _member(conn, caller=caller, ref=r, index=i) for i, r in enumerate(body.contact_ids)
+        ]
+        problems = [m for m in members if isinstance(m, FieldError)]
+        if problems:
+            raise InvalidInput(fields=problems)
+        moved = [
+            contact_service.update(conn, caller=caller, id=m.id, given={"list_id": lst.id})
+            for m in members
+            if isinstance(m, Contact)
+        ]
+    contacts = [_legacy_view(conn, caller=caller, contact=c, lst=lst) for c in moved]
+    contact_list = wire.ContactList(
+        name=lst.name,
+        campaign_id=translate.campaign_of(lst.dialect_settings),
+        id=translate.list_ref(id=lst.id, aliases=lst.aliases, is_default=False) or "",
+        subaccount_id=translate.to_uuid(workspace_id),
+        contacts=contacts,
+    )
+    return wire.ContactListEnvelope(
+        status_code=200,
+        message="Contact list updated successfully",
+        data=wire.ContactListData(contact_list=contact_list),
+    )
+
+
+def _member(conn: Conn, *, caller: Caller, ref: str, index: int) -> Contact | FieldError:
+    try:
+        return _get(conn, caller=caller, ref=ref)
+    except NotFound:
+        return FieldError(f"contact_ids[{index}]", "is not a contact of this workspace")
+
+
+# -- current: /v1/contacts ----------------------------------------------------------------
+
+
+def _labels(conn: Conn, *, caller: Caller) -> dict[str, str]:
+    """Custom field key -> display name, for every definition of the workspace."""
+    return {d.key: d.label for d in field_service.list_all(conn, workspace_id=caller.workspace_id)}
+
+
+def _custom(conn: Conn, *, caller: Caller, raw: Mapping[str, Any]) -> dict[str, Any]:
+    definitions = field_service.list_all(conn, workspace_id=caller.workspace_id)
+    return translate.custom_by_name(raw, translate.field_names(definitions))
+
+
+def _view(conn: Conn, *, caller: Caller, contact: Contact) -> wire.Contact:
+    labels = _labels(conn, caller=caller) if contact.custom_fields else {}
+    return translate.current_out(contact, labels=labels)
+
+
+def _require_phone_or_email(given: Mapping[str, Any]) -> None:
+    if not given.get("phones") and not (given.get("email") or "").strip():
+        raise InvalidInput(
+            fields=[
+                FieldError("phone", "or email is required"),
+                FieldError("email", "or phone is required"),
+            ]
+        )
+
+
+def create(conn: Conn, *, caller: Caller, body: wire.ContactIn) -> wire.Contact:
+    _check_workspace(conn, caller=caller, ref=body.workspace_id)
+    given = translate.current_given(body)
+    _require_phone_or_email(given)
+    if body.custom_fields:
+        given["custom_fields"] = _custom(conn, caller=caller, raw=body.custom_fields)
+    labels = _labels(conn, caller=caller)
+    contact = _renaming(
+        contact_service.create,
+        lambda n: current_name(n, labels),
+        conn=conn,
+        caller=caller,
+        given=given,
+    )
+    return translate.current_out(contact, labels=labels)
+
+
+def get(conn: Conn, *, caller: Caller, ref: str) -> wire.Contact:
+    return _view(conn, caller=caller, contact=_get(conn, caller=caller, ref=ref))
+
+
+def page(conn: Conn, *, caller: Caller, query: wire.ContactQuery) -> list[wire.Contact]:
+    """Oldest first, ``offset`` contacts skipped (read through in pages of 500)."""
+    _check_workspace(conn, caller=caller, ref=query.workspace_id)
+    found: list[Contact] = []
+    seen = 0
+    cursor: str | None = None
+    while len(found) < query.limit:
+        batch = contact_service.page(
+            conn, caller=caller, query=ContactQuery(cursor=cursor, limit=PAGE)
+        )
+        for contact in batch.data:
+            if seen >= query.offset and len(found) < query.limit:
+                found.append(contact)
+            seen += 1
+        if batch.next_cursor is None:
+            break
+        cursor = batch.next_cursor
+    labels = _labels(conn, caller=caller) if any(c.custom_fields for c in found) else {}
+    return [translate.current_out(c, labels=labels) for c in found]
+
+
+def update(conn: Conn, *, caller: Caller, ref: str, body: wire.ContactPatch) -> wire.Contact:
+    """Tags are added to the contact's; customFields merge key by key (null clears one)."""
+    _check_workspace(conn, caller=caller, ref=body.workspace_id)
+    existing = _get(conn, caller=caller, ref=ref)
+    given = translate.current_given(body)
+    if isinstance(body.custom_fields, dict):
+        given["custom_fields"] = _custom(conn, caller=caller, raw=body.custom_fields)
+    if not given:
+        raise BadRequest(fields=[FieldError("body", "must set at least one field")])
+    if "tags" in given:
+        given["tags"] = [*existing.tags, *given["tags"]]
+    if "phones" in given:
+        given["phones"] = _first_phone_replaced(existing, given["phones"])
+    labels = _labels(conn, caller=caller)
+    contact = _renaming(
+        contact_service.update,
+        lambda n: current_name(n, labels),
+        conn=conn,
+        caller=caller,
+        id=existing.id,
+        given=given,
+    )
+    return translate.current_out(contact, labels=labels)
+
+
+def upsert(conn: Conn, *, caller: Caller, body: wire.UpsertIn) -> tuple[bool, wire.Contact]:
+    """Match phone first, then email; tags are added; the time zone is applied only to a new
+    contact; ``preserveExisting`` fills only the matched contact's empty fields."""
+    _check_workspace(conn, caller=caller, ref=body.workspace_id)
+    given = translate.current_given(body)
+    _require_phone_or_email(given)
+    if isinstance(body.custom_fields, dict):
+        given["custom_fields"] = _custom(conn, caller=caller, raw=body.custom_fields)
+    timezone = given.pop("timezone", None)
+    labels = _labels(conn, caller=caller)
+    result = _renaming(
+        contact_service.upsert,
+        lambda n: current_name(n, labels),
+        conn=conn,
+        caller=caller,
+        given=given,
+        match_on=["phone", "email"],
+        preserve_existing=body.preserve_existing,
+        add_tags=True,
+    )
+    contact = result.contact
+    changes: dict[str, Any] = {}
+    if result.created and timezone:
+        changes["timezone"] = timezone
+    if result.matched_on == "email" and given.get("phones") and not body.preserve_existing:
+        # The new number was added after the contact's own: Nedzo's one phone is the new one.
+        changes["phones"] = [contact.phones[-1], *contact.phones[:-1]]
+    if changes:
+        contact = contact_service.update(conn, caller=caller, id=contact.id, given=changes)
+    return result.created, translate.current_out(contact, labels=labels)
+
+
+def delete(conn: Conn, *, caller: Caller, ref: str) -> None:
+    contact_service.delete(conn, caller=caller, id=_get(conn, caller=caller, ref=ref).id)
+
+
+def workspaces(conn: Conn, *, caller: Caller) -> list[wire.Workspace]:
+    """The key's own workspace (what the n8n node lists to choose from)."""
+    workspace = workspace_service.get_workspace(conn, caller=caller, id=caller.workspace_id)
+    return [wire.Workspace(id=translate.to_uuid(workspace.id), name=workspace.name)]

@@ -1,0 +1,15 @@
+"""Salesfinity's contact-list API (docs.salesfinity.ai), served at /compat/salesfinity.
+
+See docs/dialects/salesfinity.md for what is supported and the choices made where
+Salesfinity's documentation is silent.
+"""
+
+from __future__ import annotations
+
+from dialbook.dialects.base import Dialect
+from dialbook.dialects.salesfinity.endpoints import router
+from dialbook.dialects.salesfinity.errors import render
+
+dialect = Dialect(name="salesfinity", routers=(router,), render=render)
+
+__all__ = ["dialect"]

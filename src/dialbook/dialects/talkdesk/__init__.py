@@ -1,0 +1,11 @@
+"""Talkdesk Record Lists (dialer lists) at /compat/talkdesk: see docs/dialects/talkdesk.md."""
+
+from __future__ import annotations
+
+from dialbook.dialects.base import Dialect
+from dialbook.dialects.talkdesk.endpoints import router
+from dialbook.dialects.talkdesk.errors import render
+
+dialect = Dialect(name="talkdesk", routers=(router,), render=render)
+
+__all__ = ["dialect"]

@@ -1,0 +1,115 @@
+"""Talkdesk's error body: ``{code, message, description, fields: [{name, description}]}``.
+
+Status codes follow the Record Lists pages: 400 for bad data (dialbook's 422), 401, 403,
+404, 409 (duplicates and concurrent changes), 413, and 422 only where Talkdesk documents it
+(a JSON Patch whose result is not a valid record). Field names are Talkdesk's
+(``phone_numbers[0].phone_number``), never canonical ones.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dialbook.dialects.talkdesk import translate
+from dialbook.dialects.talkdesk.schemas import ErrorBody, ErrorField, RecordError
+from dialbook.errors import (
+    Conflict,
+    DialbookError,
+    DuplicateContact,
+    FieldError,
+    InvalidInput,
+    MalformedRequest,
+    VersionConflict,
+)
+from dialbook.http.routing import json_response
+
+_MESSAGES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    422: "Unprocessable record",
+}
+
+
+class UnprocessableRecord(InvalidInput):
+    """A JSON Patch applied cleanly but the patched record is not valid (Talkdesk: 422)."""
+
+    status = 422
+    code = "unprocessable_record"
+
+
+class DuplicateRecord(Conflict):
+    code = "duplicate_record"
+
+
+def status_of(error: DialbookError) -> int:
+    if isinstance(error, UnprocessableRecord):
+        return 422
+    if isinstance(error, InvalidInput | MalformedRequest):
+        return 400
+    if isinstance(error, VersionConflict):
+        return 409
+    return error.status
+
+
+def _code(error: DialbookError) -> str:
+    if isinstance(error, DuplicateContact):
+        return DuplicateRecord.code
+    if isinstance(error, VersionConflict):
+        return Conflict.code
+    if type(error) is InvalidInput:
+        return "invalid_data"
+    return error.code
+
+
+def renamed(error: DialbookError, names: translate.Names) -> DialbookError:
+    """The same failure with canonical field names in Talkdesk's words."""
+    if isinstance(error, DuplicateContact):
+        name = translate.wire_field(error.matching_field, names)
+        return DuplicateRecord(
+            f"Record {error.existing_id} of this record list has the same {name}.",
+            fields=[FieldError(name, f"already used by record {error.existing_id}")],
+        )
+    if isinstance(error, InvalidInput):
+        fields = [FieldError(translate.wire_field(f.name, names), f.detail) for f in error.fields]
+        return type(error)(fields=fields)
+    return error
+
+
+def unprocessable(error: InvalidInput) -> UnprocessableRecord:
+    return UnprocessableRecord(fields=error.fields)
+
+
+def body_of(error: DialbookError) -> ErrorBody:
+    error = renamed(error, translate.DEFAULT_NAMES)
+    status = status_of(error)
+    return ErrorBody(
+        code=_code(error),
+        message=_MESSAGES.get(status, "Internal server error"),
+        description=error.detail,
+        fields=[ErrorField(f.name, f.detail) for f in error.fields],
+    )
+
+
+def record_error(error: DialbookError, *, index: int, id: str | None = None) -> RecordError:
+    """One failed item of a bulk request."""
+    body = body_of(error)
+    return RecordError(
+        code=body.code,
+        message=body.message,
+        description=body.description,
+        fields=body.fields,
+        index=index,
+        id=id,
+    )
+
+
+def render(request: Request, error: DialbookError) -> Response:
+    status = status_of(error)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return json_response(body_of(error), status, headers)

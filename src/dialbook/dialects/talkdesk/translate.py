@@ -1,0 +1,1048 @@
+"""Talkdesk Record Lists <-> the canonical model. Pure functions: no I/O, no database.
+
+What maps to what (docs/dialects/talkdesk.md has the full table):
+
+* a record list is a canonical list; ``unique_identifier_type`` is its duplicate policy
+  (PHONE_NUMBER -> phone, EXTERNAL -> external_id, NOTHING -> none; scope list);
+* a record is a canonical contact; ``phone_numbers[].phone_type`` HOME | OFFICE | MOBILE |
+  EXTRA_1..3 are the canonical phone types of the same names;
+* ``priority`` runs the other way round: Talkdesk dials 10 first and 1 last, the canonical
+  model dials lower numbers first, so canonical = 11 - Talkdesk (null stays null: hot lead);
+* ``external_provider/_id/_url/sync_external_id`` are the first canonical external ref;
+* ``extra_data`` keys that name a contact field (email, company, title, city, state,
+  country, ...) set that field; every other key is a workspace custom field.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import msgspec
+
+from dialbook.contacts.schemas import Contact, ContactCreate, ContactUpdate
+from dialbook.dialects.talkdesk.schemas import (
+    EDITABLE,
+    READ_ONLY,
+    DeleteItem,
+    Link,
+    Links,
+    PatchOp,
+    PhoneNumber,
+    PhoneNumberOut,
+    Record,
+    RecordChanges,
+    RecordIn,
+    RecordList,
+    RecordListCreated,
+    RecordListPage,
+    RecordListsEmbedded,
+    RecordPage,
+    RecordsEmbedded,
+    UniqueIdentifierType,
+)
+from dialbook.errors import FieldError, InvalidInput, invalid
+from dialbook.http.body import field_error
+from dialbook.lists.schemas import DuplicateKey, ListRead
+from dialbook.normalize.fields import key_from_label
+
+PREFIX = "/compat/talkdesk"
+# dialbook has no CSV validation step: a record list is usable as soon as it exists.
+LIST_STATUS = "ACCEPTED"
+
+_TO_CANONICAL_TYPE = {
+    "HOME": "home",
+    "OFFICE": "office",
+    "MOBILE": "mobile",
+    "EXTRA_1": "extra_1",
+    "EXTRA_2": "extra_2",
+    "EXTRA_3": "extra_3",
+}
+# Canonical types Talkdesk lacks: "direct" reads as OFFICE, "other" as EXTRA_1.
+_FROM_CANONICAL_TYPE = {
+    **{canonical: wire for wire, canonical in _TO_CANONICAL_TYPE.items()},
+    "direct": "OFFICE",
+    "other": "EXTRA_1",
+}
+
+_TO_DUPLICATE_KEY: dict[str, DuplicateKey] = {
+    "PHONE_NUMBER": "phone",
+    "EXTERNAL": "external_id",
+    "NOTHING": "none",
+}
+# A canonical list checking e-mail duplicates has no Talkdesk name; it reads as NOTHING.
+_FROM_DUPLICATE_KEY = {"phone": "PHONE_NUMBER", "external_id": "EXTERNAL", "none": "NOTHING"}
+
+# extra_data keys (after key_from_label: "Postal Code" -> postal_code) that are contact fields.
+EXTRA_FIELDS: tuple[str, ...] = (
+    "country",
+    "state",
+    "city",
+    "street",
+    "postal_code",
+    "company",
+    "account",
+    "title",
+    "email",
+    "website",
+    "linkedin",
+)
+
+_MISSING: Any = object()
+
+
+# -- small mappings -----------------------------------------------------------------------
+
+
+def phone_type_to_canonical(phone_type: str) -> str:
+    return _TO_CANONICAL_TYPE[phone_type]
+
+
+def phone_type_from_canonical(phone_type: str) -> str:
+    return _FROM_CANONICAL_TYPE.get(phone_type, "EXTRA_1")
+
+
+def priority_to_canonical(priority: int | None) -> int | None:
+    """Talkdesk 10 (dialed first) .. 1 -> canonical 1 .. 10; null (hot lead) stays null."""
+    return None if priority is None else 11 - priority
+
+
+def priority_from_canonical(priority: int | None) -> int | None:
+    """Canonical priorities outside 1..10 (set through /v1) are clamped into Talkdesk's range."""
+    return None if priority is None else min(10, max(1, 11 - priority))
+
+
+def duplicate_key(unique_identifier_type: UniqueIdentifierType) -> DuplicateKey:
+    return _TO_DUPLICATE_KEY[unique_identifier_type]
+
+
+def unique_identifier_type(lst: ListRead) -> str:
+    return _FROM_DUPLICATE_KEY.get(lst.duplicate_policy.key, "NOTHING")
+
+
+def parse_id(ref: str) -> int | None:
+    """Our id inside a path segment, or None when it cannot be one (unknown -> 404)."""
+    if ref.isascii() and ref.isdigit() and len(ref) <= 18:
+        return int(ref)
+    return None
+
+
+def list_ref_is_absurd(ref: str) -> bool:
+    """A record-list reference no list can have (non-ASCII or overlong digits)."""
+    return ref.isdigit() and parse_id(ref) is None
+
+
+def country_code(value: str) -> str | None:
+    """ISO 3166-1 alpha-2 for an alpha-2 or alpha-3 code or an English country name."""
+    text = " ".join(value.replace(".", "").split()).casefold()
+    if len(text) == 2 and text.upper() in _ALPHA_2:
+        return text.upper()
+    return _COUNTRY_NAMES.get(text)
+
+
+# -- links and pages ----------------------------------------------------------------------
+
+
+def list_href(base: str, list_id: int) -> str:
+    return f"{base}/record-lists/{list_id}"
+
+
+def record_href(base: str, list_id: int, record_id: int) -> str:
+    return f"{base}/record-lists/{list_id}/records/{record_id}"
+
+
+def page_links(href: str, *, page: int, per_page: int, total_pages: int, **query: str) -> Links:
+    """HAL links of one page; ``prev``/``next`` only where such a page exists."""
+
+    def at(number: int) -> Link:
+        params = {**{k: v for k, v in query.items() if v}, "page": number, "per_page": per_page}
+        return Link(f"{href}?{urlencode(params)}")
+
+    last = max(total_pages, 1)
+    links = {"self": at(page), "first": at(1), "last": at(last)}
+    if page > 1:
+        links["prev"] = at(min(page - 1, last))
+    if page < total_pages:
+        links["next"] = at(page + 1)
+    return links
+
+
+def total_pages(total: int, per_page: int) -> int:
+    return math.ceil(total / per_page)
+
+
+# -- outbound: canonical -> wire ----------------------------------------------------------
+
+
+def record_list_out(lst: ListRead, base: str) -> RecordList:
+    return RecordList(
+        id=str(lst.id),
+        name=lst.name,
+        unique_identifier_type=unique_identifier_type(lst),
+        status=LIST_STATUS,
+        records_count=lst.contact_count or 0,
+        account_id=str(lst.workspace_id),
+        teams=[],
+        created_at=lst.created_at,
+        updated_at=lst.updated_at,
+        links={"self": Link(list_href(base, lst.id))},
+    )
+
+
+def record_list_created(lst: ListRead, base: str) -> RecordListCreated:
+    out = record_list_out(lst, base)
+    return RecordListCreated(
+        **{name: getattr(out, name) for name in out.__struct_fields__}, signed_url=None
+    )
+
+
+def record_list_page(
+    lists: Sequence[ListRead],
+    *,
+    total: int,
+    page: int,
+    per_page: int,
+    base: str,
+    name: str | None,
+    status: str | None,
+) -> RecordListPage:
+    pages = total_pages(total, per_page)
+    return RecordListPage(
+        total=total,
+        per_page=per_page,
+        count=len(lists),
+        page=page,
+        total_pages=pages,
+        links=page_links(
+            f"{base}/record-lists",
+            page=page,
+            per_page=per_page,
+            total_pages=pages,
+            name=name or "",
+            status=status or "",
+        ),
+        embedded=RecordListsEmbedded(record_lists=[record_list_out(lst, base) for lst in lists]),
+    )
+
+
+def extra_data_out(contact: Contact) -> dict[str, Any]:
+    """Contact fields first, then custom fields (by key); a field wins over a same-named key."""
+    extra: dict[str, Any] = {}
+    for name in EXTRA_FIELDS:
+        value = getattr(contact, name)
+        if value is not None:
+            extra[name] = value
+    for key, value in contact.custom_fields.items():
+        extra.setdefault(key, value)
+    return extra
+
+
+def record_out(contact: Contact, base: str) -> Record:
+    ref = contact.external_refs[0] if contact.external_refs else None
+    return Record(
+        id=str(contact.id),
+        record_list_id=str(contact.list_id),
+        phone_number=contact.phones[0].number if contact.phones else None,
+        phone_numbers=[
+            PhoneNumberOut(p.number, phone_type_from_canonical(p.type)) for p in contact.phones
+        ],
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        timezone=contact.timezone,
+        priority=priority_from_canonical(contact.priority),
+        extra_data=extra_data_out(contact),
+        external_provider=ref.provider if ref else None,
+        external_id=ref.id if ref else None,
+        external_url=ref.url if ref else None,
+        sync_external_id=ref.sync if ref else None,
+        created_at=contact.created_at,
+        updated_at=contact.updated_at,
+        links={"self": Link(record_href(base, contact.list_id, contact.id))},
+    )
+
+
+def record_doc(contact: Contact, base: str) -> dict[str, Any]:
+    """The record as JSON builtins: what a JSON Patch is applied to."""
+    doc: dict[str, Any] = msgspec.to_builtins(record_out(contact, base))
+    return doc
+
+
+def record_page(
+    contacts: Sequence[Contact], *, total: int, page: int, per_page: int, base: str, list_id: int
+) -> RecordPage:
+    pages = total_pages(total, per_page)
+    return RecordPage(
+        total=total,
+        per_page=per_page,
+        count=len(contacts),
+        page=page,
+        total_pages=pages,
+        links=page_links(
+            f"{list_href(base, list_id)}/records", page=page, per_page=per_page, total_pages=pages
+        ),
+        embedded=RecordsEmbedded(records=[record_out(c, base) for c in contacts]),
+    )
+
+
+# -- inbound: wire -> canonical -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """How canonical field names read in this request's own vocabulary."""
+
+    phone_field: str = "phone_numbers"  # or "phone_number" when the deprecated form was used
+    labels: Mapping[str, str] = field(default_factory=dict)  # canonical key -> extra_data key
+
+
+DEFAULT_NAMES = Names()
+
+_PHONE_PATH = re.compile(r"phones\[(\d+)\](?:\.(\w+))?")
+_REF_PATH = re.compile(r"external_refs\[(\d+)\](?:\.(\w+))?")
+_REF_FIELDS = {
+    "provider": "external_provider",
+    "id": "external_id",
+    "url": "external_url",
+    "sync": "sync_external_id",
+}
+
+
+def wire_field(name: str, names: Names = DEFAULT_NAMES) -> str:
+    """A canonical field path (``phones[0].number``) in Talkdesk's words; others unchanged."""
+    if match := _PHONE_PATH.fullmatch(name):
+        index, part = int(match[1]), match[2]
+        if names.phone_field == "phone_number" and index == 0:
+            return "phone_number"
+        return f"phone_numbers[{index}].{'phone_type' if part == 'type' else 'phone_number'}"
+    if match := _REF_PATH.fullmatch(name):
+        return _REF_FIELDS.get(match[2] or "", "external_id")
+    if name in ("phones", "phone"):
+        return names.phone_field
+    if name in ("external_refs", "external_id"):
+        return "external_id"
+    if name.startswith("custom_fields."):
+        key = name.removeprefix("custom_fields.")
+        return f"extra_data.{names.labels.get(key, key)}"
+    if name in EXTRA_FIELDS:
+        return f"extra_data.{names.labels.get(name, name)}"
+    if name == "list_id":
+        return "record_list_id"
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """A record translated: canonical ``given`` fields, and how to name its errors."""
+
+    given: dict[str, Any]
+    names: Names = DEFAULT_NAMES
+
+    def custom_labels(self) -> dict[str, str]:
+        """Custom field key -> the label to define it by, for keys given a value."""
+        custom = self.given.get("custom_fields") or {}
+        return {k: self.names.labels.get(k, k) for k, v in custom.items() if v is not None}
+
+
+def decode_record(item: Any) -> RecordIn:
+    """One item of a bulk create, checked as the single create checks its body."""
+    try:
+        return msgspec.convert(item, RecordIn)
+    except msgspec.ValidationError as error:
+        raise InvalidInput(fields=[field_error(error)]) from None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    raise ValueError("must be text")
+
+
+def _phone_in(number: str, phone_type: str) -> dict[str, Any]:
+    return {"number": number, "type": phone_type}
+
+
+def _phones(items: Iterable[PhoneNumber]) -> list[dict[str, Any]]:
+    return [_phone_in(p.phone_number, phone_type_to_canonical(p.phone_type)) for p in items]
+
+
+def _external(
+    provider: str | None,
+    external_id: str | None,
+    url: str | None,
+    sync: bool | None,
+    *,
+    required: bool,
+) -> tuple[list[dict[str, Any]], list[FieldError]]:
+    if provider is None and external_id is None:
+        if required:
+            why = "is required: the record list's unique_identifier_type is EXTERNAL"
+            return [], [FieldError("external_provider", why), FieldError("external_id", why)]
+        if url:
+            return [], [FieldError("external_id", "is required when external_url is given")]
+        return [], []
+    if provider is None:
+        return [], [FieldError("external_provider", "is required with external_id")]
+    if external_id is None:
+        return [], [FieldError("external_id", "is required with external_provider")]
+    return [{"provider": provider, "id": external_id, "url": url, "sync": bool(sync)}], []
+
+
+@dataclass(slots=True)
+class _Extra:
+    fields: dict[str, Any] = field(default_factory=dict)
+    custom: dict[str, Any] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def _split_extra(extra: Mapping[str, Any], existing: Contact | None) -> _Extra:
+    """extra_data keys onto contact fields and custom fields (None clears a key)."""
+    out = _Extra()
+    had_custom = existing.custom_fields if existing else {}
+    for label, value in extra.items():
+        if not label.strip():
+            out.errors.append(FieldError("extra_data", "keys must not be empty"))
+            continue
+        key = key_from_label(label)
+        if key in out.labels:
+            out.errors.append(
+                FieldError(f"extra_data.{label}", f"names the same field as {out.labels[key]!r}")
+            )
+            continue
+        out.labels[key] = label
+        if key not in EXTRA_FIELDS:
+            out.custom[key] = value
+            continue
+        try:
+            text = _text(value)
+        except ValueError as error:
+            out.errors.append(FieldError(f"extra_data.{label}", str(error)))
+            continue
+        if key in had_custom:  # the field now holds the value; drop the old custom copy
+            out.custom[key] = None
+        if key == "country" and text is not None:
+            if not text.strip():
+                out.fields[key] = None
+                continue
+            code = country_code(text)
+            if code is None:  # not a country we know: kept as text in a custom field
+                out.custom[key] = text
+                if existing is not None and existing.country is not None:
+                    out.fields["country"] = None
+                continue
+            text = code
+        out.fields[key] = text
+    return out
+
+
+def _blank_names(values: Mapping[str, Any]) -> list[FieldError]:
+    """Talkdesk's names are mandatory: one made of spaces only is no name."""
+    return [
+        FieldError(name, "must not be blank")
+        for name in ("first_name", "last_name")
+        if isinstance(values.get(name), str) and not values[name].strip()
+    ]
+
+
+def record_to_given(record: RecordIn, *, external_required: bool) -> Inbound:
+    """A create: the record's fields in canonical names (checked by ``to_create``)."""
+    errors = _blank_names({"first_name": record.first_name, "last_name": record.last_name})
+    given: dict[str, Any] = {
+        "first_name": record.first_name,
+        "last_name": record.last_name,
+        "timezone": record.timezone,
+        "priority": priority_to_canonical(record.priority),
+    }
+    phone_field = "phone_numbers"
+    if record.phone_numbers is not None:
+        given["phones"] = _phones(record.phone_numbers)
+    elif record.phone_number is not None:
+        given["phones"] = [_phone_in(record.phone_number, "mobile")]
+        phone_field = "phone_number"
+    else:
+        errors.append(FieldError("phone_numbers", "is required (or the deprecated phone_number)"))
+    refs, problems = _external(
+        record.external_provider,
+        record.external_id,
+        record.external_url,
+        record.sync_external_id,
+        required=external_required,
+    )
+    errors += problems
+    given["external_refs"] = refs
+    extra = _split_extra(record.extra_data or {}, None)
+    errors += extra.errors
+    given.update(extra.fields)
+    given["custom_fields"] = {k: v for k, v in extra.custom.items() if v is not None}
+    if errors:
+        raise InvalidInput(fields=errors)
+    return Inbound(given, Names(phone_field, extra.labels))
+
+
+def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """The editable fields whose value differs; extra_data key by key (None: removed)."""
+    changed = {
+        name: after.get(name)
+        for name in EDITABLE
+        if name != "extra_data" and after.get(name) != before.get(name)
+    }
+    old_extra = before.get("extra_data") or {}
+    new_extra = after.get("extra_data")
+    if new_extra is None:
+        new_extra = {}
+    if not isinstance(new_extra, dict):
+        raise invalid("extra_data", "must be an object")
+    extra = {k: v for k, v in new_extra.items() if old_extra.get(k, _MISSING) != v}
+    extra.update({k: None for k in old_extra if k not in new_extra})
+    if extra:
+        changed["extra_data"] = extra
+    return changed
+
+
+def record_changes(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    contact: Contact,
+    *,
+    external_required: bool,
+) -> Inbound:
+    """An update: what changed between two wire forms of ``contact``, in canonical names."""
+    try:
+        changes = msgspec.convert(_changed(before, after), RecordChanges)
+    except msgspec.ValidationError as error:
+        raise InvalidInput(fields=[field_error(error)]) from None
+    given: dict[str, Any] = {}
+    phone_field = "phone_numbers"
+    if not isinstance(changes.phone_numbers, msgspec.UnsetType):
+        given["phones"] = _phones(changes.phone_numbers)
+    elif isinstance(changes.phone_number, str):  # the deprecated field names the first phone
+        first_type = contact.phones[0].type if contact.phones else "mobile"
+        given["phones"] = [
+            _phone_in(changes.phone_number, first_type),
+            *(
+                {"number": p.number, "type": p.type, "extension": p.extension}
+                for p in contact.phones[1:]
+            ),
+        ]
+        phone_field = "phone_number"
+    for name in ("first_name", "last_name", "timezone"):
+        value = getattr(changes, name)
+        if value is not msgspec.UNSET:
+            given[name] = value
+    if not isinstance(changes.priority, msgspec.UnsetType):
+        given["priority"] = priority_to_canonical(changes.priority)
+    errors: list[FieldError] = []
+    if any(getattr(changes, f) is not msgspec.UNSET for f in _REF_FIELDS.values()):
+        refs, errors = _external(
+            after.get("external_provider"),
+            after.get("external_id"),
+            after.get("external_url"),
+            after.get("sync_external_id"),
+            required=external_required,
+        )
+        given["external_refs"] = refs + [
+            msgspec.to_builtins(ref) for ref in contact.external_refs[1:]
+        ]
+    errors += _blank_names(given)
+    labels: dict[str, str] = {}
+    if not isinstance(changes.extra_data, msgspec.UnsetType):
+        extra = _split_extra(changes.extra_data, contact)
+        errors += extra.errors
+        given.update(extra.fields)
+        if extra.custom:
+            given["custom_fields"] = extra.custom
+        labels = extra.labels
+    if errors:
+        raise InvalidInput(fields=errors)
+    return Inbound(given, Names(phone_field, labels))
+
+
+def _renamed(error: msgspec.ValidationError, names: Names) -> InvalidInput:
+    problem = field_error(error)
+    return InvalidInput(fields=[FieldError(wire_field(problem.name, names), problem.detail)])
+
+
+def to_create(inbound: Inbound, *, list_id: int) -> ContactCreate:
+    """The canonical create, checked against the canonical limits (named in wire terms)."""
+    try:
+        return msgspec.convert({**inbound.given, "list_id": list_id}, ContactCreate)
+    except msgspec.ValidationError as error:
+        raise _renamed(error, inbound.names) from None
+
+
+def to_update(inbound: Inbound) -> ContactUpdate:
+    try:
+        return msgspec.convert(inbound.given, ContactUpdate)
+    except msgspec.ValidationError as error:
+        raise _renamed(error, inbound.names) from None
+
+
+# -- JSON Patch (RFC 6902) ----------------------------------------------------------------
+
+
+def _pointer(path: str, where: str) -> list[str]:
+    if path == "":
+        return []
+    if not path.startswith("/"):
+        raise invalid(where, f"{path!r} is not a JSON Pointer (it must start with '/')")
+    return [token.replace("~1", "/").replace("~0", "~") for token in path[1:].split("/")]
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _index(token: str, size: int, *, append: bool, where: str) -> int:
+    if append and token == "-":
+        return size
+    if not (token.isascii() and token.isdigit()) or (token != "0" and token.startswith("0")):
+        raise invalid(where, f"{token!r} is not an array index")
+    index = int(token)
+    if index > size or (index == size and not append):
+        raise invalid(where, f"index {index} is out of range")
+    return index
+
+
+def apply_op(doc: dict[str, Any], op: PatchOp, *, index: int) -> None:
+    """Apply one operation to a record's wire form, in place.
+
+    Lenient in one way, so that Talkdesk's own example works: ``replace`` of a missing
+    object member (``/extra_data/name`` when there is none) adds it.
+    """
+    where = f"[{index}].path"
+    tokens = _pointer(op.path, where)
+    if not tokens:
+        raise invalid(where, "must name a field of the record, not the whole record")
+    if tokens[0] in READ_ONLY:
+        raise invalid(where, f"{op.path} is read-only")
+    if tokens[0] not in EDITABLE:
+        raise invalid(where, f"{op.path} is not a field of a record")
+    if op.op != "remove" and op.value is msgspec.UNSET:
+        raise invalid(f"[{index}].value", f"is required for {op.op!r}")
+    parent: Any = doc
+    for token in tokens[:-1]:
+        if isinstance(parent, dict) and token in parent:
+            parent = parent[token]
+        elif isinstance(parent, list):
+            parent = parent[_index(token, len(parent), append=False, where=where)]
+        else:
+            raise invalid(where, f"{op.path} does not exist")
+    last = tokens[-1]
+    value = copy.deepcopy(op.value)
+    if isinstance(parent, dict):
+        if op.op == "remove":
+            if last not in parent:
+                raise invalid(where, f"{op.path} does not exist")
+            del parent[last]
+        else:
+            parent[last] = value
+    elif isinstance(parent, list):
+        position = _index(last, len(parent), append=op.op == "add", where=where)
+        if op.op == "add":
+            parent.insert(position, value)
+        elif op.op == "replace":
+            parent[position] = value
+        else:
+            del parent[position]
+    else:
+        raise invalid(where, f"{op.path} does not exist")
+
+
+def apply_patch(doc: Mapping[str, Any], ops: Sequence[PatchOp]) -> dict[str, Any]:
+    """A patched copy of ``doc``; the first bad operation fails the whole patch."""
+    patched = copy.deepcopy(dict(doc))
+    for index, op in enumerate(ops):
+        apply_op(patched, op, index=index)
+    return patched
+
+
+def merge_record(doc: dict[str, Any], value: Any, *, index: int) -> None:
+    """Bulk update's ``{"op": "replace"|"add", "path": "/records/{id}", "value": {...}}``:
+    the given fields replace the record's, ``extra_data`` merges key by key (null removes)."""
+    if not isinstance(value, dict):
+        raise invalid(f"[{index}].value", "must be an object of record fields")
+    for name, new in value.items():
+        if name in READ_ONLY:
+            raise invalid(f"[{index}].value.{name}", "is read-only")
+        if name not in EDITABLE:
+            raise invalid(f"[{index}].value.{name}", "is not a field of a record")
+        old = doc.get(name)
+        if name == "extra_data" and isinstance(new, dict) and isinstance(old, dict):
+            merged = {**old, **copy.deepcopy(new)}
+            doc[name] = {k: v for k, v in merged.items() if v is not None}
+        else:
+            doc[name] = copy.deepcopy(new)
+
+
+@dataclass(slots=True)
+class RecordOps:
+    """The operations of a bulk update that touch one record, with their positions."""
+
+    record_ref: str
+    ops: list[tuple[int, PatchOp]] = field(default_factory=list)
+
+
+def group_bulk_ops(ops: Sequence[PatchOp]) -> list[RecordOps]:
+    """Bulk-update operations by record, in order. Paths are ``/records/{record_id}`` (the
+    value is an object of fields) or ``/records/{record_id}/<field...>`` (a plain RFC 6902
+    operation on that record)."""
+    groups: dict[str, RecordOps] = {}
+    for index, op in enumerate(ops):
+        where = f"[{index}].path"
+        tokens = _pointer(op.path, where)
+        if len(tokens) < 2 or tokens[0] != "records" or not tokens[1]:
+            raise invalid(where, "must be /records/{record_id} or /records/{record_id}/<field>")
+        rest = tokens[2:]
+        if not rest and op.op == "remove":
+            raise invalid(
+                f"[{index}].op",
+                "cannot remove a record; use DELETE /record-lists/{id}/records/bulks",
+            )
+        sub = PatchOp(op=op.op, path="".join("/" + _escape(t) for t in rest), value=op.value)
+        groups.setdefault(tokens[1], RecordOps(tokens[1])).ops.append((index, sub))
+    return list(groups.values())
+
+
+def apply_record_ops(doc: Mapping[str, Any], group: RecordOps) -> dict[str, Any]:
+    patched = copy.deepcopy(dict(doc))
+    for index, op in group.ops:
+        if op.path:
+            apply_op(patched, op, index=index)
+        else:
+            merge_record(patched, op.value, index=index)
+    return patched
+
+
+# -- bulk delete ----------------------------------------------------------------------------
+
+
+def check_delete_items(items: Sequence[DeleteItem]) -> None:
+    """Each item names records one way: id, phone_number, or external_provider + external_id."""
+    errors: list[FieldError] = []
+    for index, item in enumerate(items):
+        ways = [
+            item.id is not None,
+            item.phone_number is not None,
+            item.external_provider is not None or item.external_id is not None,
+        ]
+        if sum(ways) != 1:
+            errors.append(
+                FieldError(
+                    f"[{index}]",
+                    "must have exactly one of: id, phone_number, "
+                    "or external_provider with external_id",
+                )
+            )
+        elif ways[2] and (item.external_provider is None or item.external_id is None):
+            missing = "external_id" if item.external_id is None else "external_provider"
+            errors.append(FieldError(f"[{index}].{missing}", "is required"))
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+# -- ISO 3166-1 (from Debian's iso-codes 4.15): alpha-2, alpha-3, English names -------------
+
+_COUNTRIES = """\
+AD AND Andorra|Principality of Andorra
+AE ARE United Arab Emirates
+AF AFG Afghanistan|Islamic Republic of Afghanistan
+AG ATG Antigua and Barbuda
+AI AIA Anguilla
+AL ALB Albania|Republic of Albania
+AM ARM Armenia|Republic of Armenia
+AO AGO Angola|Republic of Angola
+AQ ATA Antarctica
+AR ARG Argentina|Argentine Republic
+AS ASM American Samoa
+AT AUT Austria|Republic of Austria
+AU AUS Australia
+AW ABW Aruba
+AX ALA Åland Islands
+AZ AZE Azerbaijan|Republic of Azerbaijan
+BA BIH Bosnia and Herzegovina|Republic of Bosnia and Herzegovina
+BB BRB Barbados
+BD BGD Bangladesh|People's Republic of Bangladesh
+BE BEL Belgium|Kingdom of Belgium
+BF BFA Burkina Faso
+BG BGR Bulgaria|Republic of Bulgaria
+BH BHR Bahrain|Kingdom of Bahrain
+BI BDI Burundi|Republic of Burundi
+BJ BEN Benin|Republic of Benin
+BL BLM Saint Barthélemy
+BM BMU Bermuda
+BN BRN Brunei Darussalam
+BO BOL Bolivia, Plurinational State of|Bolivia|Plurinational State of Bolivia
+BQ BES Bonaire, Sint Eustatius and Saba
+BR BRA Brazil|Federative Republic of Brazil
+BS BHS Bahamas|Commonwealth of the Bahamas
+BT BTN Bhutan|Kingdom of Bhutan
+BV BVT Bouvet Island
+BW BWA Botswana|Republic of Botswana
+BY BLR Belarus|Republic of Belarus
+BZ BLZ Belize
+CA CAN Canada
+CC CCK Cocos (Keeling) Islands
+CD COD Congo, The Democratic Republic of the
+CF CAF Central African Republic
+CG COG Congo|Republic of the Congo
+CH CHE Switzerland|Swiss Confederation
+CI CIV Côte d'Ivoire|Republic of Côte d'Ivoire
+CK COK Cook Islands
+CL CHL Chile|Republic of Chile
+CM CMR Cameroon|Republic of Cameroon
+CN CHN China|People's Republic of China
+CO COL Colombia|Republic of Colombia
+CR CRI Costa Rica|Republic of Costa Rica
+CU CUB Cuba|Republic of Cuba
+CV CPV Cabo Verde|Republic of Cabo Verde
+CW CUW Curaçao
+CX CXR Christmas Island
+CY CYP Cyprus|Republic of Cyprus
+CZ CZE Czechia|Czech Republic
+DE DEU Germany|Federal Republic of Germany
+DJ DJI Djibouti|Republic of Djibouti
+DK DNK Denmark|Kingdom of Denmark
+DM DMA Dominica|Commonwealth of Dominica
+DO DOM Dominican Republic
+DZ DZA Algeria|People's Democratic Republic of Algeria
+EC ECU Ecuador|Republic of Ecuador
+EE EST Estonia|Republic of Estonia
+EG EGY Egypt|Arab Republic of Egypt
+EH ESH Western Sahara
+ER ERI Eritrea|the State of Eritrea
+ES ESP Spain|Kingdom of Spain
+ET ETH Ethiopia|Federal Democratic Republic of Ethiopia
+FI FIN Finland|Republic of Finland
+FJ FJI Fiji|Republic of Fiji
+FK FLK Falkland Islands (Malvinas)
+FM FSM Micronesia, Federated States of|Federated States of Micronesia
+FO FRO Faroe Islands
+FR FRA France|French Republic
+GA GAB Gabon|Gabonese Republic
+GB GBR United Kingdom|United Kingdom of Great Britain and Northern Ireland
+GD GRD Grenada
+GE GEO Georgia
+GF GUF French Guiana
+GG GGY Guernsey
+GH GHA Ghana|Republic of Ghana
+GI GIB Gibraltar
+GL GRL Greenland
+GM GMB Gambia|Republic of the Gambia
+GN GIN Guinea|Republic of Guinea
+GP GLP Guadeloupe
+GQ GNQ Equatorial Guinea|Republic of Equatorial Guinea
+GR GRC Greece|Hellenic Republic
+GS SGS South Georgia and the South Sandwich Islands
+GT GTM Guatemala|Republic of Guatemala
+GU GUM Guam
+GW GNB Guinea-Bissau|Republic of Guinea-Bissau
+GY GUY Guyana|Republic of Guyana
+HK HKG Hong Kong|Hong Kong Special Administrative Region of China
+HM HMD Heard Island and McDonald Islands
+HN HND Honduras|Republic of Honduras
+HR HRV Croatia|Republic of Croatia
+HT HTI Haiti|Republic of Haiti
+HU HUN Hungary
+ID IDN Indonesia|Republic of Indonesia
+IE IRL Ireland
+IL ISR Israel|State of Israel
+IM IMN Isle of Man
+IN IND India|Republic of India
+IO IOT British Indian Ocean Territory
+IQ IRQ Iraq|Republic of Iraq
+IR IRN Iran, Islamic Republic of|Iran|Islamic Republic of Iran
+IS ISL Iceland|Republic of Iceland
+IT ITA Italy|Italian Republic
+JE JEY Jersey
+JM JAM Jamaica
+JO JOR Jordan|Hashemite Kingdom of Jordan
+JP JPN Japan
+KE KEN Kenya|Republic of Kenya
+KG KGZ Kyrgyzstan|Kyrgyz Republic
+KH KHM Cambodia|Kingdom of Cambodia
+KI KIR Kiribati|Republic of Kiribati
+KM COM Comoros|Union of the Comoros
+KN KNA Saint Kitts and Nevis
+KP PRK Korea, Democratic People's Republic of|North Korea|Democratic People's Republic of Korea
+KR KOR Korea, Republic of|South Korea
+KW KWT Kuwait|State of Kuwait
+KY CYM Cayman Islands
+KZ KAZ Kazakhstan|Republic of Kazakhstan
+LA LAO Lao People's Democratic Republic|Laos
+LB LBN Lebanon|Lebanese Republic
+LC LCA Saint Lucia
+LI LIE Liechtenstein|Principality of Liechtenstein
+LK LKA Sri Lanka|Democratic Socialist Republic of Sri Lanka
+LR LBR Liberia|Republic of Liberia
+LS LSO Lesotho|Kingdom of Lesotho
+LT LTU Lithuania|Republic of Lithuania
+LU LUX Luxembourg|Grand Duchy of Luxembourg
+LV LVA Latvia|Republic of Latvia
+LY LBY Libya
+MA MAR Morocco|Kingdom of Morocco
+MC MCO Monaco|Principality of Monaco
+MD MDA Moldova, Republic of|Moldova|Republic of Moldova
+ME MNE Montenegro
+MF MAF Saint Martin (French part)
+MG MDG Madagascar|Republic of Madagascar
+MH MHL Marshall Islands|Republic of the Marshall Islands
+MK MKD North Macedonia|Republic of North Macedonia
+ML MLI Mali|Republic of Mali
+MM MMR Myanmar|Republic of Myanmar
+MN MNG Mongolia
+MO MAC Macao|Macao Special Administrative Region of China
+MP MNP Northern Mariana Islands|Commonwealth of the Northern Mariana Islands
+MQ MTQ Martinique
+MR MRT Mauritania|Islamic Republic of Mauritania
+MS MSR Montserrat
+MT MLT Malta|Republic of Malta
+MU MUS Mauritius|Republic of Mauritius
+MV MDV Maldives|Republic of Maldives
+MW MWI Malawi|Republic of Malawi
+MX MEX Mexico|United Mexican States
+MY MYS Malaysia
+MZ MOZ Mozambique|Republic of Mozambique
+NA NAM Namibia|Republic of Namibia
+NC NCL New Caledonia
+NE NER Niger|Republic of the Niger
+NF NFK Norfolk Island
+NG NGA Nigeria|Federal Republic of Nigeria
+NI NIC Nicaragua|Republic of Nicaragua
+NL NLD Netherlands|Kingdom of the Netherlands
+NO NOR Norway|Kingdom of Norway
+NP NPL Nepal|Federal Democratic Republic of Nepal
+NR NRU Nauru|Republic of Nauru
+NU NIU Niue
+NZ NZL New Zealand
+OM OMN Oman|Sultanate of Oman
+PA PAN Panama|Republic of Panama
+PE PER Peru|Republic of Peru
+PF PYF French Polynesia
+PG PNG Papua New Guinea|Independent State of Papua New Guinea
+PH PHL Philippines|Republic of the Philippines
+PK PAK Pakistan|Islamic Republic of Pakistan
+PL POL Poland|Republic of Poland
+PM SPM Saint Pierre and Miquelon
+PN PCN Pitcairn
+PR PRI Puerto Rico
+PS PSE Palestine, State of|the State of Palestine
+PT PRT Portugal|Portuguese Republic
+PW PLW Palau|Republic of Palau
+PY PRY Paraguay|Republic of Paraguay
+QA QAT Qatar|State of Qatar
+RE REU Réunion
+RO ROU Romania
+RS SRB Serbia|Republic of Serbia
+RU RUS Russian Federation
+RW RWA Rwanda|Rwandese Republic
+SA SAU Saudi Arabia|Kingdom of Saudi Arabia
+SB SLB Solomon Islands
+SC SYC Seychelles|Republic of Seychelles
+SD SDN Sudan|Republic of the Sudan
+SE SWE Sweden|Kingdom of Sweden
+SG SGP Singapore|Republic of Singapore
+SH SHN Saint Helena, Ascension and Tristan da Cunha
+SI SVN Slovenia|Republic of Slovenia
+SJ SJM Svalbard and Jan Mayen
+SK SVK Slovakia|Slovak Republic
+SL SLE Sierra Leone|Republic of Sierra Leone
+SM SMR San Marino|Republic of San Marino
+SN SEN Senegal|Republic of Senegal
+SO SOM Somalia|Federal Republic of Somalia
+SR SUR Suriname|Republic of Suriname
+SS SSD South Sudan|Republic of South Sudan
+ST STP Sao Tome and Principe|Democratic Republic of Sao Tome and Principe
+SV SLV El Salvador|Republic of El Salvador
+SX SXM Sint Maarten (Dutch part)
+SY SYR Syrian Arab Republic|Syria
+SZ SWZ Eswatini|Kingdom of Eswatini
+TC TCA Turks and Caicos Islands
+TD TCD Chad|Republic of Chad
+TF ATF French Southern Territories
+TG TGO Togo|Togolese Republic
+TH THA Thailand|Kingdom of Thailand
+TJ TJK Tajikistan|Republic of Tajikistan
+TK TKL Tokelau
+TL TLS Timor-Leste|Democratic Republic of Timor-Leste
+TM TKM Turkmenistan
+TN TUN Tunisia|Republic of Tunisia
+TO TON Tonga|Kingdom of Tonga
+TR TUR Türkiye|Republic of Türkiye
+TT TTO Trinidad and Tobago|Republic of Trinidad and Tobago
+TV TUV Tuvalu
+TW TWN Taiwan, Province of China|Taiwan
+TZ TZA Tanzania, United Republic of|Tanzania|United Republic of Tanzania
+UA UKR Ukraine
+UG UGA Uganda|Republic of Uganda
+UM UMI United States Minor Outlying Islands
+US USA United States|United States of America
+UY URY Uruguay|Eastern Republic of Uruguay
+UZ UZB Uzbekistan|Republic of Uzbekistan
+VA VAT Holy See (Vatican City State)
+VC VCT Saint Vincent and the Grenadines
+VE VEN Venezuela, Bolivarian Republic of|Venezuela|Bolivarian Republic of Venezuela
+VG VGB Virgin Islands, British|British Virgin Islands
+VI VIR Virgin Islands, U.S.|Virgin Islands of the United States
+VN VNM Viet Nam|Vietnam|Socialist Republic of Viet Nam
+VU VUT Vanuatu|Republic of Vanuatu
+WF WLF Wallis and Futuna
+WS WSM Samoa|Independent State of Samoa
+YE YEM Yemen|Republic of Yemen
+YT MYT Mayotte
+ZA ZAF South Africa|Republic of South Africa
+ZM ZMB Zambia|Republic of Zambia
+ZW ZWE Zimbabwe|Republic of Zimbabwe
+"""
+
+_ALPHA_2: frozenset[str] = frozenset(line.split(" ", 1)[0] for line in _COUNTRIES.splitlines())
+
+
+def _country_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for line in _COUNTRIES.splitlines():
+        alpha_2, alpha_3, titles = line.split(" ", 2)
+        names[alpha_3.casefold()] = alpha_2
+        for title in titles.split("|"):
+            names[" ".join(title.replace(".", "").split()).casefold()] = alpha_2
+    # Common short forms that are not ISO names.
+    for alias, alpha_2 in (
+        ("usa", "US"),
+        ("america", "US"),
+        ("united states of america", "US"),
+        ("uk", "GB"),
+        ("great britain", "GB"),
+        ("britain", "GB"),
+        ("england", "GB"),
+        ("scotland", "GB"),
+        ("wales", "GB"),
+        ("northern ireland", "GB"),
+        ("holland", "NL"),
+        ("russia", "RU"),
+        ("south korea", "KR"),
+        ("north korea", "KP"),
+        ("vietnam", "VN"),
+        ("iran", "IR"),
+        ("syria", "SY"),
+        ("bolivia", "BO"),
+        ("venezuela", "VE"),
+        ("tanzania", "TZ"),
+        ("laos", "LA"),
+        ("moldova", "MD"),
+        ("czech republic", "CZ"),
+        ("ivory coast", "CI"),
+        ("uae", "AE"),
+    ):
+        names.setdefault(alias, alpha_2)
+    return names
+
+
+_COUNTRY_NAMES = _country_names()

@@ -1,0 +1,138 @@
+"""/v1/lists/{id}/imports, /v1/imports/{id}, /v1/lists/{id}/export."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.responses import Response, StreamingResponse
+
+from dialbook.errors import MalformedRequest, PayloadTooLarge
+from dialbook.http.body import decode_query
+from dialbook.http.routing import Context, Router, json_response
+from dialbook.imports import export as exporter
+from dialbook.imports import service as import_service
+from dialbook.imports.schemas import DryRun, ExportQuery, ImportOptions, ImportRead
+
+router = Router(tag="imports", prefix="/v1")
+
+
+def _options(ctx: Context) -> ImportOptions:
+    params: dict[str, Any] = {}
+    for name, value in ctx.request.query_params.multi_items():
+        if name == "map":
+            params.setdefault("map", []).append(value)
+        elif name != "dry_run":
+            params[name] = value
+    return decode_query(params, ImportOptions)
+
+
+async def _save_upload(ctx: Context, directory: Path) -> tuple[Path, str | None]:
+    """Stream the upload to a file: a multipart 'file' field, or the raw request body."""
+    limit = ctx.services.settings.max_upload_bytes
+    directory.mkdir(parents=True, exist_ok=True)
+    path, size, name = directory / f"{uuid.uuid4().hex}.upload", 0, None
+    try:
+        with path.open("xb") as handle:
+            if ctx.request.headers.get("content-type", "").startswith("multipart/form-data"):
+                async with ctx.request.form(max_part_size=limit) as form:
+                    upload = form.get("file")
+                    if not isinstance(upload, UploadFile):
+                        raise MalformedRequest("Send the file in a multipart field named 'file'.")
+                    name = upload.filename
+                    while chunk := await upload.read(1 << 20):
+                        size += len(chunk)
+                        if size > limit:
+                            raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
+                        handle.write(chunk)
+            else:
+                async for chunk in ctx.request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
+                    handle.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if size == 0:
+        path.unlink(missing_ok=True)
+        raise MalformedRequest("The upload is empty.")
+    return path, name
+
+
+@router.route(
+    "POST", "/lists/{id:int}/imports", scope="contacts:write", response=ImportRead, status=202
+)
+async def start_import(ctx: Context) -> Response:
+    """Upload a lead file (multipart field `file`, or the raw body) and import it in the
+    background; options go in the query string. With `dry_run=true`, only check it."""
+    options = _options(ctx)
+    directory = ctx.services.settings.data_dir / "imports"
+    path, name = await _save_upload(ctx, directory)
+    if name and not options.filename:
+        options.filename = name
+    if ctx.request.query_params.get("dry_run") in ("1", "true", "yes"):
+        try:
+            report: DryRun = await ctx.db.read(
+                import_service.dry_run,
+                caller=ctx.caller,
+                list_id=ctx.path("id"),
+                path=path,
+                options=options,
+            )
+        finally:
+            path.unlink(missing_ok=True)
+        return json_response(report, 200)
+    if options.filename is None:
+        options.filename = "upload"
+    suffix = Path(options.filename).suffix.lower()
+    if suffix:
+        path = path.rename(path.with_suffix(suffix))
+    job = await ctx.db.write(
+        import_service.create_job,
+        caller=ctx.caller,
+        list_id=ctx.path("id"),
+        path=path,
+        options=options,
+    )
+    ctx.services.jobs.start(job.id)
+    return json_response(job, 202, {"Location": f"/v1/imports/{job.id}"})
+
+
+@router.route("GET", "/imports/{id:int}", scope="contacts:read", response=ImportRead)
+async def get_import(ctx: Context) -> ImportRead:
+    """Status, counts and progress of an import."""
+    return await ctx.db.read(import_service.get_job, caller=ctx.caller, id=ctx.path("id"))
+
+
+@router.route("GET", "/imports/{id:int}/rejects", scope="contacts:read")
+async def import_rejects(ctx: Context) -> Response:
+    """The rejected rows as CSV: line, reasons per field, then the row as it was."""
+    await ctx.db.read(import_service.get_job, caller=ctx.caller, id=ctx.path("id"))
+    return StreamingResponse(
+        import_service.rejects_csv(ctx.db, caller=ctx.caller, id=ctx.path("id")),
+        media_type="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="import-{ctx.path("id")}-rejects.csv"'
+        },
+    )
+
+
+@router.route("GET", "/lists/{id:int}/export", scope="contacts:read")
+async def export_list(ctx: Context, query: ExportQuery) -> Response:
+    """Every contact of the list, streamed as CSV or JSON Lines."""
+    from dialbook.lists import service as list_service
+
+    await ctx.db.read(
+        list_service.get, workspace_id=ctx.caller.workspace_id, id=ctx.path("id"), with_count=False
+    )
+    media = "text/csv" if query.format == "csv" else "application/x-ndjson"
+    return StreamingResponse(
+        exporter.export(ctx.db, caller=ctx.caller, list_id=ctx.path("id"), format=query.format),
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="list-{ctx.path("id")}.{query.format}"'
+        },
+    )

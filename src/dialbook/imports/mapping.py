@@ -1,0 +1,354 @@
+"""Which column of a lead file goes where. Pure.
+
+Headers are recognized by their letters and digits only ("First Name", "first_name" and
+"FirstName" are one header), from the names CRM and lead-vendor exports use. Explicit
+overrides win (``"Cell=phone:mobile"``, ``"Region=state"``, ``"Junk=ignore"``,
+``"Industry=custom:industry"``); columns nobody recognizes become custom fields or are
+ignored, as the caller chooses. The same file always maps the same way.
+
+Targets: a canonical field name, ``phone:<type>``, ``external:<provider>``,
+``custom:<key>``, ``ignore``, or one of dialbook's own export columns (``phone_2``,
+``phone_2_type``, ``phone_2_extension``, ``dnd``, ``external_refs``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import msgspec
+
+from dialbook.contacts.schemas import DND_CHANNELS, PhoneIn
+from dialbook.errors import FieldError
+from dialbook.normalize.fields import FieldValueError, key_from_label
+
+Unmapped = Literal["custom", "ignore"]
+
+PLAIN_FIELDS = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "company",
+    "account",
+    "title",
+    "website",
+    "linkedin",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "timezone",
+    "priority",
+    "dnc",
+    "tags",
+    "notes",
+    "source",
+    "date_of_birth",
+    "gender",
+)
+# Columns of dialbook's own export that describe a stored contact, not new input.
+EXPORT_READ_ONLY = frozenset(
+    {
+        "id",
+        "workspace_id",
+        "list_id",
+        "status",
+        "attempts",
+        "last_dial_at",
+        "last_outcome",
+        "created_at",
+        "updated_at",
+        "version",
+        "timezone_candidates",
+    }
+)
+STRUCTURED = ("phones", "dnd", "external_refs", "custom_fields")
+PHONE_TYPES = ("mobile", "direct", "office", "home", "other", "extra_1", "extra_2", "extra_3")
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.lower())
+
+
+_SYNONYMS: dict[str, str] = {}
+
+
+def _add(target: str, *headers: str) -> None:
+    for header in headers:
+        _SYNONYMS[_key(header)] = target
+
+
+_add("first_name", "first name", "first", "given name", "fname", "contact first name", "forename")
+_add("last_name", "last name", "last", "surname", "family name", "lname", "contact last name")
+_add("full_name", "full name", "name", "contact name", "contact", "lead name", "person name")
+_add("email", "email", "e-mail", "email address", "email 1", "primary email", "work email", "mail")
+_add("company", "company", "company name", "organization", "organisation", "business name",
+     "employer", "account name", "business")  # fmt: skip
+_add("account", "account", "account number", "account id")
+_add("title", "title", "job title", "position", "role", "job", "designation")
+_add("website", "website", "web site", "url", "web", "company website", "domain")
+_add("linkedin", "linkedin", "linkedin url", "linkedin profile", "person linkedin url")
+_add("street", "address", "street", "street address", "address 1", "address line 1", "address1",
+     "mailing street", "full address")  # fmt: skip
+_add("city", "city", "town", "mailing city")
+_add("state", "state", "province", "region", "state/province", "mailing state", "state code")
+_add("postal_code", "zip", "zip code", "zipcode", "postal code", "postcode", "post code",
+     "mailing zip", "mailing postal code", "zip/postal code")  # fmt: skip
+_add("country", "country", "country code", "mailing country")
+_add("timezone", "time zone", "timezone", "tz")
+_add("priority", "priority", "lead priority")
+_add("dnc", "dnc", "do not call", "donotcall", "do not contact")
+_add("tags", "tags", "tag", "labels", "lists")
+_add("notes", "notes", "note", "comments", "comment", "description")
+_add("source", "source", "lead source", "contact source")
+_add("date_of_birth", "date of birth", "dob", "birthday", "birth date", "birthdate")
+_add("gender", "gender", "sex")
+_add("phone:other", "phone", "phone 1", "phone number", "telephone", "tel", "phone1",
+     "primary phone", "contact phone", "number")  # fmt: skip
+_add("phone:extra_1", "phone 2", "phone2", "other phone", "alternate phone", "alt phone")
+_add("phone:extra_2", "phone 3", "phone3")
+_add("phone:extra_3", "phone 4", "phone4")
+_add("phone:mobile", "mobile", "mobile phone", "cell", "cell phone", "cellphone", "mobile number")
+_add("phone:office", "work phone", "office phone", "business phone", "company phone", "work",
+     "office", "corporate phone", "hq phone")  # fmt: skip
+_add("phone:direct", "direct dial", "direct phone", "direct", "direct line", "dd")
+_add("phone:home", "home phone", "home", "home number", "landline")
+_add("external:salesforce", "salesforce id", "sfdc id", "contact id (salesforce)", "lead id")
+_add("external:hubspot", "hubspot id", "record id", "hubspot record id")
+_add("external:crm", "crm id", "external id", "id (crm)")
+_add("ignore", "id")  # a source system's row id: without a provider it cannot be matched
+for _channel in DND_CHANNELS:
+    _add(f"dnd:{_channel}", f"dnd {_channel}")
+
+_EXPORT_PHONE = re.compile(r"^phone_(\d{1,2})(_type|_extension)?$")
+
+_COUNTRIES = {
+    "US": ("us", "usa", "unitedstates", "unitedstatesofamerica", "america", "u.s.", "u.s.a."),
+    "CA": ("ca", "can", "canada"),
+    "GB": ("gb", "gbr", "uk", "unitedkingdom", "greatbritain", "england", "scotland", "wales"),
+    "IE": ("ie", "irl", "ireland"),
+    "AU": ("au", "aus", "australia"),
+    "NZ": ("nz", "nzl", "newzealand"),
+    "IN": ("in", "ind", "india"),
+    "DE": ("de", "deu", "germany", "deutschland"),
+    "FR": ("fr", "fra", "france"),
+    "ES": ("es", "esp", "spain", "espana"),
+    "PT": ("pt", "prt", "portugal"),
+    "IT": ("it", "ita", "italy", "italia"),
+    "NL": ("nl", "nld", "netherlands", "holland"),
+    "MX": ("mx", "mex", "mexico"),
+    "BR": ("br", "bra", "brazil", "brasil"),
+    "PH": ("ph", "phl", "philippines"),
+    "ZA": ("za", "zaf", "southafrica"),
+}
+_COUNTRY_NAMES = {_key(alias): code for code, aliases in _COUNTRIES.items() for alias in aliases}
+_TRUE = frozenset({"true", "yes", "y", "1", "x", "dnc"})
+_FALSE = frozenset({"false", "no", "n", "0", ""})
+
+
+class MappingError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """Column -> target, for one file."""
+
+    targets: dict[str, str]
+
+    def describe(self) -> list[tuple[str, str]]:
+        return list(self.targets.items())
+
+    def custom_keys(self) -> dict[str, str]:
+        """custom field key -> the column it comes from (its label)."""
+        return {
+            target.partition(":")[2]: column
+            for column, target in self.targets.items()
+            if target.startswith("custom:")
+        }
+
+
+def parse_overrides(items: Iterable[str]) -> dict[str, str]:
+    """``["Cell=phone:mobile", ...]`` -> {"Cell": "phone:mobile"}."""
+    overrides = {}
+    for item in items:
+        column, sep, target = item.rpartition("=")
+        if not sep or not column.strip() or not target.strip():
+            raise MappingError(f"--map {item!r}: write it as COLUMN=TARGET, e.g. Cell=phone:mobile")
+        overrides[column.strip()] = _check_target(target.strip(), item)
+    return overrides
+
+
+def _check_target(target: str, item: str) -> str:
+    kind, _, rest = target.partition(":")
+    if target in PLAIN_FIELDS or target == "ignore":
+        return target
+    if kind == "phone" and (rest in PHONE_TYPES or not rest):
+        return f"phone:{rest or 'other'}"
+    if kind == "custom" and rest:
+        return f"custom:{key_from_label(rest)}"
+    if kind == "external" and rest:
+        return target
+    if kind == "dnd" and rest in DND_CHANNELS:
+        return target
+    raise MappingError(
+        f"--map {item!r}: unknown target {target!r}; use a field name (first_name, email, ...),"
+        " phone:<type>, custom:<key>, external:<provider> or ignore"
+    )
+
+
+def recognize(
+    columns: Sequence[str], overrides: dict[str, str] | None = None, unmapped: Unmapped = "custom"
+) -> Mapping:
+    overrides = overrides or {}
+    unknown = [c for c in overrides if c not in columns]
+    if unknown:
+        raise MappingError(f"--map names a column the file does not have: {unknown[0]!r}")
+    targets: dict[str, str] = {}
+    for column in columns:
+        if column in overrides:
+            targets[column] = overrides[column]
+            continue
+        lowered = column.strip().lower()
+        if lowered in EXPORT_READ_ONLY:
+            targets[column] = "ignore"
+        elif lowered in (*PLAIN_FIELDS, *STRUCTURED, "timezone_source") or _EXPORT_PHONE.match(
+            lowered
+        ):
+            targets[column] = lowered
+        elif lowered.startswith("custom."):
+            targets[column] = "custom:" + key_from_label(lowered[len("custom.") :])
+        elif _key(column) in _SYNONYMS:
+            targets[column] = _SYNONYMS[_key(column)]
+        else:
+            targets[column] = (
+                f"custom:{key_from_label(column)}" if unmapped == "custom" else "ignore"
+            )
+    return Mapping(targets)
+
+
+def to_given(values: dict[str, Any], mapping: Mapping) -> tuple[dict[str, Any], list[FieldError]]:
+    """Canonical "given" fields from one row; problems are named by the row's column."""
+    given: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    phones: list[dict[str, Any]] = []
+    slots: dict[int, dict[str, Any]] = {}
+    customs: dict[str, Any] = {}
+    refs: list[dict[str, Any]] = []
+    dnd: dict[str, str] = {}
+    inferred = False
+    for column, target in mapping.targets.items():
+        value = values.get(column)
+        if target == "ignore" or value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        try:
+            if target.startswith("phone:"):
+                phones.append({"number": _str(value), "type": target[6:]})
+            elif match := _EXPORT_PHONE.match(target):
+                slot = slots.setdefault(int(match.group(1)), {})
+                part = {None: "number", "_type": "type", "_extension": "extension"}[match.group(2)]
+                slot[part] = _str(value)
+            elif target.startswith("custom:"):
+                text = value.strip() if isinstance(value, str) else None
+                customs[target[7:]] = (
+                    msgspec.json.decode(text) if text and text[0] == "[" else value
+                )
+            elif target.startswith("external:"):
+                refs.append({"provider": target[9:], "id": _str(value)})
+            elif target == "timezone_source":
+                inferred = _str(value) != "given"  # our export: an inferred zone is inferred again
+            elif target.startswith("dnd:"):
+                dnd[target[4:]] = _str(value).lower()
+            elif target in (*STRUCTURED, "tags") and not isinstance(value, str | int | float):
+                _structured(target, value, given, phones, customs)
+            elif target in (*STRUCTURED, "tags") and _str(value).startswith(("{", "[")):
+                _structured(target, msgspec.json.decode(_str(value)), given, phones, customs)
+            else:
+                given[target] = _convert(target, value)
+        except (FieldValueError, ValueError, msgspec.DecodeError) as error:
+            errors.append(FieldError(column, str(error) or "has an unusable value"))
+    if inferred:
+        given.pop("timezone", None)
+    phones += [slots[n] for n in sorted(slots) if slots[n].get("number")]
+    if phones:
+        try:
+            given["phones"] = [_phone(item) for item in phones]
+        except (msgspec.ValidationError, FieldValueError) as error:
+            errors.append(FieldError("phones", str(error)))
+    if customs:
+        given["custom_fields"] = customs
+    if refs:
+        given["external_refs"] = [*given.get("external_refs", []), *refs]
+    if dnd:
+        given["dnd"] = {**given.get("dnd", {}), **dnd}
+    return given, errors
+
+
+def _phone(item: str | dict[str, Any]) -> PhoneIn | str:
+    """A phone from a cell or a JSON record (dialbook's export keeps the E.164 number)."""
+    if isinstance(item, str):
+        return item
+    number = item.get("number")
+    if not isinstance(number, str) or not number.strip():
+        raise FieldValueError("a phone needs a number")
+    return msgspec.convert(
+        {
+            "number": number,
+            "type": item.get("type") or "other",
+            "extension": item.get("extension") or None,
+            "country": item.get("country") or None,
+        },
+        PhoneIn,
+    )
+
+
+def _structured(
+    target: str, value: Any, given: dict[str, Any], phones: list[Any], customs: dict[str, Any]
+) -> None:
+    """A list or object value (JSON files, or JSON text in a CSV cell)."""
+    if target == "phones":
+        if not isinstance(value, list):
+            raise FieldValueError("must be a list of phones")
+        phones += [item for item in value if isinstance(item, str | dict)]
+    elif target == "custom_fields":
+        if not isinstance(value, dict):
+            raise FieldValueError("must be an object of custom field values")
+        customs.update(value)
+    else:
+        given[target] = value
+
+
+def _str(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def _convert(target: str, value: Any) -> Any:
+    text = _str(value)
+    if target == "priority":
+        try:
+            return int(float(text))
+        except ValueError:
+            raise FieldValueError("must be a whole number") from None
+    if target == "list_id":
+        return int(text)
+    if target == "dnc":
+        if isinstance(value, bool):
+            return value
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise FieldValueError("must be yes or no")
+    if target == "tags":
+        return [t for t in re.split(r"[,;|]", text) if t.strip()]
+    if target == "country":
+        code = _COUNTRY_NAMES.get(_key(text)) or (text.upper() if len(text) == 2 else None)
+        if code is None:
+            raise FieldValueError(f"{text!r} is not a country code such as US or GB")
+        return code
+    return text

@@ -1,0 +1,77 @@
+"""All SQL for import jobs and their rejected rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from dialbook.db import Conn
+from dialbook.db.tables import import_rejects, imports
+from dialbook.kit.rows import as_dict
+
+_COLUMNS = [c for c in imports.c if c.name not in ("workspace_id",)]
+
+
+def insert_job(conn: Conn, *, values: dict[str, Any]) -> dict[str, Any]:
+    return as_dict(conn.execute(insert(imports).values(**values).returning(*_COLUMNS)).one())
+
+
+def get_job(conn: Conn, *, workspace_id: int | None, id: int) -> dict[str, Any] | None:
+    query = select(*_COLUMNS).where(imports.c.id == id)
+    if workspace_id is not None:
+        query = query.where(imports.c.workspace_id == workspace_id)
+    row = conn.execute(query).one_or_none()
+    return None if row is None else as_dict(row)
+
+
+def job_owner(conn: Conn, *, id: int) -> int | None:
+    return conn.execute(select(imports.c.workspace_id).where(imports.c.id == id)).scalar()
+
+
+def update_job(conn: Conn, *, id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(imports).where(imports.c.id == id).values(**values))
+
+
+def _claimable(stale_before: dt.datetime) -> Any:
+    return (imports.c.status == "queued") | (
+        (imports.c.status == "running") & (imports.c.updated_at < stale_before)
+    )
+
+
+def unfinished(conn: Conn, *, stale_before: dt.datetime) -> list[int]:
+    """Jobs waiting, or left running by a process that stopped (no progress lately)."""
+    rows = conn.execute(select(imports.c.id).where(_claimable(stale_before)).order_by(imports.c.id))
+    return [int(i) for i in rows.scalars()]
+
+
+def claim(conn: Conn, *, id: int, stale_before: dt.datetime, now: dt.datetime, force: bool) -> bool:
+    """Mark the job running for this process; False when another process has it."""
+    query = update(imports).where(imports.c.id == id)
+    if not force:
+        query = query.where(_claimable(stale_before))
+    result = conn.execute(
+        query.values(
+            status="running",
+            started_at=func.coalesce(imports.c.started_at, now),
+            error=None,
+            updated_at=now,
+        )
+    )
+    return result.rowcount > 0
+
+
+def insert_rejects(conn: Conn, *, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(import_rejects), rows)
+
+
+def rejects(conn: Conn, *, import_id: int, after_line: int, limit: int) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(import_rejects.c.line, import_rejects.c.original, import_rejects.c.errors)
+        .where(import_rejects.c.import_id == import_id, import_rejects.c.line > after_line)
+        .order_by(import_rejects.c.line)
+        .limit(limit)
+    )
+    return [as_dict(row) for row in rows]

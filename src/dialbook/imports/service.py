@@ -1,0 +1,484 @@
+"""Import jobs: a lead file into a list, every row accounted for, safe to repeat.
+
+An import runs in chunks. Each chunk commits in one transaction with everything it
+decided: the new contacts (and their lookup indexes), the updates, the rejected rows with
+their reasons, and the job's counters and ``last_line``. A job stopped at any point (even
+by kill -9) has no half-written contact, and resuming it starts after ``last_line``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from dialbook.contacts import normalize
+from dialbook.contacts import repository as contact_repository
+from dialbook.contacts import service as contact_service
+from dialbook.db import Conn, Database
+from dialbook.errors import Conflict, DialbookError, NotFound, invalid
+from dialbook.fields import repository as field_repository
+from dialbook.fields import service as field_service
+from dialbook.fields.schemas import FieldCreate
+from dialbook.imports import repository
+from dialbook.imports.mapping import Mapping, MappingError, parse_overrides, recognize, to_given
+from dialbook.imports.reader import ReadError, Row, Source, open_rows
+from dialbook.imports.schemas import ColumnMapping, DryRun, ImportOptions, ImportRead, RowProblem
+from dialbook.imports.workers import Plan, Result, default_workers, normalize_rows, run_ordered
+from dialbook.kit import clock
+from dialbook.lists import service as list_service
+from dialbook.lists.schemas import ListRead
+from dialbook.normalize.fields import FieldDefinition
+from dialbook.queue import repository as queue_repository
+from dialbook.workspaces import repository as workspace_repository
+from dialbook.workspaces.schemas import Caller
+
+CHUNK = 2000
+PARALLEL_FROM = 20_000  # bytes per worker below which processes cost more than they save
+JSON_PEEK = 1000  # JSON records read to learn the keys of a JSON file
+REJECTS_PAGE = 5000
+
+
+# -- jobs ---------------------------------------------------------------------------------
+
+
+def _read(row: dict[str, Any]) -> ImportRead:
+    total = row["bytes_total"] or 0
+    done = row["bytes_done"] or 0
+    row = {k: v for k, v in row.items() if k not in ("path", "columns")}
+    row["progress"] = 1.0 if row["status"] == "done" else (min(done / total, 1.0) if total else 0.0)
+    return msgspec.convert(row, ImportRead)
+
+
+def create_job(
+    conn: Conn, *, caller: Caller, list_id: int, path: Path, options: ImportOptions
+) -> ImportRead:
+    """Register a stored file as a queued import into ``list_id`` (checks the options)."""
+    list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
+    open_file(path, options).source.close()  # the file is readable and the mapping fits it
+    now = clock.now()
+    row = repository.insert_job(
+        conn,
+        values={
+            "workspace_id": caller.workspace_id,
+            "list_id": list_id,
+            "status": "queued",
+            "filename": options.filename or path.name,
+            "path": str(path),
+            "options": msgspec.to_builtins(options),
+            "bytes_total": path.stat().st_size,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    return _read(row)
+
+
+def get_job(conn: Conn, *, caller: Caller, id: int) -> ImportRead:
+    row = repository.get_job(conn, workspace_id=caller.workspace_id, id=id)
+    if row is None:
+        raise NotFound(f"No import with id {id}.")
+    return _read(row)
+
+
+STALE = dt.timedelta(minutes=2)  # a running job without progress this long was abandoned
+
+
+def unfinished(conn: Conn) -> list[int]:
+    return repository.unfinished(conn, stale_before=clock.now() - STALE)
+
+
+def caller_for_job(conn: Conn, *, id: int) -> Caller:
+    """The workspace an import belongs to, as the caller it runs for."""
+    workspace_id = repository.job_owner(conn, id=id)
+    if workspace_id is None:
+        raise NotFound(f"No import with id {id}.")
+    workspace = workspace_repository.get_workspace(conn, id=workspace_id)
+    assert workspace is not None
+    return Caller(
+        workspace_id=workspace.id,
+        key_id=0,
+        scopes=frozenset({"admin"}),
+        default_region=workspace.default_region,
+    )
+
+
+# -- planning -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Opened:
+    source: Source
+    rows: Iterator[Row]
+    mapping: Mapping
+
+
+def open_file(path: Path, options: ImportOptions) -> Opened:
+    """Open the file and decide the mapping (JSON files: from the keys of their first records)."""
+    try:
+        source = open_rows(
+            path, format=options.format, delimiter=options.delimiter, encoding=options.encoding
+        )
+    except (ReadError, OSError, LookupError) as error:
+        raise invalid("file", str(error)) from None
+    rows: Iterator[Row] = source.rows
+    columns = source.columns
+    if source.format in ("json", "jsonl"):
+        head = list(itertools.islice(rows, JSON_PEEK))
+        columns = list(dict.fromkeys(k for row in head for k in row.values))
+        rows = itertools.chain(head, rows)
+    try:
+        mapping = recognize(columns, parse_overrides(options.map), options.unmapped)
+    except MappingError as error:
+        source.close()
+        raise invalid("map", str(error)) from None
+    return Opened(source, rows, mapping)
+
+
+def _plan(conn: Conn, *, caller: Caller, lst: ListRead, mapping: Mapping, define: bool) -> Plan:
+    """What workers need; with ``define``, missing custom fields are created (as text)."""
+    definitions = field_service.definitions(conn, workspace_id=caller.workspace_id)
+    for key, column in mapping.custom_keys().items():
+        if key in definitions:
+            continue
+        if (
+            define
+            and field_repository.get_by_key(conn, workspace_id=caller.workspace_id, key=key) is None
+        ):
+            field_service.create(
+                conn,
+                workspace_id=caller.workspace_id,
+                data=FieldCreate(key=key, label=column[:200]),
+            )
+        definitions[key] = FieldDefinition(key=key, type="string")
+    return Plan(
+        mapping=mapping,
+        regions=(lst.default_region, caller.default_region),
+        definitions=definitions,
+        list_default_timezone=lst.default_timezone,
+    )
+
+
+def dry_run(
+    conn: Conn,
+    *,
+    caller: Caller,
+    list_id: int,
+    path: Path,
+    options: ImportOptions,
+    rows: int = 1000,
+) -> DryRun:
+    """The mapping and the first problems, from the first ``rows`` rows; writes nothing."""
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
+    opened = open_file(path, options)
+    try:
+        plan = _plan(conn, caller=caller, lst=lst, mapping=opened.mapping, define=False)
+        head = list(itertools.islice(opened.rows, rows))
+    finally:
+        opened.source.close()
+    good = [row for row in head if row.error is None]
+    results = normalize_rows(plan, [row.values for row in good])
+    problems = [RowProblem(line=row.line, errors=[{"name": "row", "detail": row.error}])
+                for row in head if row.error is not None]  # fmt: skip
+    problems += [
+        RowProblem(line=row.line, errors=[{"name": n, "detail": d} for n, d in found])
+        for row, (_columns, found) in zip(good, results, strict=True)
+        if found
+    ]
+    problems.sort(key=lambda p: p.line)
+    return DryRun(
+        format=opened.source.format,
+        encoding=opened.source.encoding,
+        delimiter=opened.source.delimiter,
+        mapping=[ColumnMapping(column=c, target=t) for c, t in opened.mapping.describe()],
+        rows_checked=len(head),
+        valid=len(head) - len(problems),
+        rejected=len(problems),
+        first_errors=problems[:20],
+    )
+
+
+# -- running ------------------------------------------------------------------------------
+
+Progress = Callable[[ImportRead], None]
+
+
+def run(
+    db: Database,
+    *,
+    id: int,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> ImportRead:
+    """Run (or resume) import ``id`` to the end. Safe to call again after any stop.
+
+    Raises Conflict when another process is running it (unless ``force``: for an operator
+    who knows that process is gone).
+    """
+    caller = db.run_read(caller_for_job, id=id)
+    job = db.run_read(get_job, caller=caller, id=id)
+    if job.status == "done":
+        return job
+    row = db.run_read(repository.get_job, workspace_id=caller.workspace_id, id=id)
+    assert row is not None
+    try:
+        opened = open_file(Path(row["path"]), job.options)
+    except DialbookError as error:
+        return _fail(db, caller, id, error.detail + " " + "; ".join(f.detail for f in error.fields))
+    try:
+        lst = db.run_read(
+            list_service.get, workspace_id=caller.workspace_id, id=job.list_id, with_count=False
+        )
+        plan = db.run_write(
+            _start, caller=caller, id=id, lst=lst, mapping=opened.mapping, force=force
+        )
+        if workers is None:
+            workers = (
+                default_workers() if job.bytes_total > PARALLEL_FROM * default_workers() else 0
+            )
+        chunks = _chunks(opened.rows, after_line=job.last_line)
+        for chunk, results in run_ordered(
+            plan, chunks, lambda c: [r.values for r in c if r.error is None], workers
+        ):
+            job = db.run_write(
+                _commit_chunk,
+                caller=caller,
+                id=id,
+                lst=lst,
+                chunk=chunk,
+                results=results,
+                mapping=plan.mapping,
+                on_duplicate=job.options.on_duplicate,
+                bytes_done=opened.source.position(),
+            )
+            if progress is not None:
+                progress(job)
+    except Exception as error:
+        _fail(db, caller, id, f"{type(error).__name__}: {error}")
+        raise
+    finally:
+        opened.source.close()
+    return db.run_write(_finish, caller=caller, id=id)
+
+
+def _fail(db: Database, caller: Caller, id: int, message: str) -> ImportRead:
+    def mark(conn: Conn) -> ImportRead:
+        repository.update_job(
+            conn,
+            id=id,
+            values={"status": "failed", "error": message[:2000], "updated_at": clock.now()},
+        )
+        return get_job(conn, caller=caller, id=id)
+
+    return db.run_write(mark)
+
+
+def _start(
+    conn: Conn, *, caller: Caller, id: int, lst: ListRead, mapping: Mapping, force: bool
+) -> Plan:
+    now = clock.now()
+    job = repository.get_job(conn, workspace_id=caller.workspace_id, id=id)
+    assert job is not None
+    force = force or job["status"] == "failed"  # resuming a failed job is asked for
+    if not repository.claim(conn, id=id, stale_before=now - STALE, now=now, force=force):
+        raise Conflict(f"Import {id} is being run by another process.")
+    repository.update_job(conn, id=id, values={"columns": list(mapping.targets)})
+    return _plan(conn, caller=caller, lst=lst, mapping=mapping, define=True)
+
+
+def _finish(conn: Conn, *, caller: Caller, id: int) -> ImportRead:
+    now = clock.now()
+    repository.update_job(
+        conn, id=id, values={"status": "done", "finished_at": now, "updated_at": now}
+    )
+    return get_job(conn, caller=caller, id=id)
+
+
+def _chunks(rows: Iterator[Row], *, after_line: int) -> Iterator[list[Row]]:
+    pending = (row for row in rows if row.line > after_line)
+    while chunk := list(itertools.islice(pending, CHUNK)):
+        yield chunk
+
+
+def _policy_keys(columns: dict[str, Any], key: str) -> list[Any]:
+    if key == "phone":
+        return [p["number"] for p in columns["phones"]]
+    if key == "email":
+        return [columns["email_key"]] if columns.get("email_key") else []
+    if key == "external_id":
+        return [(r["provider"], r["id"]) for r in columns["external_refs"]]
+    return []
+
+
+def _commit_chunk(
+    conn: Conn,
+    *,
+    caller: Caller,
+    id: int,
+    lst: ListRead,
+    chunk: list[Row],
+    results: list[Result],
+    mapping: Mapping,
+    on_duplicate: str,
+    bytes_done: int,
+) -> ImportRead:
+    """Write one chunk and the job's progress, in the caller's one transaction."""
+    now = clock.now()
+    rejects: list[dict[str, Any]] = []
+    good = iter(results)
+    outcomes: list[tuple[Row, dict[str, Any]]] = []
+    for row in chunk:
+        if row.error is not None:
+            rejects.append(_reject(id, row, [("row", row.error)]))
+            continue
+        columns, problems = next(good)
+        if problems:
+            rejects.append(_reject(id, row, problems))
+        else:
+            assert columns is not None
+            outcomes.append((row, columns))
+
+    key = lst.duplicate_policy.key
+    check = on_duplicate != "create" and key != "none"
+    existing: dict[Any, int] = {}
+    if check:
+        values = [v for _row, columns in outcomes for v in _policy_keys(columns, key)]
+        existing = contact_repository.existing_keys(
+            conn,
+            workspace_id=caller.workspace_id,
+            list_id=lst.id if lst.duplicate_policy.scope == "list" else None,
+            key=key,
+            values=values,
+        )
+    zone_keys = {c["zone_key"] for _row, c in outcomes if c["zone_key"] is not None}
+    zone_ids = {k: queue_repository.zone_id(conn, key=k) for k in zone_keys}
+    fresh: list[dict[str, Any]] = []
+    duplicates: list[tuple[Row, int | None, dict[str, Any]]] = []
+    in_file: dict[Any, int] = {}  # key value -> position in ``fresh``
+    for row, columns in outcomes:
+        keys = _policy_keys(columns, key) if check else []
+        match = next((existing[k] for k in keys if k in existing), None)
+        twin = next((in_file[k] for k in keys if k in in_file), None)
+        if match is not None or twin is not None:
+            duplicates.append((row, match, {"twin": twin}))
+            continue
+        for k in keys:
+            in_file[k] = len(fresh)
+        fresh.append(_new_row(zone_ids, caller, lst, columns, now))
+    ids = contact_repository.insert_many(conn, rows=fresh)
+
+    updated = skipped = 0
+    for row, match, extra in duplicates:
+        target = match if match is not None else ids[extra["twin"]]
+        if on_duplicate == "skip":
+            skipped += 1
+            continue
+        given, _ = to_given(row.values, mapping)
+        try:
+            with conn.begin_nested():
+                contact_service.update(conn, caller=caller, id=target, given=given)
+            updated += 1
+        except DialbookError as error:
+            rejects.append(
+                _reject(
+                    id, row, [(f.name, f.detail) for f in error.fields] or [("row", error.detail)]
+                )
+            )
+    repository.insert_rejects(conn, rows=rejects)
+    job = repository.get_job(conn, workspace_id=caller.workspace_id, id=id)
+    assert job is not None
+    repository.update_job(
+        conn,
+        id=id,
+        values={
+            "rows_read": job["rows_read"] + len(chunk),
+            "created": job["created"] + len(ids),
+            "updated": job["updated"] + updated,
+            "skipped": job["skipped"] + skipped,
+            "rejected": job["rejected"] + len(rejects),
+            "last_line": max(job["last_line"], chunk[-1].line),
+            "bytes_done": bytes_done,
+            "updated_at": now,
+        },
+    )
+    return get_job(conn, caller=caller, id=id)
+
+
+def _new_row(
+    zone_ids: dict[str, int],
+    caller: Caller,
+    lst: ListRead,
+    columns: dict[str, Any],
+    now: dt.datetime,
+) -> dict[str, Any]:
+    values = {**normalize.defaults(), **columns}
+    key = values.pop("zone_key")
+    values["zone_id"] = None if key is None else zone_ids[key]
+    values.update(
+        workspace_id=caller.workspace_id,
+        list_id=lst.id,
+        status="queued" if lst.queue_mode == "immediate" else "held",
+        due_at=now,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    return values
+
+
+def _reject(import_id: int, row: Row, problems: list[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "import_id": import_id,
+        "line": row.line,
+        "original": row.original if row.original is not None else row.values,
+        "errors": [{"name": n, "detail": d} for n, d in problems],
+    }
+
+
+# -- rejects ------------------------------------------------------------------------------
+
+
+def rejects_csv(db: Database, *, caller: Caller, id: int) -> Iterator[str]:
+    """The rejected rows as CSV: line, the reasons (per field), then the row as it was."""
+    job = db.run_read(repository.get_job, workspace_id=caller.workspace_id, id=id)
+    if job is None:
+        raise NotFound(f"No import with id {id}.")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["line", "errors", *(job["columns"] or ["row"])])
+    after = 0
+    while True:
+        page = db.run_read(repository.rejects, import_id=id, after_line=after, limit=REJECTS_PAGE)
+        for reject in page:
+            reasons = "; ".join(f"{e['name']}: {e['detail']}" for e in reject["errors"])
+            original = reject["original"]
+            if isinstance(original, list):
+                cells = original
+            elif isinstance(original, str):
+                cells = [original]
+            else:
+                cells = [msgspec.json.encode(original).decode()]
+            writer.writerow([reject["line"], reasons, *cells])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if len(page) < REJECTS_PAGE:
+            return
+        after = page[-1]["line"]
+
+
+def store_upload(source: Path, directory: Path) -> Path:
+    """Keep an uploaded file in the data directory (imports are resumable from it)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{clock.now().strftime('%Y%m%dT%H%M%S')}-{source.name}"
+    shutil.copyfile(source, target)
+    return target

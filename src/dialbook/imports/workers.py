@@ -1,0 +1,101 @@
+"""Normalizing rows in worker processes. Pure: rows in, column values or problems out.
+
+Each worker gets the :class:`Plan` once (the mapping, the regions, the custom field
+definitions) and then only chunks of rows, so a chunk costs its rows and nothing else.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from dialbook.contacts import normalize
+from dialbook.errors import InvalidInput
+from dialbook.imports.mapping import Mapping, to_given
+from dialbook.normalize.fields import FieldDefinition
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Problem = tuple[str, str]  # (name, detail)
+Result = tuple[dict[str, Any] | None, list[Problem] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    mapping: Mapping
+    regions: tuple[str | None, ...]
+    definitions: dict[str, FieldDefinition]
+    list_default_timezone: str | None
+
+
+def normalize_rows(plan: Plan, rows: Iterable[dict[str, Any]]) -> list[Result]:
+    results: list[Result] = []
+    for values in rows:
+        given, problems = to_given(values, plan.mapping)
+        try:
+            columns = normalize.build(
+                given,
+                regions=plan.regions,
+                definitions=plan.definitions,
+                list_default_timezone=plan.list_default_timezone,
+            )
+        except InvalidInput as error:
+            problems += error.fields
+            columns = None
+        if problems:
+            results.append((None, [(p.name, p.detail) for p in problems]))
+        elif not columns.get("phones") and not columns.get("email"):  # type: ignore[union-attr]
+            results.append((None, [("row", "has no phone and no email")]))
+        else:
+            results.append((columns, None))
+    return results
+
+
+_plan: Plan | None = None
+
+
+def _init(plan: Plan) -> None:
+    global _plan
+    _plan = plan
+
+
+def _work(rows: list[dict[str, Any]]) -> list[Result]:
+    assert _plan is not None
+    return normalize_rows(_plan, rows)
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def run_ordered(
+    plan: Plan, chunks: Iterator[T], rows_of: Callable[[T], list[dict[str, Any]]], workers: int
+) -> Iterator[tuple[T, list[Result]]]:
+    """Normalize chunks in ``workers`` processes (inline when 0), yielding them in order.
+
+    At most two chunks per worker are in flight, so reading never runs ahead of writing
+    and memory stays flat.
+    """
+    if workers <= 0:
+        for chunk in chunks:
+            yield chunk, normalize_rows(plan, rows_of(chunk))
+        return
+    context = multiprocessing.get_context("spawn")  # no fork: the server has threads
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init, initargs=(plan,)
+    ) as pool:
+        pending: deque[tuple[T, concurrent.futures.Future[list[Result]]]] = deque()
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(_work, rows_of(chunk))))
+            if len(pending) >= workers * 2:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()

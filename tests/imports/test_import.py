@@ -1,0 +1,342 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from dialbook.cli import cli
+from dialbook.db import Database
+from dialbook.imports import service as import_service
+from dialbook.imports.mapping import parse_overrides, recognize, to_given
+from dialbook.imports.schemas import ImportOptions
+from dialbook.workspaces.schemas import Caller
+from tests.conftest import create_list
+
+MESSY = """First Name,Last Name,Email,Phone,Mobile,Company,Job Title,Country,ZIP,Industry,Notes
+Ann,Lee,ANN@EXAMPLE.COM,001-672-799-2170x5610,,Acme,CEO,US,10001,SaaS,first
+Bo,Ng,bo@example.com,(240)452-2332x4601,+1-887-577-1205,Beta,,US,46320,,
+Cy,Ox,cy@example.com,223.427.4047,,Gamma,,,,Retail,"multi
+line note"
+Di,Uk,di@example.co.uk,020 7946 0958,07700 900123,Delta,,GB,,,
+Ed,De,ed@example.de,030 123456,,Epsilon,,Germany,,,
+Fi,Bad,not-an-email,12,,Zeta,,US,,,
+Gu,Dup,gu@example.com,(240) 452-2332,,Eta,,US,,,
+"""
+
+
+def import_file(db: Database, caller: Caller, list_id: int, path: Path, **options: Any) -> Any:
+    job = db.run_write(
+        import_service.create_job,
+        caller=caller,
+        list_id=list_id,
+        path=path,
+        options=ImportOptions(**options),
+    )
+    return import_service.run(db, id=job.id, workers=0)
+
+
+def test_mapping_recognizes_crm_headers() -> None:
+    mapping = recognize(
+        [
+            "FirstName",
+            "last_name",
+            "E-mail",
+            "Phone 2",
+            "Cell",
+            "Work Phone",
+            "Direct Dial",
+            "Zip/Postal Code",
+            "Job Title",
+            "Salesforce ID",
+            "Favourite Color",
+        ],
+        parse_overrides(["Cell=phone:mobile"]),
+    )
+    assert mapping.targets == {
+        "FirstName": "first_name",
+        "last_name": "last_name",
+        "E-mail": "email",
+        "Phone 2": "phone:extra_1",
+        "Cell": "phone:mobile",
+        "Work Phone": "phone:office",
+        "Direct Dial": "phone:direct",
+        "Zip/Postal Code": "postal_code",
+        "Job Title": "title",
+        "Salesforce ID": "external:salesforce",
+        "Favourite Color": "custom:favourite_color",
+    }
+    given, errors = to_given({"FirstName": "Ada", "Cell": "555", "Salesforce ID": "003"}, mapping)
+    assert errors == []
+    assert given["external_refs"] == [{"provider": "salesforce", "id": "003"}]
+    assert given["phones"][0].type == "mobile"
+
+
+def test_messy_file_every_row_accounted_for(
+    db: Database, caller: Caller, api: TestClient, tmp_path: Path
+) -> None:
+    lst = create_list(api, default_region="US")
+    path = tmp_path / "messy.csv"
+    path.write_text(MESSY)
+    result = import_file(db, caller, lst["id"], path)
+    assert (result.status, result.rows_read, result.created, result.skipped, result.rejected) == (
+        "done",
+        7,
+        5,
+        1,
+        1,
+    )
+    contacts = {
+        c["first_name"]: c
+        for c in api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"]
+    }
+    assert contacts["Ann"]["phones"][0]["number"] == "+16727992170"
+    assert contacts["Ann"]["phones"][0]["extension"] == "5610"
+    assert contacts["Ann"]["email"] == "ANN@EXAMPLE.COM"
+    assert contacts["Ann"]["custom_fields"] == {"industry": "SaaS"}
+    assert [p["number"] for p in contacts["Bo"]["phones"]] == ["+12404522332", "+18875771205"]
+    assert contacts["Bo"]["phones"][1]["valid"] is False
+    assert contacts["Bo"]["timezone_candidates"] == ["America/New_York", "America/Chicago"]
+    assert contacts["Cy"]["phones"][0]["number"] == "+12234274047"
+    assert contacts["Cy"]["notes"] == "multi\nline note"
+    assert [p["number"] for p in contacts["Di"]["phones"]] == ["+442079460958", "+447700900123"]
+    assert contacts["Di"]["timezone"] == "Europe/London"
+    assert contacts["Ed"]["country"] == "DE"
+    assert contacts["Ed"]["phones"][0]["number"] == "+4930123456"
+    rejects = list(
+        csv.reader(
+            io.StringIO("".join(import_service.rejects_csv(db, caller=caller, id=result.id)))
+        )
+    )
+    assert rejects[0][:3] == ["line", "errors", "First Name"]
+    assert rejects[1][0] == "8"
+    assert "Email" in rejects[1][1] or "email" in rejects[1][1]
+    assert "too short" in rejects[1][1]
+    assert rejects[1][2:5] == ["Fi", "Bad", "not-an-email"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "created", "updated", "skipped"),
+    [("skip", 1, 0, 1), ("update", 1, 1, 0), ("create", 2, 0, 0)],
+)
+def test_on_duplicate(
+    db: Database,
+    caller: Caller,
+    api: TestClient,
+    tmp_path: Path,
+    mode: str,
+    created: int,
+    updated: int,
+    skipped: int,
+) -> None:
+    lst = create_list(api, default_region="US")
+    api.post(
+        "/v1/contacts", json={"list_id": lst["id"], "phones": ["240-452-2332"], "company": "Old"}
+    )
+    path = tmp_path / "d.csv"
+    path.write_text("Phone,Company\n(240) 452-2332,New\n(240) 452-2399,Other\n")
+    result = import_file(db, caller, lst["id"], path, on_duplicate=mode)
+    assert (result.created, result.updated, result.skipped) == (created, updated, skipped)
+    found = api.get("/v1/contacts", params={"phone": "2404522332"}).json()["data"]
+    companies = sorted(c["company"] for c in found)
+    assert companies == {"skip": ["Old"], "update": ["New"], "create": ["New", "Old"]}[mode]
+
+
+def test_duplicates_within_the_file(
+    db: Database, caller: Caller, api: TestClient, tmp_path: Path
+) -> None:
+    lst = create_list(api, default_region="US")
+    path = tmp_path / "d.csv"
+    path.write_text("Phone\n240-452-2332\n(240) 452-2332\n+12404522332\n")
+    result = import_file(db, caller, lst["id"], path)
+    assert (result.created, result.skipped) == (1, 2)
+
+
+def test_export_then_import_reproduces_the_contacts(
+    db: Database, caller: Caller, api: TestClient, tmp_path: Path
+) -> None:
+    api.post("/v1/custom-fields", json={"key": "employees", "type": "number"})
+    api.post("/v1/custom-fields", json={"key": "stack", "type": "string_list"})
+    source = create_list(api, name="Source", default_region="US")
+    bodies = [
+        {
+            "full_name": "Ada Lovelace",
+            "email": "Ada@Example.com",
+            "phones": [
+                {"number": "(240) 452-2332", "extension": "12", "type": "office"},
+                "+44 20 7946 0958",
+            ],
+            "tags": ["vip", "a,b"],
+            "dnd": {"sms": "active"},
+            "custom_fields": {"employees": 12, "stack": ["py", "sql"]},
+            "external_refs": [
+                {"provider": "hubspot", "id": "9", "url": "https://h.example/9", "sync": True}
+            ],
+            "priority": 2,
+            "dnc": True,
+            "date_of_birth": "1815-12-10",
+            "country": "GB",
+            "postal_code": "SW1",
+            "notes": 'says "hi"\nbye',
+        },
+        {"first_name": "Grace", "phones": ["223.427.4047"], "timezone": "America/Chicago"},
+    ]
+    for body in bodies:
+        assert api.post("/v1/contacts", json={**body, "list_id": source["id"]}).status_code == 201
+    for format_ in ("csv", "jsonl"):
+        exported = api.get(f"/v1/lists/{source['id']}/export", params={"format": format_})
+        assert exported.status_code == 200
+        path = tmp_path / f"export.{format_}"
+        path.write_bytes(exported.content)
+        target = create_list(
+            api, name=f"Copy {format_}", default_region="FR"
+        )  # another region on purpose
+        result = import_file(db, caller, target["id"], path)
+        assert (result.created, result.rejected) == (2, 0), result
+        before = api.get("/v1/contacts", params={"list_id": source["id"]}).json()["data"]
+        after = api.get("/v1/contacts", params={"list_id": target["id"]}).json()["data"]
+        assert len(after) == len(before)
+        for old, new in zip(before, after, strict=True):
+            old, new = _comparable(old), _comparable(new)
+            assert {k: new[k] for k in old if old[k] != new[k]} == {}, format_
+
+
+def _comparable(contact: dict[str, Any]) -> dict[str, Any]:
+    skip = {"id", "list_id", "created_at", "updated_at", "version", "status"}
+    data = {k: v for k, v in contact.items() if k not in skip}
+    data["phones"] = [{k: v for k, v in p.items() if k != "raw"} for p in data["phones"]]
+    return data
+
+
+def test_import_over_http(api: TestClient, tmp_path: Path) -> None:
+    lst = create_list(api, default_region="US")
+    dry = api.post(
+        f"/v1/lists/{lst['id']}/imports",
+        params={"dry_run": "true", "map": "Notes=ignore"},
+        files={"file": ("leads.csv", MESSY.encode(), "text/csv")},
+    )
+    assert dry.status_code == 200, dry.text
+    report = dry.json()
+    assert report["rows_checked"] == 7
+    assert report["rejected"] == 1
+    assert {"column": "Mobile", "target": "phone:mobile"} in report["mapping"]
+    assert api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"] == []
+    started = api.post(
+        f"/v1/lists/{lst['id']}/imports", content=MESSY.encode(), params={"filename": "raw.csv"}
+    )
+    assert started.status_code == 202, started.text
+    job_id = started.json()["id"]
+    for _ in range(200):
+        job = api.get(f"/v1/imports/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert (job["status"], job["created"], job["rejected"], job["progress"]) == ("done", 5, 1, 1.0)
+    rejects = api.get(f"/v1/imports/{job_id}/rejects")
+    assert rejects.headers["content-type"].startswith("text/csv")
+    assert len(list(csv.reader(io.StringIO(rejects.text)))) == 2
+    assert api.post(f"/v1/lists/{lst['id']}/imports", content=b"").status_code == 400
+    bad_map = api.post(
+        f"/v1/lists/{lst['id']}/imports", content=MESSY.encode(), params={"map": "Nope=email"}
+    )
+    assert bad_map.status_code == 422
+    assert bad_map.json()["fields"][0]["name"] == "map"
+
+
+def test_cli_import_dry_run_and_export(tmp_path: Path, sqlite_template: Path) -> None:
+    runner = CliRunner(
+        env={"DIALBOOK_DATA_DIR": str(tmp_path / "data"), "DIALBOOK_DATABASE_URL": ""}
+    )
+    lst = json.loads(
+        runner.invoke(cli, ["lists", "create", "Leads", "--region", "US", "--json"]).output
+    )
+    path = tmp_path / "messy.csv"
+    path.write_text(MESSY)
+    dry = runner.invoke(cli, ["import", str(path), "--list", str(lst["id"]), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "phone:mobile" in dry.output
+    assert "1 rejected" in dry.output
+    done = runner.invoke(cli, ["import", str(path), "--list", str(lst["id"]), "--workers", "0"])
+    assert done.exit_code == 0, done.output
+    assert "5 created" in done.output
+    assert "1 rejected" in done.output
+    exported = runner.invoke(cli, ["export", "--list", str(lst["id"])])
+    assert exported.exit_code == 0
+    assert len(list(csv.DictReader(io.StringIO(exported.output)))) == 5
+
+
+def test_killed_import_resumes_without_duplicates(tmp_path: Path, sqlite_template: Path) -> None:
+    """kill -9 in the middle, then --resume: every row once, nothing half-written."""
+    data = tmp_path / "data"
+    env = {**os.environ, "DIALBOOK_DATA_DIR": str(data), "DIALBOOK_DATABASE_URL": ""}
+    runner = CliRunner(env={"DIALBOOK_DATA_DIR": str(data), "DIALBOOK_DATABASE_URL": ""})
+    lst = json.loads(
+        runner.invoke(
+            cli, ["lists", "create", "Big", "--region", "US", "--duplicate-key", "none", "--json"]
+        ).output
+    )
+    rows = 30_000
+    path = tmp_path / "big.csv"
+    with path.open("w") as handle:
+        handle.write("Name,Phone\n")
+        for i in range(rows):
+            handle.write(f"P{i},+1212{i // 10000 + 200}{i % 10000:04d}\n")
+    dialbook = str(Path(sys.prefix) / "bin" / "dialbook")
+    process = subprocess.Popen(
+        [dialbook, "import", str(path), "--list", str(lst["id"]), "--workers", "0"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    db = Database(f"sqlite:///{data / 'dialbook.db'}")
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            jobs = db.run_read(
+                lambda conn: conn.exec_driver_sql("SELECT id, last_line FROM imports").all()
+            )
+            if jobs and 2000 < jobs[0][1] < rows:
+                break
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        job_id, last_line = jobs[0]
+        count = db.run_read(
+            lambda conn: conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar()
+        )
+        assert count == last_line - 1  # exactly the committed rows (line 1 is the header)
+        assert (
+            db.run_read(lambda conn: conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+            == "ok"
+        )
+        refused = runner.invoke(cli, ["import", "--resume", str(job_id)])
+        assert refused.exit_code == 1
+        assert "resume with --force" in refused.output
+        resumed = runner.invoke(
+            cli, ["import", "--resume", str(job_id), "--force", "--workers", "0"]
+        )
+        assert resumed.exit_code == 0, resumed.output
+        numbers = db.run_read(
+            lambda conn: conn.exec_driver_sql(
+                "SELECT count(DISTINCT number), count(*) FROM contact_phones"
+            ).one()
+        )
+        assert tuple(numbers) == (rows, rows)
+        again = runner.invoke(cli, ["import", "--resume", str(job_id)])
+        assert again.exit_code == 0
+        assert (
+            db.run_read(lambda conn: conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar())
+            == rows
+        )
+    finally:
+        db.close()
