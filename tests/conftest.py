@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
@@ -25,6 +26,10 @@ from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+# Shared, noisy machines: no per-example time limit (speed is measured in bench/).
+hypothesis_settings.register_profile("dialbook", deadline=None)
+hypothesis_settings.load_profile("dialbook")
 
 
 def _postgres_admin_url() -> tuple[str | None, str]:

@@ -14,6 +14,7 @@ import msgspec
 from dialbook.contacts.schemas import Contact, ContactUpdate, Phone, PhoneIn
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.kit.validation import field_error
+from dialbook.normalize.countries import country_code
 from dialbook.normalize.dates import DateError, parse_date
 from dialbook.normalize.emails import EmailError, email_key, normalize_email
 from dialbook.normalize.fields import FieldDefinition, FieldValueError, coerce_value
@@ -70,7 +71,7 @@ class Builder:
         if "email" in given:
             columns.update(self._email(given["email"]))
         if "country" in given:
-            columns["country"] = given["country"].upper() if given["country"] else None
+            columns["country"] = self._country(given["country"])
         if "phones" in given:
             columns["phones"] = self._phones(given["phones"])
         if "timezone" in given:
@@ -148,6 +149,14 @@ class Builder:
                 }
             )
         return phones
+
+    def _country(self, raw: str | None) -> str | None:
+        if raw is None or not raw.strip():
+            return None
+        code = country_code(raw)
+        if code is None:
+            self.fail("country", f"{raw!r} is not a country; use an ISO code such as US or GB")
+        return code
 
     def _timezone(self, raw: str | None) -> dict[str, Any]:
         if raw is None or not raw.strip():
@@ -317,6 +326,7 @@ def build(
     """Column values for ``given`` (merged over ``existing``); raises InvalidInput naming
     every bad field. ``regions`` are the phone regions after the contact's own country."""
     country = given.get("country", existing.country if existing else None)
+    country = country_code(country) if country else None
     builder = Builder(regions=[country, *regions], definitions=definitions, existing=existing)
     columns = builder.build(given)
     columns.update(

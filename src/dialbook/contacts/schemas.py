@@ -10,6 +10,9 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from dialbook.workspaces.schemas import Region
 
 Str20 = Annotated[str, Meta(max_length=20)]
+Country = Annotated[
+    str, Meta(max_length=100, description="ISO 3166-1 alpha-2 (names and alpha-3 are read too)")
+]
 Str40 = Annotated[str, Meta(max_length=40)]
 Str64 = Annotated[str, Meta(max_length=64)]
 Str100 = Annotated[str, Meta(max_length=100)]
@@ -77,7 +80,7 @@ class ContactCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     city: Str200 | None = None
     state: Str100 | None = None
     postal_code: Str20 | None = None
-    country: Region | None = None
+    country: Country | None = None
     timezone: Str64 | None = None
     priority: Priority | None = None
     dnc: bool = False
@@ -113,7 +116,7 @@ class ContactUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
     city: Str200 | None | UnsetType = UNSET
     state: Str100 | None | UnsetType = UNSET
     postal_code: Str20 | None | UnsetType = UNSET
-    country: Region | None | UnsetType = UNSET
+    country: Country | None | UnsetType = UNSET
     timezone: Str64 | None | UnsetType = UNSET
     priority: Priority | None | UnsetType = UNSET
     dnc: bool | UnsetType = UNSET

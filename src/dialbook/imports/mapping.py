@@ -22,6 +22,7 @@ import msgspec
 
 from dialbook.contacts.schemas import DND_CHANNELS, PhoneIn
 from dialbook.errors import FieldError
+from dialbook.normalize.countries import country_code
 from dialbook.normalize.fields import FieldValueError, key_from_label
 
 Unmapped = Literal["custom", "ignore"]
@@ -126,26 +127,6 @@ for _channel in DND_CHANNELS:
 
 _EXPORT_PHONE = re.compile(r"^phone_(\d{1,2})(_type|_extension)?$")
 
-_COUNTRIES = {
-    "US": ("us", "usa", "unitedstates", "unitedstatesofamerica", "america", "u.s.", "u.s.a."),
-    "CA": ("ca", "can", "canada"),
-    "GB": ("gb", "gbr", "uk", "unitedkingdom", "greatbritain", "england", "scotland", "wales"),
-    "IE": ("ie", "irl", "ireland"),
-    "AU": ("au", "aus", "australia"),
-    "NZ": ("nz", "nzl", "newzealand"),
-    "IN": ("in", "ind", "india"),
-    "DE": ("de", "deu", "germany", "deutschland"),
-    "FR": ("fr", "fra", "france"),
-    "ES": ("es", "esp", "spain", "espana"),
-    "PT": ("pt", "prt", "portugal"),
-    "IT": ("it", "ita", "italy", "italia"),
-    "NL": ("nl", "nld", "netherlands", "holland"),
-    "MX": ("mx", "mex", "mexico"),
-    "BR": ("br", "bra", "brazil", "brasil"),
-    "PH": ("ph", "phl", "philippines"),
-    "ZA": ("za", "zaf", "southafrica"),
-}
-_COUNTRY_NAMES = {_key(alias): code for code, aliases in _COUNTRIES.items() for alias in aliases}
 _TRUE = frozenset({"true", "yes", "y", "1", "x", "dnc"})
 _FALSE = frozenset({"false", "no", "n", "0", ""})
 
@@ -347,7 +328,7 @@ def _convert(target: str, value: Any) -> Any:
     if target == "tags":
         return [t for t in re.split(r"[,;|]", text) if t.strip()]
     if target == "country":
-        code = _COUNTRY_NAMES.get(_key(text)) or (text.upper() if len(text) == 2 else None)
+        code = country_code(text)
         if code is None:
             raise FieldValueError(f"{text!r} is not a country code such as US or GB")
         return code

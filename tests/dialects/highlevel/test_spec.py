@@ -1,5 +1,5 @@
-"""Responses validate against HighLevel's own OpenAPI component schemas (the files in
-``../shared/specs``): apps/contacts.json for Version 2021-07-28, apps/v3/contacts-v3.json for
+"""Responses validate against HighLevel's own OpenAPI component schemas (copies of the files
+in ``specs/``): apps/contacts.json for Version 2021-07-28, apps/v3/contacts-v3.json for
 v3, apps/locations.json for custom fields and tags, and the common error DTOs."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tests.dialects.highlevel.conftest import BASE, LOCATION, create, define_fie
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed")
 referencing = pytest.importorskip("referencing", reason="referencing is not installed")
 
-SPECS = Path(__file__).resolve().parents[4] / "shared" / "specs"
+SPECS = Path(__file__).resolve().parent / "specs"
 # Where each file lives in GoHighLevel/highlevel-api-docs, so its relative $refs resolve.
 ROOT = "https://specs.invalid/"
 FILES = {
@@ -26,8 +26,6 @@ FILES = {
     "common/common-schemas.json": "highlevel-common-schemas.json",
     "apps/v3/common/common-schemas.json": "highlevel-v3-common-schemas.json",
 }
-
-pytestmark = pytest.mark.skipif(not SPECS.is_dir(), reason=f"no HighLevel specs at {SPECS}")
 
 
 def _registry() -> Any:
@@ -44,7 +42,7 @@ def _registry() -> Any:
     return referencing.Registry().with_resources(resources)
 
 
-REGISTRY = _registry() if SPECS.is_dir() else None
+REGISTRY = _registry()
 
 
 def check(document: str, schema: str, instance: Any) -> None:

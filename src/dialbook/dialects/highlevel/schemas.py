@@ -16,6 +16,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 VERSIONS: frozenset[str] = frozenset({"2021-04-15", "2021-07-28", "2023-02-21", "v3"})
 
 Text = str | None | UnsetType
+CountryCode = Annotated[str, Meta(pattern="^[A-Za-z]{2}$")] | None | UnsetType
 TagName = Annotated[str, Meta(max_length=255)]
 TagList = Annotated[list[TagName], Meta(max_length=100)]
 Option = Annotated[str, Meta(min_length=1, max_length=200)]
@@ -87,7 +88,7 @@ class ContactFieldsIn(Struct, forbid_unknown_fields=True, kw_only=True):
     website: Text = UNSET
     timezone: Text = UNSET
     source: Text = UNSET
-    country: Text = UNSET
+    country: CountryCode = UNSET  # HighLevel takes ISO 3166-1 alpha-2 codes only
     companyName: Text = UNSET
     dateOfBirth: Text = UNSET
     dnd: bool | None | UnsetType = UNSET

@@ -19,7 +19,7 @@ from dialbook.dialects.nedzo import schemas as wire
 from dialbook.dialects.nedzo.errors import BadRequest
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.fields.schemas import FieldRead
-from dialbook.normalize.phones import is_region
+from dialbook.normalize.countries import country_code as country_code_of
 from dialbook.normalize.timezones import TimezoneError, normalize_timezone
 
 MAX_ID = 2**63 - 1
@@ -34,53 +34,6 @@ STATUS = {
     "completed": "Finished",
     "exhausted": "Finished",
     "dnc": "DNC",
-}
-
-# Country names Nedzo users write, for the free-text ``country`` (ISO 3166-1 alpha-2 codes
-# are accepted as they are).
-COUNTRIES = {
-    "united states": "US",
-    "united states of america": "US",
-    "usa": "US",
-    "america": "US",
-    "canada": "CA",
-    "can": "CA",
-    "mexico": "MX",
-    "mex": "MX",
-    "united kingdom": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "uk": "GB",
-    "gbr": "GB",
-    "ireland": "IE",
-    "irl": "IE",
-    "australia": "AU",
-    "aus": "AU",
-    "new zealand": "NZ",
-    "nzl": "NZ",
-    "south africa": "ZA",
-    "zaf": "ZA",
-    "india": "IN",
-    "ind": "IN",
-    "philippines": "PH",
-    "phl": "PH",
-    "germany": "DE",
-    "deu": "DE",
-    "france": "FR",
-    "fra": "FR",
-    "spain": "ES",
-    "esp": "ES",
-    "italy": "IT",
-    "ita": "IT",
-    "netherlands": "NL",
-    "nld": "NL",
-    "brazil": "BR",
-    "bra": "BR",
-    "puerto rico": "PR",
-    "pri": "PR",
 }
 
 
@@ -130,10 +83,7 @@ def country_code(raw: str | None) -> str | None:
     """An ISO 3166-1 alpha-2 code for Nedzo's free-text country; ValueError when unknown."""
     if raw is None or not raw.strip():
         return None
-    text = " ".join(raw.replace(".", "").split()).lower()
-    if len(text) == 2 and is_region(text):
-        return text.upper()
-    code = COUNTRIES.get(text)
+    code = country_code_of(raw)
     if code is None:
         raise ValueError(
             f"{raw!r} is not a country we know; use an ISO 3166-1 alpha-2 code such as US"
