@@ -20,6 +20,8 @@ CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
     ("POST", "/v1/contacts", {"json": {"unknown": 1}}, 422, "validation_failed"),
     ("POST", "/v1/contacts", {"json": {"first_name": "x" * 201}}, 422, "validation_failed"),
     ("POST", "/v1/contacts", {"json": {"phones": ["12"]}}, 422, "validation_failed"),
+    ("POST", "/v1/contacts", {"content": b'{"notes": "a\\u0000b"}'}, 422, "validation_failed"),
+    ("POST", "/v1/lists", {"content": b'{"name": "\\u0000"}'}, 422, "validation_failed"),
     ("GET", "/v1/contacts/999999", {}, 404, "not_found"),
     ("GET", "/v1/contacts/abc", {}, 404, "not_found"),
     ("GET", "/v1/nowhere", {}, 404, "not_found"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,7 @@ from sqlalchemy import (
 )
 
 from dialbook.contacts.schemas import Contact
-from dialbook.db import Conn
+from dialbook.db import Conn, locks
 from dialbook.db.tables import contact_external_ids, contact_phones, contact_tags, contacts
 from dialbook.kit.rows import AnyRow
 
@@ -147,18 +146,8 @@ def delete_contact(conn: Conn, *, workspace_id: int, id: int) -> bool:
 
 
 def lock_keys(conn: Conn, *, workspace_id: int, keys: Iterable[str]) -> None:
-    """Serialize writers that touch the same duplicate keys (PostgreSQL advisory locks).
-
-    SQLite needs nothing: its single writer already runs one transaction at a time.
-    """
-    if conn.dialect.name != "postgresql":
-        return
-    for key in sorted(set(keys)):
-        digest = hashlib.blake2b(f"{workspace_id}:{key}".encode(), digest_size=8).digest()
-        conn.execute(
-            text("SELECT pg_advisory_xact_lock(:k)"),
-            {"k": int.from_bytes(digest, "big", signed=True)},
-        )
+    """Serialize writers that touch the same duplicate keys (see db/locks.py)."""
+    locks.lock(conn, (f"contact:{workspace_id}:{key}" for key in keys))
 
 
 def find_by_phone(

@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from dialbook.db import Conn
+from dialbook.db import Conn, locks
 from dialbook.errors import Conflict, NotFound
 from dialbook.fields import repository
 from dialbook.fields.schemas import FieldCreate, FieldRead, FieldUpdate
@@ -47,6 +47,7 @@ def create(conn: Conn, *, workspace_id: int, data: FieldCreate) -> FieldRead:
 def define_by_label(conn: Conn, *, workspace_id: int, label: str, type: FieldType) -> FieldRead:
     """The definition a dialect's free-form field maps to, created on first use."""
     key = key_from_label(label)
+    locks.lock(conn, [f"field:{workspace_id}:{key}"])  # two first uses create it once
     found = repository.get_by_key(conn, workspace_id=workspace_id, key=key)
     if found is not None:
         return found

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 import msgspec
 from starlette.requests import Request
 
-from dialbook.errors import InvalidInput, MalformedRequest, PayloadTooLarge
+from dialbook.errors import FieldError, InvalidInput, MalformedRequest, PayloadTooLarge
 from dialbook.kit.validation import field_error as field_error  # re-exported
 
 T = TypeVar("T")
@@ -33,9 +34,17 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+# A \u0000 escape (not an escaped backslash followed by "u0000"): PostgreSQL cannot store it.
+_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
 def decode_json(body: bytes, type_: type[T]) -> T:
     if not body.strip():
         raise MalformedRequest("The request body is empty; send a JSON object.")
+    if b"u0000" in body.lower() and _NUL.search(body):
+        raise InvalidInput(
+            fields=[FieldError("body", "text may not contain the NUL character (\\u0000)")]
+        )
     try:
         return msgspec.json.decode(body, type=type_)
     except msgspec.ValidationError as error:

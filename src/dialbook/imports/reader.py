@@ -232,9 +232,22 @@ def _unique(names: list[str]) -> list[str]:
     return result
 
 
+def _without_nul(value: Any) -> Any:
+    """Strings without NUL characters (PostgreSQL cannot store them), all the way down."""
+    if isinstance(value, str):
+        return value.replace("\0", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
 def _objects(line: int, value: Any, raw: str) -> Row:
     if not isinstance(value, dict):
         return Row(line, error="is not a JSON object", original=raw[:10_000])
+    if "\\u0000" in raw.lower():
+        value = _without_nul(value)
     return Row(line, {str(k): v for k, v in value.items()}, original=raw)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 
 from dialbook.contacts import repository as contact_repository
-from dialbook.db import Conn
+from dialbook.db import Conn, locks
 from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.kit import clock, cursors
 from dialbook.lists import repository
@@ -132,6 +132,7 @@ def get_or_default(conn: Conn, *, workspace_id: int, id: int | None) -> ListRead
 
 def find_or_create(conn: Conn, *, workspace_id: int, name: str, **settings: Any) -> ListRead:
     """The oldest list named ``name``, created on first use (ClearTalk's listName)."""
+    locks.lock(conn, [f"list:{workspace_id}:{name.strip()}"])  # two first uses create one
     found = repository.find_by_name(conn, workspace_id=workspace_id, name=name.strip())
     return found or create_with(conn, workspace_id=workspace_id, name=name, **settings)
 
