@@ -74,7 +74,7 @@ def test_csv_round_trips(
 @given(
     st.lists(
         st.dictionaries(
-            st.text(min_size=1, max_size=8),
+            st.text(alphabet=st.characters(blacklist_characters="\x00"), min_size=1, max_size=8),
             st.one_of(cell, st.integers(), st.booleans(), st.none()),
             max_size=5,
         ),
@@ -87,6 +87,12 @@ def test_json_lines_and_arrays_round_trip(tmp_path: Path, records: list[dict[str
     for path in (lines, array):
         with open_rows(path) as source:
             assert [r.values for r in source.rows] == records
+
+
+def test_nul_characters_are_dropped_from_json(tmp_path: Path) -> None:
+    path = write(tmp_path, "f.jsonl", b'{"name": "a\\u0000b", "tags": ["x\\u0000"]}\n')
+    with open_rows(path) as source:
+        assert [r.values for r in source.rows] == [{"name": "ab", "tags": ["x"]}]
 
 
 def test_malformed_rows_are_row_errors_with_line_numbers(tmp_path: Path) -> None:
