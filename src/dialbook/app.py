@@ -18,6 +18,7 @@ from dialbook.fields.endpoints import router as fields_router
 from dialbook.http import openapi
 from dialbook.http.auth import KeyAuthenticator
 from dialbook.http.errors import Render, exception_handlers
+from dialbook.http.limits import RateLimiter
 from dialbook.http.routing import Router, Services, json_response
 from dialbook.imports.endpoints import router as imports_router
 from dialbook.imports.jobs import Jobs
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         settings=settings,
         keys=KeyAuthenticator(database, cache_seconds=settings.key_cache_seconds),
         jobs=Jobs(database),
+        limits=RateLimiter(settings.rate_limit),
     )
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     for router in NATIVE:

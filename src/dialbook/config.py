@@ -19,6 +19,8 @@ class Settings:
     max_upload_bytes: int = 5 * 1024 * 1024 * 1024
     # Region used to read national-format phones when nothing more specific is known.
     default_region: str = "US"
+    # Per-key request budget, e.g. "100/10s"; None (the default) means no limit.
+    rate_limit: str | None = None
     # Seconds an API key lookup may be served from memory (revocation delay across processes).
     key_cache_seconds: float = 5.0
 
@@ -35,6 +37,7 @@ class Settings:
             "data_dir": Path(env.get("DIALBOOK_DATA_DIR", DEFAULT_DATA_DIR)),
             "database_url": env.get("DIALBOOK_DATABASE_URL") or None,
             "default_region": env.get("DIALBOOK_DEFAULT_REGION", "US").upper(),
+            "rate_limit": env.get("DIALBOOK_RATE_LIMIT") or None,
         }
         for name in ("max_body_bytes", "max_upload_bytes"):
             if f"DIALBOOK_{name.upper()}" in env:

@@ -11,6 +11,7 @@
     + VersionConflict           412 version_conflict    (If-Match / version no longer current)
   x PayloadTooLarge             413 payload_too_large
   x InvalidInput                422 validation_failed   (carries one FieldError per bad field)
+  x TooManyRequests             429 rate_limited        (carries retry_after seconds)
 
 Field names in FieldError are canonical paths such as ``phones[1].number``; a dialect maps
 them to its own vocabulary before rendering.
@@ -125,6 +126,15 @@ class InvalidInput(DialbookError):
     def default_detail(self) -> str:
         names = ", ".join(f.name for f in self.fields)
         return f"Invalid value for: {names}." if names else "The request is not valid."
+
+
+class TooManyRequests(DialbookError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__(f"Too many requests for this API key; retry in {retry_after} s.")
+        self.retry_after = retry_after
 
 
 def invalid(name: str, detail: str) -> InvalidInput:

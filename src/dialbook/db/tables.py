@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -290,4 +291,36 @@ import_rejects = Table(
     Column("original", Json),
     Column("errors", Json, nullable=False),
     Index(None, "import_id", "line"),
+)
+
+# POST requests sent with an Idempotency-Key: the first response, replayed for 24 hours.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("fingerprint", String(64), nullable=False),  # method, path and body
+    Column("status", Integer),  # None while the first request is still running
+    Column("headers", Json),
+    Column("body", LargeBinary),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "key"),
+    Index(None, "expires_at"),
+)
+
+# Who changed which contact, when, and what changed. No foreign key to contacts: the
+# history of a deleted contact stays.
+contact_events = Table(
+    "contact_events",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, nullable=False),
+    Column("contact_id", Id, nullable=False),
+    Column("key_id", Id),  # the API key; null for the local CLI and jobs
+    Column("action", String(20), nullable=False),
+    Column("changes", Json),  # {field: [before, after]}
+    Column("at", UTCDateTime, nullable=False),
+    Index(None, "workspace_id", "contact_id", "id"),
 )

@@ -22,6 +22,7 @@ from dialbook.errors import (
     DuplicateContact,
     MethodNotAllowed,
     NotFound,
+    TooManyRequests,
     VersionConflict,
 )
 from dialbook.http.routing import json_response
@@ -57,8 +58,16 @@ def render_native(request: Request, error: DialbookError) -> Response:
         body.existing_id = error.existing_id
     if isinstance(error, VersionConflict):
         body.current_version = error.current_version
-    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-    return json_response(body, error.status, headers)
+    return json_response(body, error.status, error_headers(error))
+
+
+def error_headers(error: DialbookError) -> dict[str, str] | None:
+    """Headers every surface sends with an error (whatever its body looks like)."""
+    if error.status == 401:
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(error, TooManyRequests):
+        return {"Retry-After": str(error.retry_after)}
+    return None
 
 
 def from_http_exception(error: HTTPException) -> DialbookError:
@@ -77,10 +86,14 @@ def exception_handlers(surfaces: Mapping[str, Render]) -> Mapping[Any, Exception
 
     def render(request: Request, error: DialbookError) -> Response:
         path = request.url.path
-        for prefix in prefixes:
-            if path == prefix or path.startswith(prefix + "/"):
-                return surfaces[prefix](request, error)
-        return render_native(request, error)
+        renderer = next(
+            (surfaces[p] for p in prefixes if path == p or path.startswith(p + "/")),
+            render_native,
+        )
+        response = renderer(request, error)
+        for name, value in (error_headers(error) or {}).items():
+            response.headers.setdefault(name, value)
+        return response
 
     async def domain(request: Request, error: Exception) -> Response:
         assert isinstance(error, DialbookError)

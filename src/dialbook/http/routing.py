@@ -23,6 +23,8 @@ from dialbook.db import Database
 from dialbook.errors import Forbidden
 from dialbook.http.auth import KeyAuthenticator
 from dialbook.http.body import decode_json, decode_query, read_body
+from dialbook.http.limits import RateLimiter
+from dialbook.idempotency import service as idempotency_service
 from dialbook.imports.jobs import Jobs
 from dialbook.workspaces.schemas import Caller
 
@@ -45,6 +47,7 @@ class Services:
     settings: Settings
     keys: KeyAuthenticator
     jobs: Jobs
+    limits: RateLimiter
 
 
 @dataclass(slots=True)
@@ -130,6 +133,53 @@ class Router:
         ]
 
 
+_REPLAYED_HEADERS = ("content-type", "location", "etag")
+
+
+async def _idempotent(
+    services: Services,
+    request: Request,
+    caller: Caller,
+    key: str,
+    raw: bytes,
+    run: Callable[[], Awaitable[Response]],
+) -> Response:
+    """Run once per Idempotency-Key; replay the stored response to retries."""
+    # An upload is not read here: it is told apart by its length and name, not its bytes.
+    body = raw or request.headers.get("content-length", "").encode()
+    found = await services.db.write(
+        idempotency_service.begin,
+        workspace_id=caller.workspace_id,
+        key=key,
+        fingerprint=idempotency_service.fingerprint(
+            request.method, request.url.path, request.url.query, body
+        ),
+    )
+    if isinstance(found, idempotency_service.Stored):
+        return Response(
+            found.body,
+            status_code=found.status,
+            headers={**found.headers, "Idempotent-Replayed": "true"},
+        )
+    try:
+        response = await run()
+    except BaseException:
+        await services.db.write(idempotency_service.abandon, id=found)
+        raise
+    if 200 <= response.status_code < 300 and hasattr(response, "body"):
+        headers = {k: v for k, v in response.headers.items() if k in _REPLAYED_HEADERS}
+        await services.db.write(
+            idempotency_service.complete,
+            id=found,
+            status=response.status_code,
+            headers=headers,
+            body=bytes(response.body),
+        )
+    else:
+        await services.db.write(idempotency_service.abandon, id=found)
+    return response
+
+
 def _asgi(
     endpoint: Endpoint, services: Services, checks: list[Check]
 ) -> Callable[[Request], Awaitable[Response]]:
@@ -141,9 +191,20 @@ def _asgi(
         caller = await services.keys.authenticate(request)
         if endpoint.scope is not None and not caller.allows(endpoint.scope):
             raise Forbidden(f"This API key lacks the {endpoint.scope!r} scope.")
-        kwargs: dict[str, Any] = {}
+        services.limits.check(caller.key_id)
+        raw = b""
         if endpoint.body is not None:
             raw = await read_body(request, limit)
+        key = request.headers.get("idempotency-key") if endpoint.method == "POST" else None
+        if key is None:
+            return await run(request, caller, raw)
+        return await _idempotent(
+            services, request, caller, key, raw, lambda: run(request, caller, raw)
+        )
+
+    async def run(request: Request, caller: Caller, raw: bytes) -> Response:
+        kwargs: dict[str, Any] = {}
+        if endpoint.body is not None:
             kwargs["body"] = raw if endpoint.raw_body else decode_json(raw, endpoint.body)
         if endpoint.query is not None:
             kwargs["query"] = decode_query(dict(request.query_params), endpoint.query)

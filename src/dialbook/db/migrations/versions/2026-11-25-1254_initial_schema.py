@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:29:59.051638
+Create Date: 2026-11-25 12:54:09.404284
 """
 
 from __future__ import annotations
@@ -28,6 +28,59 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_call_zones")),
         sa.UniqueConstraint("key", name=op.f("uq_call_zones_key")),
     )
+    op.create_table(
+        "contact_events",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column(
+            "contact_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("key_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column(
+            "changes",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_events")),
+    )
+    with op.batch_alter_table("contact_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contact_events_workspace_id_contact_id_id"),
+            ["workspace_id", "contact_id", "id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column(
+            "headers",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("body", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", dialbook.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_keys")),
+        sa.UniqueConstraint(
+            "workspace_id", "key", name=op.f("uq_idempotency_keys_workspace_id_key")
+        ),
+    )
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_idempotency_keys_expires_at"), ["expires_at"], unique=False
+        )
+
     op.create_table(
         "workspaces",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -573,4 +626,12 @@ def downgrade() -> None:
 
     op.drop_table("api_keys")
     op.drop_table("workspaces")
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_idempotency_keys_expires_at"))
+
+    op.drop_table("idempotency_keys")
+    with op.batch_alter_table("contact_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contact_events_workspace_id_contact_id_id"))
+
+    op.drop_table("contact_events")
     op.drop_table("call_zones")
