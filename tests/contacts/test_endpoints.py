@@ -377,3 +377,19 @@ def test_moving_to_a_list_of_another_workspace_is_refused(api: TestClient, db: D
     response = api.patch(f"/v1/contacts/{created['id']}", json={"list_id": foreign["id"]})
     assert response.status_code == 422
     assert response.json()["fields"][0]["name"] == "list_id"
+
+
+def test_history_says_which_key_changed_what(api: TestClient, db: Database) -> None:
+    writer = {"Authorization": "Bearer " + make_key(db, scopes=["contacts:write"])}
+    created = api.post("/v1/contacts", json={"phones": ["+14155550100"], "title": "A"}).json()
+    url = f"/v1/contacts/{created['id']}"
+    api.patch(url, json={"title": "B", "tags": ["x"]}, headers=writer)
+    api.patch(url, json={"title": "B"}, headers=writer)  # no change: no event
+    api.delete(url, headers=writer)
+    events = api.get(f"{url}/history").json()["data"]
+    assert [e["action"] for e in events] == ["create", "update", "delete"]
+    keys = {k["name"]: k["id"] for k in api.get("/v1/keys").json()["data"]}
+    assert events[0]["key_id"] == keys["bootstrap"]
+    assert events[1]["key_id"] == keys["test"]
+    assert events[1]["changes"] == {"title": ["A", "B"], "tags": [[], ["x"]]}
+    assert api.get("/v1/contacts/99999/history").status_code == 404

@@ -8,9 +8,11 @@ from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import (
     Contact,
     ContactCreate,
+    ContactHistory,
     ContactPage,
     ContactQuery,
     ContactUpdate,
+    HistoryQuery,
     TagsChange,
     TagsRead,
     UpsertResult,
@@ -48,7 +50,13 @@ async def list_contacts(ctx: Context, query: ContactQuery) -> ContactPage:
     return await ctx.db.read(contact_service.page, caller=ctx.caller, query=query)
 
 
-@router.route("POST", "/contacts/upsert", scope="contacts:write", response=UpsertResult)
+@router.route(
+    "POST",
+    "/contacts/upsert",
+    scope="contacts:write",
+    response=UpsertResult,
+    also={201: UpsertResult},
+)
 async def upsert_contact(ctx: Context, body: ContactUpdate) -> Response:
     """Update the contact the list's duplicate policy matches, or create it (201)."""
     result = await ctx.db.write(
@@ -99,3 +107,15 @@ async def remove_tags(ctx: Context, body: TagsChange) -> TagsRead:
         contact_service.change_tags, caller=ctx.caller, id=ctx.path("id"), remove=body.tags
     )
     return TagsRead(tags=contact.tags)
+
+
+@router.route("GET", "/contacts/{id:int}/history", scope="contacts:read", response=ContactHistory)
+async def contact_history(ctx: Context, query: HistoryQuery) -> ContactHistory:
+    """Which API key changed the contact, when, and what changed (oldest first)."""
+    return await ctx.db.read(
+        contact_service.history,
+        caller=ctx.caller,
+        id=ctx.path("id"),
+        cursor=query.cursor,
+        limit=query.limit,
+    )

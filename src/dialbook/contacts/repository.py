@@ -21,9 +21,15 @@ from sqlalchemy import (
     update,
 )
 
-from dialbook.contacts.schemas import Contact
+from dialbook.contacts.schemas import Contact, ContactEvent
 from dialbook.db import Conn, locks
-from dialbook.db.tables import contact_external_ids, contact_phones, contact_tags, contacts
+from dialbook.db.tables import (
+    contact_events,
+    contact_external_ids,
+    contact_phones,
+    contact_tags,
+    contacts,
+)
 from dialbook.kit.rows import AnyRow
 
 # Queue state (dial_number, queue_rank, ...) is derived and internal; see queue/.
@@ -404,3 +410,24 @@ def max_phones(conn: Conn, *, list_id: int) -> int:
             select(func.coalesce(func.max(length), 0)).where(contacts.c.list_id == list_id)
         ).scalar_one()
     )
+
+
+def insert_events(conn: Conn, *, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(contact_events), rows)
+
+
+def events(
+    conn: Conn, *, workspace_id: int, contact_id: int, after_id: int, limit: int
+) -> list[ContactEvent]:
+    rows = conn.execute(
+        select(*[c for c in contact_events.c if c.name != "workspace_id"])
+        .where(
+            contact_events.c.workspace_id == workspace_id,
+            contact_events.c.contact_id == contact_id,
+            contact_events.c.id > after_id,
+        )
+        .order_by(contact_events.c.id)
+        .limit(limit)
+    )
+    return [msgspec.convert(row, ContactEvent, from_attributes=True) for row in rows]

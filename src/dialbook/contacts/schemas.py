@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from dialbook.workspaces.schemas import Region
+from dialbook.workspaces.schemas import Id, Region
 
 Str20 = Annotated[str, Meta(max_length=20)]
 Country = Annotated[
@@ -65,7 +65,7 @@ class ExternalRef(Struct, forbid_unknown_fields=True, kw_only=True):
 class ContactCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     """A new contact. Phones may be given as objects or as plain strings."""
 
-    list_id: int | None = None
+    list_id: Id | None = None
     first_name: Str200 | None = None
     last_name: Str200 | None = None
     full_name: Str401 | None = None
@@ -101,7 +101,7 @@ class ContactUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
     are replaced whole. Also the body of an upsert.
     """
 
-    list_id: int | UnsetType = UNSET
+    list_id: Id | UnsetType = UNSET
     first_name: Str200 | None | UnsetType = UNSET
     last_name: Str200 | None | UnsetType = UNSET
     full_name: Str401 | None | UnsetType = UNSET
@@ -193,7 +193,7 @@ class TagsRead(Struct, kw_only=True):
 
 
 class ContactQuery(Struct, forbid_unknown_fields=True, kw_only=True):
-    list_id: int | None = None
+    list_id: Id | None = None
     tag: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -201,3 +201,24 @@ class ContactQuery(Struct, forbid_unknown_fields=True, kw_only=True):
     updated_since: dt.datetime | None = None
     cursor: str | None = None
     limit: Annotated[int, Meta(ge=1, le=500)] = 50
+
+
+class ContactEvent(Struct, kw_only=True):
+    """One change: which API key did what, when (key_id null: the local CLI or a job)."""
+
+    id: int
+    contact_id: int
+    key_id: int | None
+    action: str  # create | update | delete | import | outcome
+    changes: dict[str, list[Any]] | None
+    at: dt.datetime
+
+
+class ContactHistory(Struct, kw_only=True):
+    data: list[ContactEvent]
+    next_cursor: str | None
+
+
+class HistoryQuery(Struct, forbid_unknown_fields=True, kw_only=True):
+    cursor: str | None = None
+    limit: Annotated[int, Meta(ge=1, le=500)] = 100

@@ -7,6 +7,7 @@ are reported together; nothing is written unless the whole contact is good.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ from dialbook.contacts.repository import Match
 from dialbook.contacts.schemas import (
     Contact,
     ContactCreate,
+    ContactHistory,
     ContactPage,
     ContactQuery,
     ContactUpdate,
@@ -178,7 +180,9 @@ def _insert(conn: Conn, *, caller: Caller, lst: ListRead, columns: dict[str, Any
         "version": 1,
     }
     values["id"] = repository.insert_contact(conn, values=values)
-    return repository.to_contact(values)
+    contact = repository.to_contact(values)
+    record_event(conn, caller, contact.id, "create", None, now)
+    return contact
 
 
 def get(conn: Conn, *, caller: Caller, id: int) -> Contact:
@@ -252,7 +256,62 @@ def _update(
     ):
         current = get(conn, caller=caller, id=existing.id)
         raise VersionConflict(current_version=current.version)
-    return get(conn, caller=caller, id=existing.id)
+    updated = get(conn, caller=caller, id=existing.id)
+    changes = diff(existing, updated)
+    if changes:
+        record_event(conn, caller, existing.id, "update", changes, columns["updated_at"])
+    return updated
+
+
+_UNTRACKED = frozenset({"id", "workspace_id", "created_at", "updated_at", "version"})
+
+
+def diff(before: Contact, after: Contact) -> dict[str, list[Any]]:
+    """{field: [before, after]} for every field that differs (JSON values)."""
+    old, new = msgspec.to_builtins(before), msgspec.to_builtins(after)
+    return {k: [old[k], new[k]] for k in new if k not in _UNTRACKED and old[k] != new[k]}
+
+
+def record_event(
+    conn: Conn,
+    caller: Caller,
+    contact_id: int,
+    action: str,
+    changes: dict[str, list[Any]] | None,
+    at: dt.datetime,
+) -> None:
+    repository.insert_events(
+        conn,
+        rows=[
+            {
+                "workspace_id": caller.workspace_id,
+                "contact_id": contact_id,
+                "key_id": caller.key_id or None,
+                "action": action,
+                "changes": changes,
+                "at": at,
+            }
+        ],
+    )
+
+
+def history(
+    conn: Conn, *, caller: Caller, id: int, cursor: str | None, limit: int
+) -> ContactHistory:
+    """Who changed the contact, when and how, oldest first (kept after a delete)."""
+    after = cursors.after(cursor)
+    rows = repository.events(
+        conn, workspace_id=caller.workspace_id, contact_id=id, after_id=after, limit=limit + 1
+    )
+    if (
+        not rows
+        and after == 0
+        and repository.get(conn, workspace_id=caller.workspace_id, id=id) is None
+    ):
+        raise NotFound(f"No contact with id {id}.")
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return ContactHistory(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
 
 
 def upsert(
@@ -300,6 +359,7 @@ def _is_empty(value: Any) -> bool:
 def delete(conn: Conn, *, caller: Caller, id: int) -> None:
     if not repository.delete_contact(conn, workspace_id=caller.workspace_id, id=id):
         raise NotFound(f"No contact with id {id}.")
+    record_event(conn, caller, id, "delete", None, clock.now())
 
 
 def change_tags(
@@ -319,12 +379,7 @@ def tags_in_use(conn: Conn, *, caller: Caller) -> list[str]:
 
 
 def page(conn: Conn, *, caller: Caller, query: ContactQuery) -> ContactPage:
-    after = 0
-    if query.cursor:
-        decoded = cursors.decode(query.cursor)
-        if decoded is None:
-            raise invalid("cursor", "is not a cursor returned by this API")
-        after = decoded
+    after = cursors.after(query.cursor)
     phone = None
     if query.phone:
         lst = (

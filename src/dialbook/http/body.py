@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 import msgspec
 from starlette.requests import Request
 
-from dialbook.errors import FieldError, InvalidInput, MalformedRequest, PayloadTooLarge
+from dialbook.errors import InvalidInput, MalformedRequest, PayloadTooLarge
 from dialbook.kit.validation import field_error as field_error  # re-exported
+from dialbook.kit.validation import nul_errors
 
 T = TypeVar("T")
 
@@ -41,16 +42,24 @@ _NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 def decode_json(body: bytes, type_: type[T]) -> T:
     if not body.strip():
         raise MalformedRequest("The request body is empty; send a JSON object.")
-    if b"u0000" in body.lower() and _NUL.search(body):
-        raise InvalidInput(
-            fields=[FieldError("body", "text may not contain the NUL character (\\u0000)")]
-        )
+    if not body.isascii():  # JSON is UTF-8; msgspec skips unknown members without checking
+        try:
+            body.decode()
+        except UnicodeDecodeError:
+            raise MalformedRequest("The request body is not UTF-8 text.") from None
     try:
-        return msgspec.json.decode(body, type=type_)
+        decoded = msgspec.json.decode(body, type=type_)
     except msgspec.ValidationError as error:
         raise InvalidInput(fields=[field_error(error)]) from None
     except msgspec.DecodeError as error:
         raise MalformedRequest(f"The request body is not valid JSON: {error}.") from None
+    except RecursionError:  # msgspec's guard against deeply nested arrays and objects
+        raise MalformedRequest("The request body is nested too deeply.") from None
+    if b"u0000" in body.lower() and _NUL.search(body):
+        found = nul_errors(msgspec.to_builtins(decoded))
+        if found:  # (a NUL in a field the surface ignores is dropped with it)
+            raise InvalidInput(fields=found)
+    return decoded
 
 
 def decode_query(params: dict[str, Any], type_: type[T]) -> T:

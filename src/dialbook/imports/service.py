@@ -375,6 +375,14 @@ def _commit_chunk(
             in_file[k] = len(fresh)
         fresh.append(_new_row(zone_ids, caller, lst, columns, now))
     ids = contact_repository.insert_many(conn, rows=fresh)
+    contact_repository.insert_events(
+        conn,
+        rows=[
+            {"workspace_id": caller.workspace_id, "contact_id": i, "key_id": None,
+             "action": "import", "changes": {"import_id": [None, id]}, "at": now}
+            for i in ids
+        ],
+    )  # fmt: skip
 
     updated = skipped = 0
     for row, match, extra in duplicates:

@@ -157,12 +157,7 @@ def publish(conn: Conn, *, workspace_id: int, id: int) -> PublishResult:
 def page(
     conn: Conn, *, workspace_id: int, cursor: str | None, limit: int, name: str | None = None
 ) -> ListPage:
-    after = 0
-    if cursor:
-        decoded = cursors.decode(cursor)
-        if decoded is None:
-            raise invalid("cursor", "is not a cursor returned by this API")
-        after = decoded
+    after = cursors.after(cursor)
     rows = repository.page(
         conn, workspace_id=workspace_id, after_id=after, limit=limit + 1, name=name
     )

@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from dialbook.contacts import repository as contact_repository
+from dialbook.contacts import service as contact_service
 from dialbook.db import Conn
 from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.kit import clock
@@ -152,6 +153,14 @@ def record_outcome(
         now=now,
         contact_values=values,
     )
+    changes: dict[str, list[Any]] = {
+        "attempts": [attempt.attempts, attempts],
+        "last_outcome": [None, request.outcome],
+        "status": ["leased", status],
+    }
+    if request.outcome == "dnc_request":
+        changes["dnc"] = [None, True]
+    contact_service.record_event(conn, caller, attempt.contact_id, "outcome", changes, now)
     return OutcomeResult(
         lease_id=lease_id,
         contact_id=attempt.contact_id,

@@ -38,6 +38,7 @@ from dialbook.errors import DuplicateContact, FieldError, InvalidInput, NotFound
 from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldRead
 from dialbook.http.routing import Context, Router
+from dialbook.kit.validation import nul_errors
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.workspaces import service as workspace_service
@@ -127,7 +128,7 @@ def create_list(conn: Conn, *, caller: Caller, body: ListCreateIn) -> CreatedLis
     incoming = [
         translate.contact_in(c, prefix=f"contacts[{i}].") for i, c in enumerate(body.contacts)
     ]
-    named = translate.nul_errors({"name": body.name, "user_id": body.user_id})
+    named = nul_errors({"name": body.name, "user_id": body.user_id})
     _check(named + [e for item in incoming for e in item.errors])
     lst = list_service.create_with(
         conn,
@@ -196,7 +197,7 @@ def list_detail(
     lst = find_list(conn, caller=caller, ref=ref)
     order = translate.parse_sort(query.sort, translate.CONTACT_SORTS, "_id")
     search = (query.search or "").strip() or None
-    _check(translate.nul_errors({"search": search}))
+    _check(nul_errors({"search": search}))
     start, stop = translate.page_window(query.page, query.limit)
     if search is None and translate.is_insertion_order(order):
         total = _counted(conn, caller=caller, lst=lst).contact_count or 0

@@ -41,6 +41,7 @@ from dialbook.dialects.salesfinity.schemas import (
 )
 from dialbook.errors import FieldError, invalid
 from dialbook.fields.schemas import FieldRead
+from dialbook.kit.validation import nul_errors
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.emails import EmailError, normalize_email
 from dialbook.normalize.fields import FieldType
@@ -161,26 +162,6 @@ def contact_in(wire: ContactIn, *, prefix: str = "") -> Incoming:
                 kind = "string_list"
             result.custom.append(CustomValue(index, custom.label.strip(), kind, custom.value))
     return result
-
-
-def nul_errors(value: Any, path: str = "") -> list[FieldError]:
-    """Every text in ``value`` (a decoded body) holding a NUL character, which no backend
-    stores as text (PostgreSQL refuses it); named by its wire path."""
-    if isinstance(value, str):
-        return (
-            [FieldError(path or "body", "must not contain NUL characters")]
-            if "\x00" in value
-            else []
-        )
-    errors: list[FieldError] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{path}.{key}" if path else str(key)
-            errors += nul_errors(key, name) + nul_errors(item, name)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            errors += nul_errors(item, f"{path}[{index}]")
-    return errors
 
 
 def phone_in(wire: PhoneNumberIn, index: int, fail: Callable[[str, str], None]) -> PhoneIn | None:
