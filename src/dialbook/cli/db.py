@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from dialbook.cli import App, pass_app
 from dialbook.cli.output import console
-from dialbook.db import migrate
+from dialbook.db import backup, migrate
 
 
 @click.group("db")
 def command() -> None:
-    """The database: migrations."""
+    """The database: migrations, backups."""
 
 
 @command.command("upgrade")
@@ -23,3 +25,37 @@ def upgrade(app: App) -> None:
     """
     migrate.upgrade(app.settings.url)
     console.print(f"Database is up to date: {app.settings.url.split('@')[-1]}")
+
+
+@command.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@pass_app
+def backup_command(app: App, path: Path) -> None:
+    """Write a consistent copy of the SQLite database to PATH (safe while serving).
+
+    Example: dialbook db backup backups/dialbook-2026-11-25.db
+    """
+    try:
+        done = backup.backup(app.settings.url, path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    console.print(f"Backed up to {done} ({done.stat().st_size:,} bytes, integrity ok).")
+
+
+@command.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def restore_command(app: App, path: Path, yes: bool) -> None:
+    """Replace the database with the backup at PATH. Stop the server first.
+
+    Example: dialbook db restore backups/dialbook-2026-11-25.db --yes
+    """
+    if not yes:
+        click.confirm("This replaces every contact with the backup's. Continue?", abort=True)
+    try:
+        target = backup.restore(path, app.settings.url)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    migrate.upgrade(app.settings.url)
+    console.print(f"Restored {target} from {path}.")

@@ -265,6 +265,7 @@ imports = Table(
     Column("path", String(1000), nullable=False),
     Column("options", Json, nullable=False),
     Column("columns", Json),  # the file's columns, for the rejects file's header
+    Column("runner", String(200)),  # "host:pid" of the process running it
     Column("rows_read", Integer, nullable=False, default=0),
     Column("created", Integer, nullable=False, default=0),
     Column("updated", Integer, nullable=False, default=0),

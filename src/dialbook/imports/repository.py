@@ -34,26 +34,49 @@ def update_job(conn: Conn, *, id: int, values: dict[str, Any]) -> None:
     conn.execute(update(imports).where(imports.c.id == id).values(**values))
 
 
-def _claimable(stale_before: dt.datetime) -> Any:
-    return (imports.c.status == "queued") | (
-        (imports.c.status == "running") & (imports.c.updated_at < stale_before)
+def _claimable(stale_before: dt.datetime, dead: list[str]) -> Any:
+    running = imports.c.status == "running"
+    return (
+        (imports.c.status == "queued")
+        | (running & (imports.c.updated_at < stale_before))
+        | (running & imports.c.runner.in_(dead))
     )
 
 
-def unfinished(conn: Conn, *, stale_before: dt.datetime) -> list[int]:
-    """Jobs waiting, or left running by a process that stopped (no progress lately)."""
-    rows = conn.execute(select(imports.c.id).where(_claimable(stale_before)).order_by(imports.c.id))
+def runners(conn: Conn) -> list[str]:
+    """The processes that hold running jobs."""
+    rows = conn.execute(
+        select(imports.c.runner).where(imports.c.status == "running").distinct()
+    ).scalars()
+    return [r for r in rows if r]
+
+
+def unfinished(conn: Conn, *, stale_before: dt.datetime, dead: list[str]) -> list[int]:
+    """Jobs waiting, or left running by a process that stopped."""
+    rows = conn.execute(
+        select(imports.c.id).where(_claimable(stale_before, dead)).order_by(imports.c.id)
+    )
     return [int(i) for i in rows.scalars()]
 
 
-def claim(conn: Conn, *, id: int, stale_before: dt.datetime, now: dt.datetime, force: bool) -> bool:
+def claim(
+    conn: Conn,
+    *,
+    id: int,
+    runner: str,
+    stale_before: dt.datetime,
+    dead: list[str],
+    now: dt.datetime,
+    force: bool,
+) -> bool:
     """Mark the job running for this process; False when another process has it."""
     query = update(imports).where(imports.c.id == id)
     if not force:
-        query = query.where(_claimable(stale_before))
+        query = query.where(_claimable(stale_before, dead))
     result = conn.execute(
         query.values(
             status="running",
+            runner=runner,
             started_at=func.coalesce(imports.c.started_at, now),
             error=None,
             updated_at=now,

@@ -12,7 +12,9 @@ import csv
 import datetime as dt
 import io
 import itertools
+import os
 import shutil
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,11 +91,37 @@ def get_job(conn: Conn, *, caller: Caller, id: int) -> ImportRead:
     return _read(row)
 
 
-STALE = dt.timedelta(minutes=2)  # a running job without progress this long was abandoned
+# A running job without progress this long was abandoned (its process on another machine
+# died); on this machine, a job whose process is gone is taken over at once.
+STALE = dt.timedelta(minutes=2)
+
+
+def this_runner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _dead_runners(conn: Conn) -> list[str]:
+    host = socket.gethostname()
+    dead = []
+    for runner in repository.runners(conn):
+        name, _, pid = runner.rpartition(":")
+        if name == host and pid.isdigit() and not _alive(int(pid)):
+            dead.append(runner)
+    return dead
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def unfinished(conn: Conn) -> list[int]:
-    return repository.unfinished(conn, stale_before=clock.now() - STALE)
+    return repository.unfinished(conn, stale_before=clock.now() - STALE, dead=_dead_runners(conn))
 
 
 def caller_for_job(conn: Conn, *, id: int) -> Caller:
@@ -289,7 +317,15 @@ def _start(
     job = repository.get_job(conn, workspace_id=caller.workspace_id, id=id)
     assert job is not None
     force = force or job["status"] == "failed"  # resuming a failed job is asked for
-    if not repository.claim(conn, id=id, stale_before=now - STALE, now=now, force=force):
+    if not repository.claim(
+        conn,
+        id=id,
+        runner=this_runner(),
+        stale_before=now - STALE,
+        dead=_dead_runners(conn),
+        now=now,
+        force=force,
+    ):
         raise Conflict(f"Import {id} is being run by another process.")
     repository.update_job(conn, id=id, values={"columns": list(mapping.targets)})
     return _plan(conn, caller=caller, lst=lst, mapping=mapping, define=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:54:09.404284
+Create Date: 2026-11-25 13:10:20.906239
 """
 
 from __future__ import annotations
@@ -348,6 +348,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),
+        sa.Column("runner", sa.String(length=200), nullable=True),
         sa.Column("rows_read", sa.Integer(), nullable=False),
         sa.Column("created", sa.Integer(), nullable=False),
         sa.Column("updated", sa.Integer(), nullable=False),
