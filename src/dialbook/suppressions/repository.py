@@ -64,6 +64,17 @@ def all_lists(conn: Conn, *, workspace_id: int) -> list[SuppressionListRead]:
     return result
 
 
+def count_entries(conn: Conn, *, workspace_id: int, suppression_list_id: int) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).where(
+                suppressions.c.workspace_id == workspace_id,
+                suppressions.c.suppression_list_id == suppression_list_id,
+            )
+        ).scalar_one()
+    )
+
+
 def delete_list(conn: Conn, *, workspace_id: int, id: int) -> bool:
     result = conn.execute(
         delete(suppression_lists).where(

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from dialbook.workspaces.schemas import Name
+from dialbook.workspaces.schemas import Id, Name
 
 Number = Annotated[str, Meta(min_length=1, max_length=64, examples=["(240) 452-2332"])]
 Reason = Annotated[str, Meta(max_length=500)]
@@ -37,7 +37,7 @@ class SuppressionCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     number: Number
     reason: Reason | None = None
     expires_at: dt.datetime | None = None
-    suppression_list_id: int | None = None
+    suppression_list_id: Id | None = None
 
 
 class SuppressionUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -71,7 +71,7 @@ class BulkResult(Struct, kw_only=True):
 
 
 class SuppressionQuery(Struct, forbid_unknown_fields=True, kw_only=True):
-    suppression_list_id: int | None = None
+    suppression_list_id: Id | None = None
     number: str | None = None
     include_expired: bool = False
     cursor: str | None = None

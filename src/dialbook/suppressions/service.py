@@ -69,10 +69,17 @@ def list_lists(conn: Conn, *, workspace_id: int) -> list[SuppressionListRead]:
     return repository.all_lists(conn, workspace_id=workspace_id)
 
 
-def get_list(conn: Conn, *, workspace_id: int, id: int) -> SuppressionListRead:
+def get_list(
+    conn: Conn, *, workspace_id: int, id: int, with_count: bool = False
+) -> SuppressionListRead:
+    """A suppression list; with ``with_count``, its ``entry_count`` (expired entries too)."""
     found = repository.get_list(conn, workspace_id=workspace_id, id=id)
     if found is None:
         raise NotFound(f"No suppression list with id {id}.")
+    if with_count:
+        found.entry_count = repository.count_entries(
+            conn, workspace_id=workspace_id, suppression_list_id=id
+        )
     return found
 
 
@@ -206,12 +213,7 @@ def remove(conn: Conn, *, caller: Caller, id: int) -> None:
 
 
 def page(conn: Conn, *, caller: Caller, query: SuppressionQuery) -> SuppressionPage:
-    after = 0
-    if query.cursor:
-        decoded = cursors.decode(query.cursor)
-        if decoded is None:
-            raise invalid("cursor", "is not a cursor returned by this API")
-        after = decoded
+    after = cursors.after(query.cursor)
     rows = repository.page(
         conn,
         workspace_id=caller.workspace_id,

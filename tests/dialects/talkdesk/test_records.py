@@ -619,9 +619,3 @@ def test_removing_the_timezone_clears_the_given_zone(api: TestClient) -> None:
     assert patched["timezone"] != "Asia/Tokyo"
     contact = api.get(f"/v1/contacts/{created['id']}").json()
     assert contact["timezone_source"] != "given"
-
-
-def test_do_not_call_lists_are_not_offered_yet(api: TestClient) -> None:
-    response = api.post(f"{BASE}/do-not-call-lists", json={"name": "DNC"})
-    assert response.status_code == 404
-    assert set(response.json()) == {"code", "message", "description", "fields"}

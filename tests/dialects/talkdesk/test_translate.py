@@ -254,3 +254,78 @@ def test_json_pointer_escapes_are_understood() -> None:
     doc: dict[str, Any] = {"extra_data": {}}
     patched = translate.apply_patch(doc, [PatchOp(op="add", path="/extra_data/a~1b~0c", value=1)])
     assert patched == {"extra_data": {"a/b~c": 1}}
+
+
+# -- do-not-call entries ----------------------------------------------------------------------
+
+
+@given(st.dates(max_value=translate.MAX_EXPIRATION))
+def test_an_expiration_date_round_trips_and_lasts_the_whole_day(date: dt.date) -> None:
+    expires = translate.expires_at(date)
+    assert expires is not None
+    assert translate.expiration_date(expires) == date
+    last_moment = dt.datetime.combine(date, dt.time.max, dt.UTC)
+    assert last_moment < expires  # in force through the whole day (UTC) ...
+    assert expires - last_moment <= dt.timedelta(microseconds=1)  # ... and not a moment more
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1900, 1, 2),
+        max_value=dt.datetime(9998, 12, 31, 23, 59),
+        timezones=st.just(dt.UTC),
+    )
+)
+def test_any_canonical_expiry_reads_as_the_last_day_it_is_in_force(expires: dt.datetime) -> None:
+    date = translate.expiration_date(expires)
+    assert date is not None
+    assert dt.datetime.combine(date, dt.time(), dt.UTC) < expires
+    # Written back, the entry lasts at least as long as it did.
+    rewritten = translate.expires_at(date)
+    assert rewritten is not None
+    assert rewritten >= expires
+
+
+def test_no_expiration_date_is_no_expiry() -> None:
+    assert translate.expires_at(None) is None
+    assert translate.expiration_date(None) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (dt.date(2026, 11, 25), None),
+        (dt.date(2026, 11, 24), "must not be in the past"),
+        (translate.MAX_EXPIRATION, None),
+        (dt.date.max, "or earlier"),
+    ],
+)
+def test_expiration_dates_are_today_or_later(value: dt.date, problem: str | None) -> None:
+    found = translate.expiration_problem(value, NOW.date())
+    assert found is None if problem is None else problem in (found or "")
+
+
+def test_entry_patches_change_only_reason_and_expiration_date() -> None:
+    ops = [
+        (0, PatchOp(op="replace", path="/expiration_date", value="2026-12-01")),
+        (1, PatchOp(op="remove", path="/reason")),
+    ]
+    changes = translate.entry_changes(ops)
+    assert changes == {"expiration_date": "2026-12-01", "reason": None}
+    update = translate.entry_update(changes, today=NOW.date())
+    assert update.expires_at == dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
+    assert update.reason is None
+    assert not translate.entry_op_allowed(PatchOp(op="replace", path="/phone_number", value="1"))
+    assert not translate.entry_op_allowed(PatchOp(op="replace", path="/reason"))
+    assert translate.entry_op_allowed(PatchOp(op="remove", path="/reason"))
+    groups = translate.group_entry_ops(
+        [
+            PatchOp(op="replace", path="/7/reason", value="a"),
+            PatchOp(op="replace", path="/8/reason", value="b"),
+            PatchOp(op="remove", path="/7/expiration_date"),
+        ]
+    )
+    assert [(g.entry_ref, [(i, op.path) for i, op in g.ops]) for g in groups] == [
+        ("7", [(0, "/reason"), (2, "/expiration_date")]),
+        ("8", [(1, "/reason")]),
+    ]

@@ -1,9 +1,10 @@
 """Talkdesk's error body: ``{code, message, description, fields: [{name, description}]}``.
 
 Status codes follow the Record Lists pages: 400 for bad data (dialbook's 422), 401, 403,
-404, 409 (duplicates and concurrent changes), 413, and 422 only where Talkdesk documents it
-(a JSON Patch whose result is not a valid record). Field names are Talkdesk's
-(``phone_numbers[0].phone_number``), never canonical ones.
+404, 409 (duplicates, concurrent changes, deleting the default do-not-call list), 413, and
+422 only where Talkdesk documents it (a JSON Patch whose result is not a valid record or
+do-not-call entry). Field names are Talkdesk's (``phone_numbers[0].phone_number``), never
+canonical ones.
 """
 
 from __future__ import annotations
@@ -43,8 +44,20 @@ class UnprocessableRecord(InvalidInput):
     code = "unprocessable_record"
 
 
+class UnprocessableEntry(UnprocessableRecord):
+    """A JSON Patch applied cleanly but the patched do-not-call entry is not valid (422)."""
+
+    code = "unprocessable_entry"
+
+
 class DuplicateRecord(Conflict):
     code = "duplicate_record"
+
+
+class DefaultDoNotCallList(Conflict):
+    """The workspace's default suppression list cannot be deleted (409)."""
+
+    code = "default_list"
 
 
 def status_of(error: DialbookError) -> int:
@@ -85,12 +98,22 @@ def unprocessable(error: InvalidInput) -> UnprocessableRecord:
     return UnprocessableRecord(fields=error.fields)
 
 
+def unprocessable_entry(error: InvalidInput) -> UnprocessableEntry:
+    return UnprocessableEntry(fields=error.fields)
+
+
+def _message(error: DialbookError, status: int) -> str:
+    if isinstance(error, UnprocessableEntry):
+        return "Unprocessable entity"
+    return _MESSAGES.get(status, "Internal server error")
+
+
 def body_of(error: DialbookError) -> ErrorBody:
     error = renamed(error, translate.DEFAULT_NAMES)
     status = status_of(error)
     return ErrorBody(
         code=_code(error),
-        message=_MESSAGES.get(status, "Internal server error"),
+        message=_message(error, status),
         description=error.detail,
         fields=[ErrorField(f.name, f.detail) for f in error.fields],
     )

@@ -275,3 +275,162 @@ class RecordListPage(Struct, kw_only=True):
     total_pages: int
     links: Links = field(name="_links")
     embedded: RecordListsEmbedded = field(name="_embedded")
+
+
+# -- do-not-call lists ----------------------------------------------------------------------
+
+DncPhone = Annotated[str, Meta(min_length=1, max_length=64)]  # the canonical bound
+Reason = Annotated[str, Meta(max_length=500)]  # the canonical bound
+EntryRef = Annotated[str, Meta(min_length=1, max_length=64)] | int
+
+
+class DoNotCallListCreate(Struct, forbid_unknown_fields=True, kw_only=True):
+    name: ListName
+    csv_metadata: CsvMetadata | None = None  # accepted; CSV upload itself is not offered
+
+
+class DoNotCallList(Struct, kw_only=True):
+    id: str
+    name: str
+    status: str
+    entries_count: int
+    teams: list[Any]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    links: Links = field(name="_links")
+
+
+class DoNotCallListCreated(DoNotCallList, kw_only=True):
+    signed_url: str | None = None
+
+
+class DoNotCallListsEmbedded(Struct):
+    do_not_call_lists: list[DoNotCallList]
+
+
+class DoNotCallListPage(Struct, kw_only=True):
+    total: int
+    per_page: int
+    count: int
+    page: int
+    total_pages: int
+    links: Links = field(name="_links")
+    embedded: DoNotCallListsEmbedded = field(name="_embedded")
+
+
+class EntryIn(Struct, forbid_unknown_fields=True, kw_only=True):
+    """The body of "Create an entry" (or one item of a list of them)."""
+
+    phone_number: DncPhone
+    expiration_date: dt.date | None = None  # YYYY-MM-DD; null or absent: never expires
+    reason: Reason | None = None
+
+
+class Entry(Struct, kw_only=True):
+    id: str
+    do_not_call_list_id: str
+    phone_number: str
+    reason: str | None
+    expiration_date: dt.date | None
+    created_at: dt.datetime
+    links: Links = field(name="_links")
+
+
+# Fields of an entry a JSON Patch may change; the others are read-only.
+ENTRY_EDITABLE: tuple[str, ...] = ("expiration_date", "reason")
+ENTRY_READ_ONLY: tuple[str, ...] = (
+    "id",
+    "do_not_call_list_id",
+    "phone_number",
+    "created_at",
+    "_links",
+)
+
+
+class EntriesEmbedded(Struct):
+    entries: list[Entry]
+
+
+class EntryPage(Struct, kw_only=True):
+    total: int
+    per_page: int
+    count: int
+    page: int
+    total_pages: int
+    links: Links = field(name="_links")
+    embedded: EntriesEmbedded = field(name="_embedded")
+
+
+class EntriesCreated(Struct, kw_only=True):
+    """The answer to a list of entries (a dialbook extension of "Create an entry")."""
+
+    do_not_call_list_id: str
+    total_created: int
+    total_updated: int
+    links: Links = field(name="_links")
+    embedded: EntriesEmbedded = field(name="_embedded")
+
+
+class UpdatedEntry(Struct, kw_only=True):
+    """One entry of "Update multiple entries": the entry, or what went wrong with it."""
+
+    id: str
+    do_not_call_list_id: str
+    phone_number: str | None = None
+    reason: str | None = None
+    expiration_date: dt.date | None = None
+    created_at: dt.datetime | None = None
+    errors: list[str] = []
+    un_allowed_patch: PatchOp | None = None
+    links: Links = field(name="_links", default_factory=dict)
+
+
+class UpdatedEntriesEmbedded(Struct):
+    entries: list[UpdatedEntry]
+
+
+class EntriesUpdated(Struct, kw_only=True):
+    do_not_call_list_id: str
+    has_errors: bool
+    total_errors: int
+    total_updated: int
+    links: Links = field(name="_links")
+    embedded: UpdatedEntriesEmbedded = field(name="_embedded")
+
+
+class EntryDeleteItem(Struct, forbid_unknown_fields=True, kw_only=True):
+    """One entry to delete: by ``id`` (Talkdesk) or by ``phone_number`` (dialbook)."""
+
+    id: EntryRef | None = None
+    phone_number: DncPhone | None = None
+
+
+class FailedEntry(Struct, kw_only=True, omit_defaults=True):
+    id: str | None = None
+    phone_number: str | None = None
+    description: str = ""
+    links: Links | None = field(name="_links", default=None)
+
+
+class FailedEntries(Struct):
+    failed_records: list[FailedEntry]
+
+
+class EntriesDeleted(Struct, kw_only=True):
+    id: str  # so named by Talkdesk: the do-not-call list's id
+    has_errors: bool
+    total_deleted: int
+    total_errors: int
+    links: Links = field(name="_links")
+    embedded: FailedEntries = field(name="_embedded")
+
+
+class PhoneQuery(Struct, forbid_unknown_fields=True, kw_only=True):
+    phone_number: DncPhone
+    timezone: Timezone | None = None
+
+
+class EntryQuery(Struct, forbid_unknown_fields=True, kw_only=True):
+    """The body of "Filtered list of entries"."""
+
+    phone_numbers: Annotated[list[PhoneQuery], Meta(min_length=1)]

@@ -10,12 +10,16 @@ What maps to what (docs/dialects/talkdesk.md has the full table):
   model dials lower numbers first, so canonical = 11 - Talkdesk (null stays null: hot lead);
 * ``external_provider/_id/_url/sync_external_id`` are the first canonical external ref;
 * ``extra_data`` keys that name a contact field (email, company, title, city, state,
-  country, ...) set that field; every other key is a workspace custom field.
+  country, ...) set that field; every other key is a workspace custom field;
+* a do-not-call list is a canonical suppression list and its entries are suppression
+  entries; ``expiration_date`` D (a date) is ``expires_at`` = D + 1 day at 00:00 UTC, so an
+  entry is in force through the whole of its expiration date (UTC).
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,13 +32,26 @@ import msgspec
 from dialbook.contacts.schemas import Contact, ContactCreate, ContactUpdate
 from dialbook.dialects.talkdesk.schemas import (
     EDITABLE,
+    ENTRY_EDITABLE,
+    ENTRY_READ_ONLY,
     READ_ONLY,
     DeleteItem,
+    DoNotCallList,
+    DoNotCallListCreated,
+    DoNotCallListPage,
+    DoNotCallListsEmbedded,
+    EntriesEmbedded,
+    Entry,
+    EntryDeleteItem,
+    EntryIn,
+    EntryPage,
     Link,
     Links,
     PatchOp,
     PhoneNumber,
     PhoneNumberOut,
+    PhoneQuery,
+    Reason,
     Record,
     RecordChanges,
     RecordIn,
@@ -45,12 +62,20 @@ from dialbook.dialects.talkdesk.schemas import (
     RecordPage,
     RecordsEmbedded,
     UniqueIdentifierType,
+    UpdatedEntry,
 )
 from dialbook.errors import FieldError, InvalidInput, invalid
 from dialbook.http.body import field_error
 from dialbook.lists.schemas import DuplicateKey, ListRead
 from dialbook.normalize.countries import country_code
 from dialbook.normalize.fields import key_from_label
+from dialbook.normalize.timezones import TimezoneError, normalize_timezone
+from dialbook.suppressions.schemas import (
+    Suppression,
+    SuppressionCreate,
+    SuppressionListRead,
+    SuppressionUpdate,
+)
 
 PREFIX = "/compat/talkdesk"
 # dialbook has no CSV validation step: a record list is usable as soon as it exists.
@@ -740,3 +765,256 @@ def check_delete_items(items: Sequence[DeleteItem]) -> None:
             errors.append(FieldError(f"[{index}].{missing}", "is required"))
     if errors:
         raise InvalidInput(fields=errors)
+
+
+# -- do-not-call lists ----------------------------------------------------------------------
+
+# The last expiration date accepted: the day after it must still be a date.
+MAX_EXPIRATION = dt.date(9998, 12, 31)
+
+
+def dncl_href(base: str, list_id: int) -> str:
+    return f"{base}/do-not-call-lists/{list_id}"
+
+
+def entry_href(base: str, list_id: int, entry_id: int) -> str:
+    return f"{dncl_href(base, list_id)}/entries/{entry_id}"
+
+
+def dncl_out(dncl: SuppressionListRead, base: str) -> DoNotCallList:
+    return DoNotCallList(
+        id=str(dncl.id),
+        name=dncl.name,
+        status=LIST_STATUS,
+        entries_count=dncl.entry_count or 0,
+        teams=[],
+        created_at=dncl.created_at,
+        updated_at=dncl.created_at,  # suppression lists keep no update time
+        links={"self": Link(dncl_href(base, dncl.id))},
+    )
+
+
+def dncl_created(dncl: SuppressionListRead, base: str) -> DoNotCallListCreated:
+    out = dncl_out(dncl, base)
+    return DoNotCallListCreated(
+        **{name: getattr(out, name) for name in out.__struct_fields__}, signed_url=None
+    )
+
+
+def dncl_page(
+    lists: Sequence[SuppressionListRead], *, total: int, page: int, per_page: int, base: str
+) -> DoNotCallListPage:
+    pages = total_pages(total, per_page)
+    return DoNotCallListPage(
+        total=total,
+        per_page=per_page,
+        count=len(lists),
+        page=page,
+        total_pages=pages,
+        links=page_links(
+            f"{base}/do-not-call-lists", page=page, per_page=per_page, total_pages=pages
+        ),
+        embedded=DoNotCallListsEmbedded(do_not_call_lists=[dncl_out(x, base) for x in lists]),
+    )
+
+
+def expires_at(expiration_date: dt.date | None) -> dt.datetime | None:
+    """In force through the whole expiration date (UTC): it ends when the next day starts."""
+    if expiration_date is None:
+        return None
+    return dt.datetime.combine(expiration_date + dt.timedelta(days=1), dt.time(), dt.UTC)
+
+
+def expiration_date(expires: dt.datetime | None) -> dt.date | None:
+    """The last UTC date on which the entry is in force (for an expiry set through /v1 at
+    another time than midnight UTC, the date of that expiry)."""
+    if expires is None:
+        return None
+    return (expires.astimezone(dt.UTC) - dt.timedelta(microseconds=1)).date()
+
+
+def expiration_problem(value: dt.date, today: dt.date) -> str | None:
+    """Why ``value`` cannot be an expiration date on ``today`` (UTC), or None."""
+    if value < today:
+        return f"must not be in the past (today is {today.isoformat()} in UTC)"
+    if value > MAX_EXPIRATION:
+        return f"must be {MAX_EXPIRATION.isoformat()} or earlier (null: never expires)"
+    return None
+
+
+def entry_out(entry: Suppression, base: str) -> Entry:
+    return Entry(
+        id=str(entry.id),
+        do_not_call_list_id=str(entry.suppression_list_id),
+        phone_number=entry.number,
+        reason=entry.reason,
+        expiration_date=expiration_date(entry.expires_at),
+        created_at=entry.created_at,
+        links={"self": Link(entry_href(base, entry.suppression_list_id, entry.id))},
+    )
+
+
+def entry_page(
+    entries: Sequence[Suppression], *, total: int, page: int, per_page: int, href: str, base: str
+) -> EntryPage:
+    pages = total_pages(total, per_page)
+    return EntryPage(
+        total=total,
+        per_page=per_page,
+        count=len(entries),
+        page=page,
+        total_pages=pages,
+        links=page_links(href, page=page, per_page=per_page, total_pages=pages),
+        embedded=EntriesEmbedded(entries=[entry_out(e, base) for e in entries]),
+    )
+
+
+def entries_in(body: EntryIn | list[Any]) -> tuple[list[tuple[str, EntryIn]], list[FieldError]]:
+    """The entries of a create body (one entry, or a list of them), each with the prefix its
+    field names take in errors (``""`` or ``"[2]."``), and the items that are no entry."""
+    if isinstance(body, EntryIn):
+        return [("", body)], []
+    if not body:
+        return [], [FieldError("body", "must hold at least one entry")]
+    entries: list[tuple[str, EntryIn]] = []
+    errors: list[FieldError] = []
+    for index, item in enumerate(body):
+        try:
+            entries.append((f"[{index}].", msgspec.convert(item, EntryIn)))
+        except msgspec.ValidationError as error:
+            problem = field_error(error)
+            name = f"[{index}]" if problem.name == "body" else f"[{index}].{problem.name}"
+            errors.append(FieldError(name, problem.detail))
+    return entries, errors
+
+
+def to_suppression(entry: EntryIn, *, number: str, list_id: int) -> SuppressionCreate:
+    return SuppressionCreate(
+        number=number,
+        reason=entry.reason,
+        expires_at=expires_at(entry.expiration_date),
+        suppression_list_id=list_id,
+    )
+
+
+def entry_op_allowed(op: PatchOp) -> bool:
+    """An operation on one editable field of an entry, with a value unless it removes."""
+    return op.path.removeprefix("/") in ENTRY_EDITABLE and (
+        op.op == "remove" or op.value is not msgspec.UNSET
+    )
+
+
+def entry_changes(ops: Sequence[tuple[int, PatchOp]]) -> dict[str, Any]:
+    """What a JSON Patch on an entry sets (``remove`` clears: null). Paths are ``/reason``
+    and ``/expiration_date``; anything else makes the patch document bad (400)."""
+    changes: dict[str, Any] = {}
+    for index, op in ops:
+        where = f"[{index}].path"
+        tokens = _pointer(op.path, where)
+        if not tokens:
+            raise invalid(where, "must name a field of the entry, not the whole entry")
+        if tokens[0] in ENTRY_READ_ONLY:
+            raise invalid(where, f"{op.path} is read-only")
+        if len(tokens) != 1 or tokens[0] not in ENTRY_EDITABLE:
+            raise invalid(where, f"{op.path} is not a field of an entry")
+        if op.op != "remove" and op.value is msgspec.UNSET:
+            raise invalid(f"[{index}].value", f"is required for {op.op!r}")
+        changes[tokens[0]] = None if op.op == "remove" else op.value
+    return changes
+
+
+def entry_update(changes: Mapping[str, Any], *, today: dt.date) -> SuppressionUpdate:
+    """The canonical update for an entry's new field values (bad values: InvalidInput)."""
+    update = SuppressionUpdate()
+    errors: list[FieldError] = []
+    if "expiration_date" in changes:
+        value = changes["expiration_date"]
+        try:
+            date = None if value is None else msgspec.convert(value, dt.date)
+        except msgspec.ValidationError:
+            errors.append(FieldError("expiration_date", "must be a date written YYYY-MM-DD"))
+        else:
+            problem = None if date is None else expiration_problem(date, today)
+            if problem is None:
+                update.expires_at = expires_at(date)
+            else:
+                errors.append(FieldError("expiration_date", problem))
+    if "reason" in changes:
+        try:
+            update.reason = msgspec.convert(changes["reason"], Reason | None)
+        except msgspec.ValidationError as error:
+            errors.append(FieldError("reason", field_error(error).detail))
+    if errors:
+        raise InvalidInput(fields=errors)
+    return update
+
+
+@dataclass(slots=True)
+class EntryOps:
+    """The operations of a multiple-entry update that touch one entry, with their positions."""
+
+    entry_ref: str
+    ops: list[tuple[int, PatchOp]] = field(default_factory=list)
+
+
+def group_entry_ops(ops: Sequence[PatchOp]) -> list[EntryOps]:
+    """Operations of "Update multiple entries" by entry, in order. Paths are
+    ``/{entry_id}/{field}``; each becomes an operation on ``/{field}`` of that entry."""
+    groups: dict[str, EntryOps] = {}
+    for index, op in enumerate(ops):
+        where = f"[{index}].path"
+        tokens = _pointer(op.path, where)
+        if len(tokens) != 2 or not tokens[0] or not tokens[1]:
+            raise invalid(where, "must be /{entry_id}/expiration_date or /{entry_id}/reason")
+        sub = PatchOp(op=op.op, path="/" + _escape(tokens[1]), value=op.value)
+        groups.setdefault(tokens[0], EntryOps(tokens[0])).ops.append((index, sub))
+    return list(groups.values())
+
+
+# Talkdesk's error names for one entry of "Update multiple entries".
+_ENTRY_ERRORS = {"expiration_date": "EXPIRATION_DATE_INVALID", "reason": "REASON_INVALID"}
+
+
+def updated_entry(
+    entry: Suppression,
+    base: str,
+    *,
+    error: InvalidInput | None = None,
+    un_allowed_patch: PatchOp | None = None,
+) -> UpdatedEntry:
+    out = entry_out(entry, base)
+    codes = [] if error is None else [_ENTRY_ERRORS.get(f.name, "INVALID") for f in error.fields]
+    return UpdatedEntry(
+        id=out.id,
+        do_not_call_list_id=out.do_not_call_list_id,
+        phone_number=out.phone_number,
+        reason=out.reason,
+        expiration_date=out.expiration_date,
+        created_at=out.created_at,
+        errors=list(dict.fromkeys(codes)),
+        un_allowed_patch=un_allowed_patch,
+        links={**out.links, "do_not_call_list": Link(dncl_href(base, entry.suppression_list_id))},
+    )
+
+
+def check_entry_delete_items(items: Sequence[EntryDeleteItem]) -> None:
+    """Each item names an entry one way: by id or by phone_number."""
+    errors = [
+        FieldError(f"[{index}]", "must have exactly one of: id, phone_number")
+        for index, item in enumerate(items)
+        if (item.id is None) == (item.phone_number is None)
+    ]
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+def check_timezones(items: Sequence[PhoneQuery]) -> list[FieldError]:
+    """The query items whose ``timezone`` is not an IANA zone."""
+    errors: list[FieldError] = []
+    for index, item in enumerate(items):
+        if item.timezone is not None:
+            try:
+                normalize_timezone(item.timezone)
+            except TimezoneError as error:
+                errors.append(FieldError(f"phone_numbers[{index}].timezone", str(error)))
+    return errors
