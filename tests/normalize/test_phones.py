@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import phonenumbers
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dialbook.normalize.phones import PhoneError, parse_phone, split_extension
@@ -117,3 +117,87 @@ def test_national_number_without_any_region_says_what_to_do() -> None:
 def test_split_extension_leaves_plain_numbers_alone() -> None:
     assert split_extension("+1 240 452 2332") == ("+1 240 452 2332", None)
     assert split_extension("x12") == ("x12", None)
+
+
+NANP_AREA = st.sampled_from(
+    [  # area codes of many NANP regions, Barbados (246) among them, and unassigned ones
+        "212",
+        "219",
+        "246",
+        "264",
+        "268",
+        "284",
+        "340",
+        "345",
+        "416",
+        "441",
+        "473",
+        "649",
+        "664",
+        "670",
+        "671",
+        "684",
+        "721",
+        "758",
+        "767",
+        "784",
+        "787",
+        "800",
+        "809",
+        "868",
+        "869",
+        "876",
+        "900",
+        "555",
+        "887",
+        "123",
+        "246",
+        "242",
+    ]
+)
+
+
+@settings(max_examples=3000)
+@given(
+    NANP_AREA,
+    st.integers(0, 999),
+    st.integers(0, 9999),
+    st.sampled_from(
+        ["+1 {a} {b} {c}", "({a}) {b}-{c}", "1-{a}-{b}-{c}", "{a}.{b}.{c}", "{a}{b}{c}"]
+    ),
+    st.sampled_from(["US", "CA", "JM", "BB", "GB", None]),
+)
+def test_the_nanp_shortcut_agrees_with_the_full_parse(
+    area: str, exchange: int, line: int, style: str, region: str | None
+) -> None:
+    """The per-prefix cache of NANP facts answers exactly what libphonenumber answers."""
+    from dialbook.normalize import phones
+
+    written = style.format(a=area, b=f"{exchange:03d}", c=f"{line:04d}")
+    text = phones.clean(written, region)
+    try:
+        slow = phones._parse_full(text, region, None)
+    except PhoneError:
+        slow = None
+    digits = phones._nanp_digits(text, region)
+    assume(digits is not None)  # else: not the shortcut's business
+    assert digits is not None
+    phones._FACTS.clear()
+    width = 7 if phones._SEVEN_DIGIT_AREAS.match(digits) else 6
+    seed = f"{digits[:width]}{(line * 7 + 3) % 10000:04d}"[:10]
+    phones._nanp_facts(digits[:width], seed)
+    fast = phones._nanp(digits, None)  # facts come from another number with the same prefix
+    assert fast == slow
+
+
+def test_barbados_mobile_numbers_need_seven_digits() -> None:
+    """Barbados' mobile pattern reads the first line digit: its facts are cached per seven."""
+    from dialbook.normalize import phones
+
+    for exchange in range(520, 530):
+        for first in range(10):
+            national = f"246{exchange}{first}123"
+            phones._FACTS.clear()
+            for seed_first in (first, (first + 5) % 10):  # a neighbour warms the cache first
+                phones._nanp_facts(national[:7], f"246{exchange}{seed_first}999"[:10])
+            assert phones._nanp(national, None) == phones._parse_full("+1" + national, None, None)

@@ -113,6 +113,13 @@ def parse_phone(
 
 def _parse_in(body: str, region: str | None, extension: str | None) -> ParsedPhone:
     text = clean(body, region)
+    nanp = _nanp_digits(text, region)
+    if nanp is not None:
+        return _nanp(nanp, extension)
+    return _parse_full(text, region, extension)
+
+
+def _parse_full(text: str, region: str | None, extension: str | None) -> ParsedPhone:
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException as error:
@@ -124,7 +131,8 @@ def _parse_in(body: str, region: str | None, extension: str | None) -> ParsedPho
         raise PhoneError("is not a phone number") from None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     reason = phonenumbers.is_possible_number_with_reason(number)
-    possible = reason in (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
+    # (A local-only number, say 7 digits without the area code, cannot be dialed as is.)
+    possible = reason == ValidationResult.IS_POSSIBLE
     # Input already written as E.164 is kept (flagged invalid): the sender vouched for it.
     if not possible and not _E164_LIKE.match(re.sub(r"[\s().-]", "", text)):
         raise PhoneError(_LENGTH_PROBLEMS.get(reason, "has an impossible length"))
@@ -144,6 +152,90 @@ def _parse_in(body: str, region: str | None, extension: str | None) -> ParsedPho
         line_type=LINE_TYPES.get(kind, "unknown"),
         zones=_zones(number, kind) if valid else (),
     )
+
+
+# North American numbers (+1) are NPA-NXX-XXXX. libphonenumber's patterns for the NANP
+# regions decide validity, type and region from the area code and exchange (the last four
+# digits are free: every pattern ends in \d{4}), and its time-zone table uses at most six
+# digits; so those facts are cached per NPA-NXX. Where a region's pattern also reads the
+# first line digit (it ends in \d{3}; Barbados today), the key has seven digits.
+# tests/normalize/test_phones.py checks the shortcut against the full parse.
+_PUNCTUATION = re.compile(r"[\s().-]")
+_TAIL = re.compile(r"\\d\{(\d+)(?:,\d*)?\}\)*$")
+
+
+def _seven_digit_areas() -> re.Pattern[str]:
+    """Leading digits of the NANP regions some of whose patterns read a seventh digit."""
+    from phonenumbers import PhoneMetadata
+
+    leading = []
+    for region in _NANPA:
+        metadata = PhoneMetadata.metadata_for_region(region)
+        if metadata is None:
+            continue
+        for desc in (metadata.general_desc, metadata.fixed_line, metadata.mobile,
+                     metadata.toll_free, metadata.premium_rate, metadata.shared_cost,
+                     metadata.personal_number, metadata.voip, metadata.pager, metadata.uan,
+                     metadata.voicemail):  # fmt: skip
+            pattern = desc.national_number_pattern if desc is not None else None
+            tail = _TAIL.search(pattern) if pattern else None
+            if pattern and (tail is None or int(tail.group(1)) < 4):
+                leading.append(metadata.leading_digits or ".")
+    return re.compile("|".join(f"(?:{p})" for p in leading) or "(?!)")
+
+
+_SEVEN_DIGIT_AREAS = _seven_digit_areas()
+
+
+def _nanp_digits(text: str, region: str | None) -> str | None:
+    """The ten national digits of a plainly written NANP number, or None (full parse)."""
+    digits = _PUNCTUATION.sub("", text)
+    if digits.startswith("+1") and len(digits) == 12:
+        national = digits[2:]
+    elif region in _NANPA and len(digits) == 10:
+        national = digits
+    elif region in _NANPA and len(digits) == 11 and digits[0] == "1":
+        national = digits[1:]
+    else:
+        return None
+    if not national.isdigit() or national[0] in "01" or national[3] in "01":
+        return None
+    return national
+
+
+def _nanp(national: str, extension: str | None) -> ParsedPhone:
+    width = 7 if _SEVEN_DIGIT_AREAS.match(national) else 6
+    valid, country, line_type, zones = _nanp_facts(national[:width], national)
+    return ParsedPhone(
+        number="+1" + national,
+        extension=extension,
+        country=country,
+        valid=valid,
+        line_type=line_type,
+        zones=zones,
+    )
+
+
+_Facts = tuple[bool, str | None, str, tuple[str, ...]]
+_FACTS: dict[str, _Facts] = {}
+_MAX_FACTS = 200_000
+
+
+def _nanp_facts(prefix: str, example: str) -> _Facts:
+    """Validity, region, line type and zones of every number starting ``prefix``, worked
+    out once from ``example``, the first full number seen with it."""
+    found = _FACTS.get(prefix)
+    if found is None:
+        number = phonenumbers.PhoneNumber(country_code=1, national_number=int(example))
+        kind = phonenumbers.number_type(number)
+        valid = kind != PhoneNumberType.UNKNOWN
+        country = phonenumbers.region_code_for_number(number) or "US"
+        zones = _zones(number, kind) if valid else ()
+        found = (valid, country, LINE_TYPES.get(kind, "unknown"), zones)
+        if len(_FACTS) >= _MAX_FACTS:
+            _FACTS.clear()
+        _FACTS[prefix] = found
+    return found
 
 
 def _zones(number: phonenumbers.PhoneNumber, kind: int) -> tuple[str, ...]:
