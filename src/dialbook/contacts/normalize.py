@@ -238,30 +238,36 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(t.strip() for t in tags if t.strip()))
 
 
+_SCALAR_DEFAULTS: dict[str, Any] = {
+    "first_name": None,
+    "last_name": None,
+    "full_name": None,
+    "email": None,
+    "email_key": None,
+    **{name: None for name in _TEXT_FIELDS},
+    "country": None,
+    "timezone": None,
+    "timezone_source": None,
+    "timezone_candidates": None,
+    "priority": None,
+    "dnc": False,
+    "date_of_birth": None,
+    "status": "queued",
+    "attempts": 0,
+    "last_dial_at": None,
+    "last_outcome": None,
+}
+
+
 def defaults() -> dict[str, Any]:
+    """Column values of a contact nobody said anything about (fresh lists and dicts)."""
     return {
-        "first_name": None,
-        "last_name": None,
-        "full_name": None,
-        "email": None,
-        "email_key": None,
+        **_SCALAR_DEFAULTS,
         "phones": [],
-        **{name: None for name in _TEXT_FIELDS},
-        "country": None,
-        "timezone": None,
-        "timezone_source": None,
-        "timezone_candidates": None,
-        "priority": None,
-        "dnc": False,
         "dnd": {},
         "tags": [],
-        "date_of_birth": None,
         "custom_fields": {},
         "external_refs": [],
-        "status": "queued",
-        "attempts": 0,
-        "last_dial_at": None,
-        "last_outcome": None,
     }
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 
 from dialbook.contacts.schemas import Contact, ContactEvent
-from dialbook.db import Conn, locks
+from dialbook.db import Conn, bulk, locks
 from dialbook.db.tables import (
     contact_events,
     contact_external_ids,
@@ -299,7 +299,7 @@ def insert_many(conn: Conn, *, rows: list[dict[str, Any]]) -> list[int]:
     ids = _allocate_ids(conn, len(rows))
     for contact_id, row in zip(ids, rows, strict=True):
         row["id"] = contact_id
-    conn.execute(insert(contacts), rows)  # a plain executemany: no RETURNING round trips
+    bulk.insert_rows(conn, contacts, rows)
     phones, tags, refs = [], [], []
     for contact_id, row in zip(ids, rows, strict=True):
         workspace_id = row["workspace_id"]
@@ -329,8 +329,7 @@ def insert_many(conn: Conn, *, rows: list[dict[str, Any]]) -> list[int]:
         (contact_tags, tags),
         (contact_external_ids, refs),
     ):
-        if values:
-            conn.execute(insert(table), values)
+        bulk.insert_rows(conn, table, values)
     return ids
 
 
@@ -413,8 +412,7 @@ def max_phones(conn: Conn, *, list_id: int) -> int:
 
 
 def insert_events(conn: Conn, *, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(contact_events), rows)
+    bulk.insert_rows(conn, contact_events, rows)
 
 
 def events(
