@@ -11,9 +11,9 @@ import msgspec
 from sqlalchemy import (
     ColumnElement,
     and_,
+    bindparam,
     delete,
     func,
-    insert,
     or_,
     select,
     text,
@@ -59,58 +59,53 @@ def _contact(row: AnyRow) -> Contact:
 
 
 def insert_contact(conn: Conn, *, values: dict[str, Any]) -> int:
-    contact_id = int(
-        conn.execute(insert(contacts).values(**values).returning(contacts.c.id)).scalar_one()
+    contact_id = int(bulk.insert_one(conn, contacts, values, returning="id"))
+    _write_indexes(
+        conn, contact_id=contact_id, workspace_id=values["workspace_id"], values=values, new=True
     )
-    _write_indexes(conn, contact_id=contact_id, workspace_id=values["workspace_id"], values=values)
     return contact_id
 
 
+_INDEXED_BY = (
+    (contact_phones, "phones"),
+    (contact_tags, "tags"),
+    (contact_external_ids, "external_refs"),
+)
+
+
+def _index_rows(
+    contact_id: int, workspace_id: int, values: dict[str, Any], field: str
+) -> list[dict[str, Any]]:
+    """The lookup-index rows of one contact for one of its list fields."""
+    ids = {"contact_id": contact_id, "workspace_id": workspace_id}
+    if field == "phones":
+        return [
+            {**ids, "number": p["number"], "position": i} for i, p in enumerate(values["phones"])
+        ]
+    if field == "tags":
+        return [{**ids, "tag": tag} for tag in values["tags"]]
+    return [
+        {**ids, "provider": r["provider"], "external_id": r["id"]} for r in values["external_refs"]
+    ]
+
+
 def _write_indexes(
-    conn: Conn, *, contact_id: int, workspace_id: int, values: dict[str, Any]
+    conn: Conn, *, contact_id: int, workspace_id: int, values: dict[str, Any], new: bool = False
 ) -> None:
-    if "phones" in values:
-        conn.execute(delete(contact_phones).where(contact_phones.c.contact_id == contact_id))
-        rows = [
-            {
-                "contact_id": contact_id,
-                "workspace_id": workspace_id,
-                "number": p["number"],
-                "position": i,
-            }
-            for i, p in enumerate(values["phones"])
-        ]
-        if rows:
-            conn.execute(insert(contact_phones), rows)
-    if "tags" in values:
-        conn.execute(delete(contact_tags).where(contact_tags.c.contact_id == contact_id))
-        rows = [
-            {"contact_id": contact_id, "workspace_id": workspace_id, "tag": tag}
-            for tag in values["tags"]
-        ]
-        if rows:
-            conn.execute(insert(contact_tags), rows)
-    if "external_refs" in values:
-        conn.execute(
-            delete(contact_external_ids).where(contact_external_ids.c.contact_id == contact_id)
-        )
-        rows = [
-            {
-                "contact_id": contact_id,
-                "workspace_id": workspace_id,
-                "provider": ref["provider"],
-                "external_id": ref["id"],
-            }
-            for ref in values["external_refs"]
-        ]
-        if rows:
-            conn.execute(insert(contact_external_ids), rows)
+    for table, field in _INDEXED_BY:
+        if field in values:
+            if not new:
+                bulk.delete_where(conn, table, "contact_id", contact_id)
+            bulk.insert_rows(conn, table, _index_rows(contact_id, workspace_id, values, field))
+
+
+_GET = select(*_READ_COLUMNS).where(
+    contacts.c.id == bindparam("id"), contacts.c.workspace_id == bindparam("workspace_id")
+)
 
 
 def get(conn: Conn, *, workspace_id: int, id: int) -> Contact | None:
-    row = conn.execute(
-        select(*_READ_COLUMNS).where(contacts.c.id == id, contacts.c.workspace_id == workspace_id)
-    ).one_or_none()
+    row = conn.execute(_GET, {"id": id, "workspace_id": workspace_id}).one_or_none()
     return None if row is None else _contact(row)
 
 
@@ -164,17 +159,22 @@ def find_by_phone(
     list_id: int | None,
     exclude_id: int | None = None,
 ) -> Match | None:
+    """The oldest contact having one of ``numbers`` (a hot path: the driver runs it)."""
     if not numbers:
         return None
-    query = (
-        select(contacts.c.id, contacts.c.full_name)
-        .join(contact_phones, contact_phones.c.contact_id == contacts.c.id)
-        .where(contact_phones.c.workspace_id == workspace_id, contact_phones.c.number.in_(numbers))
-        .order_by(contacts.c.id)
-        .limit(1)
+    text = (
+        "SELECT c.id, c.full_name FROM contact_phones p JOIN contacts c ON c.id = p.contact_id"
+        f" WHERE p.workspace_id = ? AND p.number IN ({', '.join('?' * len(numbers))})"
     )
-    row = conn.execute(_scoped(query, list_id, exclude_id)).first()
-    return None if row is None else Match(row.id, row.full_name, "phone")
+    params: list[Any] = [workspace_id, *numbers]
+    if list_id is not None:
+        text += " AND c.list_id = ?"
+        params.append(list_id)
+    if exclude_id is not None:
+        text += " AND c.id != ?"
+        params.append(exclude_id)
+    rows = bulk.query(conn, text + " ORDER BY c.id LIMIT 1", params)
+    return Match(rows[0][0], rows[0][1], "phone") if rows else None
 
 
 def find_by_email(
@@ -300,36 +300,12 @@ def insert_many(conn: Conn, *, rows: list[dict[str, Any]]) -> list[int]:
     for contact_id, row in zip(ids, rows, strict=True):
         row["id"] = contact_id
     bulk.insert_rows(conn, contacts, rows)
-    phones, tags, refs = [], [], []
-    for contact_id, row in zip(ids, rows, strict=True):
-        workspace_id = row["workspace_id"]
-        phones += [
-            {
-                "contact_id": contact_id,
-                "workspace_id": workspace_id,
-                "number": p["number"],
-                "position": i,
-            }
-            for i, p in enumerate(row["phones"])
-        ]
-        tags += [
-            {"contact_id": contact_id, "workspace_id": workspace_id, "tag": t} for t in row["tags"]
-        ]
-        refs += [
-            {
-                "contact_id": contact_id,
-                "workspace_id": workspace_id,
-                "provider": r["provider"],
-                "external_id": r["id"],
-            }
-            for r in row["external_refs"]
-        ]
-    for table, values in (
-        (contact_phones, phones),
-        (contact_tags, tags),
-        (contact_external_ids, refs),
-    ):
-        bulk.insert_rows(conn, table, values)
+    for table, field in _INDEXED_BY:
+        bulk.insert_rows(
+            conn,
+            table,
+            [r for row in rows for r in _index_rows(row["id"], row["workspace_id"], row, field)],
+        )
     return ids
 
 

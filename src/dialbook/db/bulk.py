@@ -1,9 +1,11 @@
-"""Inserting many rows at driver speed: executemany on SQLite, COPY on PostgreSQL.
+"""Statements at driver speed, inside the caller's transaction.
 
-SQLAlchemy's per-row parameter processing costs more than the insert itself for big
-batches, so bulk paths (the importer) convert values here once per column type and hand
-the driver plain tuples. Values must be what the table's columns take: aware UTC
-datetimes, dates, JSON-able objects for JSON columns.
+SQLAlchemy's statement building and parameter processing cost several times the work of
+SQLite itself for the small statements of a create request, and per row for bulk inserts.
+The hot paths (creating a contact, the importer, the dial queue's lookups) therefore run
+their statements on the transaction's own DBAPI cursor: executemany on SQLite, COPY on
+PostgreSQL for big batches. Values go in as the columns take them (aware UTC datetimes,
+dates, JSON-able objects for JSON columns) and are converted here once per column type.
 """
 
 from __future__ import annotations
@@ -19,48 +21,132 @@ from sqlalchemy import JSON, Boolean, Connection, Date, Table
 from dialbook.db.types import UTCDateTime
 
 _json = msgspec.json.Encoder().encode
+COPY_FROM = 100  # rows: below this an executemany beats setting up a COPY
+
+Convert = Callable[[Any], Any]
+
+
+def cursor(conn: Connection) -> Any:
+    """A DBAPI cursor on the connection's current transaction."""
+    return conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+
+
+def sql(conn: Connection, text: str) -> str:
+    """``text`` written with ``?`` placeholders, in the driver's own placeholder style."""
+    return text if conn.dialect.name == "sqlite" else _pyformat(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _pyformat(text: str) -> str:
+    return text.replace("%", "%%").replace("?", "%s")
+
+
+def query(conn: Connection, text: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run a read written with ``?`` placeholders; its rows as tuples."""
+    found = cursor(conn)
+    found.execute(sql(conn, text), tuple(params))
+    return list(found.fetchall())
 
 
 @functools.lru_cache(maxsize=256)  # a batch shares a handful of timestamps
 def _sqlite_time(value: dt.datetime) -> str:
+    # The text SQLAlchemy's SQLite DATETIME type writes and reads back.
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _converter(column_type: Any, sqlite: bool) -> Callable[[Any], Any] | None:
-    if isinstance(column_type, JSON):
+@functools.lru_cache(maxsize=32)
+def _converter(kind: type, sqlite: bool) -> Convert | None:
+    if issubclass(kind, JSON):
         return lambda v: None if v is None else _json(v).decode()
     if not sqlite:
         return None
-    if isinstance(column_type, UTCDateTime):
+    if issubclass(kind, UTCDateTime):
         return lambda v: None if v is None else _sqlite_time(v)
-    if isinstance(column_type, Date):
+    if issubclass(kind, Date):
         return lambda v: None if v is None else v.isoformat()
-    if isinstance(column_type, Boolean):
+    if issubclass(kind, Boolean):
         return lambda v: None if v is None else int(v)
     return None
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts keyed by column name; missing keys are NULL) into ``table``."""
-    if not rows:
-        return
-    sqlite = conn.dialect.name == "sqlite"
-    columns = [c for c in table.c if any(c.name in row for row in rows[:1])]
-    converters = [_converter(c.type, sqlite) for c in columns]
-    names = [c.name for c in columns]
-    tuples = [
-        tuple(
-            value if convert is None else convert(value)
-            for value, convert in zip((row.get(n) for n in names), converters, strict=True)
-        )
-        for row in rows
-    ]
+@functools.lru_cache(maxsize=128)
+def _plan(
+    table: Table, names: tuple[str, ...], dialect: str, returning: str | None
+) -> tuple[str, tuple[Convert | None, ...]]:
+    """The INSERT statement for these columns, and each column's converter."""
+    sqlite = dialect == "sqlite"
+    columns = [table.c[name] for name in names]
     quoted = ", ".join(f'"{n}"' for n in names)
     if sqlite:
         marks = ", ".join("?" * len(names))
-        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', tuples)
+    else:
+        marks = ", ".join("%s::jsonb" if isinstance(c.type, JSON) else "%s" for c in columns)
+    text = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
+    if returning:
+        text += f' RETURNING "{returning}"'
+    converters = tuple(_converter(type(c.type), sqlite) for c in columns)  # type: ignore[arg-type]
+    return text, converters
+
+
+def _values(
+    row: dict[str, Any], names: tuple[str, ...], converters: tuple[Convert | None, ...]
+) -> tuple[Any, ...]:
+    return tuple(
+        row.get(name) if convert is None else convert(row.get(name))
+        for name, convert in zip(names, converters, strict=True)
+    )
+
+
+def _names(table: Table, row: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(c.name for c in table.c if c.name in row)
+
+
+def insert_one(
+    conn: Connection, table: Table, row: dict[str, Any], *, returning: str | None = None
+) -> Any:
+    """Insert one row (its keys are the columns); the ``returning`` column's value."""
+    names = _names(table, row)
+    text, converters = _plan(table, names, conn.dialect.name, returning)
+    found = cursor(conn)
+    found.execute(text, _values(row, names, converters))
+    return found.fetchone()[0] if returning else None
+
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (the first row's keys are the columns; missing values are NULL)."""
+    if not rows:
         return
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+    names = _names(table, rows[0])
+    text, converters = _plan(table, names, conn.dialect.name, None)
+    tuples = [_values(row, names, converters) for row in rows]
+    found = cursor(conn)
+    if conn.dialect.name == "sqlite" or len(tuples) < COPY_FROM:
+        found.executemany(text, tuples)
+        return
+    quoted = ", ".join(f'"{n}"' for n in names)
+    with found.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
         for values in tuples:
             copy.write_row(values)
+
+
+def delete_where(conn: Connection, table: Table, column: str, value: Any) -> None:
+    cursor(conn).execute(sql(conn, f'DELETE FROM "{table.name}" WHERE "{column}" = ?'), (value,))
+
+
+@functools.lru_cache(maxsize=64)
+def _processors(table: Table, dialect: Any) -> tuple[Convert | None, ...]:
+    return tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in table.c)
+
+
+def columns_of(table: Table) -> str:
+    """Every column of ``table``, for a SELECT whose rows :func:`as_row` reads."""
+    return ", ".join(f'"{c.name}"' for c in table.c)
+
+
+def as_row(conn: Connection, table: Table, values: Sequence[Any]) -> dict[str, Any]:
+    """A row of ``SELECT columns_of(table)`` as Python values, as SQLAlchemy would give."""
+    processors = _processors(table, conn.dialect)
+    return {
+        str(c.name): value if process is None else process(value)
+        for c, process, value in zip(table.c, processors, values, strict=True)
+    }

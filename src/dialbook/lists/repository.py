@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import delete, func, insert, select, update
 
-from dialbook.db import Conn
+from dialbook.db import Conn, bulk
 from dialbook.db.tables import contacts, lists
 from dialbook.kit.rows import AnyRow, as_dict
 from dialbook.lists.schemas import ListRead
@@ -30,18 +30,28 @@ def insert_list(conn: Conn, *, values: dict[str, Any]) -> ListRead:
     return _read(row, 0)
 
 
+# Read on every contact write: run by the driver, not built by SQLAlchemy each time.
+_SELECT = f"SELECT {bulk.columns_of(lists)} FROM lists"
+
+
+def _fast_read(conn: Conn, where: str, params: list[Any]) -> ListRead | None:
+    rows = bulk.query(conn, f"{_SELECT} WHERE {where} ORDER BY id LIMIT 1", params)
+    if not rows:
+        return None
+    data = bulk.as_row(conn, lists, rows[0])
+    data["duplicate_policy"] = {
+        "key": data.pop("duplicate_key"),
+        "scope": data.pop("duplicate_scope"),
+    }
+    return msgspec.convert(data, ListRead)
+
+
 def get(conn: Conn, *, workspace_id: int, id: int) -> ListRead | None:
-    row = conn.execute(
-        select(*lists.c).where(lists.c.id == id, lists.c.workspace_id == workspace_id)
-    ).one_or_none()
-    return None if row is None else _read(row)
+    return _fast_read(conn, "id = ? AND workspace_id = ?", [id, workspace_id])
 
 
 def get_default(conn: Conn, *, workspace_id: int) -> ListRead | None:
-    row = conn.execute(
-        select(*lists.c).where(lists.c.workspace_id == workspace_id, lists.c.is_default)
-    ).first()
-    return None if row is None else _read(row)
+    return _fast_read(conn, "workspace_id = ? AND is_default", [workspace_id])
 
 
 def find_by_name(conn: Conn, *, workspace_id: int, name: str) -> ListRead | None:

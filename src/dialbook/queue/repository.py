@@ -25,16 +25,16 @@ from sqlalchemy import (
     update,
 )
 
-from dialbook.db import Conn
+from dialbook.db import Conn, bulk
 from dialbook.db.tables import call_zones, contacts, dial_attempts, suppressions
 from dialbook.kit.rows import as_dict
 
 
 def zone_id(conn: Conn, *, key: str) -> int:
     """The id of a zone key, added on first use."""
-    found = conn.execute(select(call_zones.c.id).where(call_zones.c.key == key)).scalar()
-    if found is not None:
-        return int(found)
+    found = bulk.query(conn, "SELECT id FROM call_zones WHERE key = ?", [key])
+    if found:
+        return int(found[0][0])
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
