@@ -33,6 +33,7 @@ from dialbook.errors import (
 )
 from dialbook.fields import service as field_service
 from dialbook.kit import clock, cursors
+from dialbook.kit.structs import set_fields
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.emails import email_key
@@ -43,11 +44,7 @@ from dialbook.workspaces.schemas import Caller
 
 def given_fields(data: ContactCreate | ContactUpdate) -> dict[str, Any]:
     """The fields a request set: all of a create, only the present ones of an update."""
-    return {
-        name: getattr(data, name)
-        for name in data.__struct_fields__
-        if getattr(data, name) is not msgspec.UNSET
-    }
+    return set_fields(data)
 
 
 def _prepare(

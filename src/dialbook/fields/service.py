@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
 from dialbook.db import Conn, locks
 from dialbook.errors import Conflict, NotFound
 from dialbook.fields import repository
 from dialbook.fields.schemas import FieldCreate, FieldRead, FieldUpdate
 from dialbook.kit import clock
+from dialbook.kit.structs import set_fields
 from dialbook.normalize.fields import FieldDefinition, FieldType, key_from_label
 
 
@@ -68,11 +67,7 @@ def get(conn: Conn, *, workspace_id: int, id: int) -> FieldRead:
 
 
 def update(conn: Conn, *, workspace_id: int, id: int, data: FieldUpdate) -> FieldRead:
-    values: dict[str, Any] = {
-        name: getattr(data, name)
-        for name in data.__struct_fields__
-        if getattr(data, name) is not msgspec.UNSET
-    }
+    values: dict[str, Any] = set_fields(data)
     if not values:
         return get(conn, workspace_id=workspace_id, id=id)
     found = repository.update_field(

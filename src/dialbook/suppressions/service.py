@@ -12,11 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-import msgspec
-
 from dialbook.db import Conn
 from dialbook.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
 from dialbook.kit import clock, cursors
+from dialbook.kit.structs import set_fields
 from dialbook.normalize.phones import PhoneError, parse_phone
 from dialbook.suppressions import repository
 from dialbook.suppressions.schemas import (
@@ -186,11 +185,7 @@ def get(conn: Conn, *, caller: Caller, id: int) -> Suppression:
 
 
 def update(conn: Conn, *, caller: Caller, id: int, data: SuppressionUpdate) -> Suppression:
-    values: dict[str, Any] = {
-        name: getattr(data, name)
-        for name in data.__struct_fields__
-        if getattr(data, name) is not msgspec.UNSET
-    }
+    values: dict[str, Any] = set_fields(data)
     found = repository.update_entry(
         conn,
         workspace_id=caller.workspace_id,
