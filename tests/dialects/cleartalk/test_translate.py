@@ -19,7 +19,7 @@ from dialbook.normalize.emails import normalize_email
 from dialbook.normalize.fields import key_from_label
 from dialbook.normalize.names import normalize_names
 from dialbook.normalize.phones import parse_phone
-from tests.dialects.cleartalk.factories import NOW, make_contact, phone
+from tests.factories import NOW, make_contact, phone
 
 words = st.from_regex(r"[A-Z][a-z]{1,12}", fullmatch=True)
 texts = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ,.!'-]{0,40}[A-Za-z0-9.!]", fullmatch=True).map(

@@ -20,7 +20,7 @@ from dialbook.errors import InvalidInput
 from dialbook.fields.schemas import FieldRead
 from dialbook.normalize.names import normalize_names
 from dialbook.normalize.phones import parse_phone
-from tests.dialects.nedzo.factories import NOW, make_contact, phone
+from tests.factories import NOW, make_contact, phone
 
 words = st.from_regex(r"[A-Z][a-z]{1,12}", fullmatch=True)
 texts = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ,.#'-]{0,30}[A-Za-z0-9.]", fullmatch=True).map(
