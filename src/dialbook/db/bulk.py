@@ -88,6 +88,12 @@ def _plan(
     return text, converters
 
 
+def insert_value(conn: Connection, column: Any, value: Any) -> Any:
+    """``value`` as the driver takes it for ``column``."""
+    convert = _converter(type(column.type), conn.dialect.name == "sqlite")  # type: ignore[arg-type]
+    return value if convert is None else convert(value)
+
+
 def _values(
     row: dict[str, Any], names: tuple[str, ...], converters: tuple[Convert | None, ...]
 ) -> tuple[Any, ...]:

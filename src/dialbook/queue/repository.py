@@ -15,8 +15,6 @@ from typing import Any
 from sqlalchemy import (
     Select,
     and_,
-    bindparam,
-    case,
     exists,
     func,
     insert,
@@ -26,7 +24,7 @@ from sqlalchemy import (
 )
 
 from dialbook.db import Conn, bulk
-from dialbook.db.tables import call_zones, contacts, dial_attempts, suppressions
+from dialbook.db.tables import call_zones, contact_phones, contacts, dial_attempts, suppressions
 from dialbook.kit.rows import as_dict
 
 
@@ -104,6 +102,9 @@ def callable_now(
     return [(int(i), str(n)) for i, n in conn.execute(query)]
 
 
+_LEASE = "UPDATE contacts SET status = 'leased', lease_id = ?, lease_expires_at = ? WHERE id = ?"
+
+
 def lease(
     conn: Conn,
     *,
@@ -114,30 +115,25 @@ def lease(
     now: dt.datetime,
     expires_at: dt.datetime,
 ) -> dict[int, int]:
-    """Record one attempt per picked contact and lease it; contact id -> lease id."""
+    """Record one attempt per picked contact and lease it; contact id -> lease id.
+    (A claim's hot path: the driver runs these statements.)"""
     leases: dict[int, int] = {}
     for contact_id, number in picks:
-        leases[contact_id] = int(
-            conn.execute(
-                insert(dial_attempts)
-                .values(
-                    workspace_id=workspace_id,
-                    list_id=list_id,
-                    contact_id=contact_id,
-                    number=number,
-                    agent=agent,
-                    claimed_at=now,
-                    lease_expires_at=expires_at,
-                )
-                .returning(dial_attempts.c.id)
-            ).scalar_one()
-        )
+        row = {
+            "workspace_id": workspace_id,
+            "list_id": list_id,
+            "contact_id": contact_id,
+            "number": number,
+            "agent": agent,
+            "claimed_at": now,
+            "lease_expires_at": expires_at,
+        }
+        leases[contact_id] = int(bulk.insert_one(conn, dial_attempts, row, returning="id"))
     if leases:
-        conn.execute(
-            update(contacts)
-            .where(contacts.c.id == bindparam("cid"))
-            .values(status="leased", lease_id=bindparam("lid"), lease_expires_at=expires_at),
-            [{"cid": c, "lid": lid} for c, lid in leases.items()],
+        expires = bulk.insert_value(conn, contacts.c.lease_expires_at, expires_at)
+        bulk.cursor(conn).executemany(
+            bulk.sql(conn, _LEASE),
+            [(lid, expires, cid) for cid, lid in leases.items()],
         )
     return leases
 
@@ -195,21 +191,49 @@ def finish_attempt(
 def preview_groups(
     conn: Conn, *, list_id: int, now: dt.datetime, max_attempts: int | None
 ) -> list[dict[str, Any]]:
-    """Contact counts grouped by everything that decides whether each may be called now."""
+    """Contact counts grouped by everything that decides whether each may be called now.
+
+    Suppression is counted by a second query driven from the (usually far smaller)
+    suppression list; its groups come back with ``suppressed`` true, the main groups with
+    it false and the suppressed contacts still inside them (the service moves them).
+    """
     exhausted = contacts.c.attempts >= max_attempts if max_attempts is not None else literal(False)
     columns = [
         contacts.c.status.label("status"),
         (contacts.c.lease_expires_at <= now).label("lease_over"),
         (contacts.c.dnc | contacts.c.dnd_call).label("blocked"),
-        case((_suppressed(now), True), else_=False).label("suppressed"),
         exhausted.label("exhausted"),
         contacts.c.dial_number.is_(None).label("no_phone"),
         contacts.c.zone_id.label("zone_id"),
         (contacts.c.due_at > now).label("later"),
     ]
-    rows = conn.execute(
+    everyone = conn.execute(
         select(*columns, func.count().label("n"))
-        .where(and_(contacts.c.list_id == list_id))
-        .group_by(*[c for c in columns])
+        .where(contacts.c.list_id == list_id)
+        .group_by(*columns)
     )
-    return [as_dict(row) for row in rows]
+    in_force = (suppressions.c.expires_at.is_(None)) | (suppressions.c.expires_at > now)
+    numbers = (
+        select(suppressions.c.workspace_id, suppressions.c.number)
+        .where(in_force)
+        .distinct()
+        .subquery()
+    )
+    suppressed = conn.execute(
+        select(*columns, func.count().label("n"))
+        .select_from(numbers)
+        .join(
+            contact_phones,
+            and_(
+                contact_phones.c.workspace_id == numbers.c.workspace_id,
+                contact_phones.c.number == numbers.c.number,
+                contact_phones.c.position == 0,
+            ),
+        )
+        .join(contacts, contacts.c.id == contact_phones.c.contact_id)
+        .where(contacts.c.list_id == list_id)
+        .group_by(*columns)
+    )
+    return [{**as_dict(row), "suppressed": False} for row in everyone] + [
+        {**as_dict(row), "suppressed": True} for row in suppressed
+    ]

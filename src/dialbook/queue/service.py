@@ -82,10 +82,12 @@ def claim(
         now=now,
         expires_at=expires_at,
     )
+    found = contact_repository.get_many(
+        conn, workspace_id=caller.workspace_id, ids=[contact_id for contact_id, _ in picks]
+    )
     result = []
     for contact_id, _number in picks:
-        contact = contact_repository.get(conn, workspace_id=caller.workspace_id, id=contact_id)
-        assert contact is not None
+        contact = found[contact_id]
         result.append(
             Lease(
                 lease_id=leases[contact_id],
@@ -195,7 +197,14 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
         conn, list_id=list_id, now=now, max_attempts=lst.max_attempts
     ):
         reason = _reason(group, open_ids)
-        total += group["n"]
+        if group["suppressed"]:  # these contacts were counted once already, unsuppressed
+            before = _reason({**group, "suppressed": False}, open_ids)
+            if before is None:
+                callable_count -= group["n"]
+            else:
+                counts[before] -= group["n"]
+        else:
+            total += group["n"]
         if reason is None:
             callable_count += group["n"]
         else:
