@@ -25,9 +25,11 @@ def _sessions() -> list[list[str]]:
 
 
 def _free_port() -> int:
-    with socket.socket() as sock:
-        if sock.connect_ex(("127.0.0.1", 8000)) != 0:
+    """8000 as the README says, unless something listens there already."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 8000)) != 0:
             return 8000
+    with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 

@@ -46,7 +46,7 @@ def decode_json(body: bytes, type_: type[T]) -> T:
         try:
             body.decode()
         except UnicodeDecodeError:
-            raise MalformedRequest("The request body is not UTF-8 text.") from None
+            raise MalformedRequest("The request body is not valid JSON: not UTF-8 text.") from None
     try:
         decoded = msgspec.json.decode(body, type=type_)
     except msgspec.ValidationError as error:
@@ -54,7 +54,7 @@ def decode_json(body: bytes, type_: type[T]) -> T:
     except msgspec.DecodeError as error:
         raise MalformedRequest(f"The request body is not valid JSON: {error}.") from None
     except RecursionError:  # msgspec's guard against deeply nested arrays and objects
-        raise MalformedRequest("The request body is nested too deeply.") from None
+        raise MalformedRequest("The request body is not valid JSON: nested too deeply.") from None
     if b"u0000" in body.lower() and _NUL.search(body):
         found = nul_errors(msgspec.to_builtins(decoded))
         if found:  # (a NUL in a field the surface ignores is dropped with it)

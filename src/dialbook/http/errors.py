@@ -16,6 +16,7 @@ import msgspec
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
 
 from dialbook.errors import (
     DialbookError,
@@ -80,6 +81,17 @@ def from_http_exception(error: HTTPException) -> DialbookError:
     return converted
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the app answers on the request's path (each endpoint is
+    its own route, so Starlette's own ``Allow`` names only the first route's methods)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
 def exception_handlers(surfaces: Mapping[str, Render]) -> Mapping[Any, ExceptionHandler]:
     """Handlers choosing the renderer by the longest matching path prefix; native otherwise."""
     prefixes = sorted(surfaces, key=len, reverse=True)
@@ -101,7 +113,10 @@ def exception_handlers(surfaces: Mapping[str, Render]) -> Mapping[Any, Exception
 
     async def http(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
-        return render(request, from_http_exception(error))
+        response = render(request, from_http_exception(error))
+        if response.status_code == 405:  # RFC 9110: a 405 lists the methods the path allows
+            response.headers["Allow"] = allowed_methods(request)
+        return response
 
     async def unexpected(request: Request, error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)

@@ -33,10 +33,12 @@ def build(endpoints: Iterable[Endpoint], *, title: str = "dialbook") -> dict[str
     types = {ErrorBody}
     for e in endpoints:
         types.update(t for t in (e.body, e.query, e.response) if t is not None and not e.raw_body)
+        types.update(t for _, t in e.also if t is not None)
     _, components = msgspec.json.schema_components(
         sorted(types, key=lambda t: getattr(t, "__name__", str(t))),
         ref_template="#/components/schemas/{name}",
     )
+    _add_key_enums(types, components)
     paths: dict[str, dict[str, Any]] = {}
     for e in endpoints:
         path = _PARAM.sub(r"{\1}", e.path)
@@ -59,6 +61,41 @@ def build(endpoints: Iterable[Endpoint], *, title: str = "dialbook") -> dict[str
         },
         "security": [{"bearer": []}, {"apiKey": []}],
     }
+
+
+def _add_key_enums(types: Iterable[Any], components: dict[str, Any]) -> None:
+    """msgspec drops the key type of ``dict[Literal[...], V]`` fields (e.g. a contact's
+    ``dnd``); state it as ``propertyNames`` so the document rejects keys the API rejects."""
+    seen: set[int] = set()
+    stack: list[Any] = list(msgspec.inspect.multi_type_info(list(types)))
+    while stack:
+        info = stack.pop()
+        if id(info) in seen:
+            continue
+        seen.add(id(info))
+        if isinstance(info, msgspec.inspect.StructType):
+            props = components.get(info.cls.__name__, {}).get("properties", {})
+            for f in info.fields:
+                stack.append(f.type)
+                keys = _literal_keys(f.type)
+                prop = props.get(f.encode_name, {})
+                for schema in (prop, *prop.get("anyOf", ())):
+                    if keys is not None and schema.get("type") == "object":
+                        schema["propertyNames"] = {"enum": keys}
+        elif isinstance(info, msgspec.inspect.Type):
+            for name in ("type", "item_type", "key_type", "value_type", "types", "item_types"):
+                child = getattr(info, name, ())  # one Type, or a tuple of them
+                stack.extend(child if isinstance(child, tuple) else [child])
+
+
+def _literal_keys(info: msgspec.inspect.Type) -> list[Any] | None:
+    options = info.types if isinstance(info, msgspec.inspect.UnionType) else (info,)
+    for option in options:
+        if isinstance(option, msgspec.inspect.DictType) and isinstance(
+            option.key_type, msgspec.inspect.LiteralType
+        ):
+            return list(option.key_type.values)
+    return None
 
 
 def _ref(type_: Any) -> dict[str, Any]:
@@ -101,9 +138,15 @@ def _operation(e: Endpoint, components: dict[str, Any]) -> dict[str, Any]:
     if e.response is not None:
         success["content"] = {"application/json": {"schema": _ref(e.response)}}
     operation["responses"][str(e.status if e.response is not None else 204)] = success
+    for status, type_ in e.also:
+        also: dict[str, Any] = {"description": "Success"}
+        if type_ is not None:
+            also["content"] = {"application/json": {"schema": _ref(type_)}}
+        operation["responses"][str(status)] = also
     error_schema = {"application/json": {"schema": _ref(ErrorBody)}}
     for status, text in _ERRORS.items():
-        if status == 400 and e.body is None:
+        # Handlers of POST/PUT/PATCH may read a body they do not declare (a lead file upload).
+        if status == 400 and e.body is None and e.method not in ("POST", "PUT", "PATCH"):
             continue
         operation["responses"][str(status)] = {"description": text, "content": error_schema}
     return operation

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from dialbook.config import Settings
 from dialbook.db import Database
-from dialbook.errors import Forbidden
+from dialbook.errors import Forbidden, NotFound
 from dialbook.http.auth import KeyAuthenticator
 from dialbook.http.body import decode_json, decode_query, read_body
 from dialbook.http.limits import RateLimiter
@@ -29,6 +29,8 @@ from dialbook.imports.jobs import Jobs
 from dialbook.workspaces.schemas import Caller
 
 _encoder = msgspec.json.Encoder()
+# Ids are signed 64-bit integers in both databases; a larger `{id:int}` names nothing.
+MAX_ID = 2**63 - 1
 
 
 def json_response(
@@ -81,6 +83,8 @@ class Endpoint:
     summary: str = ""
     tag: str = ""
     raw_body: bool = False
+    # Other successful answers the handler may give, (status, response Struct), for OpenAPI.
+    also: tuple[tuple[int, Any], ...] = ()
 
 
 @dataclass
@@ -102,6 +106,7 @@ class Router:
         status: int = 200,
         summary: str | None = None,
         raw_body: bool = False,
+        also: dict[int, Any] | None = None,
     ) -> Callable[[Handler], Handler]:
         """Declare an endpoint; the body and query types come from the handler's signature."""
 
@@ -120,6 +125,7 @@ class Router:
                     summary=summary or (handler.__doc__ or "").strip().split("\n")[0],
                     tag=self.tag,
                     raw_body=raw_body,
+                    also=tuple((also or {}).items()),
                 )
             )
             return handler
@@ -203,6 +209,8 @@ def _asgi(
         )
 
     async def run(request: Request, caller: Caller, raw: bytes) -> Response:
+        if any(isinstance(v, int) and v > MAX_ID for v in request.path_params.values()):
+            raise NotFound()
         kwargs: dict[str, Any] = {}
         if endpoint.body is not None:
             kwargs["body"] = raw if endpoint.raw_body else decode_json(raw, endpoint.body)

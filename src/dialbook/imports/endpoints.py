@@ -63,7 +63,12 @@ async def _save_upload(ctx: Context, directory: Path) -> tuple[Path, str | None]
 
 
 @router.route(
-    "POST", "/lists/{id:int}/imports", scope="contacts:write", response=ImportRead, status=202
+    "POST",
+    "/lists/{id:int}/imports",
+    scope="contacts:write",
+    response=ImportRead,
+    status=202,
+    also={200: DryRun},  # dry_run=true
 )
 async def start_import(ctx: Context) -> Response:
     """Upload a lead file (multipart field `file`, or the raw body) and import it in the

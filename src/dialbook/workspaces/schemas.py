@@ -18,6 +18,8 @@ SCOPES: tuple[Scope, ...] = (
 )
 
 Region = Annotated[str, Meta(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")]
+# An id given in a body or query string: what a signed 64-bit database integer holds.
+Id = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 Aliases = Annotated[
     dict[
@@ -77,7 +79,7 @@ class KeyCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     scopes: list[Scope] = field(
         default_factory=lambda: ["contacts:read", "contacts:write", "lists:manage", "queue:dial"]
     )
-    workspace_id: int | None = None
+    workspace_id: Id | None = None
 
 
 class KeyRead(Struct, kw_only=True):

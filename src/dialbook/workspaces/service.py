@@ -108,7 +108,9 @@ def list_workspaces(conn: Conn, *, caller: Caller | None = None) -> list[Workspa
 def create_key(
     conn: Conn, *, workspace_id: int, name: str = "api key", scopes: list[str] | None = None
 ) -> KeyCreated:
-    scopes = list(dict.fromkeys(scopes or [s for s in SCOPES if s != "admin"]))
+    # None: every scope but admin; an empty list is a key that may do nothing (not all).
+    default = [s for s in SCOPES if s != "admin"]
+    scopes = list(dict.fromkeys(default if scopes is None else scopes))
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown:
         raise invalid("scopes", f"unknown scope {unknown[0]!r}; known: {', '.join(SCOPES)}")

@@ -96,7 +96,8 @@ class ContactFieldsIn(Struct, forbid_unknown_fields=True, kw_only=True):
     inboundDndSettings: InboundDndSettingsIn | None | UnsetType = UNSET
     tags: TagList | None | UnsetType = UNSET
     customFields: Annotated[list[CustomFieldIn], Meta(max_length=500)] | None | UnsetType = UNSET
-    assignedTo: Text = UNSET
+    # A HighLevel user id; validated, not stored (dialbook has no users), so bounded here.
+    assignedTo: Annotated[str, Meta(max_length=255)] | None | UnsetType = UNSET
 
 
 class ContactUpdateIn(ContactFieldsIn, forbid_unknown_fields=True, kw_only=True):

@@ -201,7 +201,8 @@ def decode_body(raw: bytes, type_: type[S]) -> S:
     if raw.strip():
         try:
             data = msgspec.json.decode(raw)
-        except msgspec.DecodeError as error:
+        # Not UTF-8, or nested deeper than msgspec's recursion guard: not JSON we can read.
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
             raise MalformedRequest(f"Unexpected token in JSON body: {error}") from None
     if not isinstance(data, dict):
         raise MalformedRequest("The request body must be a JSON object.")

@@ -30,7 +30,8 @@ def _strict(raw: bytes, type_: type[T]) -> T:
         raise MalformedRequest("The request body is empty; send a JSON object.")
     try:
         data: Any = msgspec.json.decode(raw)
-    except msgspec.DecodeError as error:
+    # Not UTF-8, or nested deeper than msgspec's recursion guard: not JSON we can read.
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
         raise MalformedRequest(f"The request body is not valid JSON: {error}.") from None
     if not isinstance(data, dict):
         raise BadRequest(fields=[FieldError("body", "must be a JSON object")])
