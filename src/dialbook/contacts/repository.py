@@ -421,3 +421,10 @@ def events(
         .limit(limit)
     )
     return [msgspec.convert(row, ContactEvent, from_attributes=True) for row in rows]
+
+
+def analyze(conn: Conn) -> None:
+    """Refresh the planner's statistics of the contact tables (PostgreSQL; after big loads)."""
+    if conn.dialect.name == "postgresql":
+        for table in (contacts, contact_phones, contact_tags, contact_external_ids):
+            conn.exec_driver_sql(f'ANALYZE "{table.name}"')

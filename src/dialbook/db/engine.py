@@ -37,6 +37,9 @@ def create(url: str, *, pool_size: int = 8, writer: bool = False) -> Engine:
         "json_deserializer": msgspec.json.decode,
     }
     if not is_sqlite(url):
+        # Plan every statement with its own values: a generic plan cached while tables were
+        # small (the start of a big import) would keep scanning them as they grow.
+        options["connect_args"] = {"options": "-c plan_cache_mode=force_custom_plan"}
         engine = create_engine(
             url,
             poolclass=QueuePool,

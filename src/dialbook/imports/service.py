@@ -274,9 +274,10 @@ def run(
                 default_workers() if job.bytes_total > PARALLEL_FROM * default_workers() else 0
             )
         chunks = _chunks(opened.rows, after_line=job.last_line)
-        for chunk, results in run_ordered(
+        normalized = run_ordered(
             plan, chunks, lambda c: [r.values for r in c if r.error is None], workers
-        ):
+        )
+        for done, (chunk, results) in enumerate(normalized, start=1):
             job = db.run_write(
                 _commit_chunk,
                 caller=caller,
@@ -288,6 +289,8 @@ def run(
                 on_duplicate=job.options.on_duplicate,
                 bytes_done=opened.source.position(),
             )
+            if done in (1, 5) or done % 50 == 0:
+                db.run_write(contact_repository.analyze)  # statistics for the growing tables
             if progress is not None:
                 progress(job)
     except Exception as error:
