@@ -98,13 +98,21 @@ def _values(
     row: dict[str, Any], names: tuple[str, ...], converters: tuple[Convert | None, ...]
 ) -> tuple[Any, ...]:
     return tuple(
-        row.get(name) if convert is None else convert(row.get(name))
-        for name, convert in zip(names, converters, strict=True)
+        [
+            row.get(name) if convert is None else convert(row.get(name))
+            for name, convert in zip(names, converters, strict=True)
+        ]
     )
 
 
 def _names(table: Table, row: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(c.name for c in table.c if c.name in row)
+    """The table's columns that ``row`` has, in table order (cached per key set)."""
+    return _names_for(table, frozenset(row))
+
+
+@functools.lru_cache(maxsize=256)
+def _names_for(table: Table, keys: frozenset[str]) -> tuple[str, ...]:
+    return tuple(c.name for c in table.c if c.name in keys)
 
 
 def insert_one(
