@@ -1,0 +1,1 @@
+"""dialbook benchmarks: python -m bench (see docs/performance.md)."""
