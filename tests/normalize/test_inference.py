@@ -67,3 +67,19 @@ def test_tables() -> None:
     assert zone_for_country("FR") == "Europe/Paris"
     assert zone_for_country("US") is None  # several zones
     assert zone_for_country("XX") is None
+
+
+def test_the_packed_zip_table_agrees_with_the_zipcodes_package() -> None:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[2] / "scripts" / "build_zip_zones.py"
+    spec = importlib.util.spec_from_file_location("build_zip_zones", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_zip_zones"] = module
+    spec.loader.exec_module(module)
+    zones, packed = module.table()
+    assert module.TARGET.read_text() == " ".join(zones) + "\n" + packed + "\n"

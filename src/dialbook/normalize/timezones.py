@@ -29,17 +29,19 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
-@cache
-def _us_zip_zones() -> dict[str, str]:
-    """ZIP code -> IANA zone, from the `zipcodes` package's offline table (built once)."""
-    import zipcodes
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-    known = _known_zones()
-    return {
-        z["zip_code"]: z["timezone"]
-        for z in zipcodes.list_all()  # type: ignore[no-untyped-call]
-        if z["timezone"] and z["timezone"].lower() in known
-    }
+
+@cache
+def _us_zip_zones() -> tuple[dict[str, str], str]:
+    """The ZIP -> zone table of the `zipcodes` package, packed (see
+    scripts/build_zip_zones.py): zone per letter, and one letter per ZIP 00000-99999."""
+    from importlib.resources import files
+
+    zones, packed = (
+        (files("dialbook.normalize") / "data" / "zip_zones.txt").read_text().split("\n")[:2]
+    )
+    return dict(zip(_ALPHABET, zones.split(), strict=False)), packed
 
 
 @cache
@@ -63,7 +65,8 @@ def zone_for_postal_code(postal_code: str, country: str | None) -> str | None:
     digits = postal_code.strip()[:5]
     if len(digits) != 5 or not digits.isdigit():
         return None
-    return _us_zip_zones().get(digits)
+    zones, packed = _us_zip_zones()
+    return zones.get(packed[int(digits)])
 
 
 def zone_for_country(country: str) -> str | None:
