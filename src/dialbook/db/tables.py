@@ -165,6 +165,21 @@ contacts = Table(
     Column("lease_expires_at", UTCDateTime),
     Index(None, "list_id", "id"),
     Index(None, "list_id", "status", "queue_rank", "due_at", "id"),
+    # The queue per calling zone: a claim reads only zones inside their window, and the
+    # trailing columns answer its filters and the preview's counts from the index alone.
+    Index(
+        "ix_contacts_queue_by_zone",
+        "list_id",
+        "status",
+        "zone_id",
+        "queue_rank",
+        "due_at",
+        "id",
+        "dnc",
+        "dnd_call",
+        "attempts",
+        "dial_number",
+    ),
     Index(None, "list_id", "status", "lease_expires_at"),
     Index(None, "workspace_id", "id"),
     Index(None, "workspace_id", "email_key"),

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     Select,
     and_,
+    case,
     exists,
     func,
     insert,
@@ -71,6 +72,7 @@ def release_expired(conn: Conn, *, list_id: int, now: dt.datetime) -> int:
 def callable_now(
     conn: Conn,
     *,
+    workspace_id: int,
     list_id: int,
     zone_ids: Sequence[int],
     now: dt.datetime,
@@ -80,6 +82,8 @@ def callable_now(
     """(contact id, number) of the next callable contacts, in dialing order, locked."""
     if not zone_ids:
         return []
+    if conn.dialect.name == "sqlite":
+        return _callable_per_zone(conn, workspace_id, list_id, zone_ids, now, max_attempts, limit)
     query: Select[Any] = (
         select(contacts.c.id, contacts.c.dial_number)
         .where(
@@ -100,6 +104,49 @@ def callable_now(
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=contacts)
     return [(int(i), str(n)) for i, n in conn.execute(query)]
+
+
+_PER_ZONE = (
+    "SELECT * FROM (SELECT c.id, c.dial_number, c.queue_rank, c.due_at FROM contacts c"
+    " WHERE c.list_id = ? AND c.status = 'queued' AND c.zone_id = ? AND c.due_at <= ?"
+    " AND c.dnc = 0 AND c.dnd_call = 0 AND c.dial_number IS NOT NULL{attempts}"
+    " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ?"
+    " AND s.number = c.dial_number AND (s.expires_at IS NULL OR s.expires_at > ?))"
+    " ORDER BY c.queue_rank, c.due_at, c.id LIMIT ?)"
+)
+
+
+def _callable_per_zone(
+    conn: Conn,
+    workspace_id: int,
+    list_id: int,
+    zone_ids: Sequence[int],
+    now: dt.datetime,
+    max_attempts: int | None,
+    limit: int,
+) -> list[tuple[int, str]]:
+    """SQLite: the best ``limit`` contacts of each open zone, each a short walk of the
+    (list, status, zone, rank, due, id) index, then the best of those. Contacts of closed
+    zones are never read, however many wait at the head of the queue."""
+    at = bulk.insert_value(conn, contacts.c.due_at, now)
+    part = _PER_ZONE.format(attempts=" AND c.attempts < ?" if max_attempts is not None else "")
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(zone_ids), 100):  # SQLite allows 500 terms in a compound select
+        zones = zone_ids[start : start + 100]
+        params: list[Any] = []
+        for zone in zones:
+            params += [
+                list_id,
+                zone,
+                at,
+                *([max_attempts] if max_attempts is not None else []),
+                workspace_id,
+                at,
+                limit,
+            ]
+        rows += bulk.query(conn, " UNION ALL ".join([part] * len(zones)), params)
+    rows.sort(key=lambda row: (row[2], row[3], row[0]))
+    return [(int(row[0]), str(row[1])) for row in rows[:limit]]
 
 
 _LEASE = "UPDATE contacts SET status = 'leased', lease_id = ?, lease_expires_at = ? WHERE id = ?"
@@ -188,30 +235,62 @@ def finish_attempt(
     )
 
 
-def preview_groups(
-    conn: Conn, *, list_id: int, now: dt.datetime, max_attempts: int | None
-) -> list[dict[str, Any]]:
-    """Contact counts grouped by everything that decides whether each may be called now.
+# Per zone, how many queued contacts stop at each exclusion, in the order they are applied.
+_PIVOT_COLUMNS = ("total", "leased", "blocked", "exhausted", "no_phone", "later")
 
-    Suppression is counted by a second query driven from the (usually far smaller)
-    suppression list; its groups come back with ``suppressed`` true, the main groups with
-    it false and the suppressed contacts still inside them (the service moves them).
-    """
-    exhausted = contacts.c.attempts >= max_attempts if max_attempts is not None else literal(False)
-    columns = [
-        contacts.c.status.label("status"),
-        (contacts.c.lease_expires_at <= now).label("lease_over"),
-        (contacts.c.dnc | contacts.c.dnd_call).label("blocked"),
-        exhausted.label("exhausted"),
-        contacts.c.dial_number.is_(None).label("no_phone"),
-        contacts.c.zone_id.label("zone_id"),
-        (contacts.c.due_at > now).label("later"),
-    ]
-    everyone = conn.execute(
-        select(*columns, func.count().label("n"))
-        .where(contacts.c.list_id == list_id)
-        .group_by(*columns)
+
+def _pivot(now: dt.datetime, max_attempts: int | None) -> list[Any]:
+    live = (contacts.c.status == "leased") & (contacts.c.lease_expires_at > now)
+    blocked = ~live & (contacts.c.dnc | contacts.c.dnd_call)
+    exhausted = (
+        (contacts.c.attempts >= max_attempts) if max_attempts is not None else literal(False)
     )
+    exhausted = ~live & ~blocked & exhausted
+    no_phone = ~live & ~blocked & ~exhausted & contacts.c.dial_number.is_(None)
+    later = ~live & ~blocked & ~exhausted & ~no_phone & (contacts.c.due_at > now)
+
+    def total(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    return [
+        contacts.c.zone_id.label("zone_id"),
+        func.count().label("total"),
+        total(live).label("leased"),
+        total(blocked).label("blocked"),
+        total(exhausted).label("exhausted"),
+        total(no_phone).label("no_phone"),
+        total(later).label("later"),
+    ]
+
+
+def preview_counts(
+    conn: Conn, *, list_id: int, now: dt.datetime, max_attempts: int | None
+) -> tuple[dict[str, int], list[dict[str, Any]], list[dict[str, Any]]]:
+    """What a preview needs, in three passes that each walk an index in order:
+
+    - contacts per status (index only);
+    - per zone, of the queued and leased contacts: how many stop at each exclusion;
+    - the same for the suppressed ones, driven from the (usually far smaller) suppression
+      list side.
+    """
+    statuses = {
+        str(status): int(n)
+        for status, n in conn.execute(
+            select(contacts.c.status, func.count())
+            .where(contacts.c.list_id == list_id)
+            .group_by(contacts.c.status)
+        )
+    }
+    in_queue = contacts.c.status.in_(("queued", "leased"))
+    zones = [
+        row
+        for status in ("queued", "leased")  # one status at a time: the index is in zone order
+        for row in conn.execute(
+            select(*_pivot(now, max_attempts))
+            .where(contacts.c.list_id == list_id, contacts.c.status == status)
+            .group_by(contacts.c.zone_id)
+        )
+    ]
     in_force = (suppressions.c.expires_at.is_(None)) | (suppressions.c.expires_at > now)
     numbers = (
         select(suppressions.c.workspace_id, suppressions.c.number)
@@ -220,7 +299,7 @@ def preview_groups(
         .subquery()
     )
     suppressed = conn.execute(
-        select(*columns, func.count().label("n"))
+        select(*_pivot(now, max_attempts))
         .select_from(numbers)
         .join(
             contact_phones,
@@ -231,9 +310,7 @@ def preview_groups(
             ),
         )
         .join(contacts, contacts.c.id == contact_phones.c.contact_id)
-        .where(contacts.c.list_id == list_id)
-        .group_by(*columns)
+        .where(contacts.c.list_id == list_id, in_queue)
+        .group_by(contacts.c.zone_id)
     )
-    return [{**as_dict(row), "suppressed": False} for row in everyone] + [
-        {**as_dict(row), "suppressed": True} for row in suppressed
-    ]
+    return statuses, [as_dict(row) for row in zones], [as_dict(row) for row in suppressed]

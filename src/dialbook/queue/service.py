@@ -66,6 +66,7 @@ def claim(
     repository.release_expired(conn, list_id=list_id, now=now)
     picks = repository.callable_now(
         conn,
+        workspace_id=caller.workspace_id,
         list_id=list_id,
         zone_ids=open_zone_ids(conn, window=window_from(_window(lst)), now=now),
         now=now,
@@ -192,23 +193,20 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
     open_ids = set(open_zone_ids(conn, window=window_from(_window(lst)), now=now))
     counts: dict[str, int] = dict.fromkeys(REASONS, 0)
-    callable_count = total = 0
-    for group in repository.preview_groups(
+    statuses, zones, suppressed = repository.preview_counts(
         conn, list_id=list_id, now=now, max_attempts=lst.max_attempts
-    ):
-        reason = _reason(group, open_ids)
-        if group["suppressed"]:  # these contacts were counted once already, unsuppressed
-            before = _reason({**group, "suppressed": False}, open_ids)
-            if before is None:
-                callable_count -= group["n"]
-            else:
-                counts[before] -= group["n"]
-        else:
-            total += group["n"]
-        if reason is None:
-            callable_count += group["n"]
-        else:
-            counts[reason] += group["n"]
+    )
+    total = sum(statuses.values())
+    counts["held"] = statuses.get("held", 0)
+    counts["finished"] = statuses.get("completed", 0) + statuses.get("exhausted", 0)
+    counts["do_not_call"] = statuses.get("dnc", 0)
+    callable_count = 0
+    for group in zones:
+        callable_count += _spread(group, counts, open_ids, +1)
+    for group in suppressed:  # counted above as if not suppressed: move them
+        moved = group["total"] - group["leased"] - group["blocked"]
+        callable_count -= _spread(group, counts, open_ids, -1, after_blocked=True)
+        counts["suppressed"] += moved
     excluded = {reason: n for reason, n in counts.items() if n}
     return Preview(
         list_id=list_id,
@@ -220,29 +218,33 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     )
 
 
-def _reason(group: dict[str, Any], open_ids: set[int]) -> str | None:
-    status = group["status"]
-    if status == "held":
-        return "held"
-    if status == "leased" and not group["lease_over"]:
-        return "leased"
-    if status in ("completed", "exhausted"):
-        return "finished"
-    if status == "dnc" or group["blocked"]:
-        return "do_not_call"
-    if group["suppressed"]:
-        return "suppressed"
-    if group["exhausted"]:
-        return "max_attempts"
-    if group["no_phone"]:
-        return "no_phone"
+def _spread(
+    group: dict[str, Any],
+    counts: dict[str, int],
+    open_ids: set[int],
+    sign: int,
+    *,
+    after_blocked: bool = False,
+) -> int:
+    """Add (or take away) a zone group's contacts to their reasons; how many are callable.
+
+    The reasons apply in order: leased, do-not-call, (suppressed), out of attempts, no
+    phone, no time zone, outside calling hours, waiting for a retry.
+    """
+    if not after_blocked:
+        counts["leased"] += sign * group["leased"]
+        counts["do_not_call"] += sign * group["blocked"]
+    counts["max_attempts"] += sign * group["exhausted"]
+    counts["no_phone"] += sign * group["no_phone"]
+    rest = group["total"] - sum(group[k] for k in ("leased", "blocked", "exhausted", "no_phone"))
     if group["zone_id"] is None:
-        return "no_timezone"
+        counts["no_timezone"] += sign * rest
+        return 0
     if group["zone_id"] not in open_ids:
-        return "outside_calling_hours"
-    if group["later"]:
-        return "retry_later"
-    return None
+        counts["outside_calling_hours"] += sign * rest
+        return 0
+    counts["retry_later"] += sign * group["later"]
+    return int(rest - group["later"])
 
 
 _LABELS = {

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 13:10:20.906239
+Create Date: 2026-11-25 14:28:44.177005
 """
 
 from __future__ import annotations
@@ -315,6 +315,22 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
+            "ix_contacts_queue_by_zone",
+            [
+                "list_id",
+                "status",
+                "zone_id",
+                "queue_rank",
+                "due_at",
+                "id",
+                "dnc",
+                "dnd_call",
+                "attempts",
+                "dial_number",
+            ],
+            unique=False,
+        )
+        batch_op.create_index(
             batch_op.f("ix_contacts_workspace_id_email_key"),
             ["workspace_id", "email_key"],
             unique=False,
@@ -608,6 +624,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_updated_at"))
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_id"))
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_email_key"))
+        batch_op.drop_index("ix_contacts_queue_by_zone")
         batch_op.drop_index(batch_op.f("ix_contacts_list_id_status_queue_rank_due_at_id"))
         batch_op.drop_index(batch_op.f("ix_contacts_list_id_status_lease_expires_at"))
         batch_op.drop_index(batch_op.f("ix_contacts_list_id_id"))
