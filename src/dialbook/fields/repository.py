@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
 from sqlalchemy import delete, insert, select, update
 
-from dialbook.db import Conn
+from dialbook.db import Conn, bulk
 from dialbook.db.tables import custom_fields
 from dialbook.fields.schemas import FieldRead
 from dialbook.kit.rows import to_struct
@@ -20,13 +21,17 @@ def insert_field(conn: Conn, *, values: dict[str, Any]) -> FieldRead:
     return to_struct(row, FieldRead)
 
 
+# Read on contact writes that carry custom fields: run by the driver.
+_SELECT = f"SELECT {bulk.columns_of(custom_fields)} FROM custom_fields"
+
+
+def _fast(conn: Conn, where: str, params: list[Any]) -> list[FieldRead]:
+    rows = bulk.query(conn, f"{_SELECT} WHERE {where} ORDER BY id", params)
+    return [msgspec.convert(bulk.as_row(conn, custom_fields, row), FieldRead) for row in rows]
+
+
 def all_for(conn: Conn, *, workspace_id: int) -> list[FieldRead]:
-    rows = conn.execute(
-        select(*_COLUMNS)
-        .where(custom_fields.c.workspace_id == workspace_id)
-        .order_by(custom_fields.c.id)
-    )
-    return [to_struct(row, FieldRead) for row in rows]
+    return _fast(conn, "workspace_id = ?", [workspace_id])
 
 
 def get(conn: Conn, *, workspace_id: int, id: int) -> FieldRead | None:
@@ -39,12 +44,8 @@ def get(conn: Conn, *, workspace_id: int, id: int) -> FieldRead | None:
 
 
 def get_by_key(conn: Conn, *, workspace_id: int, key: str) -> FieldRead | None:
-    row = conn.execute(
-        select(*_COLUMNS).where(
-            custom_fields.c.workspace_id == workspace_id, custom_fields.c.key == key
-        )
-    ).one_or_none()
-    return None if row is None else to_struct(row, FieldRead)
+    found = _fast(conn, "workspace_id = ? AND key = ?", [workspace_id, key])
+    return found[0] if found else None
 
 
 def update_field(

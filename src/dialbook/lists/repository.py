@@ -55,22 +55,18 @@ def get_default(conn: Conn, *, workspace_id: int) -> ListRead | None:
 
 
 def find_by_name(conn: Conn, *, workspace_id: int, name: str) -> ListRead | None:
-    row = conn.execute(
-        select(*lists.c)
-        .where(lists.c.workspace_id == workspace_id, lists.c.name == name)
-        .order_by(lists.c.id)
-    ).first()
-    return None if row is None else _read(row)
+    return _fast_read(conn, "workspace_id = ? AND name = ?", [workspace_id, name])
 
 
 def find_by_alias(conn: Conn, *, workspace_id: int, platform: str, alias: str) -> ListRead | None:
-    rows = conn.execute(
-        select(lists.c.id, lists.c.aliases).where(
-            lists.c.workspace_id == workspace_id, lists.c.aliases.is_not(None)
-        )
+    rows = bulk.query(
+        conn,
+        "SELECT id, aliases FROM lists WHERE workspace_id = ? AND aliases IS NOT NULL",
+        [workspace_id],
     )
-    for list_id, aliases in rows:
-        if aliases and aliases.get(platform) == alias:
+    for list_id, aliases in rows:  # few lists have aliases; the text is JSON
+        found = msgspec.json.decode(aliases) if isinstance(aliases, str | bytes) else aliases
+        if isinstance(found, dict) and found.get(platform) == alias:
             return get(conn, workspace_id=workspace_id, id=list_id)
     return None
 
