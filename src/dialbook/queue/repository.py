@@ -239,8 +239,14 @@ def finish_attempt(
 _PIVOT_COLUMNS = ("total", "leased", "blocked", "exhausted", "no_phone", "later")
 
 
-def _pivot(now: dt.datetime, max_attempts: int | None) -> list[Any]:
-    live = (contacts.c.status == "leased") & (contacts.c.lease_expires_at > now)
+def _pivot(now: dt.datetime, max_attempts: int | None, leased: bool = True) -> list[Any]:
+    """The per-zone counts; without ``leased`` (the queued pass) only indexed columns are
+    read, so the covering index answers it without touching the table."""
+    live = (
+        (contacts.c.status == "leased") & (contacts.c.lease_expires_at > now)
+        if leased
+        else literal(False)
+    )
     blocked = ~live & (contacts.c.dnc | contacts.c.dnd_call)
     exhausted = (
         (contacts.c.attempts >= max_attempts) if max_attempts is not None else literal(False)
@@ -264,7 +270,7 @@ def _pivot(now: dt.datetime, max_attempts: int | None) -> list[Any]:
 
 
 def preview_counts(
-    conn: Conn, *, list_id: int, now: dt.datetime, max_attempts: int | None
+    conn: Conn, *, workspace_id: int, list_id: int, now: dt.datetime, max_attempts: int | None
 ) -> tuple[dict[str, int], list[dict[str, Any]], list[dict[str, Any]]]:
     """What a preview needs, in three passes that each walk an index in order:
 
@@ -282,16 +288,32 @@ def preview_counts(
         )
     }
     in_queue = contacts.c.status.in_(("queued", "leased"))
-    zones = [
-        row
-        for status in ("queued", "leased")  # one status at a time: the index is in zone order
+    # One status at a time: the index is in zone order within a status.
+    zones: list[dict[str, Any]] = []
+    if conn.dialect.name == "sqlite":
+        zones += _queued_pivot_sqlite(conn, list_id, now, max_attempts)
+    else:
+        zones += [
+            as_dict(row)
+            for row in conn.execute(
+                select(*_pivot(now, max_attempts, leased=False))
+                .where(contacts.c.list_id == list_id, contacts.c.status == "queued")
+                .group_by(contacts.c.zone_id)
+            )
+        ]
+    zones += [
+        as_dict(row)
         for row in conn.execute(
             select(*_pivot(now, max_attempts))
-            .where(contacts.c.list_id == list_id, contacts.c.status == status)
+            .where(contacts.c.list_id == list_id, contacts.c.status == "leased")
             .group_by(contacts.c.zone_id)
         )
     ]
-    in_force = (suppressions.c.expires_at.is_(None)) | (suppressions.c.expires_at > now)
+    in_force = (suppressions.c.workspace_id == workspace_id) & (
+        (suppressions.c.expires_at.is_(None)) | (suppressions.c.expires_at > now)
+    )
+    if conn.execute(select(suppressions.c.id).where(in_force).limit(1)).first() is None:
+        return statuses, zones, []  # nothing suppressed: no second pass
     numbers = (
         select(suppressions.c.workspace_id, suppressions.c.number)
         .where(in_force)
@@ -310,7 +332,40 @@ def preview_counts(
             ),
         )
         .join(contacts, contacts.c.id == contact_phones.c.contact_id)
-        .where(contacts.c.list_id == list_id, in_queue)
+        # "+ 0": no index on list_id here, so the planner walks from the suppressed numbers
+        # to their contacts instead of through every contact of the list.
+        .where((contacts.c.list_id + 0) == list_id, in_queue)
         .group_by(contacts.c.zone_id)
     )
-    return statuses, [as_dict(row) for row in zones], [as_dict(row) for row in suppressed]
+    return statuses, zones, [as_dict(row) for row in suppressed]
+
+
+# The queued pass on SQLite, where it is the bulk of a preview: 0/1 arithmetic instead of
+# CASE (SQLite evaluates it faster), every column from the covering index.
+_QUEUED_PIVOT = (
+    "SELECT zone_id, count(*), sum(dnc | dnd_call),"
+    " sum((1 - (dnc | dnd_call)) * (attempts >= ?)),"
+    " sum((1 - (dnc | dnd_call)) * (attempts < ?) * (dial_number IS NULL)),"
+    " sum((1 - (dnc | dnd_call)) * (attempts < ?) * (dial_number IS NOT NULL) * (due_at > ?))"
+    " FROM contacts WHERE list_id = ? AND status = 'queued' GROUP BY zone_id"
+)
+
+
+def _queued_pivot_sqlite(
+    conn: Conn, list_id: int, now: dt.datetime, max_attempts: int | None
+) -> list[dict[str, Any]]:
+    limit = max_attempts if max_attempts is not None else 2**62  # no limit: never exhausted
+    at = bulk.insert_value(conn, contacts.c.due_at, now)
+    rows = bulk.query(conn, _QUEUED_PIVOT, [limit, limit, limit, at, list_id])
+    return [
+        {
+            "zone_id": zone,
+            "total": total,
+            "leased": 0,
+            "blocked": blocked or 0,
+            "exhausted": exhausted or 0,
+            "no_phone": no_phone or 0,
+            "later": later or 0,
+        }
+        for zone, total, blocked, exhausted, no_phone, later in rows
+    ]

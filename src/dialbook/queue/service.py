@@ -194,7 +194,11 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     open_ids = set(open_zone_ids(conn, window=window_from(_window(lst)), now=now))
     counts: dict[str, int] = dict.fromkeys(REASONS, 0)
     statuses, zones, suppressed = repository.preview_counts(
-        conn, list_id=list_id, now=now, max_attempts=lst.max_attempts
+        conn,
+        workspace_id=caller.workspace_id,
+        list_id=list_id,
+        now=now,
+        max_attempts=lst.max_attempts,
     )
     total = sum(statuses.values())
     counts["held"] = statuses.get("held", 0)
