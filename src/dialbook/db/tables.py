@@ -164,7 +164,6 @@ contacts = Table(
     Column("lease_id", Id),
     Column("lease_expires_at", UTCDateTime),
     Index(None, "list_id", "id"),
-    Index(None, "list_id", "status", "queue_rank", "due_at", "id"),
     # The queue per calling zone: a claim reads only zones inside their window, and the
     # trailing columns answer its filters and the preview's counts from the index alone.
     Index(
@@ -180,7 +179,6 @@ contacts = Table(
         "attempts",
         "dial_number",
     ),
-    Index(None, "list_id", "status", "lease_expires_at"),
     Index(None, "workspace_id", "id"),
     Index(None, "workspace_id", "email_key"),
     Index(None, "workspace_id", "updated_at"),

@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Select,
     and_,
     case,
-    exists,
     func,
     insert,
     literal,
@@ -45,14 +43,6 @@ def zone_id(conn: Conn, *, key: str) -> int:
 
 def all_zones(conn: Conn) -> list[tuple[int, str]]:
     return [(int(i), str(k)) for i, k in conn.execute(select(call_zones.c.id, call_zones.c.key))]
-
-
-def _suppressed(now: dt.datetime) -> Any:
-    return exists().where(
-        suppressions.c.workspace_id == contacts.c.workspace_id,
-        suppressions.c.number == contacts.c.dial_number,
-        (suppressions.c.expires_at.is_(None)) | (suppressions.c.expires_at > now),
-    )
 
 
 def release_expired(conn: Conn, *, list_id: int, now: dt.datetime) -> int:
@@ -84,26 +74,36 @@ def callable_now(
         return []
     if conn.dialect.name == "sqlite":
         return _callable_per_zone(conn, workspace_id, list_id, zone_ids, now, max_attempts, limit)
-    query: Select[Any] = (
-        select(contacts.c.id, contacts.c.dial_number)
-        .where(
-            contacts.c.list_id == list_id,
-            contacts.c.status == "queued",
-            contacts.c.due_at <= now,
-            contacts.c.dnc.is_(False),
-            contacts.c.dnd_call.is_(False),
-            contacts.c.dial_number.is_not(None),
-            contacts.c.zone_id.in_(zone_ids),
-            ~_suppressed(now),
-        )
-        .order_by(contacts.c.queue_rank, contacts.c.due_at, contacts.c.id)
-        .limit(limit)
+    attempts = " AND c.attempts < ?" if max_attempts is not None else ""
+    rows = bulk.query(
+        conn,
+        _PER_ZONE_LOCKED.format(attempts=attempts),
+        [
+            list(zone_ids),
+            list_id,
+            now,
+            *([max_attempts] if attempts else []),
+            workspace_id,
+            now,
+            limit,
+            limit,
+        ],
     )
-    if max_attempts is not None:
-        query = query.where(contacts.c.attempts < max_attempts)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=contacts)
-    return [(int(i), str(n)) for i, n in conn.execute(query)]
+    return [(int(row[0]), str(row[1])) for row in rows]
+
+
+# PostgreSQL: the best contacts of each open zone (a LATERAL walk of the per-zone index each),
+# locked with SKIP LOCKED so concurrent claimers pass over each other's picks.
+_PER_ZONE_LOCKED = (
+    "SELECT x.id, x.dial_number FROM unnest(?::int[]) AS z(zone) CROSS JOIN LATERAL ("
+    "SELECT c.id, c.dial_number, c.queue_rank, c.due_at FROM contacts c"
+    " WHERE c.list_id = ? AND c.status = 'queued' AND c.zone_id = z.zone AND c.due_at <= ?"
+    " AND NOT c.dnc AND NOT c.dnd_call AND c.dial_number IS NOT NULL{attempts}"
+    " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ?"
+    " AND s.number = c.dial_number AND (s.expires_at IS NULL OR s.expires_at > ?))"
+    " ORDER BY c.queue_rank, c.due_at, c.id LIMIT ? FOR UPDATE OF c SKIP LOCKED) AS x"
+    " ORDER BY x.queue_rank, x.due_at, x.id LIMIT ?"
+)
 
 
 _PER_ZONE = (

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:28:44.177005
+Create Date: 2026-11-25 14:35:44.536889
 """
 
 from __future__ import annotations
@@ -304,16 +304,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contacts_list_id_id"), ["list_id", "id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_contacts_list_id_status_lease_expires_at"),
-            ["list_id", "status", "lease_expires_at"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_contacts_list_id_status_queue_rank_due_at_id"),
-            ["list_id", "status", "queue_rank", "due_at", "id"],
-            unique=False,
-        )
         batch_op.create_index(
             "ix_contacts_queue_by_zone",
             [
@@ -625,8 +615,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_id"))
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_email_key"))
         batch_op.drop_index("ix_contacts_queue_by_zone")
-        batch_op.drop_index(batch_op.f("ix_contacts_list_id_status_queue_rank_due_at_id"))
-        batch_op.drop_index(batch_op.f("ix_contacts_list_id_status_lease_expires_at"))
         batch_op.drop_index(batch_op.f("ix_contacts_list_id_id"))
 
     op.drop_table("contacts")
