@@ -115,6 +115,37 @@ class _SQLiteWriter:
                 job.future.set_result(result)
 
 
+class _Checkpointer:
+    """Moves the WAL into the database file from its own thread and connection, so no
+    write (a claim, a create) pays for a checkpoint: the write connections have automatic
+    checkpoints turned off. PASSIVE checkpoints never block readers or the writer."""
+
+    EVERY = 0.5  # seconds
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="dialbook-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import sqlite3
+
+        conn = sqlite3.connect(self._path, check_same_thread=False)
+        try:
+            while not self._stop.wait(self.EVERY):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass  # the database went away (tests, shutdown): nothing left to move
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 class Database:
     """Runs repository functions in transactions; see the module docstring."""
 
@@ -126,8 +157,12 @@ class Database:
             thread_name_prefix="dialbook-db",
         )
         self.read_engine = engines.create(self.url, pool_size=readers * 2)
+        self._checkpointer: _Checkpointer | None = None
         if self.is_sqlite:
             self.write_engine = engines.create(self.url, pool_size=2, writer=True)
+            database = self.write_engine.url.database
+            if database and database != ":memory:":
+                self._checkpointer = _Checkpointer(database)
         else:
             self.write_engine = self.read_engine
         self._writer: _SQLiteWriter | None = None
@@ -180,6 +215,9 @@ class Database:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+        if self._checkpointer is not None:
+            self._checkpointer.close()
+            self._checkpointer = None
         self._pool.shutdown(wait=True)
         self.read_engine.dispose()
         self.write_engine.dispose()

@@ -71,6 +71,8 @@ def create(url: str, *, pool_size: int = 8, writer: bool = False) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute("PRAGMA cache_size=-65536")
+        if writer:  # checkpoints run beside the writer (see database._Checkpointer)
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")

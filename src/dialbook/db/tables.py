@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from dialbook.db.types import Id, Json, UTCDateTime
@@ -166,6 +167,14 @@ contacts = Table(
     Index(None, "list_id", "id"),
     # The queue per calling zone: a claim reads only zones inside their window, and the
     # trailing columns answer its filters and the preview's counts from the index alone.
+    # Leases to release: only leased contacts are in it (a partial index).
+    Index(
+        "ix_contacts_leases",
+        "list_id",
+        "lease_expires_at",
+        sqlite_where=text("status = 'leased'"),
+        postgresql_where=text("status = 'leased'"),
+    ),
     Index(
         "ix_contacts_queue_by_zone",
         "list_id",

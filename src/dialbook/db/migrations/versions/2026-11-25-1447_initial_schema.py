@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:35:44.536889
+Create Date: 2026-11-25 14:47:10.574568
 """
 
 from __future__ import annotations
@@ -303,6 +303,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contacts")),
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_contacts_leases",
+            ["list_id", "lease_expires_at"],
+            unique=False,
+            sqlite_where=sa.text("status = 'leased'"),
+            postgresql_where=sa.text("status = 'leased'"),
+        )
         batch_op.create_index(batch_op.f("ix_contacts_list_id_id"), ["list_id", "id"], unique=False)
         batch_op.create_index(
             "ix_contacts_queue_by_zone",
@@ -616,6 +623,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id_email_key"))
         batch_op.drop_index("ix_contacts_queue_by_zone")
         batch_op.drop_index(batch_op.f("ix_contacts_list_id_id"))
+        batch_op.drop_index(
+            "ix_contacts_leases",
+            sqlite_where=sa.text("status = 'leased'"),
+            postgresql_where=sa.text("status = 'leased'"),
+        )
 
     op.drop_table("contacts")
     with op.batch_alter_table("suppression_lists", schema=None) as batch_op:
