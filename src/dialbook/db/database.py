@@ -90,15 +90,20 @@ class _SQLiteWriter:
                     job = batch[0]
                     outcomes.append((job, job.fn(conn, *job.args, **job.kwargs), None))
                 else:
+                    # Plain SAVEPOINT statements on the driver cursor: SQLAlchemy's
+                    # begin_nested() bookkeeping cost a quarter of the writer's time.
+                    # Jobs may still open their own begin_nested() inside.
+                    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
                     for job in batch:
-                        savepoint = conn.begin_nested()
+                        cursor.execute("SAVEPOINT dialbook_job")
                         try:
                             result = job.fn(conn, *job.args, **job.kwargs)
                         except BaseException as error:  # noqa: BLE001 - handed to the caller
-                            savepoint.rollback()
+                            cursor.execute("ROLLBACK TO dialbook_job")
+                            cursor.execute("RELEASE dialbook_job")
                             outcomes.append((job, None, error))
                         else:
-                            savepoint.commit()
+                            cursor.execute("RELEASE dialbook_job")
                             outcomes.append((job, result, None))
         except BaseException as error:  # noqa: BLE001 - the shared commit failed
             if len(batch) == 1 and not outcomes:
