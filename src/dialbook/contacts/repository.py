@@ -175,22 +175,14 @@ def find_by_phone(
     list_id: int | None,
     exclude_id: int | None = None,
 ) -> Match | None:
-    """The oldest contact having one of ``numbers`` (a hot path: the driver runs it)."""
+    """The oldest contact having one of ``numbers``."""
     if not numbers:
         return None
     text = (
         "SELECT c.id, c.full_name FROM contact_phones p JOIN contacts c ON c.id = p.contact_id"
         f" WHERE p.workspace_id = ? AND p.number IN ({', '.join('?' * len(numbers))})"
     )
-    params: list[Any] = [workspace_id, *numbers]
-    if list_id is not None:
-        text += " AND c.list_id = ?"
-        params.append(list_id)
-    if exclude_id is not None:
-        text += " AND c.id != ?"
-        params.append(exclude_id)
-    rows = bulk.query(conn, text + " ORDER BY c.id LIMIT 1", params)
-    return Match(rows[0][0], rows[0][1], "phone") if rows else None
+    return _first_match(conn, text, [workspace_id, *numbers], list_id, exclude_id, "phone")
 
 
 def find_by_email(
@@ -201,14 +193,8 @@ def find_by_email(
     list_id: int | None,
     exclude_id: int | None = None,
 ) -> Match | None:
-    query = (
-        select(contacts.c.id, contacts.c.full_name)
-        .where(contacts.c.workspace_id == workspace_id, contacts.c.email_key == email_key)
-        .order_by(contacts.c.id)
-        .limit(1)
-    )
-    row = conn.execute(_scoped(query, list_id, exclude_id)).first()
-    return None if row is None else Match(row.id, row.full_name, "email")
+    text = "SELECT c.id, c.full_name FROM contacts c WHERE c.workspace_id = ? AND c.email_key = ?"
+    return _first_match(conn, text, [workspace_id, email_key], list_id, exclude_id, "email")
 
 
 def find_by_external_id(
@@ -221,18 +207,35 @@ def find_by_external_id(
 ) -> Match | None:
     if not refs:
         return None
-    query = (
-        select(contacts.c.id, contacts.c.full_name)
-        .join(contact_external_ids, contact_external_ids.c.contact_id == contacts.c.id)
-        .where(
-            contact_external_ids.c.workspace_id == workspace_id,
-            tuple_(contact_external_ids.c.provider, contact_external_ids.c.external_id).in_(refs),
-        )
-        .order_by(contacts.c.id)
-        .limit(1)
+    text = (
+        "SELECT c.id, c.full_name FROM contact_external_ids x"
+        " JOIN contacts c ON c.id = x.contact_id WHERE x.workspace_id = ? AND ("
+        + " OR ".join("(x.provider = ? AND x.external_id = ?)" for _ in refs)
+        + ")"
     )
-    row = conn.execute(_scoped(query, list_id, exclude_id)).first()
-    return None if row is None else Match(row.id, row.full_name, "external_id")
+    params = [workspace_id, *(value for ref in refs for value in ref)]
+    return _first_match(conn, text, params, list_id, exclude_id, "external_id")
+
+
+def _first_match(
+    conn: Conn,
+    text: str,
+    params: list[Any],
+    list_id: int | None,
+    exclude_id: int | None,
+    field: str,
+) -> Match | None:
+    """The oldest contact ``text`` selects (``c.id, c.full_name``), in the list and not the
+    excluded one. Duplicate checks run on every write: the driver runs them, not SQLAlchemy's
+    statement building."""
+    if list_id is not None:
+        text += " AND c.list_id = ?"
+        params.append(list_id)
+    if exclude_id is not None:
+        text += " AND c.id != ?"
+        params.append(exclude_id)
+    rows = bulk.query(conn, text + " ORDER BY c.id LIMIT 1", params)
+    return Match(rows[0][0], rows[0][1], field) if rows else None
 
 
 def _scoped(query: Any, list_id: int | None, exclude_id: int | None) -> Any:

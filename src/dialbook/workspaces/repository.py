@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
 from sqlalchemy import func, insert, select, update
 
-from dialbook.db import Conn
+from dialbook.db import Conn, bulk
 from dialbook.db.tables import api_keys, workspaces
 from dialbook.kit.rows import AnyRow, as_dict, to_struct
 from dialbook.workspaces.schemas import KeyRead, WorkspaceRead
@@ -42,9 +43,13 @@ def update_workspace(conn: Conn, *, id: int, values: dict[str, Any]) -> Workspac
     return None if row is None else to_struct(row, WorkspaceRead)
 
 
+# Read on every dialect request: run by the driver, not built by SQLAlchemy each time.
+_SELECT = f"SELECT {bulk.columns_of(workspaces)} FROM workspaces WHERE id = ?"
+
+
 def get_workspace(conn: Conn, *, id: int) -> WorkspaceRead | None:
-    row = conn.execute(select(*workspaces.c).where(workspaces.c.id == id)).one_or_none()
-    return None if row is None else to_struct(row, WorkspaceRead)
+    rows = bulk.query(conn, _SELECT, [id])
+    return msgspec.convert(bulk.as_row(conn, workspaces, rows[0]), WorkspaceRead) if rows else None
 
 
 def get_workspace_by_name(conn: Conn, *, name: str) -> WorkspaceRead | None:
