@@ -6,6 +6,7 @@ definition only governs values written from then on (and a deleted key is reject
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from dialbook.db import Conn, locks
@@ -46,13 +47,34 @@ def create(conn: Conn, *, workspace_id: int, data: FieldCreate) -> FieldRead:
 def define_by_label(conn: Conn, *, workspace_id: int, label: str, type: FieldType) -> FieldRead:
     """The definition a dialect's free-form field maps to, created on first use."""
     key = key_from_label(label)
-    locks.lock(conn, [f"field:{workspace_id}:{key}"])  # two first uses create it once
-    found = repository.get_by_key(conn, workspace_id=workspace_id, key=key)
-    if found is not None:
-        return found
-    return create(
-        conn, workspace_id=workspace_id, data=FieldCreate(key=key, label=label[:200], type=type)
-    )
+    defined = define_labels(conn, workspace_id=workspace_id, wanted={label: type})
+    return next(f for f in defined if f.key == key)
+
+
+def define_labels(
+    conn: Conn, *, workspace_id: int, wanted: Mapping[str, FieldType]
+) -> list[FieldRead]:
+    """Every definition of the workspace, after creating one for each label in ``wanted``
+    (label -> type) that has none yet. Its key is ``key_from_label(label)``. One read when
+    all are defined, as on nearly every dialect write."""
+    defined = repository.all_for(conn, workspace_id=workspace_id)
+    known = {f.key for f in defined}
+    for label, type_ in wanted.items():
+        key = key_from_label(label)
+        if key in known:
+            continue
+        locks.lock(conn, [f"field:{workspace_id}:{key}"])  # two first uses create it once
+        if repository.get_by_key(conn, workspace_id=workspace_id, key=key) is None:
+            created = create(
+                conn,
+                workspace_id=workspace_id,
+                data=FieldCreate(key=key, label=label[:200], type=type_),
+            )
+            defined.append(created)
+        else:  # another writer created it since we read
+            defined = repository.all_for(conn, workspace_id=workspace_id)
+        known.add(key)
+    return defined
 
 
 def list_all(conn: Conn, *, workspace_id: int) -> list[FieldRead]:

@@ -18,6 +18,7 @@ from dialbook.dialects.cleartalk.schemas import BulkIn, BulkOut, ContactIn, Cont
 from dialbook.errors import Conflict, DuplicateContact, FieldError, InvalidInput
 from dialbook.fields import service as field_service
 from dialbook.lists import service as list_service
+from dialbook.normalize.fields import key_from_label
 from dialbook.workspaces.schemas import Caller
 
 
@@ -85,19 +86,17 @@ def _create(
 
     Returns the contact and its custom field keys -> the labels the caller used.
     """
+    wanted = {label: translate.field_type(value) for label, value in incoming.custom.items()}
+    if incoming.disposition is not None:
+        wanted.setdefault(translate.DISPOSITION, "string")
+    field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=wanted)
     labels: dict[str, str] = {}
     values = {}
     for label, value in incoming.custom.items():
-        definition = field_service.define_by_label(
-            conn, workspace_id=caller.workspace_id, label=label, type=translate.field_type(value)
-        )
-        labels[definition.key] = label
-        values[definition.key] = value
+        labels[key_from_label(label)] = label
+        values[key_from_label(label)] = value
     if incoming.disposition is not None:
-        definition = field_service.define_by_label(
-            conn, workspace_id=caller.workspace_id, label=translate.DISPOSITION, type="string"
-        )
-        values[definition.key] = incoming.disposition
+        values[key_from_label(translate.DISPOSITION)] = incoming.disposition
     given = {**incoming.given, "list_id": list_id, "custom_fields": values}
     try:
         contact = contact_service.create(conn, caller=caller, given=given)

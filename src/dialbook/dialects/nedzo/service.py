@@ -257,12 +257,19 @@ def _member(conn: Conn, *, caller: Caller, ref: str, index: int) -> Contact | Fi
 
 def _labels(conn: Conn, *, caller: Caller) -> dict[str, str]:
     """Custom field key -> display name, for every definition of the workspace."""
-    return {d.key: d.label for d in field_service.list_all(conn, workspace_id=caller.workspace_id)}
+    return _custom(conn, caller=caller, raw=None)[1]
 
 
-def _custom(conn: Conn, *, caller: Caller, raw: Mapping[str, Any]) -> dict[str, Any]:
+def _custom(
+    conn: Conn, *, caller: Caller, raw: Mapping[str, Any] | None
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """``customFields`` as canonical custom fields (None when not sent), and the labels
+    (key -> display name) of every definition: one read for both."""
     definitions = field_service.list_all(conn, workspace_id=caller.workspace_id)
-    return translate.custom_by_name(raw, translate.field_names(definitions))
+    labels = {d.key: d.label for d in definitions}
+    if raw is None:
+        return None, labels
+    return translate.custom_by_name(raw, translate.field_names(definitions)), labels
 
 
 def _view(conn: Conn, *, caller: Caller, contact: Contact) -> wire.Contact:
@@ -284,9 +291,9 @@ def create(conn: Conn, *, caller: Caller, body: wire.ContactIn) -> wire.Contact:
     _check_workspace(conn, caller=caller, ref=body.workspace_id)
     given = translate.current_given(body)
     _require_phone_or_email(given)
-    if body.custom_fields:
-        given["custom_fields"] = _custom(conn, caller=caller, raw=body.custom_fields)
-    labels = _labels(conn, caller=caller)
+    custom, labels = _custom(conn, caller=caller, raw=body.custom_fields or None)
+    if custom is not None:
+        given["custom_fields"] = custom
     contact = _renaming(
         contact_service.create,
         lambda n: current_name(n, labels),
@@ -327,15 +334,16 @@ def update(conn: Conn, *, caller: Caller, ref: str, body: wire.ContactPatch) -> 
     _check_workspace(conn, caller=caller, ref=body.workspace_id)
     existing = _get(conn, caller=caller, ref=ref)
     given = translate.current_given(body)
-    if isinstance(body.custom_fields, dict):
-        given["custom_fields"] = _custom(conn, caller=caller, raw=body.custom_fields)
+    raw = body.custom_fields if isinstance(body.custom_fields, dict) else None
+    custom, labels = _custom(conn, caller=caller, raw=raw)
+    if custom is not None:
+        given["custom_fields"] = custom
     if not given:
         raise BadRequest(fields=[FieldError("body", "must set at least one field")])
     if "tags" in given:
         given["tags"] = [*existing.tags, *given["tags"]]
     if "phones" in given:
         given["phones"] = _first_phone_replaced(existing, given["phones"])
-    labels = _labels(conn, caller=caller)
     contact = _renaming(
         contact_service.update,
         lambda n: current_name(n, labels),
@@ -353,10 +361,11 @@ def upsert(conn: Conn, *, caller: Caller, body: wire.UpsertIn) -> tuple[bool, wi
     _check_workspace(conn, caller=caller, ref=body.workspace_id)
     given = translate.current_given(body)
     _require_phone_or_email(given)
-    if isinstance(body.custom_fields, dict):
-        given["custom_fields"] = _custom(conn, caller=caller, raw=body.custom_fields)
+    raw = body.custom_fields if isinstance(body.custom_fields, dict) else None
+    custom, labels = _custom(conn, caller=caller, raw=raw)
+    if custom is not None:
+        given["custom_fields"] = custom
     timezone = given.pop("timezone", None)
-    labels = _labels(conn, caller=caller)
     result = _renaming(
         contact_service.upsert,
         lambda n: current_name(n, labels),

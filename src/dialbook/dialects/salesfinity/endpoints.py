@@ -41,6 +41,7 @@ from dialbook.http.routing import Context, Router
 from dialbook.kit.validation import nul_errors
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
+from dialbook.normalize.fields import FieldType, key_from_label
 from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
@@ -137,7 +138,7 @@ def create_list(conn: Conn, *, caller: Caller, body: ListCreateIn) -> CreatedLis
         dialect_settings=translate.list_settings(body.user_id),
         **translate.LIST_SETTINGS,
     )
-    keys = _define(conn, caller=caller, values=(v for item in incoming for v in item.custom))
+    keys, _ = _define(conn, caller=caller, values=(v for item in incoming for v in item.custom))
     errors: list[FieldError] = []
     for item in incoming:
         try:
@@ -156,9 +157,9 @@ def add_contact(conn: Conn, *, caller: Caller, ref: str, body: ContactIn) -> Add
     lst = find_list(conn, caller=caller, ref=ref)
     incoming = translate.contact_in(body)
     _check(incoming.errors)
-    keys = _define(conn, caller=caller, values=incoming.custom)
+    keys, defined = _define(conn, caller=caller, values=incoming.custom)
     contact = _insert(conn, caller=caller, incoming=incoming, list_id=lst.id, keys=keys)
-    out = translate.contact_out(contact, _fields(conn, caller=caller))
+    out = translate.contact_out(contact, defined)
     return AddedContact(**msgspec.structs.asdict(out), warnings=incoming.warnings)
 
 
@@ -357,16 +358,16 @@ def _fields(conn: Conn, *, caller: Caller) -> list[FieldRead]:
     return field_service.list_all(conn, workspace_id=caller.workspace_id)
 
 
-def _define(conn: Conn, *, caller: Caller, values: Iterable[CustomValue]) -> dict[str, str]:
-    """label -> definition key, defining each new label on first use (its first type)."""
-    keys: dict[str, str] = {}
+def _define(
+    conn: Conn, *, caller: Caller, values: Iterable[CustomValue]
+) -> tuple[dict[str, str], list[FieldRead]]:
+    """label -> definition key, defining each new label on first use (its first type); and
+    every definition of the workspace, to answer with."""
+    wanted: dict[str, FieldType] = {}
     for value in values:
-        if value.label not in keys:
-            definition = field_service.define_by_label(
-                conn, workspace_id=caller.workspace_id, label=value.label, type=value.type
-            )
-            keys[value.label] = definition.key
-    return keys
+        wanted.setdefault(value.label, value.type)
+    defined = field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=wanted)
+    return {label: key_from_label(label) for label in wanted}, defined
 
 
 def _insert(

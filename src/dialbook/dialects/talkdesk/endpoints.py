@@ -83,6 +83,7 @@ from dialbook.lists.schemas import (
     ListRead,
     ListUpdate,
 )
+from dialbook.normalize.fields import FieldType
 from dialbook.normalize.phones import PhoneError, parse_phone
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import Suppression, SuppressionListRead, SuppressionQuery
@@ -446,10 +447,9 @@ def _record_page(
 
 def _define_fields(conn: Conn, *, caller: Caller, inbound: translate.Inbound) -> None:
     """Workspace custom fields for the extra_data keys that are not contact fields."""
-    for label in inbound.custom_labels().values():
-        field_service.define_by_label(
-            conn, workspace_id=caller.workspace_id, label=label, type="string"
-        )
+    wanted: dict[str, FieldType] = {label: "string" for label in inbound.custom_labels().values()}
+    if wanted:
+        field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=wanted)
 
 
 def _insert(conn: Conn, *, caller: Caller, lst: ListRead, record: RecordIn) -> Contact:
