@@ -82,6 +82,41 @@ def test_mapping_recognizes_crm_headers() -> None:
     assert given["phones"][0].type == "mobile"
 
 
+def test_row_values_reach_their_targets() -> None:
+    """Every kind of column: text, converted values, phones (plain, numbered export slots,
+    JSON), custom fields (JSON lists too), external ids, DND channels, tags, blanks."""
+    mapping = recognize(
+        ["Name", "Priority", "DNC", "Country", "Tags", "Cell", "phone_2", "phone_2_type",
+         "Colors", "CRM ID", "dnd_sms", "timezone", "timezone_source", "phones", "Blank"],
+        parse_overrides(["Colors=custom:colors", "dnd_sms=dnd:sms"]),
+    )  # fmt: skip
+    given, errors = to_given(
+        {"Name": "  Ada Lovelace ", "Priority": "3", "DNC": "yes", "Country": "Germany",
+         "Tags": "a; b|c", "Cell": " 555 0100 ", "phone_2": "555 0199", "phone_2_type": "home",
+         "Colors": '["red", "blue"]', "CRM ID": 42, "dnd_sms": "Active",
+         "timezone": "Europe/Berlin", "timezone_source": "postal_code",
+         "phones": '[{"number": "+4930123456", "type": "office"}]', "Blank": "   "},
+        mapping,
+    )  # fmt: skip
+    assert errors == []
+    assert given["full_name"] == "Ada Lovelace"
+    assert (given["priority"], given["dnc"], given["country"]) == (3, True, "DE")
+    assert given["tags"] == ["a", " b", "c"]
+    assert [(p if isinstance(p, str) else (p.number, p.type)) for p in given["phones"]] == [
+        ("555 0100", "mobile"),
+        ("+4930123456", "office"),
+        ("555 0199", "home"),
+    ]
+    assert given["custom_fields"] == {"colors": ["red", "blue"]}
+    assert given["external_refs"] == [{"provider": "crm", "id": "42"}]
+    assert given["dnd"] == {"sms": "active"}
+    assert "timezone" not in given  # an inferred zone in our export is inferred again
+    assert "blank" not in given.get("custom_fields", {})
+
+    _, errors = to_given({"Priority": "high", "DNC": "maybe", "Country": "Atlantis"}, mapping)
+    assert [e.name for e in errors] == ["Priority", "DNC", "Country"]
+
+
 def test_messy_file_every_row_accounted_for(
     db: Database, caller: Caller, api: TestClient, tmp_path: Path
 ) -> None:

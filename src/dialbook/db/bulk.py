@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -72,8 +73,8 @@ def _converter(kind: type, sqlite: bool) -> Convert | None:
 @functools.lru_cache(maxsize=128)
 def _plan(
     table: Table, names: tuple[str, ...], dialect: str, returning: str | None
-) -> tuple[str, tuple[Convert | None, ...]]:
-    """The INSERT statement for these columns, and each column's converter."""
+) -> tuple[str, Callable[[dict[str, Any]], Sequence[Any]]]:
+    """The INSERT statement for these columns, and the function making a row's values."""
     sqlite = dialect == "sqlite"
     columns = [table.c[name] for name in names]
     quoted = ", ".join(f'"{n}"' for n in names)
@@ -85,24 +86,33 @@ def _plan(
     if returning:
         text += f' RETURNING "{returning}"'
     converters = tuple(_converter(type(c.type), sqlite) for c in columns)  # type: ignore[arg-type]
-    return text, converters
+    return text, _row_values(names, converters)
+
+
+def _row_values(
+    names: tuple[str, ...], converters: tuple[Convert | None, ...]
+) -> Callable[[dict[str, Any]], Sequence[Any]]:
+    """A row's values in ``names`` order, converted. Rows that have every column (a batch
+    usually does) are read with one C-level itemgetter; a missing column is NULL."""
+    get = operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    convert = [(i, c) for i, c in enumerate(converters) if c is not None]
+
+    def values(row: dict[str, Any]) -> Sequence[Any]:
+        try:
+            found = list(get(row))
+        except KeyError:
+            found = [row.get(name) for name in names]
+        for i, c in convert:
+            found[i] = c(found[i])
+        return found
+
+    return values
 
 
 def insert_value(conn: Connection, column: Any, value: Any) -> Any:
     """``value`` as the driver takes it for ``column``."""
     convert = _converter(type(column.type), conn.dialect.name == "sqlite")  # type: ignore[arg-type]
     return value if convert is None else convert(value)
-
-
-def _values(
-    row: dict[str, Any], names: tuple[str, ...], converters: tuple[Convert | None, ...]
-) -> tuple[Any, ...]:
-    return tuple(
-        [
-            row.get(name) if convert is None else convert(row.get(name))
-            for name, convert in zip(names, converters, strict=True)
-        ]
-    )
 
 
 def _names(table: Table, row: dict[str, Any]) -> tuple[str, ...]:
@@ -120,9 +130,9 @@ def insert_one(
 ) -> Any:
     """Insert one row (its keys are the columns); the ``returning`` column's value."""
     names = _names(table, row)
-    text, converters = _plan(table, names, conn.dialect.name, returning)
+    text, values = _plan(table, names, conn.dialect.name, returning)
     found = cursor(conn)
-    found.execute(text, _values(row, names, converters))
+    found.execute(text, values(row))
     return found.fetchone()[0] if returning else None
 
 
@@ -131,8 +141,8 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return
     names = _names(table, rows[0])
-    text, converters = _plan(table, names, conn.dialect.name, None)
-    tuples = [_values(row, names, converters) for row in rows]
+    text, values = _plan(table, names, conn.dialect.name, None)
+    tuples = [values(row) for row in rows]
     found = cursor(conn)
     if conn.dialect.name == "sqlite" or len(tuples) < COPY_FROM:
         found.executemany(text, tuples)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import msgspec
@@ -131,6 +131,9 @@ _TRUE = frozenset({"true", "yes", "y", "1", "x", "dnc"})
 _FALSE = frozenset({"false", "no", "n", "0", ""})
 
 
+Step = tuple[str, str, str, Any]  # (column, kind, target, argument)
+
+
 class MappingError(ValueError):
     pass
 
@@ -140,6 +143,10 @@ class Mapping:
     """Column -> target, for one file."""
 
     targets: dict[str, str]
+    steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", _steps(self.targets))
 
     def describe(self) -> list[tuple[str, str]]:
         return list(self.targets.items())
@@ -212,6 +219,32 @@ def recognize(
     return Mapping(targets)
 
 
+def _steps(targets: dict[str, str]) -> tuple[Step, ...]:
+    """What to do with each mapped column, decided once per mapping instead of per row."""
+    steps = []
+    for column, target in targets.items():
+        kind, _, rest = target.partition(":")
+        if target == "ignore":
+            continue
+        if kind in ("phone", "custom", "external", "dnd") and rest:
+            steps.append((column, kind, target, rest))
+        elif match := _EXPORT_PHONE.match(target):
+            part = {None: "number", "_type": "type", "_extension": "extension"}[match.group(2)]
+            steps.append((column, "slot", target, (int(match.group(1)), part)))
+        elif target == "timezone_source":
+            steps.append((column, "timezone_source", target, None))
+        elif target in (*STRUCTURED, "tags"):
+            steps.append((column, "structured", target, None))
+        elif target in _CONVERTED:
+            steps.append((column, "convert", target, None))
+        else:
+            steps.append((column, "text", target, None))
+    return tuple(steps)
+
+
+_CONVERTED = frozenset({"priority", "list_id", "dnc", "country"})
+
+
 def to_given(values: dict[str, Any], mapping: Mapping) -> tuple[dict[str, Any], list[FieldError]]:
     """Canonical "given" fields from one row; problems are named by the row's column."""
     given: dict[str, Any] = {}
@@ -222,32 +255,38 @@ def to_given(values: dict[str, Any], mapping: Mapping) -> tuple[dict[str, Any], 
     refs: list[dict[str, Any]] = []
     dnd: dict[str, str] = {}
     inferred = False
-    for column, target in mapping.targets.items():
+    for column, kind, target, arg in mapping.steps:
         value = values.get(column)
-        if target == "ignore" or value is None or (isinstance(value, str) and not value.strip()):
+        if value is None:
             continue
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                continue
+        else:
+            text = str(value)
         try:
-            if target.startswith("phone:"):
-                phones.append({"number": _str(value), "type": target[6:]})
-            elif match := _EXPORT_PHONE.match(target):
-                slot = slots.setdefault(int(match.group(1)), {})
-                part = {None: "number", "_type": "type", "_extension": "extension"}[match.group(2)]
-                slot[part] = _str(value)
-            elif target.startswith("custom:"):
-                text = value.strip() if isinstance(value, str) else None
-                customs[target[7:]] = (
-                    msgspec.json.decode(text) if text and text[0] == "[" else value
-                )
-            elif target.startswith("external:"):
-                refs.append({"provider": target[9:], "id": _str(value)})
-            elif target == "timezone_source":
-                inferred = _str(value) != "given"  # our export: an inferred zone is inferred again
-            elif target.startswith("dnd:"):
-                dnd[target[4:]] = _str(value).lower()
-            elif target in (*STRUCTURED, "tags") and not isinstance(value, str | int | float):
+            if kind == "text":
+                given[target] = text
+            elif kind == "phone":
+                phones.append({"number": text, "type": arg})
+            elif kind == "custom":
+                is_list = isinstance(value, str) and text[0] == "["
+                customs[arg] = msgspec.json.decode(text) if is_list else value
+            elif kind == "convert":
+                given[target] = _convert(target, value)
+            elif kind == "slot":
+                slots.setdefault(arg[0], {})[arg[1]] = text
+            elif kind == "external":
+                refs.append({"provider": arg, "id": text})
+            elif kind == "timezone_source":
+                inferred = text != "given"  # our export: an inferred zone is inferred again
+            elif kind == "dnd":
+                dnd[arg] = text.lower()
+            elif not isinstance(value, str | int | float):
                 _structured(target, value, given, phones, customs)
-            elif target in (*STRUCTURED, "tags") and _str(value).startswith(("{", "[")):
-                _structured(target, msgspec.json.decode(_str(value)), given, phones, customs)
+            elif text.startswith(("{", "[")):
+                _structured(target, msgspec.json.decode(text), given, phones, customs)
             else:
                 given[target] = _convert(target, value)
         except (FieldValueError, ValueError, msgspec.DecodeError) as error:
