@@ -149,8 +149,8 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         return
     quoted = ", ".join(f'"{n}"' for n in names)
     with found.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
-        for values in tuples:
-            copy.write_row(values)
+        for row_values in tuples:
+            copy.write_row(row_values)
 
 
 def delete_where(conn: Connection, table: Table, column: str, value: Any) -> None:

@@ -221,7 +221,7 @@ def recognize(
 
 def _steps(targets: dict[str, str]) -> tuple[Step, ...]:
     """What to do with each mapped column, decided once per mapping instead of per row."""
-    steps = []
+    steps: list[Step] = []
     for column, target in targets.items():
         kind, _, rest = target.partition(":")
         if target == "ignore":
