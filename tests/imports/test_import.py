@@ -82,6 +82,18 @@ def test_mapping_recognizes_crm_headers() -> None:
     assert given["phones"][0].type == "mobile"
 
 
+def test_worker_processes_stay_light() -> None:
+    """Spawned workers re-run the console script's module and import the worker code:
+    neither may load the CLI, the web stack or the database layer (memory per worker)."""
+    code = (
+        "import sys, dialbook.__main__, dialbook.imports.workers;"
+        "print(sorted(m for m in ('dialbook.cli', 'sqlalchemy', 'starlette', 'alembic')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_row_values_reach_their_targets() -> None:
     """Every kind of column: text, converted values, phones (plain, numbered export slots,
     JSON), custom fields (JSON lists too), external ids, DND channels, tags, blanks."""
