@@ -289,6 +289,11 @@ def test_import_over_http(api: TestClient, tmp_path: Path) -> None:
             break
         time.sleep(0.05)
     assert (job["status"], job["created"], job["rejected"], job["progress"]) == ("done", 5, 1, 1.0)
+    for contact in api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"]:
+        history = api.get(f"/v1/contacts/{contact['id']}/history").json()["data"]
+        assert [(e["action"], e["changes"]) for e in history] == [
+            ("import", {"import_id": [None, job_id]})
+        ]
     rejects = api.get(f"/v1/imports/{job_id}/rejects")
     assert rejects.headers["content-type"].startswith("text/csv")
     assert len(list(csv.reader(io.StringIO(rejects.text)))) == 2

@@ -388,23 +388,22 @@ def _commit_chunk(
 
     key = lst.duplicate_policy.key
     check = on_duplicate != "create" and key != "none"
+    keyed = [_policy_keys(columns, key) if check else [] for _row, columns in outcomes]
     existing: dict[Any, int] = {}
     if check:
-        values = [v for _row, columns in outcomes for v in _policy_keys(columns, key)]
         existing = contact_repository.existing_keys(
             conn,
             workspace_id=caller.workspace_id,
             list_id=lst.id if lst.duplicate_policy.scope == "list" else None,
             key=key,
-            values=values,
+            values=[v for keys in keyed for v in keys],
         )
     zone_keys = {c["zone_key"] for _row, c in outcomes if c["zone_key"] is not None}
     zone_ids = {k: queue_repository.zone_id(conn, key=k) for k in zone_keys}
     fresh: list[dict[str, Any]] = []
     duplicates: list[tuple[Row, int | None, dict[str, Any]]] = []
     in_file: dict[Any, int] = {}  # key value -> position in ``fresh``
-    for row, columns in outcomes:
-        keys = _policy_keys(columns, key) if check else []
+    for (row, columns), keys in zip(outcomes, keyed, strict=True):
         match = next((existing[k] for k in keys if k in existing), None)
         twin = next((in_file[k] for k in keys if k in in_file), None)
         if match is not None or twin is not None:
@@ -414,14 +413,9 @@ def _commit_chunk(
             in_file[k] = len(fresh)
         fresh.append(_new_row(zone_ids, caller, lst, columns, now))
     ids = contact_repository.insert_many(conn, rows=fresh)
-    contact_repository.insert_events(
-        conn,
-        rows=[
-            {"workspace_id": caller.workspace_id, "contact_id": i, "key_id": None,
-             "action": "import", "changes": {"import_id": [None, id]}, "at": now}
-            for i in ids
-        ],
-    )  # fmt: skip
+    contact_repository.insert_same_event(
+        conn, ids=ids, key_id=None, action="import", changes={"import_id": [None, id]}, at=now
+    )
 
     updated = skipped = 0
     for row, match, extra in duplicates:
