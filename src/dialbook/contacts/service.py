@@ -37,6 +37,7 @@ from dialbook.kit.structs import set_fields
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.emails import email_key
+from dialbook.normalize.fields import FieldDefinition
 from dialbook.normalize.phones import PhoneError, parse_phone
 from dialbook.queue import repository as queue_repository
 from dialbook.workspaces.schemas import Caller
@@ -54,12 +55,14 @@ def _prepare(
     lst: ListRead,
     given: dict[str, Any],
     existing: Contact | None,
+    definitions: dict[str, FieldDefinition] | None = None,
 ) -> dict[str, Any]:
-    definitions = (
-        field_service.definitions(conn, workspace_id=caller.workspace_id)
-        if given.get("custom_fields")
-        else {}
-    )
+    if definitions is None:
+        definitions = (
+            field_service.definitions(conn, workspace_id=caller.workspace_id)
+            if given.get("custom_fields")
+            else {}
+        )
     columns = normalize.build(
         given,
         regions=[lst.default_region, caller.default_region],
@@ -141,19 +144,28 @@ def create(
     data: ContactCreate | None = None,
     given: dict[str, Any] | None = None,
     match_on: Sequence[str] | None = None,
+    lst: ListRead | None = None,
+    definitions: dict[str, FieldDefinition] | None = None,
 ) -> Contact:
     """Create a contact from ``data`` (or from ``given`` canonical fields).
 
     Raises DuplicateContact when another contact shares a key: the list's duplicate policy
     decides which, unless ``match_on`` names the keys to check, in order (``[]``: none).
+    A caller that has already read the list (of the caller's workspace) or the workspace's
+    custom field definitions in this transaction passes them, and they are not read again.
     """
     if given is None:
         assert data is not None, "pass data or given"
         given = given_fields(data)
-    lst = list_service.get_or_default(
-        conn, workspace_id=caller.workspace_id, id=given.get("list_id")
+    if lst is None:
+        lst = list_service.get_or_default(
+            conn, workspace_id=caller.workspace_id, id=given.get("list_id")
+        )
+    assert lst.workspace_id == caller.workspace_id
+    assert given.get("list_id") in (None, lst.id)
+    columns = _prepare(
+        conn, caller=caller, lst=lst, given=given, existing=None, definitions=definitions
     )
-    columns = _prepare(conn, caller=caller, lst=lst, given=given, existing=None)
     keys = list(match_on) if match_on is not None else _policy_keys(lst)
     match = find_match(conn, workspace_id=caller.workspace_id, lst=lst, columns=columns, keys=keys)
     if match is not None:

@@ -6,7 +6,7 @@ definition only governs values written from then on (and a deleted key is reject
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dialbook.db import Conn, locks
@@ -20,9 +20,14 @@ from dialbook.normalize.fields import FieldDefinition, FieldType, key_from_label
 
 def definitions(conn: Conn, *, workspace_id: int) -> dict[str, FieldDefinition]:
     """Every definition of the workspace, keyed by key, in the form the normalizer takes."""
+    return as_definitions(repository.all_for(conn, workspace_id=workspace_id))
+
+
+def as_definitions(fields: Iterable[FieldRead]) -> dict[str, FieldDefinition]:
+    """Definitions already read (``list_all``, ``define_labels``) in the normalizer's form."""
     return {
         f.key: FieldDefinition(key=f.key, type=f.type, options=tuple(f.options or ()))
-        for f in repository.all_for(conn, workspace_id=workspace_id)
+        for f in fields
     }
 
 

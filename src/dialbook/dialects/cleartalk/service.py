@@ -18,6 +18,7 @@ from dialbook.dialects.cleartalk.schemas import BulkIn, BulkOut, ContactIn, Cont
 from dialbook.errors import Conflict, DuplicateContact, FieldError, InvalidInput
 from dialbook.fields import service as field_service
 from dialbook.lists import service as list_service
+from dialbook.lists.schemas import ListRead
 from dialbook.normalize.fields import key_from_label
 from dialbook.workspaces.schemas import Caller
 
@@ -26,9 +27,7 @@ def create_contact(conn: Conn, *, caller: Caller, body: ContactIn) -> ContactOut
     """Create one contact in the list ``listName`` names (created on first use)."""
     list_name, incoming = translate.contact_in(body)
     lst = list_service.find_or_create(conn, workspace_id=caller.workspace_id, name=list_name)
-    contact, labels = _create(
-        conn, caller=caller, list_id=lst.id, incoming=incoming, name=wire_name
-    )
+    contact, labels = _create(conn, caller=caller, lst=lst, incoming=incoming, name=wire_name)
     return translate.contact_out(contact, list_name=lst.name, labels=labels)
 
 
@@ -48,7 +47,7 @@ def create_bulk(conn: Conn, *, caller: Caller, body: BulkIn) -> BulkOut:
             contact, labels = _create(
                 conn,
                 caller=caller,
-                list_id=lst.id,
+                lst=lst,
                 incoming=incoming,
                 name=partial(item_name, index=index),
             )
@@ -78,7 +77,7 @@ def _create(
     conn: Conn,
     *,
     caller: Caller,
-    list_id: int,
+    lst: ListRead,
     incoming: translate.Incoming,
     name: Callable[..., str],
 ) -> tuple[Contact, dict[str, str]]:
@@ -89,7 +88,7 @@ def _create(
     wanted = {label: translate.field_type(value) for label, value in incoming.custom.items()}
     if incoming.disposition is not None:
         wanted.setdefault(translate.DISPOSITION, "string")
-    field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=wanted)
+    defined = field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=wanted)
     labels: dict[str, str] = {}
     values = {}
     for label, value in incoming.custom.items():
@@ -97,9 +96,15 @@ def _create(
         values[key_from_label(label)] = value
     if incoming.disposition is not None:
         values[key_from_label(translate.DISPOSITION)] = incoming.disposition
-    given = {**incoming.given, "list_id": list_id, "custom_fields": values}
+    given = {**incoming.given, "list_id": lst.id, "custom_fields": values}
     try:
-        contact = contact_service.create(conn, caller=caller, given=given)
+        contact = contact_service.create(
+            conn,
+            caller=caller,
+            given=given,
+            lst=lst,
+            definitions=field_service.as_definitions(defined),
+        )
     except InvalidInput as error:
         raise renamed(error, partial(name, labels=labels)) from None
     return contact, labels

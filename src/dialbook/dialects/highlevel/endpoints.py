@@ -110,12 +110,15 @@ def _wants_fields(data: wire.ContactFieldsIn) -> bool:
 def _op_create(
     conn: Conn, *, caller: Caller, data: wire.ContactCreateIn
 ) -> tuple[Contact, LocationView]:
-    loc, _ = _location(conn, caller=caller, location_id=data.locationId, fields=_wants_fields(data))
+    loc, default = _location(
+        conn, caller=caller, location_id=data.locationId, fields=_wants_fields(data)
+    )
     contact = contact_service.create(
         conn,
         caller=caller,
         given=translate.create_given(data, loc),
         match_on=[] if loc.allows_duplicates else list(MATCH_ORDER),
+        lst=default,
     )
     return contact, _described(conn, caller=caller, loc=loc, contacts=[contact])
 
@@ -123,10 +126,12 @@ def _op_create(
 def _op_upsert(
     conn: Conn, *, caller: Caller, data: wire.ContactUpsertIn
 ) -> tuple[UpsertResult, LocationView]:
-    loc, _ = _location(conn, caller=caller, location_id=data.locationId, fields=_wants_fields(data))
+    loc, default = _location(
+        conn, caller=caller, location_id=data.locationId, fields=_wants_fields(data)
+    )
     given = translate.update_given(data, loc)
     if data.createNewIfDuplicateAllowed and loc.allows_duplicates:
-        contact = contact_service.create(conn, caller=caller, given=given, match_on=[])
+        contact = contact_service.create(conn, caller=caller, given=given, match_on=[], lst=default)
         loc = _described(conn, caller=caller, loc=loc, contacts=[contact])
         return UpsertResult(created=True, contact=contact), loc
     result, given = _upsert_matching_first(conn, caller=caller, given=given)

@@ -161,6 +161,7 @@ def create_legacy(
         conn=conn,
         caller=caller,
         given=given,
+        lst=lst,
     )
     view = _legacy_view(conn, caller=caller, contact=contact, lst=lst)
     return translate.contact_envelope(view, created=True)

@@ -41,7 +41,7 @@ from dialbook.http.routing import Context, Router
 from dialbook.kit.validation import nul_errors
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
-from dialbook.normalize.fields import FieldType, key_from_label
+from dialbook.normalize.fields import FieldDefinition, FieldType, key_from_label
 from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
@@ -138,11 +138,14 @@ def create_list(conn: Conn, *, caller: Caller, body: ListCreateIn) -> CreatedLis
         dialect_settings=translate.list_settings(body.user_id),
         **translate.LIST_SETTINGS,
     )
-    keys, _ = _define(conn, caller=caller, values=(v for item in incoming for v in item.custom))
+    keys, defined = _define(
+        conn, caller=caller, values=(v for item in incoming for v in item.custom)
+    )
+    definitions = field_service.as_definitions(defined)
     errors: list[FieldError] = []
     for item in incoming:
         try:
-            _insert(conn, caller=caller, incoming=item, list_id=lst.id, keys=keys)
+            _insert(conn, caller=caller, incoming=item, lst=lst, keys=keys, definitions=definitions)
         except InvalidInput as error:
             errors += error.fields
     _check(errors)
@@ -158,7 +161,14 @@ def add_contact(conn: Conn, *, caller: Caller, ref: str, body: ContactIn) -> Add
     incoming = translate.contact_in(body)
     _check(incoming.errors)
     keys, defined = _define(conn, caller=caller, values=incoming.custom)
-    contact = _insert(conn, caller=caller, incoming=incoming, list_id=lst.id, keys=keys)
+    contact = _insert(
+        conn,
+        caller=caller,
+        incoming=incoming,
+        lst=lst,
+        keys=keys,
+        definitions=field_service.as_definitions(defined),
+    )
     out = translate.contact_out(contact, defined)
     return AddedContact(**msgspec.structs.asdict(out), warnings=incoming.warnings)
 
@@ -371,11 +381,19 @@ def _define(
 
 
 def _insert(
-    conn: Conn, *, caller: Caller, incoming: Incoming, list_id: int, keys: dict[str, str]
+    conn: Conn,
+    *,
+    caller: Caller,
+    incoming: Incoming,
+    lst: ListRead,
+    keys: dict[str, str],
+    definitions: dict[str, FieldDefinition],
 ) -> Contact:
-    given, positions = translate.given_for(incoming, list_id=list_id, keys=keys)
+    given, positions = translate.given_for(incoming, list_id=lst.id, keys=keys)
     try:
-        return contact_service.create(conn, caller=caller, given=given)
+        return contact_service.create(
+            conn, caller=caller, given=given, lst=lst, definitions=definitions
+        )
     except InvalidInput as error:
         raise InvalidInput(
             fields=translate.wire_errors(
