@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Result, Target, fmt, log, percentile
+from bench.data import US
 
 CLAIM_P99_MS = 5.0
 LOOKUP_MS = 1.0
@@ -39,23 +40,8 @@ NOW = dt.datetime(2025, 6, 2, 18, 0, tzinfo=dt.UTC)  # a Monday: 14:00 in New Yo
 DUE = NOW - dt.timedelta(days=1)
 WINDOW = {"start": "09:00", "end": "18:00"}
 
-# (area code or country, city, state, postal code); the US ones as in bench/data.py.
-PLACES = [
-    ("212", "New York", "NY", "10001"),
-    ("312", "Chicago", "IL", "60601"),
-    ("303", "Denver", "CO", "80202"),
-    ("415", "San Francisco", "CA", "94103"),
-    ("305", "Miami", "FL", "33101"),
-    ("713", "Houston", "TX", "77002"),
-    ("206", "Seattle", "WA", "98101"),
-    ("617", "Boston", "MA", "02108"),
-    ("602", "Phoenix", "AZ", "85004"),
-    ("907", "Anchorage", "AK", "99501"),
-    ("808", "Honolulu", "HI", "96813"),
-    ("240", "Bethesda", "MD", "20814"),
-    ("512", "Austin", "TX", "78702"),
-    ("801", "Salt Lake City", "UT", "84101"),
-]
+# (area code, city, state, postal code): the US places of the generated lead files.
+PLACES = US
 ABROAD = [("GB", "London", "EC1A 1BB"), ("DE", "Berlin", "10115"), ("AU", "Sydney", "2000")]
 
 

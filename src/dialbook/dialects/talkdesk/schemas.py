@@ -123,13 +123,18 @@ class RecordsEmbedded(Struct):
     records: list[Record]
 
 
-class RecordPage(Struct, kw_only=True):
+class HalPage(Struct, kw_only=True):
+    """The paging fields every Talkdesk list answer has (HAL: links in ``_links``)."""
+
     total: int
     per_page: int
     count: int
     page: int
     total_pages: int
     links: Links = field(name="_links")
+
+
+class RecordPage(HalPage, kw_only=True):
     embedded: RecordsEmbedded = field(name="_embedded")
 
 
@@ -267,13 +272,7 @@ class RecordListsEmbedded(Struct):
     record_lists: list[RecordList]
 
 
-class RecordListPage(Struct, kw_only=True):
-    total: int
-    per_page: int
-    count: int
-    page: int
-    total_pages: int
-    links: Links = field(name="_links")
+class RecordListPage(HalPage, kw_only=True):
     embedded: RecordListsEmbedded = field(name="_embedded")
 
 
@@ -308,13 +307,7 @@ class DoNotCallListsEmbedded(Struct):
     do_not_call_lists: list[DoNotCallList]
 
 
-class DoNotCallListPage(Struct, kw_only=True):
-    total: int
-    per_page: int
-    count: int
-    page: int
-    total_pages: int
-    links: Links = field(name="_links")
+class DoNotCallListPage(HalPage, kw_only=True):
     embedded: DoNotCallListsEmbedded = field(name="_embedded")
 
 
@@ -351,13 +344,7 @@ class EntriesEmbedded(Struct):
     entries: list[Entry]
 
 
-class EntryPage(Struct, kw_only=True):
-    total: int
-    per_page: int
-    count: int
-    page: int
-    total_pages: int
-    links: Links = field(name="_links")
+class EntryPage(HalPage, kw_only=True):
     embedded: EntriesEmbedded = field(name="_embedded")
 
 

@@ -190,8 +190,19 @@ def page_links(href: str, *, page: int, per_page: int, total_pages: int, **query
     return links
 
 
-def total_pages(total: int, per_page: int) -> int:
-    return math.ceil(total / per_page)
+def page_fields(
+    href: str, *, count: int, total: int, page: int, per_page: int, **query: str
+) -> dict[str, Any]:
+    """The paging fields of a list answer (see ``HalPage``)."""
+    pages = math.ceil(total / per_page)
+    return {
+        "total": total,
+        "per_page": per_page,
+        "count": count,
+        "page": page,
+        "total_pages": pages,
+        "links": page_links(href, page=page, per_page=per_page, total_pages=pages, **query),
+    }
 
 
 # -- outbound: canonical -> wire ----------------------------------------------------------
@@ -229,18 +240,13 @@ def record_list_page(
     name: str | None,
     status: str | None,
 ) -> RecordListPage:
-    pages = total_pages(total, per_page)
     return RecordListPage(
-        total=total,
-        per_page=per_page,
-        count=len(lists),
-        page=page,
-        total_pages=pages,
-        links=page_links(
+        **page_fields(
             f"{base}/record-lists",
+            count=len(lists),
+            total=total,
             page=page,
             per_page=per_page,
-            total_pages=pages,
             name=name or "",
             status=status or "",
         ),
@@ -293,15 +299,13 @@ def record_doc(contact: Contact, base: str) -> dict[str, Any]:
 def record_page(
     contacts: Sequence[Contact], *, total: int, page: int, per_page: int, base: str, list_id: int
 ) -> RecordPage:
-    pages = total_pages(total, per_page)
     return RecordPage(
-        total=total,
-        per_page=per_page,
-        count=len(contacts),
-        page=page,
-        total_pages=pages,
-        links=page_links(
-            f"{list_href(base, list_id)}/records", page=page, per_page=per_page, total_pages=pages
+        **page_fields(
+            f"{list_href(base, list_id)}/records",
+            count=len(contacts),
+            total=total,
+            page=page,
+            per_page=per_page,
         ),
         embedded=RecordsEmbedded(records=[record_out(c, base) for c in contacts]),
     )
@@ -804,15 +808,9 @@ def dncl_created(dncl: SuppressionListRead, base: str) -> DoNotCallListCreated:
 def dncl_page(
     lists: Sequence[SuppressionListRead], *, total: int, page: int, per_page: int, base: str
 ) -> DoNotCallListPage:
-    pages = total_pages(total, per_page)
     return DoNotCallListPage(
-        total=total,
-        per_page=per_page,
-        count=len(lists),
-        page=page,
-        total_pages=pages,
-        links=page_links(
-            f"{base}/do-not-call-lists", page=page, per_page=per_page, total_pages=pages
+        **page_fields(
+            f"{base}/do-not-call-lists", count=len(lists), total=total, page=page, per_page=per_page
         ),
         embedded=DoNotCallListsEmbedded(do_not_call_lists=[dncl_out(x, base) for x in lists]),
     )
@@ -857,14 +855,8 @@ def entry_out(entry: Suppression, base: str) -> Entry:
 def entry_page(
     entries: Sequence[Suppression], *, total: int, page: int, per_page: int, href: str, base: str
 ) -> EntryPage:
-    pages = total_pages(total, per_page)
     return EntryPage(
-        total=total,
-        per_page=per_page,
-        count=len(entries),
-        page=page,
-        total_pages=pages,
-        links=page_links(href, page=page, per_page=per_page, total_pages=pages),
+        **page_fields(href, count=len(entries), total=total, page=page, per_page=per_page),
         embedded=EntriesEmbedded(entries=[entry_out(e, base) for e in entries]),
     )
 
