@@ -2,47 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from tests.dialects import golden
+
 GOLDEN = Path(__file__).parent / "golden"
 URL = "/compat/cleartalk"
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 
 
-def load(name: str) -> Any:
-    return json.loads((GOLDEN / name).read_text(encoding="utf-8"))
-
-
-def assert_matches(actual: Any, expected: Any, path: str = "$") -> None:
-    """``actual`` equals ``expected``, where the markers ``{{number}}``, ``{{date-time}}`` and
-    ``{{text}}`` stand for any value of that kind and objects have exactly the keys shown."""
-    if expected == "{{number}}":
-        assert isinstance(actual, int), path
-        assert not isinstance(actual, bool), path
-    elif expected == "{{date-time}}":
-        assert isinstance(actual, str), path
-        assert _DATE_TIME.match(actual), (path, actual)
-    elif expected == "{{text}}":
-        assert isinstance(actual, str), path
-        assert actual, path
-    elif isinstance(expected, dict):
-        assert isinstance(actual, dict), path
-        assert sorted(actual) == sorted(expected), (path, sorted(actual), sorted(expected))
-        for key, value in expected.items():
-            assert_matches(actual[key], value, f"{path}.{key}")
-    elif isinstance(expected, list):
-        assert isinstance(actual, list), path
-        assert len(actual) == len(expected), (path, actual)
-        for index, (got, want) in enumerate(zip(actual, expected, strict=True)):
-            assert_matches(got, want, f"{path}[{index}]")
-    else:
-        assert actual == expected, (path, actual, expected)
+def load(name: str, **fill: str) -> Any:
+    return golden.load(GOLDEN, name, **fill)
 
 
 def exchange(api: TestClient, path: str, request: str, response: str) -> dict[str, Any]:
@@ -50,7 +23,7 @@ def exchange(api: TestClient, path: str, request: str, response: str) -> dict[st
     answer = api.post(URL + path, json=load(request))
     assert answer.status_code == expected["status"], answer.text
     body: dict[str, Any] = answer.json()
-    assert_matches(body, expected["body"])
+    golden.assert_matches(body, expected["body"])
     return body
 
 
@@ -97,4 +70,4 @@ def test_no_key_is_a_401_in_the_cleartalk_shape(client: TestClient, path: str) -
     expected = load("unauthorized.response.json")
     answer = client.post(URL + path, json=load("create-contact.request.json"))
     assert answer.status_code == expected["status"]
-    assert_matches(answer.json(), expected["body"])
+    golden.assert_matches(answer.json(), expected["body"])

@@ -2,63 +2,27 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
 
+from tests.dialects import golden
+
 GOLDEN = Path(__file__).parent / "golden"
 URL = "/compat/nedzo"
 SEED_UUID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 
 
 def load(name: str, **fill: str) -> Any:
-    text = (GOLDEN / name).read_text(encoding="utf-8")
-    for marker, value in fill.items():
-        text = text.replace("{{" + marker + "}}", value)
-    return json.loads(text)
-
-
-def assert_matches(actual: Any, expected: Any, path: str = "$") -> None:
-    """``actual`` equals ``expected``, where ``{{uuid}}``, ``{{date-time}}``, ``{{text}}``,
-    ``{{object}}`` and ``{{any}}`` stand for values of that kind and objects have exactly the
-    keys shown."""
-    if expected == "{{any}}":
-        return
-    if expected == "{{uuid}}":
-        assert isinstance(actual, str), path
-        assert _UUID.match(actual), (path, actual)
-    elif expected == "{{date-time}}":
-        assert isinstance(actual, str), path
-        assert _DATE_TIME.match(actual), (path, actual)
-    elif expected == "{{text}}":
-        assert isinstance(actual, str), path
-        assert actual, path
-    elif expected == "{{object}}":
-        assert isinstance(actual, dict), path
-    elif isinstance(expected, dict):
-        assert isinstance(actual, dict), path
-        assert sorted(actual) == sorted(expected), (path, sorted(actual), sorted(expected))
-        for key, value in expected.items():
-            assert_matches(actual[key], value, f"{path}.{key}")
-    elif isinstance(expected, list):
-        assert isinstance(actual, list), path
-        assert len(actual) == len(expected), (path, actual)
-        for index, (got, want) in enumerate(zip(actual, expected, strict=True)):
-            assert_matches(got, want, f"{path}[{index}]")
-    else:
-        assert actual == expected, (path, actual, expected)
+    return golden.load(GOLDEN, name, **fill)
 
 
 def check(answer: Any, response: str) -> Any:
     expected = load(response)
     assert answer.status_code == expected["status"], answer.text
     body = answer.json()
-    assert_matches(body, expected["body"])
+    golden.assert_matches(body, expected["body"])
     return body
 
 
