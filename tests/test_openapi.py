@@ -8,9 +8,14 @@ def test_openapi_documents_every_native_route(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.1")
     documented = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
+    routes = [
+        inner
+        for route in client.app.routes  # type: ignore[attr-defined]
+        for inner in getattr(route, "routes", [route])  # groups of routes (PrefixRoutes)
+    ]
     app_routes = {
         (method, route.path.replace(":int", ""))
-        for route in client.app.routes  # type: ignore[attr-defined]
+        for route in routes
         if isinstance(route, Route) and route.path.startswith("/v1")
         for method in (route.methods or ()) - {"HEAD"}
     }

@@ -19,7 +19,7 @@ from dialbook.http import openapi
 from dialbook.http.auth import KeyAuthenticator
 from dialbook.http.errors import Render, exception_handlers
 from dialbook.http.limits import RateLimiter
-from dialbook.http.routing import Router, Services, json_response
+from dialbook.http.routing import PrefixRoutes, Router, Services, json_response
 from dialbook.imports.endpoints import router as imports_router
 from dialbook.imports.jobs import Jobs
 from dialbook.lists.endpoints import router as lists_router
@@ -53,15 +53,15 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         jobs=Jobs(database),
         limits=RateLimiter(settings.rate_limit),
     )
+    native = [route for router in NATIVE for route in router.routes(services)]
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
-    for router in NATIVE:
-        routes += router.routes(services)
+    routes.append(PrefixRoutes("/v1/", native))
     routes += openapi.routes(openapi.build(e for r in NATIVE for e in r.endpoints))
     surfaces: dict[str, Render] = {}
     for dialect in dialects.discover():
         surfaces[dialect.prefix] = dialect.render
-        for router in dialect.routers:
-            routes += router.routes(services)
+        group = [route for router in dialect.routers for route in router.routes(services)]
+        routes.append(PrefixRoutes(dialect.prefix, group))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -85,9 +85,12 @@ def allowed_methods(request: Request) -> str:
     """Every method some route of the app answers on the request's path (each endpoint is
     its own route, so Starlette's own ``Allow`` names only the first route's methods)."""
     methods: set[str] = set()
-    for route in request.app.routes:
+    routes = list(request.app.routes)
+    while routes:
+        route = routes.pop()
         match, _ = route.matches(request.scope)
         if match is not Match.NONE:
+            routes += getattr(route, "routes", None) or []  # a group (PrefixRoutes)
             methods |= getattr(route, "methods", None) or set()
     return ", ".join(sorted(methods))
 

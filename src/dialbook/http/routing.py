@@ -9,14 +9,16 @@ the surface's exception handler (native or dialect), which renders them once.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
+from starlette.datastructures import URLPath
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, NoMatchFound, Route
+from starlette.types import Receive, Scope, Send
 
 from dialbook.config import Settings
 from dialbook.db import Database
@@ -137,6 +139,43 @@ class Router:
             Route(e.path, _asgi(e, services, self.checks), methods=[e.method])
             for e in self.endpoints
         ]
+
+
+class PrefixRoutes(BaseRoute):
+    """Routes whose paths all start with ``prefix`` (a dialect's). Starlette tries an app's
+    routes in order, a regular expression each; one string test here skips the whole group
+    for any other path, so a request to the last dialect does not pay for every route
+    before it."""
+
+    def __init__(self, prefix: str, routes: Sequence[BaseRoute]) -> None:
+        self.prefix = prefix
+        self.routes = list(routes)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if not scope.get("path", "").startswith(self.prefix):
+            return Match.NONE, {}
+        partial: Scope | None = None
+        for route in self.routes:
+            match, child = route.matches(scope)
+            if match is Match.FULL:
+                return match, {**child, _INNER: route}
+            if match is Match.PARTIAL and partial is None:
+                partial = {**child, _INNER: route}
+        return (Match.PARTIAL, partial) if partial is not None else (Match.NONE, {})
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope[_INNER].handle(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        for route in self.routes:
+            try:
+                return route.url_path_for(name, **path_params)
+            except NoMatchFound:
+                continue
+        raise NoMatchFound(name, path_params)
+
+
+_INNER = "dialbook.route"  # the matched route of a PrefixRoutes, in the request's scope
 
 
 _REPLAYED_HEADERS = ("content-type", "location", "etag")
