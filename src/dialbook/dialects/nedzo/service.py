@@ -19,8 +19,10 @@ from dialbook.dialects.nedzo import translate
 from dialbook.dialects.nedzo.errors import BadRequest, current_name, legacy_name, renamed
 from dialbook.errors import FieldError, InvalidInput, NotFound, invalid
 from dialbook.fields import service as field_service
+from dialbook.fields.schemas import FieldRead
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead, ListUpdate
+from dialbook.normalize.fields import FieldType, key_from_label
 from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
@@ -102,47 +104,60 @@ def _renaming(
 
 def _legacy_fields(
     conn: Conn, *, caller: Caller, items: list[wire.CustomFieldValue]
-) -> tuple[dict[str, Any], dict[str, int]]:
-    """``custom_fields`` as canonical values, and each key's position in the request.
+) -> tuple[dict[str, Any], dict[str, int], list[FieldRead]]:
+    """``custom_fields`` as canonical values, each key's position in the request, and every
+    definition of the workspace (read once, for the create and the answer).
 
     A ``custom_field_id`` that is the UUID of one of our definitions names it; any other
     UUID names the definition created for it on first use (labelled with the UUID).
     """
-    values: dict[str, Any] = {}
-    positions: dict[str, int] = {}
-    errors: list[FieldError] = []
+    errors: list[tuple[int, FieldError]] = []
+    named: list[tuple[int, Any, int | None, str]] = []  # (position, value, our id, label)
+    new_labels: dict[str, FieldType] = {}
     for index, item in enumerate(items):
         spelled = translate.parse_uuid(item.custom_field_id)
-        own = translate.from_uuid(item.custom_field_id)
-        name = f"custom_fields[{index}].custom_field_id"
         if spelled is None:
-            errors.append(FieldError(name, "is not a UUID"))
+            errors.append((index, FieldError(_field_id_name(index), "is not a UUID")))
             continue
-        if own is not None:
-            try:
-                key = field_service.get(conn, workspace_id=caller.workspace_id, id=own).key
-            except NotFound:
-                errors.append(FieldError(name, "is not a custom field of this workspace"))
-                continue
-        else:
-            key = field_service.define_by_label(
-                conn, workspace_id=caller.workspace_id, label=spelled, type="string"
-            ).key
-        values[key] = item.value
+        own = translate.from_uuid(item.custom_field_id)
+        if own is None:
+            new_labels[spelled] = "string"
+        named.append((index, item.value, own, spelled))
+    defined = field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=new_labels)
+    keys_by_id = {f.id: f.key for f in defined}
+    values: dict[str, Any] = {}
+    positions: dict[str, int] = {}
+    for index, value, own, label in named:
+        key = key_from_label(label) if own is None else keys_by_id.get(own)
+        if key is None:
+            problem = "is not a custom field of this workspace"
+            errors.append((index, FieldError(_field_id_name(index), problem)))
+            continue
+        values[key] = value
         positions[key] = index
     if errors:
-        raise InvalidInput(fields=errors)
-    return values, positions
+        raise InvalidInput(fields=[error for _, error in sorted(errors, key=lambda e: e[0])])
+    return values, positions, defined
+
+
+def _field_id_name(index: int) -> str:
+    return f"custom_fields[{index}].custom_field_id"
 
 
 def _legacy_view(
-    conn: Conn, *, caller: Caller, contact: Contact, lst: ListRead
+    conn: Conn,
+    *,
+    caller: Caller,
+    contact: Contact,
+    lst: ListRead,
+    fields: list[FieldRead] | None = None,
 ) -> wire.LegacyContact:
-    field_ids = (
-        translate.field_wire_ids(field_service.list_all(conn, workspace_id=caller.workspace_id))
-        if contact.custom_fields
-        else {}
-    )
+    if not contact.custom_fields:
+        field_ids = {}
+    else:
+        if fields is None:
+            fields = field_service.list_all(conn, workspace_id=caller.workspace_id)
+        field_ids = translate.field_wire_ids(fields)
     ref = translate.list_ref(id=lst.id, aliases=lst.aliases, is_default=lst.is_default)
     return translate.legacy_out(contact, list_ref=ref, field_ids=field_ids)
 
@@ -152,7 +167,7 @@ def create_legacy(
 ) -> wire.LegacyContactEnvelope:
     given, problems = translate.legacy_given(body)
     lst = _list_for(conn, caller=caller, ref=body.contact_list_id)
-    values, positions = _legacy_fields(conn, caller=caller, items=body.custom_fields or [])
+    values, positions, defined = _legacy_fields(conn, caller=caller, items=body.custom_fields or [])
     given.update(list_id=lst.id, custom_fields=values)
     contact = _renaming(
         contact_service.create,
@@ -162,8 +177,9 @@ def create_legacy(
         caller=caller,
         given=given,
         lst=lst,
+        definitions=field_service.as_definitions(defined),
     )
-    view = _legacy_view(conn, caller=caller, contact=contact, lst=lst)
+    view = _legacy_view(conn, caller=caller, contact=contact, lst=lst, fields=defined)
     return translate.contact_envelope(view, created=True)
 
 
@@ -178,7 +194,7 @@ def update_legacy(
         given["list_id"] = _list_for(conn, caller=caller, ref=body.contact_list_id).id
     positions: dict[str, int] = {}
     if isinstance(body.custom_fields, list):
-        given["custom_fields"], positions = _legacy_fields(
+        given["custom_fields"], positions, _ = _legacy_fields(
             conn, caller=caller, items=body.custom_fields
         )
     contact = _renaming(
@@ -263,14 +279,15 @@ def _labels(conn: Conn, *, caller: Caller) -> dict[str, str]:
 
 def _custom(
     conn: Conn, *, caller: Caller, raw: Mapping[str, Any] | None
-) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """``customFields`` as canonical custom fields (None when not sent), and the labels
-    (key -> display name) of every definition: one read for both."""
+) -> tuple[dict[str, Any] | None, dict[str, str], list[FieldRead]]:
+    """``customFields`` as canonical custom fields (None when not sent), the labels (key ->
+    display name) of every definition, and the definitions: one read for all three."""
     definitions = field_service.list_all(conn, workspace_id=caller.workspace_id)
     labels = {d.key: d.label for d in definitions}
     if raw is None:
-        return None, labels
-    return translate.custom_by_name(raw, translate.field_names(definitions)), labels
+        return None, labels, definitions
+    custom = translate.custom_by_name(raw, translate.field_names(definitions))
+    return custom, labels, definitions
 
 
 def _view(conn: Conn, *, caller: Caller, contact: Contact) -> wire.Contact:
@@ -292,7 +309,7 @@ def create(conn: Conn, *, caller: Caller, body: wire.ContactIn) -> wire.Contact:
     _check_workspace(conn, caller=caller, ref=body.workspace_id)
     given = translate.current_given(body)
     _require_phone_or_email(given)
-    custom, labels = _custom(conn, caller=caller, raw=body.custom_fields or None)
+    custom, labels, defined = _custom(conn, caller=caller, raw=body.custom_fields or None)
     if custom is not None:
         given["custom_fields"] = custom
     contact = _renaming(
@@ -301,6 +318,7 @@ def create(conn: Conn, *, caller: Caller, body: wire.ContactIn) -> wire.Contact:
         conn=conn,
         caller=caller,
         given=given,
+        definitions=field_service.as_definitions(defined),
     )
     return translate.current_out(contact, labels=labels)
 
@@ -336,7 +354,7 @@ def update(conn: Conn, *, caller: Caller, ref: str, body: wire.ContactPatch) -> 
     existing = _get(conn, caller=caller, ref=ref)
     given = translate.current_given(body)
     raw = body.custom_fields if isinstance(body.custom_fields, dict) else None
-    custom, labels = _custom(conn, caller=caller, raw=raw)
+    custom, labels, _ = _custom(conn, caller=caller, raw=raw)
     if custom is not None:
         given["custom_fields"] = custom
     if not given:
@@ -363,7 +381,7 @@ def upsert(conn: Conn, *, caller: Caller, body: wire.UpsertIn) -> tuple[bool, wi
     given = translate.current_given(body)
     _require_phone_or_email(given)
     raw = body.custom_fields if isinstance(body.custom_fields, dict) else None
-    custom, labels = _custom(conn, caller=caller, raw=raw)
+    custom, labels, _ = _custom(conn, caller=caller, raw=raw)
     if custom is not None:
         given["custom_fields"] = custom
     timezone = given.pop("timezone", None)
