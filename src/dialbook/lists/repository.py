@@ -16,7 +16,11 @@ from dialbook.lists.schemas import ListRead
 
 
 def _read(row: AnyRow, count: int | None = None) -> ListRead:
-    data = as_dict(row)
+    return _to_list(as_dict(row), count)
+
+
+def _to_list(data: dict[str, Any], count: int | None = None) -> ListRead:
+    """A list's columns as the API's ListRead (the duplicate policy is one object there)."""
     data["duplicate_policy"] = {
         "key": data.pop("duplicate_key"),
         "scope": data.pop("duplicate_scope"),
@@ -36,14 +40,7 @@ _SELECT = f"SELECT {bulk.columns_of(lists)} FROM lists"
 
 def _fast_read(conn: Conn, where: str, params: list[Any]) -> ListRead | None:
     rows = bulk.query(conn, f"{_SELECT} WHERE {where} ORDER BY id LIMIT 1", params)
-    if not rows:
-        return None
-    data = bulk.as_row(conn, lists, rows[0])
-    data["duplicate_policy"] = {
-        "key": data.pop("duplicate_key"),
-        "scope": data.pop("duplicate_scope"),
-    }
-    return msgspec.convert(data, ListRead)
+    return _to_list(bulk.as_row(conn, lists, rows[0])) if rows else None
 
 
 def get(conn: Conn, *, workspace_id: int, id: int) -> ListRead | None:
@@ -61,13 +58,13 @@ def find_by_name(conn: Conn, *, workspace_id: int, name: str) -> ListRead | None
 def find_by_alias(conn: Conn, *, workspace_id: int, platform: str, alias: str) -> ListRead | None:
     rows = bulk.query(
         conn,
-        "SELECT id, aliases FROM lists WHERE workspace_id = ? AND aliases IS NOT NULL",
+        f"{_SELECT} WHERE workspace_id = ? AND aliases IS NOT NULL ORDER BY id",
         [workspace_id],
     )
-    for list_id, aliases in rows:  # few lists have aliases; the text is JSON
-        found = msgspec.json.decode(aliases) if isinstance(aliases, str | bytes) else aliases
-        if isinstance(found, dict) and found.get(platform) == alias:
-            return get(conn, workspace_id=workspace_id, id=list_id)
+    for row in rows:  # few lists have aliases: the match is read in the same query
+        data = bulk.as_row(conn, lists, row)
+        if isinstance(data["aliases"], dict) and data["aliases"].get(platform) == alias:
+            return _to_list(data)
     return None
 
 
