@@ -32,12 +32,12 @@ from dialbook.errors import (
     invalid,
 )
 from dialbook.fields import service as field_service
+from dialbook.fields.schemas import FieldRead
 from dialbook.kit import clock, cursors
 from dialbook.kit.structs import set_fields
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.emails import email_key
-from dialbook.normalize.fields import FieldDefinition
 from dialbook.normalize.phones import PhoneError, parse_phone
 from dialbook.queue import repository as queue_repository
 from dialbook.workspaces.schemas import Caller
@@ -55,14 +55,14 @@ def _prepare(
     lst: ListRead,
     given: dict[str, Any],
     existing: Contact | None,
-    definitions: dict[str, FieldDefinition] | None = None,
+    fields: Sequence[FieldRead] | None = None,
 ) -> dict[str, Any]:
-    if definitions is None:
-        definitions = (
-            field_service.definitions(conn, workspace_id=caller.workspace_id)
-            if given.get("custom_fields")
-            else {}
-        )
+    if fields is not None:
+        definitions = field_service.as_definitions(fields)
+    elif given.get("custom_fields"):
+        definitions = field_service.definitions(conn, workspace_id=caller.workspace_id)
+    else:
+        definitions = {}
     columns = normalize.build(
         given,
         regions=[lst.default_region, caller.default_region],
@@ -145,7 +145,7 @@ def create(
     given: dict[str, Any] | None = None,
     match_on: Sequence[str] | None = None,
     lst: ListRead | None = None,
-    definitions: dict[str, FieldDefinition] | None = None,
+    fields: Sequence[FieldRead] | None = None,
 ) -> Contact:
     """Create a contact from ``data`` (or from ``given`` canonical fields).
 
@@ -163,9 +163,7 @@ def create(
         )
     assert lst.workspace_id == caller.workspace_id
     assert given.get("list_id") in (None, lst.id)
-    columns = _prepare(
-        conn, caller=caller, lst=lst, given=given, existing=None, definitions=definitions
-    )
+    columns = _prepare(conn, caller=caller, lst=lst, given=given, existing=None, fields=fields)
     keys = list(match_on) if match_on is not None else _policy_keys(lst)
     match = find_match(conn, workspace_id=caller.workspace_id, lst=lst, columns=columns, keys=keys)
     if match is not None:

@@ -49,13 +49,6 @@ def create(conn: Conn, *, workspace_id: int, data: FieldCreate) -> FieldRead:
     )
 
 
-def define_by_label(conn: Conn, *, workspace_id: int, label: str, type: FieldType) -> FieldRead:
-    """The definition a dialect's free-form field maps to, created on first use."""
-    key = key_from_label(label)
-    defined = define_labels(conn, workspace_id=workspace_id, wanted={label: type})
-    return next(f for f in defined if f.key == key)
-
-
 def define_labels(
     conn: Conn, *, workspace_id: int, wanted: Mapping[str, FieldType]
 ) -> list[FieldRead]:

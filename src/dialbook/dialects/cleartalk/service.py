@@ -103,7 +103,7 @@ def _create(
             caller=caller,
             given=given,
             lst=lst,
-            definitions=field_service.as_definitions(defined),
+            fields=defined,
         )
     except InvalidInput as error:
         raise renamed(error, partial(name, labels=labels)) from None

@@ -177,7 +177,7 @@ def create_legacy(
         caller=caller,
         given=given,
         lst=lst,
-        definitions=field_service.as_definitions(defined),
+        fields=defined,
     )
     view = _legacy_view(conn, caller=caller, contact=contact, lst=lst, fields=defined)
     return translate.contact_envelope(view, created=True)
@@ -318,7 +318,7 @@ def create(conn: Conn, *, caller: Caller, body: wire.ContactIn) -> wire.Contact:
         conn=conn,
         caller=caller,
         given=given,
-        definitions=field_service.as_definitions(defined),
+        fields=defined,
     )
     return translate.current_out(contact, labels=labels)
 

@@ -41,7 +41,7 @@ from dialbook.http.routing import Context, Router
 from dialbook.kit.validation import nul_errors
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
-from dialbook.normalize.fields import FieldDefinition, FieldType, key_from_label
+from dialbook.normalize.fields import FieldType, key_from_label
 from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
@@ -141,11 +141,10 @@ def create_list(conn: Conn, *, caller: Caller, body: ListCreateIn) -> CreatedLis
     keys, defined = _define(
         conn, caller=caller, values=(v for item in incoming for v in item.custom)
     )
-    definitions = field_service.as_definitions(defined)
     errors: list[FieldError] = []
     for item in incoming:
         try:
-            _insert(conn, caller=caller, incoming=item, lst=lst, keys=keys, definitions=definitions)
+            _insert(conn, caller=caller, incoming=item, lst=lst, keys=keys, fields=defined)
         except InvalidInput as error:
             errors += error.fields
     _check(errors)
@@ -167,7 +166,7 @@ def add_contact(conn: Conn, *, caller: Caller, ref: str, body: ContactIn) -> Add
         incoming=incoming,
         lst=lst,
         keys=keys,
-        definitions=field_service.as_definitions(defined),
+        fields=defined,
     )
     out = translate.contact_out(contact, defined)
     return AddedContact(**msgspec.structs.asdict(out), warnings=incoming.warnings)
@@ -387,13 +386,11 @@ def _insert(
     incoming: Incoming,
     lst: ListRead,
     keys: dict[str, str],
-    definitions: dict[str, FieldDefinition],
+    fields: list[FieldRead],
 ) -> Contact:
     given, positions = translate.given_for(incoming, list_id=lst.id, keys=keys)
     try:
-        return contact_service.create(
-            conn, caller=caller, given=given, lst=lst, definitions=definitions
-        )
+        return contact_service.create(conn, caller=caller, given=given, lst=lst, fields=fields)
     except InvalidInput as error:
         raise InvalidInput(
             fields=translate.wire_errors(

@@ -72,6 +72,7 @@ from dialbook.errors import (
     PayloadTooLarge,
 )
 from dialbook.fields import service as field_service
+from dialbook.fields.schemas import FieldRead
 from dialbook.http.body import decode_json
 from dialbook.http.routing import Context, Router
 from dialbook.kit import clock
@@ -83,7 +84,7 @@ from dialbook.lists.schemas import (
     ListRead,
     ListUpdate,
 )
-from dialbook.normalize.fields import FieldDefinition, FieldType
+from dialbook.normalize.fields import FieldType
 from dialbook.normalize.phones import PhoneError, parse_phone
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import Suppression, SuppressionListRead, SuppressionQuery
@@ -447,14 +448,13 @@ def _record_page(
 
 def _define_fields(
     conn: Conn, *, caller: Caller, inbound: translate.Inbound
-) -> dict[str, FieldDefinition] | None:
+) -> list[FieldRead] | None:
     """Workspace custom fields for the extra_data keys that are not contact fields; the
     workspace's definitions when there are any."""
     wanted: dict[str, FieldType] = {label: "string" for label in inbound.custom_labels().values()}
     if not wanted:
         return None
-    defined = field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=wanted)
-    return field_service.as_definitions(defined)
+    return field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=wanted)
 
 
 def _insert(conn: Conn, *, caller: Caller, lst: ListRead, record: RecordIn) -> Contact:
@@ -462,11 +462,9 @@ def _insert(conn: Conn, *, caller: Caller, lst: ListRead, record: RecordIn) -> C
         record, external_required=lst.duplicate_policy.key == "external_id"
     )
     data = translate.to_create(inbound, list_id=lst.id)
-    definitions = _define_fields(conn, caller=caller, inbound=inbound)
+    fields = _define_fields(conn, caller=caller, inbound=inbound)
     try:
-        return contact_service.create(
-            conn, caller=caller, data=data, lst=lst, definitions=definitions
-        )
+        return contact_service.create(conn, caller=caller, data=data, lst=lst, fields=fields)
     except (InvalidInput, DuplicateContact) as error:
         raise errors.renamed(error, inbound.names) from None
 
