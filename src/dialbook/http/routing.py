@@ -142,10 +142,10 @@ class Router:
 
 
 class PrefixRoutes(BaseRoute):
-    """Routes whose paths all start with ``prefix`` (a dialect's). Starlette tries an app's
-    routes in order, a regular expression each; one string test here skips the whole group
-    for any other path, so a request to the last dialect does not pay for every route
-    before it."""
+    """Routes whose paths all start with ``prefix`` (``/v1/``, or a dialect's). Starlette
+    tries an app's routes in order, a regular expression each; one string test here skips
+    the whole group for any other path, so a request to the last dialect does not pay for
+    every route before it."""
 
     def __init__(self, prefix: str, routes: Sequence[BaseRoute]) -> None:
         self.prefix = prefix

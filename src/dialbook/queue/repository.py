@@ -92,28 +92,26 @@ def callable_now(
     return [(int(row[0]), str(row[1])) for row in rows]
 
 
-# PostgreSQL: the best contacts of each open zone (a LATERAL walk of the per-zone index each),
-# locked with SKIP LOCKED so concurrent claimers pass over each other's picks.
-_PER_ZONE_LOCKED = (
-    "SELECT x.id, x.dial_number FROM unnest(?::int[]) AS z(zone) CROSS JOIN LATERAL ("
+# The best ``limit`` callable contacts of one zone: a short walk of the per-zone index.
+_IN_ZONE = (
     "SELECT c.id, c.dial_number, c.queue_rank, c.due_at FROM contacts c"
-    " WHERE c.list_id = ? AND c.status = 'queued' AND c.zone_id = z.zone AND c.due_at <= ?"
+    " WHERE c.list_id = ? AND c.status = 'queued' AND c.zone_id = {zone} AND c.due_at <= ?"
     " AND NOT c.dnc AND NOT c.dnd_call AND c.dial_number IS NOT NULL{attempts}"
     " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ?"
     " AND s.number = c.dial_number AND (s.expires_at IS NULL OR s.expires_at > ?))"
-    " ORDER BY c.queue_rank, c.due_at, c.id LIMIT ? FOR UPDATE OF c SKIP LOCKED) AS x"
-    " ORDER BY x.queue_rank, x.due_at, x.id LIMIT ?"
+    " ORDER BY c.queue_rank, c.due_at, c.id LIMIT ?"
 )
 
-
-_PER_ZONE = (
-    "SELECT * FROM (SELECT c.id, c.dial_number, c.queue_rank, c.due_at FROM contacts c"
-    " WHERE c.list_id = ? AND c.status = 'queued' AND c.zone_id = ? AND c.due_at <= ?"
-    " AND c.dnc = 0 AND c.dnd_call = 0 AND c.dial_number IS NOT NULL{attempts}"
-    " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ?"
-    " AND s.number = c.dial_number AND (s.expires_at IS NULL OR s.expires_at > ?))"
-    " ORDER BY c.queue_rank, c.due_at, c.id LIMIT ?)"
+# PostgreSQL: each open zone walked with LATERAL, locked with SKIP LOCKED so concurrent
+# claimers pass over each other's picks.
+_PER_ZONE_LOCKED = (
+    "SELECT x.id, x.dial_number FROM unnest(?::int[]) AS z(zone) CROSS JOIN LATERAL ("
+    + _IN_ZONE.replace("{zone}", "z.zone")
+    + " FOR UPDATE OF c SKIP LOCKED) AS x ORDER BY x.queue_rank, x.due_at, x.id LIMIT ?"
 )
+
+# SQLite: one zone's part of a UNION ALL.
+_PER_ZONE = "SELECT * FROM (" + _IN_ZONE.replace("{zone}", "?") + ")"
 
 
 def _callable_per_zone(
