@@ -19,13 +19,18 @@ from starlette.testclient import TestClient
 
 from dialbook.app import create_app
 from dialbook.config import Settings
-from dialbook.db import Database, migrate
+from dialbook.db import Database, migrate, statement_check, tenancy
 from dialbook.db import engine as engines
 from dialbook.db.tables import metadata
 from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+# Every statement run on PostgreSQL during the tests is checked against the tenancy rule
+# (db/statement_check.py); a test whose statements break it fails (``enforce``), or has them
+# listed at the end of the run (``report``).
+os.environ.setdefault(tenancy.CHECK_VARIABLE, "report")
 
 # Shared, noisy machines: no per-example time limit (speed is measured in bench/).
 hypothesis_settings.register_profile("dialbook", deadline=None)
@@ -47,6 +52,35 @@ def _postgres_admin_url() -> tuple[str | None, str]:
 POSTGRES_ADMIN_URL, POSTGRES_SKIP_REASON = _postgres_admin_url()
 if POSTGRES_ADMIN_URL is None and os.environ.get("DIALBOOK_TEST_REQUIRE_POSTGRES"):
     raise RuntimeError(f"DIALBOOK_TEST_REQUIRE_POSTGRES is set but {POSTGRES_SKIP_REASON}")
+
+
+@pytest.fixture(autouse=True)
+def statement_rule(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test (or note it, in report mode) whose statements broke the tenancy rule."""
+    statement_check.take()  # a module-scoped fixture's statements belong to no one test
+    yield
+    found = statement_check.take()
+    if not found:
+        return
+    if statement_check.mode() == "enforce":
+        listed = "\n".join(f"  {f}" for f in dict.fromkeys(found))
+        pytest.fail(f"statements break the tenancy rule (docs/scaling.md):\n{listed}", False)
+    request.node.user_properties.append(("tenancy", [str(f) for f in found]))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """In report mode: every distinct statement that broke the tenancy rule, once."""
+    found: dict[str, list[str]] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, statements in getattr(report, "user_properties", ()):
+                if name == "tenancy":
+                    for statement in statements:
+                        found.setdefault(statement, []).append(report.nodeid)
+    if found:
+        terminalreporter.section(f"tenancy: {len(found)} statements break the rule")
+        for statement, tests in sorted(found.items()):
+            terminalreporter.write_line(f"{statement}\n    (first in {tests[0]})")
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ import msgspec
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool, QueuePool
+
+from dialbook.db.tenancy import CHECK_VARIABLE
 
 _encode_json = msgspec.json.Encoder().encode
 
@@ -29,8 +32,13 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def create(url: str, *, pool_size: int = 8, writer: bool = False) -> Engine:
-    """Create an engine. On SQLite, ``writer`` engines begin with BEGIN IMMEDIATE."""
+def create(
+    url: str, *, pool_size: int = 8, writer: bool = False, check_statements: bool = True
+) -> Engine:
+    """Create an engine. On SQLite, ``writer`` engines begin with BEGIN IMMEDIATE. On
+    PostgreSQL, when DIALBOOK_CHECK_TENANCY asks for it (the tests do), every statement is
+    checked against the tenancy rule (db/statement_check.py) unless ``check_statements``
+    is off (the migrations, which rewrite every workspace's rows on purpose)."""
     url = normalize_url(url)
     options: dict[str, Any] = {
         "json_serializer": _json_serializer,
@@ -39,7 +47,12 @@ def create(url: str, *, pool_size: int = 8, writer: bool = False) -> Engine:
     if not is_sqlite(url):
         # Plan every statement with its own values: a generic plan cached while tables were
         # small (the start of a big import) would keep scanning them as they grow.
-        options["connect_args"] = {"options": "-c plan_cache_mode=force_custom_plan"}
+        connect_args: dict[str, Any] = {"options": "-c plan_cache_mode=force_custom_plan"}
+        if check_statements and os.environ.get(CHECK_VARIABLE):
+            from dialbook.db import statement_check  # pglast: a dev dependency
+
+            connect_args["cursor_factory"] = statement_check.cursor_class()
+        options["connect_args"] = connect_args
         engine = create_engine(
             url,
             poolclass=QueuePool,

@@ -45,6 +45,10 @@ COLOCATE_WITH = "lists"
 # listed in docs/scaling.md. Every other statement pins workspace_id to one value.
 CROSS_TENANT = "cross-tenant:"
 
+# Set (to "report" or "enforce") to check every statement on PostgreSQL against the rule
+# above: db/statement_check.py. The test suite sets it.
+CHECK_VARIABLE = "DIALBOOK_CHECK_TENANCY"
+
 
 def is_tenant(table: str) -> bool:
     return table in TENANT_TABLES
