@@ -6,10 +6,10 @@ import threading
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, inspect, select, text
 
 from dialbook.db import Conn, Database
-from dialbook.db.tables import metadata, workspaces
+from dialbook.db.tables import schema_for, workspaces
 from dialbook.kit import clock
 
 
@@ -31,11 +31,21 @@ def _names(conn: Conn) -> list[str]:
 
 
 def test_migrations_match_the_tables(db: Database) -> None:
+    """Exactly: columns, types, indexes, unique constraints, foreign keys (Alembic's
+    comparison) and primary keys (which it does not compare), as tables.py says they are on
+    this backend (schema_for)."""
+    schema = schema_for(db.backend)
     with db.read_engine.connect() as conn:
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+            MigrationContext.configure(conn, opts={"compare_type": True}), schema
         )
+        inspector = inspect(conn)
+        keys = {name: inspector.get_pk_constraint(name) for name in schema.tables}
     assert diff == []
+    assert {name: (key["name"], key["constrained_columns"]) for name, key in keys.items()} == {
+        table.name: (table.primary_key.name, [c.name for c in table.primary_key.columns])
+        for table in schema.tables.values()
+    }
 
 
 def test_writes_arriving_together_succeed_or_fail_alone(db: Database) -> None:
@@ -86,11 +96,20 @@ def test_sqlite_pragmas(db: Database) -> None:
 
 
 def test_reads_run_beside_the_writer(db: Database) -> None:
+    """On SQLite writes run on the one writer thread and reads on the reader pool; on
+    PostgreSQL both run on the pool."""
     seen: list[str] = []
 
-    def slow_write(conn: Conn) -> None:
+    def write(conn: Conn) -> None:
         _add(conn, "slow")
         seen.append(threading.current_thread().name)
 
-    asyncio.run(db.write(slow_write))
-    assert asyncio.run(db.read(_names)) == ["slow"]
+    def read(conn: Conn) -> list[str]:
+        seen.append(threading.current_thread().name)
+        return _names(conn)
+
+    asyncio.run(db.write(write))
+    assert asyncio.run(db.read(read)) == ["slow"]
+    writer, reader = seen
+    assert reader.startswith("dialbook-db")
+    assert writer.startswith("dialbook-sqlite-writer" if db.is_sqlite else "dialbook-db")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from sqlalchemy import BigInteger, Integer, inspect
 
 from dialbook.db import Database, tenancy
@@ -85,6 +84,5 @@ def _fk_violations(
     return found
 
 
-@pytest.mark.xfail(reason="issue 18: the keys are not migrated yet", strict=True)
 def test_the_schema_follows_the_tenancy_rules(db: Database) -> None:
     assert schema_violations(db) == []

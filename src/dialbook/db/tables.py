@@ -4,9 +4,18 @@ Contacts keep their list-like parts (phones, tags, external references, custom f
 as JSON documents on the row, so reading a contact is one row. The ``contact_phones``,
 ``contact_tags`` and ``contact_external_ids`` tables are lookup indexes over those documents,
 written by the contacts repository in the same transaction.
+
+Tenancy (db/tenancy.py): every table except workspaces, api_keys and call_zones holds one
+workspace's rows. Such a table has a non-null ``workspace_id``; its primary key, its unique
+constraints and its foreign keys to other tenant tables include it, so that the tables can
+be distributed by workspace_id over several nodes (docs/scaling.md). These definitions are
+the PostgreSQL schema; :func:`schema_for` is the one place that says how SQLite's differs.
 """
 
 from __future__ import annotations
+
+import functools
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -14,10 +23,12 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -66,7 +77,7 @@ api_keys = Table(
 lists = Table(
     "lists",
     metadata,
-    Column("id", Id, primary_key=True),
+    Column("id", Id, autoincrement=True),
     Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(200), nullable=False),
     Column("is_default", Boolean, nullable=False, default=False),
@@ -85,13 +96,14 @@ lists = Table(
     Column("dialect_settings", Json),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "id"),
     Index(None, "workspace_id", "name"),
 )
 
 custom_fields = Table(
     "custom_fields",
     metadata,
-    Column("id", Id, primary_key=True),
+    Column("id", Id, autoincrement=True),
     Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
     Column("key", String(64), nullable=False),
     Column("label", String(200), nullable=False),
@@ -100,6 +112,7 @@ custom_fields = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("workspace_id", "key"),
+    PrimaryKeyConstraint("workspace_id", "id"),
 )
 
 # The distinct sets of zones (plus US state, for per-state hours) contacts are called in.
@@ -115,9 +128,9 @@ call_zones = Table(
 contacts = Table(
     "contacts",
     metadata,
-    Column("id", Id, primary_key=True),
+    Column("id", Id, autoincrement=True),
     Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
-    Column("list_id", Id, ForeignKey("lists.id", ondelete="CASCADE"), nullable=False),
+    Column("list_id", Id, nullable=False),
     Column("first_name", String(200)),
     Column("last_name", String(200)),
     Column("full_name", String(401)),
@@ -164,12 +177,19 @@ contacts = Table(
     Column("zone_id", Integer, ForeignKey("call_zones.id")),
     Column("lease_id", Id),
     Column("lease_expires_at", UTCDateTime),
-    Index(None, "list_id", "id"),
+    PrimaryKeyConstraint("workspace_id", "id"),
+    ForeignKeyConstraint(
+        ["workspace_id", "list_id"], ["lists.workspace_id", "lists.id"], ondelete="CASCADE"
+    ),
+    # Every index of a tenant table starts with workspace_id, so that statements pinned to a
+    # workspace (db/tenancy.py) are still answered from the index alone.
+    Index(None, "workspace_id", "list_id", "id"),
     # The queue per calling zone: a claim reads only zones inside their window, and the
     # trailing columns answer its filters and the preview's counts from the index alone.
     # Leases to release: only leased contacts are in it (a partial index).
     Index(
         "ix_contacts_leases",
+        "workspace_id",
         "list_id",
         "lease_expires_at",
         sqlite_where=text("status = 'leased'"),
@@ -177,6 +197,7 @@ contacts = Table(
     ),
     Index(
         "ix_contacts_queue_by_zone",
+        "workspace_id",
         "list_id",
         "status",
         "zone_id",
@@ -188,82 +209,90 @@ contacts = Table(
         "attempts",
         "dial_number",
     ),
+    # SQLite keys this table by id alone (see schema_for): a workspace's rows in id order.
     Index(None, "workspace_id", "id"),
     Index(None, "workspace_id", "email_key"),
     Index(None, "workspace_id", "updated_at"),
 )
 
+_OF_CONTACT = (["workspace_id", "contact_id"], ["contacts.workspace_id", "contacts.id"])
+
 contact_phones = Table(
     "contact_phones",
     metadata,
-    Column("contact_id", Id, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", Id, nullable=False),
     Column("workspace_id", Id, nullable=False),
     Column("number", String(20), nullable=False),
     Column("position", Integer, nullable=False),
-    Index(None, "workspace_id", "number"),
+    PrimaryKeyConstraint("workspace_id", "number", "contact_id"),  # finds contacts by phone
+    ForeignKeyConstraint(*_OF_CONTACT, ondelete="CASCADE"),
     Index(None, "contact_id"),
 )
 
 contact_tags = Table(
     "contact_tags",
     metadata,
-    Column("contact_id", Id, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", Id, nullable=False),
     Column("workspace_id", Id, nullable=False),
     Column("tag", String(255), nullable=False),
-    Index(None, "workspace_id", "tag", "contact_id"),
+    PrimaryKeyConstraint("workspace_id", "tag", "contact_id"),
+    ForeignKeyConstraint(*_OF_CONTACT, ondelete="CASCADE"),
     Index(None, "contact_id"),
 )
 
 contact_external_ids = Table(
     "contact_external_ids",
     metadata,
-    Column("contact_id", Id, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", Id, nullable=False),
     Column("workspace_id", Id, nullable=False),
     Column("provider", String(100), nullable=False),
     Column("external_id", String(255), nullable=False),
-    Index(None, "workspace_id", "provider", "external_id"),
+    PrimaryKeyConstraint("workspace_id", "provider", "external_id", "contact_id"),
+    ForeignKeyConstraint(*_OF_CONTACT, ondelete="CASCADE"),
     Index(None, "contact_id"),
 )
 
 suppression_lists = Table(
     "suppression_lists",
     metadata,
-    Column("id", Id, primary_key=True),
+    Column("id", Id, autoincrement=True),
     Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(200), nullable=False),
     Column("is_default", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "id"),
     Index(None, "workspace_id"),
 )
 
 suppressions = Table(
     "suppressions",
     metadata,
-    Column("id", Id, primary_key=True),
+    Column("id", Id, autoincrement=True),
     Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
-    Column(
-        "suppression_list_id",
-        Id,
-        ForeignKey("suppression_lists.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    Column("suppression_list_id", Id, nullable=False),
     Column("number", String(20), nullable=False),
     Column("reason", String(500)),
     Column("source", String(40), nullable=False),
     Column("expires_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
-    UniqueConstraint("suppression_list_id", "number"),
+    PrimaryKeyConstraint("workspace_id", "id"),
+    ForeignKeyConstraint(
+        ["workspace_id", "suppression_list_id"],
+        ["suppression_lists.workspace_id", "suppression_lists.id"],
+        ondelete="CASCADE",
+    ),
+    UniqueConstraint("workspace_id", "suppression_list_id", "number"),
     Index(None, "workspace_id", "number"),
 )
 
 dial_attempts = Table(
     "dial_attempts",
     metadata,
-    Column("id", Id, primary_key=True),
+    Column("id", Id, autoincrement=True),
     Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
     Column("list_id", Id, nullable=False),
-    Column("contact_id", Id, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", Id, nullable=False),
     Column("number", String(20), nullable=False),
     Column("agent", String(200)),
     Column("claimed_at", UTCDateTime, nullable=False),
@@ -272,16 +301,19 @@ dial_attempts = Table(
     Column("notes", Text),
     Column("retry_at", UTCDateTime),
     Column("completed_at", UTCDateTime),
+    PrimaryKeyConstraint("workspace_id", "id"),
+    ForeignKeyConstraint(*_OF_CONTACT, ondelete="CASCADE"),
     Index(None, "contact_id"),
+    # SQLite keys this table by id alone (see schema_for): a workspace's rows in id order.
     Index(None, "workspace_id", "id"),
 )
 
 imports = Table(
     "imports",
     metadata,
-    Column("id", Id, primary_key=True),
+    Column("id", Id, autoincrement=True),
     Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
-    Column("list_id", Id, ForeignKey("lists.id", ondelete="CASCADE"), nullable=False),
+    Column("list_id", Id, nullable=False),
     Column("status", String(20), nullable=False),
     Column("filename", String(500), nullable=False),
     Column("path", String(1000), nullable=False),
@@ -302,17 +334,27 @@ imports = Table(
     Column("started_at", UTCDateTime),
     Column("finished_at", UTCDateTime),
     Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "id"),
+    ForeignKeyConstraint(
+        ["workspace_id", "list_id"], ["lists.workspace_id", "lists.id"], ondelete="CASCADE"
+    ),
+    # SQLite keys this table by id alone (see schema_for): a workspace's rows in id order.
     Index(None, "workspace_id", "id"),
 )
 
 import_rejects = Table(
     "import_rejects",
     metadata,
-    Column("id", Id, primary_key=True),
-    Column("import_id", Id, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("id", Id, autoincrement=True),
+    Column("workspace_id", Id, nullable=False),
+    Column("import_id", Id, nullable=False),
     Column("line", Integer, nullable=False),
     Column("original", Json),
     Column("errors", Json, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "id"),
+    ForeignKeyConstraint(
+        ["workspace_id", "import_id"], ["imports.workspace_id", "imports.id"], ondelete="CASCADE"
+    ),
     Index(None, "import_id", "line"),
 )
 
@@ -320,7 +362,7 @@ import_rejects = Table(
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
-    Column("id", Id, primary_key=True),
+    Column("id", Id, autoincrement=True),
     Column("workspace_id", Id, nullable=False),
     Column("key", String(255), nullable=False),
     Column("fingerprint", String(64), nullable=False),  # method, path and body
@@ -330,6 +372,7 @@ idempotency_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     UniqueConstraint("workspace_id", "key"),
+    PrimaryKeyConstraint("workspace_id", "id"),
     Index(None, "expires_at"),
 )
 
@@ -338,12 +381,62 @@ idempotency_keys = Table(
 contact_events = Table(
     "contact_events",
     metadata,
-    Column("id", Id, primary_key=True),
+    Column("id", Id, autoincrement=True),
     Column("workspace_id", Id, nullable=False),
     Column("contact_id", Id, nullable=False),
     Column("key_id", Id),  # the API key; null for the local CLI and jobs
     Column("action", String(20), nullable=False),
     Column("changes", Json),  # {field: [before, after]}
     Column("at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "id"),
     Index(None, "workspace_id", "contact_id", "id"),
 )
+
+
+def schema_for(backend: str) -> MetaData:
+    """The schema the migrations make on ``backend`` ("postgresql" or "sqlite").
+
+    The tables above are the PostgreSQL schema, with one exception: an index on exactly a
+    table's primary key columns is left out there (it would duplicate the key). SQLite
+    differs in one way, for the tables keyed (workspace_id, id): it keys them by ``id``
+    alone, because an INTEGER PRIMARY KEY is SQLite's rowid, which numbers new rows, and
+    its foreign keys to them name ``id`` alone (the parent's key). Such a table declares
+    an index on (workspace_id, id) where its queries need a workspace's rows in id order:
+    on PostgreSQL that index is its key.
+    """
+    return _schemas(backend)
+
+
+@functools.cache
+def _schemas(backend: str) -> MetaData:
+    sqlite = backend == "sqlite"
+    schema = MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.sorted_tables:
+        key = [c.name for c in table.primary_key.columns]
+        if sqlite and _by_rowid(table):
+            key = ["id"]
+        parts: list[Any] = [
+            Column(c.name, c.type, nullable=c.nullable, autoincrement=c.autoincrement)
+            for c in table.columns
+        ]
+        parts.append(PrimaryKeyConstraint(*key, name=str(table.primary_key.name)))
+        for fk in table.foreign_key_constraints:
+            here = [c.name for c in fk.columns]
+            there = [e.target_fullname for e in fk.elements]
+            if sqlite and _by_rowid(fk.referred_table) and "workspace_id" in here:
+                at = here.index("workspace_id")
+                del here[at], there[at]
+            parts.append(ForeignKeyConstraint(here, there, ondelete=fk.ondelete))
+        for unique in table.constraints:
+            if isinstance(unique, UniqueConstraint):
+                parts.append(UniqueConstraint(*unique.columns.keys(), name=unique.name))
+        for index in table.indexes:
+            names = [c.name for c in index.columns]
+            if sqlite or names != [c.name for c in table.primary_key.columns]:
+                parts.append(Index(index.name, *names, unique=index.unique, **index.dialect_kwargs))
+        Table(table.name, schema, *parts)
+    return schema
+
+
+def _by_rowid(table: Table) -> bool:
+    return [c.name for c in table.primary_key.columns] == ["workspace_id", "id"]

@@ -85,8 +85,9 @@ def claim(
     return result.rowcount > 0
 
 
-def insert_rejects(conn: Conn, *, rows: list[dict[str, Any]]) -> None:
+def insert_rejects(conn: Conn, *, workspace_id: int, rows: list[dict[str, Any]]) -> None:
     if rows:
+        rows = [{**row, "workspace_id": workspace_id} for row in rows]
         conn.execute(insert(import_rejects), rows)
 
 

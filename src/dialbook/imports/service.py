@@ -434,7 +434,7 @@ def _commit_chunk(
                     id, row, [(f.name, f.detail) for f in error.fields] or [("row", error.detail)]
                 )
             )
-    repository.insert_rejects(conn, rows=rejects)
+    repository.insert_rejects(conn, workspace_id=caller.workspace_id, rows=rejects)
     job = repository.get_job(conn, workspace_id=caller.workspace_id, id=id)
     assert job is not None
     repository.update_job(

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from dialbook.db import engine as engines
-from dialbook.db.tables import metadata
+from dialbook.db.tables import schema_for
 
 config = context.config
 
@@ -14,7 +14,7 @@ config = context.config
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        target_metadata=schema_for(connection.dialect.name),
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -1,0 +1,106 @@
+"""Migrating a database that holds data: the tenant keys (0002) on both backends."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.engine import make_url
+
+from dialbook.db import citus, migrate
+from dialbook.db import engine as engines
+from dialbook.db.tables import schema_for
+from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_SKIP_REASON
+
+NOW = "2026-11-30 12:00:00"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path, worker_id: str) -> Iterator[str]:
+    """A new, empty database of its own (migrations are run by the test)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    if POSTGRES_ADMIN_URL is None:
+        pytest.skip(POSTGRES_SKIP_REASON)
+    admin = make_url(engines.normalize_url(POSTGRES_ADMIN_URL))
+    name = f"dialbook_migrate_{os.getpid()}_{worker_id}"
+    engine = engines.create(admin.render_as_string(hide_password=False), pool_size=1)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def _fill_0001(conn: Connection) -> None:
+    """One workspace's rows as revision 0001 stored them, with an index row repeated."""
+    statements = [
+        f"INSERT INTO workspaces (id, name, created_at) VALUES (7, 'w', '{NOW}')",
+        "INSERT INTO lists (id, workspace_id, name, is_default, duplicate_key, duplicate_scope,"
+        f" queue_mode, retry_minutes, created_at, updated_at) VALUES (3, 7, 'Leads', true,"
+        f" 'phone', 'list', 'immediate', 60, '{NOW}', '{NOW}')",
+        "INSERT INTO contacts (id, workspace_id, list_id, phones, dnc, dnd, tags, custom_fields,"
+        " external_refs, status, attempts, created_at, updated_at, version, queue_rank,"
+        f" dnd_call) VALUES (5, 7, 3, '[]', false, '{{}}', '[\"a\"]', '{{}}', '[]', 'queued', 0,"
+        f" '{NOW}', '{NOW}', 1, -1, false)",
+        "INSERT INTO contact_tags (contact_id, workspace_id, tag) VALUES (5, 7, 'a'), (5, 7, 'a')",
+        "INSERT INTO imports (id, workspace_id, list_id, status, filename, path, options,"
+        " rows_read, created, updated, skipped, rejected, last_line, bytes_total, bytes_done,"
+        f" created_at, updated_at) VALUES (9, 7, 3, 'done', 'a.csv', '/a.csv', '{{}}', 2, 0, 0,"
+        f" 0, 2, 2, 10, 10, '{NOW}', '{NOW}')",
+        "INSERT INTO import_rejects (import_id, line, errors) VALUES (9, 1, '[]'), (9, 2, '[]')",
+    ]
+    for statement in statements:
+        conn.execute(text(statement))
+
+
+def _schema_diff(url: str, backend: str) -> list[object]:
+    engine = engines.create(url, pool_size=0)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            diff: list[object] = compare_metadata(context, schema_for(backend))
+            keys = {name: inspect(conn).get_pk_constraint(name)["constrained_columns"]
+                    for name in ("contacts", "contact_tags")}  # fmt: skip
+    finally:
+        engine.dispose()
+    expected = {"contacts": ["id"] if backend == "sqlite" else ["workspace_id", "id"],
+                "contact_tags": ["workspace_id", "tag", "contact_id"]}  # fmt: skip
+    return diff if keys == expected else [*diff, keys]
+
+
+def test_the_tenant_keys_migrate_data_and_back(empty_url: str) -> None:
+    backend = "sqlite" if engines.is_sqlite(empty_url) else "postgresql"
+    migrate.upgrade(empty_url, "0001")
+    # Rows in the old schema, read across workspaces: not the application's statements.
+    engine = engines.create(empty_url, pool_size=0, writer=True, check_statements=False)
+    try:
+        with engine.begin() as conn:
+            _fill_0001(conn)
+        migrate.upgrade(empty_url)
+        with engine.connect() as conn:
+            rejects = conn.execute(text("SELECT workspace_id, line FROM import_rejects")).all()
+            tags = conn.execute(text("SELECT workspace_id, contact_id, tag FROM contact_tags"))
+            assert sorted(rejects) == [(7, 1), (7, 2)]  # from their import
+            assert tags.all() == [(7, 5, "a")]  # the repeated index row is gone
+            assert citus.distribute(conn) == []  # no citus extension here: nothing to do
+        assert _schema_diff(empty_url, backend) == []
+
+        command.downgrade(migrate.config(empty_url), "0001")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM import_rejects")).scalar() == 2
+        migrate.upgrade(empty_url)
+        assert _schema_diff(empty_url, backend) == []
+    finally:
+        engine.dispose()
