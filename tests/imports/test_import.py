@@ -43,7 +43,7 @@ def import_file(db: Database, caller: Caller, list_id: int, path: Path, **option
         path=path,
         options=ImportOptions(**options),
     )
-    return import_service.run(db, id=job.id, workers=0)
+    return import_service.run(db, workspace_id=caller.workspace_id, id=job.id, workers=0)
 
 
 def test_mapping_recognizes_crm_headers() -> None:

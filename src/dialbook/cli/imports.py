@@ -120,7 +120,7 @@ def import_command(
         )
     else:
         job = app.read(import_service.get_job, caller=caller, id=resume_id)
-    result = _run(app, job, workers, show=not as_json, force=force)
+    result = _run(app, caller.workspace_id, job, workers, show=not as_json, force=force)
     if as_json:
         print_json(result)
         return
@@ -137,7 +137,9 @@ def import_command(
         raise click.ClickException(result.error or "The import did not finish.")
 
 
-def _run(app: App, job: ImportRead, workers: int | None, *, show: bool, force: bool) -> ImportRead:
+def _run(
+    app: App, workspace_id: int, job: ImportRead, workers: int | None, *, show: bool, force: bool
+) -> ImportRead:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} rows/s"), TimeRemainingColumn())  # fmt: skip
     with Progress(*columns, console=console, disable=not show, transient=False) as bar:
@@ -156,7 +158,12 @@ def _run(app: App, job: ImportRead, workers: int | None, *, show: bool, force: b
 
         try:
             result = import_service.run(
-                app.db, id=job.id, workers=workers, progress=update, force=force
+                app.db,
+                workspace_id=workspace_id,
+                id=job.id,
+                workers=workers,
+                progress=update,
+                force=force,
             )
         except Conflict as error:
             raise click.ClickException(

@@ -95,7 +95,9 @@ def _write_indexes(
     for table, field in _INDEXED_BY:
         if field in values:
             if not new:
-                bulk.delete_where(conn, table, "contact_id", contact_id)
+                bulk.delete_where(
+                    conn, table, {"workspace_id": workspace_id, "contact_id": contact_id}
+                )
             bulk.insert_rows(conn, table, _index_rows(contact_id, workspace_id, values, field))
 
 
@@ -145,11 +147,15 @@ def update_contact(
     return True
 
 
-def release_held(conn: Conn, *, list_id: int, now: dt.datetime) -> int:
+def release_held(conn: Conn, *, workspace_id: int, list_id: int, now: dt.datetime) -> int:
     """Move the list's held contacts into the dial queue; how many moved."""
     result = conn.execute(
         update(contacts)
-        .where(contacts.c.list_id == list_id, contacts.c.status == "held")
+        .where(
+            contacts.c.workspace_id == workspace_id,
+            contacts.c.list_id == list_id,
+            contacts.c.status == "held",
+        )
         .values(status="queued", due_at=now)
     )
     return int(result.rowcount)
@@ -179,7 +185,8 @@ def find_by_phone(
     if not numbers:
         return None
     text = (
-        "SELECT c.id, c.full_name FROM contact_phones p JOIN contacts c ON c.id = p.contact_id"
+        "SELECT c.id, c.full_name FROM contact_phones p JOIN contacts c"
+        " ON c.workspace_id = p.workspace_id AND c.id = p.contact_id"
         f" WHERE p.workspace_id = ? AND p.number IN ({', '.join('?' * len(numbers))})"
     )
     return _first_match(conn, text, [workspace_id, *numbers], list_id, exclude_id, "phone")
@@ -208,8 +215,9 @@ def find_by_external_id(
     if not refs:
         return None
     text = (
-        "SELECT c.id, c.full_name FROM contact_external_ids x"
-        " JOIN contacts c ON c.id = x.contact_id WHERE x.workspace_id = ? AND ("
+        "SELECT c.id, c.full_name FROM contact_external_ids x JOIN contacts c"
+        " ON c.workspace_id = x.workspace_id AND c.id = x.contact_id"
+        " WHERE x.workspace_id = ? AND ("
         + " OR ".join("(x.provider = ? AND x.external_id = ?)" for _ in refs)
         + ")"
     )
@@ -360,7 +368,7 @@ def existing_keys(
         if key == "phone":
             query = (
                 select(contact_phones.c.number, contacts.c.id)
-                .join(contacts, contacts.c.id == contact_phones.c.contact_id)
+                .join(contacts, _same_contact(contact_phones))
                 .where(
                     contact_phones.c.workspace_id == workspace_id,
                     contact_phones.c.number.in_(chunk),
@@ -377,7 +385,7 @@ def existing_keys(
                     contact_external_ids.c.external_id,
                     contacts.c.id,
                 )
-                .join(contacts, contacts.c.id == contact_external_ids.c.contact_id)
+                .join(contacts, _same_contact(contact_external_ids))
                 .where(
                     contact_external_ids.c.workspace_id == workspace_id,
                     tuple_(contact_external_ids.c.provider, contact_external_ids.c.external_id).in_(
@@ -392,7 +400,15 @@ def existing_keys(
     return found
 
 
-def max_phones(conn: Conn, *, list_id: int) -> int:
+def _same_contact(index: Any) -> ColumnElement[bool]:
+    """An index row's contact: joined on workspace_id too, so the join stays in one
+    workspace (db/tenancy.py)."""
+    return and_(
+        contacts.c.workspace_id == index.c.workspace_id, contacts.c.id == index.c.contact_id
+    )
+
+
+def max_phones(conn: Conn, *, workspace_id: int, list_id: int) -> int:
     """The most phones any contact of the list has (export column count)."""
     length = (
         func.jsonb_array_length(contacts.c.phones)
@@ -401,7 +417,9 @@ def max_phones(conn: Conn, *, list_id: int) -> int:
     )
     return int(
         conn.execute(
-            select(func.coalesce(func.max(length), 0)).where(contacts.c.list_id == list_id)
+            select(func.coalesce(func.max(length), 0)).where(
+                contacts.c.workspace_id == workspace_id, contacts.c.list_id == list_id
+            )
         ).scalar_one()
     )
 
@@ -413,6 +431,7 @@ def insert_events(conn: Conn, *, rows: list[dict[str, Any]]) -> None:
 def insert_same_event(
     conn: Conn,
     *,
+    workspace_id: int,
     ids: Sequence[int],
     key_id: int | None,
     action: str,
@@ -434,12 +453,15 @@ def insert_same_event(
         " SELECT workspace_id, id, "
     )
     if conn.dialect.name == "sqlite":
-        text = "?, ?, ?, ? FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
+        text = (
+            "?, ?, ?, ? FROM contacts"
+            " WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))"
+        )
         found: Any = msgspec.json.encode(list(ids)).decode()
     else:
-        text = "%s, %s, %s::jsonb, %s FROM contacts WHERE id = ANY(%s)"
+        text = "%s, %s, %s::jsonb, %s FROM contacts WHERE workspace_id = %s AND id = ANY(%s)"
         found = list(ids)
-    bulk.cursor(conn).execute(insert + text, (*values, found))
+    bulk.cursor(conn).execute(insert + text, (*values, workspace_id, found))
 
 
 def events(

@@ -153,8 +153,11 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
             copy.write_row(row_values)
 
 
-def delete_where(conn: Connection, table: Table, column: str, value: Any) -> None:
-    cursor(conn).execute(sql(conn, f'DELETE FROM "{table.name}" WHERE "{column}" = ?'), (value,))
+def delete_where(conn: Connection, table: Table, where: dict[str, Any]) -> None:
+    """Delete the rows whose columns equal ``where``'s values."""
+    condition = " AND ".join(f'"{column}" = ?' for column in where)
+    text = sql(conn, f'DELETE FROM "{table.name}" WHERE {condition}')
+    cursor(conn).execute(text, tuple(where.values()))
 
 
 @functools.lru_cache(maxsize=64)

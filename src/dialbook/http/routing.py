@@ -209,19 +209,24 @@ async def _idempotent(
     try:
         response = await run()
     except BaseException:
-        await services.db.write(idempotency_service.abandon, id=found)
+        await services.db.write(
+            idempotency_service.abandon, workspace_id=caller.workspace_id, id=found
+        )
         raise
     if 200 <= response.status_code < 300 and hasattr(response, "body"):
         headers = {k: v for k, v in response.headers.items() if k in _REPLAYED_HEADERS}
         await services.db.write(
             idempotency_service.complete,
+            workspace_id=caller.workspace_id,
             id=found,
             status=response.status_code,
             headers=headers,
             body=bytes(response.body),
         )
     else:
-        await services.db.write(idempotency_service.abandon, id=found)
+        await services.db.write(
+            idempotency_service.abandon, workspace_id=caller.workspace_id, id=found
+        )
     return response
 
 

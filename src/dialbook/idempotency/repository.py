@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, tuple_, update
 
 from dialbook.db import Conn
 from dialbook.db.tables import idempotency_keys
@@ -45,20 +45,33 @@ def insert_pending(
     )
 
 
-def complete(conn: Conn, *, id: int, status: int, headers: dict[str, str], body: bytes) -> None:
+def complete(
+    conn: Conn, *, workspace_id: int, id: int, status: int, headers: dict[str, str], body: bytes
+) -> None:
     conn.execute(
         update(idempotency_keys)
-        .where(idempotency_keys.c.id == id)
+        .where(idempotency_keys.c.workspace_id == workspace_id, idempotency_keys.c.id == id)
         .values(status=status, headers=headers, body=body)
     )
 
 
-def remove(conn: Conn, *, id: int) -> None:
-    conn.execute(delete(idempotency_keys).where(idempotency_keys.c.id == id))
+def remove(conn: Conn, *, workspace_id: int, id: int) -> None:
+    conn.execute(
+        delete(idempotency_keys).where(
+            idempotency_keys.c.workspace_id == workspace_id, idempotency_keys.c.id == id
+        )
+    )
 
 
 def purge_expired(conn: Conn, *, now: dt.datetime, batch: int = 500) -> None:
-    expired = select(idempotency_keys.c.id).where(idempotency_keys.c.expires_at <= now).limit(batch)
+    """Forget up to ``batch`` expired keys, of any workspace."""
+    expired = (
+        select(idempotency_keys.c.workspace_id, idempotency_keys.c.id)
+        .where(idempotency_keys.c.expires_at <= now)
+        .limit(batch)
+    )
     conn.execute(
-        delete(idempotency_keys).where(idempotency_keys.c.id.in_(expired.scalar_subquery()))
+        delete(idempotency_keys)
+        .prefix_with("/* cross-tenant: expired idempotency keys of every workspace */")
+        .where(tuple_(idempotency_keys.c.workspace_id, idempotency_keys.c.id).in_(expired))
     )

@@ -48,7 +48,7 @@ def begin(conn: Conn, *, workspace_id: int, key: str, fingerprint: str) -> int |
     repository.purge_expired(conn, now=now)
     found = repository.find(conn, workspace_id=workspace_id, key=key)
     if found is not None and found["expires_at"] <= now:
-        repository.remove(conn, id=found["id"])
+        repository.remove(conn, workspace_id=workspace_id, id=found["id"])
         found = None
     if found is None:
         return repository.insert_pending(
@@ -64,9 +64,13 @@ def begin(conn: Conn, *, workspace_id: int, key: str, fingerprint: str) -> int |
     return Stored(found["status"], found["headers"] or {}, found["body"] or b"")
 
 
-def complete(conn: Conn, *, id: int, status: int, headers: dict[str, str], body: bytes) -> None:
-    repository.complete(conn, id=id, status=status, headers=headers, body=body)
+def complete(
+    conn: Conn, *, workspace_id: int, id: int, status: int, headers: dict[str, str], body: bytes
+) -> None:
+    repository.complete(
+        conn, workspace_id=workspace_id, id=id, status=status, headers=headers, body=body
+    )
 
 
-def abandon(conn: Conn, *, id: int) -> None:
-    repository.remove(conn, id=id)
+def abandon(conn: Conn, *, workspace_id: int, id: int) -> None:
+    repository.remove(conn, workspace_id=workspace_id, id=id)

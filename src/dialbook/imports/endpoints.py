@@ -102,7 +102,7 @@ async def start_import(ctx: Context) -> Response:
         path=path,
         options=options,
     )
-    ctx.services.jobs.start(job.id)
+    ctx.services.jobs.start(ctx.caller.workspace_id, job.id)
     return json_response(job, 202, {"Location": f"/v1/imports/{job.id}"})
 
 

@@ -66,7 +66,9 @@ def export(
         for page in _pages(db, caller, list_id):
             yield "".join(_encode(contact).decode() + "\n" for contact in page)
         return
-    phones = db.run_read(contact_repository.max_phones, list_id=list_id)
+    phones = db.run_read(
+        contact_repository.max_phones, workspace_id=caller.workspace_id, list_id=list_id
+    )
     keys = sorted(db.run_read(field_service.definitions, workspace_id=caller.workspace_id))
     header = [
         *_HEAD,

@@ -18,19 +18,19 @@ class Jobs:
         self._lock = threading.Lock()
         self._running: dict[int, threading.Thread] = {}
 
-    def start(self, id: int) -> None:
+    def start(self, workspace_id: int, id: int) -> None:
         with self._lock:
             if id in self._running and self._running[id].is_alive():
                 return
             thread = threading.Thread(
-                target=self._run, args=(id,), name=f"import-{id}", daemon=True
+                target=self._run, args=(workspace_id, id), name=f"import-{id}", daemon=True
             )
             self._running[id] = thread
             thread.start()
 
-    def _run(self, id: int) -> None:
+    def _run(self, workspace_id: int, id: int) -> None:
         try:
-            import_service.run(self._db, id=id)
+            import_service.run(self._db, workspace_id=workspace_id, id=id)
         except Conflict:
             log.info("import %s is running in another process", id)
         except Exception:  # noqa: BLE001 - recorded on the job by run(); keep the server up
@@ -38,10 +38,10 @@ class Jobs:
 
     def resume_unfinished(self) -> list[int]:
         """Start the jobs a stopped process left behind (they resume after last_line)."""
-        ids = self._db.run_read(import_service.unfinished)
-        for id in ids:
-            self.start(id)
-        return ids
+        jobs = self._db.run_read(import_service.unfinished)
+        for workspace_id, id in jobs:
+            self.start(workspace_id, id)
+        return [id for _workspace_id, id in jobs]
 
     def wait(self, timeout: float | None = None) -> None:
         for thread in list(self._running.values()):

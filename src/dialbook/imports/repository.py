@@ -18,20 +18,17 @@ def insert_job(conn: Conn, *, values: dict[str, Any]) -> dict[str, Any]:
     return as_dict(conn.execute(insert(imports).values(**values).returning(*_COLUMNS)).one())
 
 
-def get_job(conn: Conn, *, workspace_id: int | None, id: int) -> dict[str, Any] | None:
-    query = select(*_COLUMNS).where(imports.c.id == id)
-    if workspace_id is not None:
-        query = query.where(imports.c.workspace_id == workspace_id)
-    row = conn.execute(query).one_or_none()
+def _job(workspace_id: int, id: int) -> Any:
+    return (imports.c.workspace_id == workspace_id) & (imports.c.id == id)
+
+
+def get_job(conn: Conn, *, workspace_id: int, id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(*_COLUMNS).where(_job(workspace_id, id))).one_or_none()
     return None if row is None else as_dict(row)
 
 
-def job_owner(conn: Conn, *, id: int) -> int | None:
-    return conn.execute(select(imports.c.workspace_id).where(imports.c.id == id)).scalar()
-
-
-def update_job(conn: Conn, *, id: int, values: dict[str, Any]) -> None:
-    conn.execute(update(imports).where(imports.c.id == id).values(**values))
+def update_job(conn: Conn, *, workspace_id: int, id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(imports).where(_job(workspace_id, id)).values(**values))
 
 
 def _claimable(stale_before: dt.datetime, dead: list[str]) -> Any:
@@ -44,24 +41,32 @@ def _claimable(stale_before: dt.datetime, dead: list[str]) -> Any:
 
 
 def runners(conn: Conn) -> list[str]:
-    """The processes that hold running jobs."""
+    """The processes that hold running jobs, in every workspace."""
     rows = conn.execute(
-        select(imports.c.runner).where(imports.c.status == "running").distinct()
+        select(imports.c.runner)
+        .prefix_with("/* cross-tenant: the import worker's scan for running jobs */")
+        .where(imports.c.status == "running")
+        .distinct()
     ).scalars()
     return [r for r in rows if r]
 
 
-def unfinished(conn: Conn, *, stale_before: dt.datetime, dead: list[str]) -> list[int]:
-    """Jobs waiting, or left running by a process that stopped."""
+def unfinished(conn: Conn, *, stale_before: dt.datetime, dead: list[str]) -> list[tuple[int, int]]:
+    """(workspace_id, id) of the jobs waiting, or left running by a process that stopped,
+    in every workspace: claiming and running each is then one workspace's business."""
     rows = conn.execute(
-        select(imports.c.id).where(_claimable(stale_before, dead)).order_by(imports.c.id)
+        select(imports.c.workspace_id, imports.c.id)
+        .prefix_with("/* cross-tenant: the import worker's scan for unfinished jobs */")
+        .where(_claimable(stale_before, dead))
+        .order_by(imports.c.id)
     )
-    return [int(i) for i in rows.scalars()]
+    return [(int(workspace_id), int(id)) for workspace_id, id in rows]
 
 
 def claim(
     conn: Conn,
     *,
+    workspace_id: int,
     id: int,
     runner: str,
     stale_before: dt.datetime,
@@ -70,7 +75,7 @@ def claim(
     force: bool,
 ) -> bool:
     """Mark the job running for this process; False when another process has it."""
-    query = update(imports).where(imports.c.id == id)
+    query = update(imports).where(_job(workspace_id, id))
     if not force:
         query = query.where(_claimable(stale_before, dead))
     result = conn.execute(
@@ -91,10 +96,16 @@ def insert_rejects(conn: Conn, *, workspace_id: int, rows: list[dict[str, Any]])
         conn.execute(insert(import_rejects), rows)
 
 
-def rejects(conn: Conn, *, import_id: int, after_line: int, limit: int) -> list[dict[str, Any]]:
+def rejects(
+    conn: Conn, *, workspace_id: int, import_id: int, after_line: int, limit: int
+) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(import_rejects.c.line, import_rejects.c.original, import_rejects.c.errors)
-        .where(import_rejects.c.import_id == import_id, import_rejects.c.line > after_line)
+        .where(
+            import_rejects.c.workspace_id == workspace_id,
+            import_rejects.c.import_id == import_id,
+            import_rejects.c.line > after_line,
+        )
         .order_by(import_rejects.c.line)
         .limit(limit)
     )

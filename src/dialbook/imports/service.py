@@ -120,17 +120,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def unfinished(conn: Conn) -> list[int]:
+def unfinished(conn: Conn) -> list[tuple[int, int]]:
+    """(workspace_id, id) of the jobs to resume."""
     return repository.unfinished(conn, stale_before=clock.now() - STALE, dead=_dead_runners(conn))
 
 
-def caller_for_job(conn: Conn, *, id: int) -> Caller:
+def caller_for_job(conn: Conn, *, workspace_id: int, id: int) -> Caller:
     """The workspace an import belongs to, as the caller it runs for."""
-    workspace_id = repository.job_owner(conn, id=id)
-    if workspace_id is None:
-        raise NotFound(f"No import with id {id}.")
     workspace = workspace_repository.get_workspace(conn, id=workspace_id)
-    assert workspace is not None
+    if workspace is None or repository.get_job(conn, workspace_id=workspace_id, id=id) is None:
+        raise NotFound(f"No import with id {id}.")
     return Caller(
         workspace_id=workspace.id,
         key_id=0,
@@ -242,6 +241,7 @@ Progress = Callable[[ImportRead], None]
 def run(
     db: Database,
     *,
+    workspace_id: int,
     id: int,
     workers: int | None = None,
     progress: Progress | None = None,
@@ -252,7 +252,7 @@ def run(
     Raises Conflict when another process is running it (unless ``force``: for an operator
     who knows that process is gone).
     """
-    caller = db.run_read(caller_for_job, id=id)
+    caller = db.run_read(caller_for_job, workspace_id=workspace_id, id=id)
     job = db.run_read(get_job, caller=caller, id=id)
     if job.status == "done":
         return job
@@ -305,6 +305,7 @@ def _fail(db: Database, caller: Caller, id: int, message: str) -> ImportRead:
     def mark(conn: Conn) -> ImportRead:
         repository.update_job(
             conn,
+            workspace_id=caller.workspace_id,
             id=id,
             values={"status": "failed", "error": message[:2000], "updated_at": clock.now()},
         )
@@ -322,6 +323,7 @@ def _start(
     force = force or job["status"] == "failed"  # resuming a failed job is asked for
     if not repository.claim(
         conn,
+        workspace_id=caller.workspace_id,
         id=id,
         runner=this_runner(),
         stale_before=now - STALE,
@@ -330,14 +332,19 @@ def _start(
         force=force,
     ):
         raise Conflict(f"Import {id} is being run by another process.")
-    repository.update_job(conn, id=id, values={"columns": list(mapping.targets)})
+    repository.update_job(
+        conn, workspace_id=caller.workspace_id, id=id, values={"columns": list(mapping.targets)}
+    )
     return _plan(conn, caller=caller, lst=lst, mapping=mapping, define=True)
 
 
 def _finish(conn: Conn, *, caller: Caller, id: int) -> ImportRead:
     now = clock.now()
     repository.update_job(
-        conn, id=id, values={"status": "done", "finished_at": now, "updated_at": now}
+        conn,
+        workspace_id=caller.workspace_id,
+        id=id,
+        values={"status": "done", "finished_at": now, "updated_at": now},
     )
     return get_job(conn, caller=caller, id=id)
 
@@ -414,7 +421,13 @@ def _commit_chunk(
         fresh.append(_new_row(zone_ids, caller, lst, columns, now))
     ids = contact_repository.insert_many(conn, rows=fresh)
     contact_repository.insert_same_event(
-        conn, ids=ids, key_id=None, action="import", changes={"import_id": [None, id]}, at=now
+        conn,
+        workspace_id=caller.workspace_id,
+        ids=ids,
+        key_id=None,
+        action="import",
+        changes={"import_id": [None, id]},
+        at=now,
     )
 
     updated = skipped = 0
@@ -439,6 +452,7 @@ def _commit_chunk(
     assert job is not None
     repository.update_job(
         conn,
+        workspace_id=caller.workspace_id,
         id=id,
         values={
             "rows_read": job["rows_read"] + len(chunk),
@@ -498,7 +512,13 @@ def rejects_csv(db: Database, *, caller: Caller, id: int) -> Iterator[str]:
     writer.writerow(["line", "errors", *(job["columns"] or ["row"])])
     after = 0
     while True:
-        page = db.run_read(repository.rejects, import_id=id, after_line=after, limit=REJECTS_PAGE)
+        page = db.run_read(
+            repository.rejects,
+            workspace_id=caller.workspace_id,
+            import_id=id,
+            after_line=after,
+            limit=REJECTS_PAGE,
+        )
         for reject in page:
             reasons = "; ".join(f"{e['name']}: {e['detail']}" for e in reject["errors"])
             original = reject["original"]

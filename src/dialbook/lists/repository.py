@@ -80,17 +80,17 @@ def page(
     if name:
         query = query.where(func.lower(lists.c.name).contains(name.lower(), autoescape=True))
     rows = conn.execute(query).all()
-    counts = count_contacts(conn, list_ids=[row.id for row in rows])
+    counts = count_contacts(conn, workspace_id=workspace_id, list_ids=[row.id for row in rows])
     return [_read(row, counts.get(row.id, 0)) for row in rows]
 
 
-def count_contacts(conn: Conn, *, list_ids: Iterable[int]) -> dict[int, int]:
+def count_contacts(conn: Conn, *, workspace_id: int, list_ids: Iterable[int]) -> dict[int, int]:
     ids = list(list_ids)
     if not ids:
         return {}
     rows = conn.execute(
         select(contacts.c.list_id, func.count())
-        .where(contacts.c.list_id.in_(ids))
+        .where(contacts.c.workspace_id == workspace_id, contacts.c.list_id.in_(ids))
         .group_by(contacts.c.list_id)
     )
     return {list_id: count for list_id, count in rows}

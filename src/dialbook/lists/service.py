@@ -115,7 +115,8 @@ def get(conn: Conn, *, workspace_id: int, id: int, with_count: bool = True) -> L
     if found is None:
         raise NotFound(f"No list with id {id}.")
     if with_count:
-        found.contact_count = repository.count_contacts(conn, list_ids=[id]).get(id, 0)
+        counts = repository.count_contacts(conn, workspace_id=workspace_id, list_ids=[id])
+        found.contact_count = counts.get(id, 0)
     return found
 
 
@@ -150,7 +151,9 @@ def find(conn: Conn, *, workspace_id: int, platform: str, ref: str) -> ListRead:
 def publish(conn: Conn, *, workspace_id: int, id: int) -> PublishResult:
     """Hand the list's held contacts to the dial queue (Salesfinity's "reimport")."""
     get(conn, workspace_id=workspace_id, id=id, with_count=False)
-    count = contact_repository.release_held(conn, list_id=id, now=clock.now())
+    count = contact_repository.release_held(
+        conn, workspace_id=workspace_id, list_id=id, now=clock.now()
+    )
     return PublishResult(list_id=id, published=count)
 
 

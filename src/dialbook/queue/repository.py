@@ -45,11 +45,12 @@ def all_zones(conn: Conn) -> list[tuple[int, str]]:
     return [(int(i), str(k)) for i, k in conn.execute(select(call_zones.c.id, call_zones.c.key))]
 
 
-def release_expired(conn: Conn, *, list_id: int, now: dt.datetime) -> int:
+def release_expired(conn: Conn, *, workspace_id: int, list_id: int, now: dt.datetime) -> int:
     """Contacts whose lease ran out go back to the queue."""
     result = conn.execute(
         update(contacts)
         .where(
+            contacts.c.workspace_id == workspace_id,
             contacts.c.list_id == list_id,
             contacts.c.status == "leased",
             contacts.c.lease_expires_at <= now,
@@ -80,6 +81,7 @@ def callable_now(
         _PER_ZONE_LOCKED.format(attempts=attempts),
         [
             list(zone_ids),
+            workspace_id,
             list_id,
             now,
             *([max_attempts] if attempts else []),
@@ -95,7 +97,8 @@ def callable_now(
 # The best ``limit`` callable contacts of one zone: a short walk of the per-zone index.
 _IN_ZONE = (
     "SELECT c.id, c.dial_number, c.queue_rank, c.due_at FROM contacts c"
-    " WHERE c.list_id = ? AND c.status = 'queued' AND c.zone_id = {zone} AND c.due_at <= ?"
+    " WHERE c.workspace_id = ? AND c.list_id = ? AND c.status = 'queued'"
+    " AND c.zone_id = {zone} AND c.due_at <= ?"
     " AND NOT c.dnc AND NOT c.dnd_call AND c.dial_number IS NOT NULL{attempts}"
     " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ?"
     " AND s.number = c.dial_number AND (s.expires_at IS NULL OR s.expires_at > ?))"
@@ -134,6 +137,7 @@ def _callable_per_zone(
         params: list[Any] = []
         for zone in zones:
             params += [
+                workspace_id,
                 list_id,
                 zone,
                 at,
@@ -147,7 +151,10 @@ def _callable_per_zone(
     return [(int(row[0]), str(row[1])) for row in rows[:limit]]
 
 
-_LEASE = "UPDATE contacts SET status = 'leased', lease_id = ?, lease_expires_at = ? WHERE id = ?"
+_LEASE = (
+    "UPDATE contacts SET status = 'leased', lease_id = ?, lease_expires_at = ?"
+    " WHERE workspace_id = ? AND id = ?"
+)
 
 
 def lease(
@@ -178,7 +185,7 @@ def lease(
         expires = bulk.insert_value(conn, contacts.c.lease_expires_at, expires_at)
         bulk.cursor(conn).executemany(
             bulk.sql(conn, _LEASE),
-            [(lid, expires, cid) for cid, lid in leases.items()],
+            [(lid, expires, workspace_id, cid) for cid, lid in leases.items()],
         )
     return leases
 
@@ -207,7 +214,13 @@ def get_attempt(conn: Conn, *, workspace_id: int, id: int) -> Attempt | None:
             contacts.c.lease_id.label("contact_lease_id"),
             contacts.c.attempts,
         )
-        .join(contacts, contacts.c.id == dial_attempts.c.contact_id)
+        .join(
+            contacts,
+            and_(
+                contacts.c.workspace_id == dial_attempts.c.workspace_id,
+                contacts.c.id == dial_attempts.c.contact_id,
+            ),
+        )
         .where(dial_attempts.c.workspace_id == workspace_id, dial_attempts.c.id == id)
     ).one_or_none()
     return None if row is None else Attempt(**as_dict(row))
@@ -216,6 +229,7 @@ def get_attempt(conn: Conn, *, workspace_id: int, id: int) -> Attempt | None:
 def finish_attempt(
     conn: Conn,
     *,
+    workspace_id: int,
     attempt: Attempt,
     outcome: str,
     notes: str | None,
@@ -225,11 +239,13 @@ def finish_attempt(
 ) -> None:
     conn.execute(
         update(dial_attempts)
-        .where(dial_attempts.c.id == attempt.id)
+        .where(dial_attempts.c.workspace_id == workspace_id, dial_attempts.c.id == attempt.id)
         .values(outcome=outcome, notes=notes, retry_at=retry_at, completed_at=now)
     )
     conn.execute(
-        update(contacts).where(contacts.c.id == attempt.contact_id).values(**contact_values)
+        update(contacts)
+        .where(contacts.c.workspace_id == workspace_id, contacts.c.id == attempt.contact_id)
+        .values(**contact_values)
     )
 
 
@@ -277,25 +293,24 @@ def preview_counts(
     - the same for the suppressed ones, driven from the (usually far smaller) suppression
       list side.
     """
+    in_list = (contacts.c.workspace_id == workspace_id) & (contacts.c.list_id == list_id)
     statuses = {
         str(status): int(n)
         for status, n in conn.execute(
-            select(contacts.c.status, func.count())
-            .where(contacts.c.list_id == list_id)
-            .group_by(contacts.c.status)
+            select(contacts.c.status, func.count()).where(in_list).group_by(contacts.c.status)
         )
     }
     in_queue = contacts.c.status.in_(("queued", "leased"))
     # One status at a time: the index is in zone order within a status.
     zones: list[dict[str, Any]] = []
     if conn.dialect.name == "sqlite":
-        zones += _queued_pivot_sqlite(conn, list_id, now, max_attempts)
+        zones += _queued_pivot_sqlite(conn, workspace_id, list_id, now, max_attempts)
     else:
         zones += [
             as_dict(row)
             for row in conn.execute(
                 select(*_pivot(now, max_attempts, leased=False))
-                .where(contacts.c.list_id == list_id, contacts.c.status == "queued")
+                .where(in_list, contacts.c.status == "queued")
                 .group_by(contacts.c.zone_id)
             )
         ]
@@ -303,7 +318,7 @@ def preview_counts(
         as_dict(row)
         for row in conn.execute(
             select(*_pivot(now, max_attempts))
-            .where(contacts.c.list_id == list_id, contacts.c.status == "leased")
+            .where(in_list, contacts.c.status == "leased")
             .group_by(contacts.c.zone_id)
         )
     ]
@@ -312,24 +327,25 @@ def preview_counts(
     )
     if conn.execute(select(suppressions.c.id).where(in_force).limit(1)).first() is None:
         return statuses, zones, []  # nothing suppressed: no second pass
-    numbers = (
-        select(suppressions.c.workspace_id, suppressions.c.number)
-        .where(in_force)
-        .distinct()
-        .subquery()
-    )
+    numbers = select(suppressions.c.number).where(in_force).distinct().subquery()
     suppressed = conn.execute(
         select(*_pivot(now, max_attempts))
         .select_from(numbers)
         .join(
             contact_phones,
             and_(
-                contact_phones.c.workspace_id == numbers.c.workspace_id,
+                contact_phones.c.workspace_id == workspace_id,
                 contact_phones.c.number == numbers.c.number,
                 contact_phones.c.position == 0,
             ),
         )
-        .join(contacts, contacts.c.id == contact_phones.c.contact_id)
+        .join(
+            contacts,
+            and_(
+                contacts.c.workspace_id == contact_phones.c.workspace_id,
+                contacts.c.id == contact_phones.c.contact_id,
+            ),
+        )
         # "+ 0": no index on list_id here, so the planner walks from the suppressed numbers
         # to their contacts instead of through every contact of the list.
         .where((contacts.c.list_id + 0) == list_id, in_queue)
@@ -345,16 +361,17 @@ _QUEUED_PIVOT = (
     " sum((1 - (dnc | dnd_call)) * (attempts >= ?)),"
     " sum((1 - (dnc | dnd_call)) * (attempts < ?) * (dial_number IS NULL)),"
     " sum((1 - (dnc | dnd_call)) * (attempts < ?) * (dial_number IS NOT NULL) * (due_at > ?))"
-    " FROM contacts WHERE list_id = ? AND status = 'queued' GROUP BY zone_id"
+    " FROM contacts WHERE workspace_id = ? AND list_id = ? AND status = 'queued'"
+    " GROUP BY zone_id"
 )
 
 
 def _queued_pivot_sqlite(
-    conn: Conn, list_id: int, now: dt.datetime, max_attempts: int | None
+    conn: Conn, workspace_id: int, list_id: int, now: dt.datetime, max_attempts: int | None
 ) -> list[dict[str, Any]]:
     limit = max_attempts if max_attempts is not None else 2**62  # no limit: never exhausted
     at = bulk.insert_value(conn, contacts.c.due_at, now)
-    rows = bulk.query(conn, _QUEUED_PIVOT, [limit, limit, limit, at, list_id])
+    rows = bulk.query(conn, _QUEUED_PIVOT, [limit, limit, limit, at, workspace_id, list_id])
     return [
         {
             "zone_id": zone,

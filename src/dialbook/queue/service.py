@@ -63,7 +63,7 @@ def claim(
 ) -> ClaimResult:
     now = now or clock.now()
     lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
-    repository.release_expired(conn, list_id=list_id, now=now)
+    repository.release_expired(conn, workspace_id=caller.workspace_id, list_id=list_id, now=now)
     picks = repository.callable_now(
         conn,
         workspace_id=caller.workspace_id,
@@ -149,6 +149,7 @@ def record_outcome(
         )
     repository.finish_attempt(
         conn,
+        workspace_id=caller.workspace_id,
         attempt=attempt,
         outcome=request.outcome,
         notes=request.notes,

@@ -84,15 +84,22 @@ def delete_list(conn: Conn, *, workspace_id: int, id: int) -> bool:
     return result.rowcount > 0
 
 
-def existing_numbers(conn: Conn, *, suppression_list_id: int, numbers: Sequence[str]) -> set[str]:
+def _in_list(workspace_id: int, suppression_list_id: int) -> Any:
+    return (suppressions.c.workspace_id == workspace_id) & (
+        suppressions.c.suppression_list_id == suppression_list_id
+    )
+
+
+def existing_numbers(
+    conn: Conn, *, workspace_id: int, suppression_list_id: int, numbers: Sequence[str]
+) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(numbers), 500):
         chunk = numbers[start : start + 500]
         found.update(
             conn.execute(
                 select(suppressions.c.number).where(
-                    suppressions.c.suppression_list_id == suppression_list_id,
-                    suppressions.c.number.in_(chunk),
+                    _in_list(workspace_id, suppression_list_id), suppressions.c.number.in_(chunk)
                 )
             ).scalars()
         )
@@ -105,14 +112,11 @@ def insert_entries(conn: Conn, *, rows: list[dict[str, Any]]) -> None:
 
 
 def update_entry_by_number(
-    conn: Conn, *, suppression_list_id: int, number: str, values: dict[str, Any]
+    conn: Conn, *, workspace_id: int, suppression_list_id: int, number: str, values: dict[str, Any]
 ) -> None:
     conn.execute(
         update(suppressions)
-        .where(
-            suppressions.c.suppression_list_id == suppression_list_id,
-            suppressions.c.number == number,
-        )
+        .where(_in_list(workspace_id, suppression_list_id), suppressions.c.number == number)
         .values(**values)
     )
 
@@ -124,11 +128,12 @@ def get_entry(conn: Conn, *, workspace_id: int, id: int) -> Suppression | None:
     return None if row is None else to_struct(row, Suppression)
 
 
-def entry_by_number(conn: Conn, *, suppression_list_id: int, number: str) -> Suppression | None:
+def entry_by_number(
+    conn: Conn, *, workspace_id: int, suppression_list_id: int, number: str
+) -> Suppression | None:
     row = conn.execute(
         select(*_ENTRY).where(
-            suppressions.c.suppression_list_id == suppression_list_id,
-            suppressions.c.number == number,
+            _in_list(workspace_id, suppression_list_id), suppressions.c.number == number
         )
     ).one_or_none()
     return None if row is None else to_struct(row, Suppression)

@@ -100,7 +100,9 @@ def add(conn: Conn, *, caller: Caller, data: SuppressionCreate, source: str = "a
     number = normalize_number(data.number, caller)
     target = _target_list(conn, caller, data.suppression_list_id, "suppression_list_id")
     _store(conn, caller=caller, items={target: {number: data}}, source=source)
-    found = repository.entry_by_number(conn, suppression_list_id=target, number=number)
+    found = repository.entry_by_number(
+        conn, workspace_id=caller.workspace_id, suppression_list_id=target, number=number
+    )
     assert found is not None
     return found
 
@@ -143,14 +145,21 @@ def _store(
     added = updated = 0
     for list_id, numbers in items.items():
         existing = repository.existing_numbers(
-            conn, suppression_list_id=list_id, numbers=list(numbers)
+            conn,
+            workspace_id=caller.workspace_id,
+            suppression_list_id=list_id,
+            numbers=list(numbers),
         )
         rows = []
         for number, entry in numbers.items():
             values = {"reason": entry.reason, "expires_at": entry.expires_at, "updated_at": now}
             if number in existing:
                 repository.update_entry_by_number(
-                    conn, suppression_list_id=list_id, number=number, values=values
+                    conn,
+                    workspace_id=caller.workspace_id,
+                    suppression_list_id=list_id,
+                    number=number,
+                    values=values,
                 )
                 updated += 1
             else:
