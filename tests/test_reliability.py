@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from dialbook.cli import cli
+from dialbook.db.tenancy import CHECK_VARIABLE
 from tests.conftest import POSTGRES_ADMIN_URL
 
 DIALBOOK = str(Path(sys.prefix) / "bin" / "dialbook")
@@ -273,6 +274,7 @@ def test_32_concurrent_upserts_across_two_server_processes_on_postgresql(
     url = admin.set(database=name).render_as_string(hide_password=False)
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIALBOOK_")}
     env["DIALBOOK_DATABASE_URL"] = url
+    env[CHECK_VARIABLE] = os.environ[CHECK_VARIABLE]  # the servers' statements are checked too
     servers: list[Server] = []
     try:
         runner = CliRunner(env={"DIALBOOK_DATABASE_URL": url})

@@ -64,6 +64,15 @@ def test_db_upgrade(run: CliRunner) -> None:
     assert "up to date" in invoke(run, "db", "upgrade")
 
 
+def test_db_distribute_needs_citus(run: CliRunner, postgres_url: str) -> None:
+    """Citus cannot be installed here: without the extension the command says what to do
+    and changes nothing (docs/scaling.md)."""
+    for url in ("", postgres_url):
+        result = run.invoke(cli, ["db", "distribute"], env={"DIALBOOK_DATABASE_URL": url})
+        assert result.exit_code == 1
+        assert "no citus extension" in result.output
+
+
 def test_dnc_and_queue_commands(run: CliRunner, tmp_path: Path) -> None:
     assert "will not be called" in invoke(run, "dnc", "add", "(212) 555-0100", "--reason", "asked")
     assert "is suppressed (asked)" in invoke(run, "dnc", "check", "212-555-0100")

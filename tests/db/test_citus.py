@@ -60,7 +60,8 @@ def test_the_foreign_keys_are_read_and_made_again(db: Database) -> None:
         citus.ForeignKey(
             "contacts",
             "fk_contacts_workspace_id_lists",
-            "FOREIGN KEY (workspace_id, list_id) REFERENCES lists(workspace_id, id) ON DELETE CASCADE",
+            "FOREIGN KEY (workspace_id, list_id) REFERENCES lists(workspace_id, id)"
+            " ON DELETE CASCADE",
         )
         in found
     )

@@ -4,6 +4,9 @@ driver-level cursors and COPY included."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
@@ -151,3 +154,23 @@ def test_report_mode_records_without_raising(
     recorded = statement_check.take()
     assert [f.problems for f in recorded] == [("lists is not pinned to one workspace_id",)]
     assert recorded[0].sql == "SELECT id FROM lists WHERE name = $1"
+
+
+def test_every_cross_tenant_statement_is_listed_in_the_docs() -> None:
+    """A statement marked cross-tenant says why, and docs/scaling.md lists it."""
+    root = Path(__file__).parents[2]
+    docs = (root / "docs" / "scaling.md").read_text()
+    rule = {"tenancy.py", "statement_check.py"}  # where the marker is explained
+    marked = {
+        (path.relative_to(root).as_posix(), reason)
+        for path in (root / "src").rglob("*.py")
+        if path.name not in rule
+        for reason in re.findall(r"/\* cross-tenant: (.+?) \*/", path.read_text())
+    }
+    assert {reason for _path, reason in marked} == {
+        "the import worker's scan for running jobs",
+        "the import worker's scan for unfinished jobs",
+        "expired idempotency keys of every workspace",
+    }
+    for path, reason in marked:
+        assert f"| {reason} |" in docs, f"docs/scaling.md does not list {reason!r} ({path})"

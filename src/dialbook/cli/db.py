@@ -8,7 +8,7 @@ import click
 
 from dialbook.cli import App, pass_app
 from dialbook.cli.output import console
-from dialbook.db import backup, migrate
+from dialbook.db import backup, citus, migrate
 
 
 @click.group("db")
@@ -25,6 +25,28 @@ def upgrade(app: App) -> None:
     """
     migrate.upgrade(app.settings.url)
     console.print(f"Database is up to date: {app.settings.url.split('@')[-1]}")
+
+
+@command.command("distribute")
+@pass_app
+def distribute(app: App) -> None:
+    """Spread the tables over a Citus cluster by workspace (PostgreSQL with the citus
+    extension: docs/scaling.md). Safe to repeat: tables already distributed are left as
+    they are.
+
+    Example: dialbook db distribute
+    """
+    if not app.db.run_read(citus.installed):
+        raise click.ClickException(
+            "This database has no citus extension: install Citus, run CREATE EXTENSION citus"
+            " and add the worker nodes first (docs/scaling.md)."
+        )
+    done = app.db.run_write(citus.distribute)
+    if not done:
+        console.print("Every table is distributed already.")
+        return
+    console.print(f"Distributed by workspace_id: {', '.join(done)}.")
+    console.print("Then spread the shards over the workers: SELECT citus_rebalance_start();")
 
 
 @command.command("backup")
