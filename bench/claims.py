@@ -12,7 +12,8 @@ Measured: ``queue.service.claim`` (count 10) many times, each in its own write t
 (as the server runs it), p50/p99; ``queue.service.preview``; ``contacts.service.page`` with
 ``phone=`` (a number as people type it) p50/p99. Baselines use the same database file with
 Python's sqlite3: the claim's bare SELECT ... ORDER BY ... LIMIT 10 plus the UPDATE that
-leases; a COUNT(*) of the list for the preview; and the bare indexed SELECT of a contact by
+leases; a COUNT(*) of the list for the preview (each pinned to the workspace, as every
+statement of dialbook is: docs/scaling.md); and the bare indexed SELECT of a contact by
 its E.164 number for the lookup.
 """
 
@@ -198,7 +199,8 @@ def measure_claims(built: Built, count: int) -> list[Result]:
     open_ids = built.db.run_read(queue_service.open_zone_ids, window=window_from(WINDOW), now=NOW)
     marks = ", ".join("?" for _ in open_ids)
     select = (
-        "SELECT id, dial_number FROM contacts WHERE list_id = ? AND status = 'queued' "
+        "SELECT id, dial_number FROM contacts WHERE workspace_id = ? AND list_id = ? "
+        "AND status = 'queued' "
         "AND due_at <= ? AND dnc = 0 AND dnd_call = 0 AND dial_number IS NOT NULL "
         f"AND zone_id IN ({marks}) ORDER BY queue_rank, due_at, id LIMIT 10"
     )
@@ -227,11 +229,12 @@ def measure_claims(built: Built, count: int) -> list[Result]:
             started = time.perf_counter()
             raw.execute("BEGIN IMMEDIATE")
             later = _sqlite_time(now + dt.timedelta(milliseconds=1))
-            ids = [r[0] for r in raw.execute(select, [built.list_id, later, *open_ids])]
+            workspace = built.caller.workspace_id
+            ids = [r[0] for r in raw.execute(select, [workspace, built.list_id, later, *open_ids])]
             raw.execute(
-                "UPDATE contacts SET status = 'leased', lease_expires_at = ? WHERE id IN "
-                f"({', '.join('?' for _ in ids)})",
-                [expires, *ids],
+                "UPDATE contacts SET status = 'leased', lease_expires_at = ?"
+                f" WHERE workspace_id = ? AND id IN ({', '.join('?' for _ in ids)})",
+                [expires, workspace, *ids],
             )
             raw.execute("ROLLBACK")
             base.append((time.perf_counter() - started) * 1000)
@@ -285,7 +288,8 @@ def measure_claims(built: Built, count: int) -> list[Result]:
         counts = [
             _timed(
                 lambda: raw.execute(
-                    "SELECT count(*) FROM contacts WHERE list_id = ?", [built.list_id]
+                    "SELECT count(*) FROM contacts WHERE workspace_id = ? AND list_id = ?",
+                    [built.caller.workspace_id, built.list_id],
                 ).fetchone()
             )[0]
             for _ in range(3)

@@ -66,7 +66,6 @@ def snapshot(db: Database, workspace_id: int) -> Snapshot:
 
     def read(conn: Conn) -> Snapshot:
         found: Snapshot = {}
-        imports = metadata.tables["imports"]
         for table in metadata.sorted_tables:
             columns = [c for c in table.columns if c.name != "last_used_at"]
             query = select(*columns).order_by(*table.primary_key.columns)
@@ -74,9 +73,6 @@ def snapshot(db: Database, workspace_id: int) -> Snapshot:
                 query = query.where(table.c.id == workspace_id)
             elif "workspace_id" in table.c:
                 query = query.where(table.c.workspace_id == workspace_id)
-            elif "import_id" in table.c:
-                mine = select(imports.c.id).where(imports.c.workspace_id == workspace_id)
-                query = query.where(table.c.import_id.in_(mine))
             else:
                 continue  # shared reference data (time zones)
             found[table.name] = [tuple(row) for row in conn.execute(query)]
