@@ -30,7 +30,7 @@ DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Every statement run on PostgreSQL during the tests is checked against the tenancy rule
 # (db/statement_check.py); a test whose statements break it fails (``enforce``), or has them
 # listed at the end of the run (``report``).
-os.environ.setdefault(tenancy.CHECK_VARIABLE, "report")
+os.environ.setdefault(tenancy.CHECK_VARIABLE, "enforce")
 
 # Shared, noisy machines: no per-example time limit (speed is measured in bench/).
 hypothesis_settings.register_profile("dialbook", deadline=None)
