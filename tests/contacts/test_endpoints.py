@@ -393,3 +393,22 @@ def test_history_says_which_key_changed_what(api: TestClient, db: Database) -> N
     assert events[1]["key_id"] == keys["test"]
     assert events[1]["changes"] == {"title": ["A", "B"], "tags": [[], ["x"]]}
     assert api.get("/v1/contacts/99999/history").status_code == 404
+
+
+def test_a_reference_or_tag_given_twice_is_kept_and_found(api: TestClient) -> None:
+    """The lookup indexes are keyed (workspace, value, contact): a repeat is indexed once."""
+    lst = create_list(api, duplicate_policy={"key": "external_id", "scope": "list"})
+    ref = {"provider": "hubspot", "id": "7"}
+    body = {"list_id": lst["id"], "external_refs": [ref, ref], "tags": ["hot", " hot"]}
+    created = api.post("/v1/contacts", json=body)
+    assert created.status_code == 201, created.text
+    assert [(r["provider"], r["id"]) for r in created.json()["external_refs"]] == [
+        ("hubspot", "7")
+    ] * 2
+    assert created.json()["tags"] == ["hot"]
+    again = api.post("/v1/contacts", json={"list_id": lst["id"], "external_refs": [ref]})
+    assert again.status_code == 409
+    patched = api.patch(f"/v1/contacts/{created.json()['id']}", json={"external_refs": [ref] * 3})
+    assert patched.status_code == 200, patched.text
+    found = api.get("/v1/contacts", params={"tag": "hot"}).json()["data"]
+    assert [c["id"] for c in found] == [created.json()["id"]]

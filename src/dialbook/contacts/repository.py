@@ -76,17 +76,17 @@ _INDEXED_BY = (
 def _index_rows(
     contact_id: int, workspace_id: int, values: dict[str, Any], field: str
 ) -> list[dict[str, Any]]:
-    """The lookup-index rows of one contact for one of its list fields."""
+    """The lookup-index rows of one contact for one of its list fields, each once (a
+    contact may carry the same external reference twice; the index keys each row)."""
     ids = {"contact_id": contact_id, "workspace_id": workspace_id}
-    if field == "phones":
+    if field == "phones":  # numbers are unique per contact (contacts/normalize.py)
         return [
             {**ids, "number": p["number"], "position": i} for i, p in enumerate(values["phones"])
         ]
     if field == "tags":
-        return [{**ids, "tag": tag} for tag in values["tags"]]
-    return [
-        {**ids, "provider": r["provider"], "external_id": r["id"]} for r in values["external_refs"]
-    ]
+        return [{**ids, "tag": tag} for tag in dict.fromkeys(values["tags"])]
+    refs = dict.fromkeys((r["provider"], r["id"]) for r in values["external_refs"])
+    return [{**ids, "provider": provider, "external_id": ref} for provider, ref in refs]
 
 
 def _write_indexes(
