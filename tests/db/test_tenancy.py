@@ -2,7 +2,7 @@
 make: what Citus needs to distribute every tenant table by workspace_id (docs/scaling.md).
 
 SQLite keeps ``id`` alone as the key of the tables keyed (workspace_id, id) on PostgreSQL,
-and foreign keys to them name ``id`` alone (see db/tenancy.py, ``schema_for``); the rules
+and foreign keys to them name ``id`` alone (``tables.schema_for``); the rules
 say where that is allowed.
 """
 
