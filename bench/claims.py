@@ -106,7 +106,7 @@ def build(directory: Path, contacts: int) -> Built:
     )
     lst = db.run_write(
         list_service.create,
-        workspace_id=workspace.id,
+        caller=caller,
         data=ListCreate(
             name="Bench queue", default_region="US", calling_window=CallingWindow(**WINDOW)
         ),

@@ -14,6 +14,7 @@ from dialbook import __version__, dialects
 from dialbook.config import Settings
 from dialbook.contacts.endpoints import router as contacts_router
 from dialbook.db import Database
+from dialbook.events.endpoints import router as events_router
 from dialbook.fields.endpoints import router as fields_router
 from dialbook.http import openapi
 from dialbook.http.auth import KeyAuthenticator
@@ -35,6 +36,7 @@ NATIVE: tuple[Router, ...] = (
     suppressions_router,
     queue_router,
     imports_router,
+    events_router,
 )
 
 

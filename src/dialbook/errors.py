@@ -9,6 +9,7 @@
   x Conflict                    409 conflict
     + DuplicateContact          409 duplicate_contact   (hit the list's duplicate policy)
     + VersionConflict           412 version_conflict    (If-Match / version no longer current)
+  x Gone                        410 gone                (an event cursor older than retention)
   x PayloadTooLarge             413 payload_too_large
   x InvalidInput                422 validation_failed   (carries one FieldError per bad field)
   x TooManyRequests             429 rate_limited        (carries retry_after seconds)
@@ -109,6 +110,11 @@ class VersionConflict(Conflict):
             f"The contact changed since you read it; its current version is {current_version}."
         )
         self.current_version = current_version
+
+
+class Gone(DialbookError):
+    status = 410
+    code = "gone"
 
 
 class PayloadTooLarge(DialbookError):

@@ -387,11 +387,13 @@ def test_history_says_which_key_changed_what(api: TestClient, db: Database) -> N
     api.patch(url, json={"title": "B"}, headers=writer)  # no change: no event
     api.delete(url, headers=writer)
     events = api.get(f"{url}/history").json()["data"]
-    assert [e["action"] for e in events] == ["create", "update", "delete"]
+    assert [e["type"] for e in events] == ["contact.created", "contact.updated", "contact.deleted"]
+    assert [e["version"] for e in events] == [1, 2, 2]
     keys = {k["name"]: k["id"] for k in api.get("/v1/keys").json()["data"]}
-    assert events[0]["key_id"] == keys["bootstrap"]
-    assert events[1]["key_id"] == keys["test"]
+    assert events[0]["actor"] == f"key:{keys['bootstrap']}"
+    assert events[1]["actor"] == f"key:{keys['test']}"
     assert events[1]["changes"] == {"title": ["A", "B"], "tags": [[], ["x"]]}
+    assert events[1]["data"]["title"] == "B"  # the contact as GET shows it after the change
     assert api.get("/v1/contacts/99999/history").status_code == 404
 
 

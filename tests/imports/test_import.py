@@ -291,8 +291,8 @@ def test_import_over_http(api: TestClient, tmp_path: Path) -> None:
     assert (job["status"], job["created"], job["rejected"], job["progress"]) == ("done", 5, 1, 1.0)
     for contact in api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"]:
         history = api.get(f"/v1/contacts/{contact['id']}/history").json()["data"]
-        assert [(e["action"], e["changes"]) for e in history] == [
-            ("import", {"import_id": [None, job_id]})
+        assert [(e["type"], e["actor"], e["data"]["id"]) for e in history] == [
+            ("contact.created", f"import:{job_id}", contact["id"])
         ]
     rejects = api.get(f"/v1/imports/{job_id}/rejects")
     assert rejects.headers["content-type"].startswith("text/csv")

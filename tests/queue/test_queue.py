@@ -37,7 +37,7 @@ def loaded_before_noon() -> Iterator[None]:
 
 def make_list(db: Database, caller: Caller, **settings: Any) -> ListRead:
     data = ListCreate(name=settings.pop("name", "Dialing"), **settings)
-    return db.run_write(list_service.create, workspace_id=caller.workspace_id, data=data)
+    return db.run_write(list_service.create, caller=caller, data=data)
 
 
 def add(db: Database, caller: Caller, lst: ListRead, phone: str, **fields: Any) -> Contact:
@@ -284,7 +284,7 @@ def test_held_contacts_wait_for_publish(db: Database, caller: Caller) -> None:
     lst = make_list(db, caller, queue_mode="on_publish")
     contact = add(db, caller, lst, "+12125550100", timezone="America/New_York")
     assert claimed_ids(claim(db, caller, lst, NOON_UTC)) == []
-    db.run_write(list_service.publish, workspace_id=caller.workspace_id, id=lst.id)
+    db.run_write(contact_service.publish_list, caller=caller, id=lst.id)
     assert claimed_ids(claim(db, caller, lst, NOON_UTC)) == [contact.id]
 
 

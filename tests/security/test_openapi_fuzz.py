@@ -39,7 +39,9 @@ def _document_app() -> Starlette:
     return Starlette(routes=openapi.routes(openapi.build(e for r in NATIVE for e in r.endpoints)))
 
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", _document_app())
+# The event stream never ends (tests/events/test_stream.py reads it from a live server).
+STREAM = "/v1/events/stream"
+schema = schemathesis.openapi.from_asgi("/openapi.json", _document_app()).exclude(path=STREAM)
 # The key is sent by the test; generated credentials would only test the 401 path.
 schema.config.generation.update(with_security_parameters=False)
 
@@ -102,6 +104,8 @@ def test_native_api_conforms_to_its_openapi(
     case: schemathesis.Case, native: tuple[Starlette, str]
 ) -> None:
     app, key = native
+    if case.query and "wait" in case.query:
+        case.query["wait"] = 0  # a long poll past the seeded events would only wait its time out
     case.call_and_validate(
         app=app, headers={"Authorization": f"Bearer {key}"}, excluded_checks=EXCLUDED
     )
@@ -118,4 +122,4 @@ def test_operations_are_all_fuzzed() -> None:
     documented = sum(
         len(ops) for ops in openapi.build(e for r in NATIVE for e in r.endpoints)["paths"].values()
     )
-    assert len(loaded) == documented
+    assert len(loaded) == documented - 1  # all but the stream

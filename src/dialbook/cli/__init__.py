@@ -63,6 +63,7 @@ class App:
             key_id=0,
             scopes=frozenset({"admin"}),
             default_region=found.default_region,
+            via="cli",
         )
 
     def close(self) -> None:

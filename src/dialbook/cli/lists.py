@@ -77,7 +77,7 @@ def create(
         duplicate_policy=DuplicatePolicy(key=duplicate_key, scope=duplicate_scope),  # type: ignore[arg-type]
         queue_mode=queue_mode,  # type: ignore[arg-type]
     )
-    lst = app.write(list_service.create, workspace_id=caller.workspace_id, data=data)
+    lst = app.write(list_service.create, caller=caller, data=data)
     _show(lst, as_json, "List created")
 
 

@@ -21,10 +21,9 @@ from sqlalchemy import (
     update,
 )
 
-from dialbook.contacts.schemas import Contact, ContactEvent
+from dialbook.contacts.schemas import Contact
 from dialbook.db import Conn, bulk, locks
 from dialbook.db.tables import (
-    contact_events,
     contact_external_ids,
     contact_phones,
     contact_tags,
@@ -147,18 +146,43 @@ def update_contact(
     return True
 
 
-def release_held(conn: Conn, *, workspace_id: int, list_id: int, now: dt.datetime) -> int:
-    """Move the list's held contacts into the dial queue; how many moved."""
-    result = conn.execute(
+def ids_in_list(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    list_id: int,
+    after_id: int,
+    limit: int,
+    status: str | None = None,
+) -> list[int]:
+    """Ids of the list's contacts (with ``status``), in id order, after ``after_id``."""
+    query = select(contacts.c.id).where(
+        contacts.c.workspace_id == workspace_id,
+        contacts.c.list_id == list_id,
+        contacts.c.id > after_id,
+    )
+    if status is not None:
+        query = query.where(contacts.c.status == status)
+    return [int(i) for i in conn.execute(query.order_by(contacts.c.id).limit(limit)).scalars()]
+
+
+def release_held(conn: Conn, *, workspace_id: int, ids: Sequence[int], now: dt.datetime) -> None:
+    """Move held contacts into the dial queue (a new version each)."""
+    conn.execute(
         update(contacts)
         .where(
             contacts.c.workspace_id == workspace_id,
-            contacts.c.list_id == list_id,
+            contacts.c.id.in_(ids),
             contacts.c.status == "held",
         )
-        .values(status="queued", due_at=now)
+        .values(status="queued", due_at=now, updated_at=now, version=contacts.c.version + 1)
     )
-    return int(result.rowcount)
+
+
+def delete_many(conn: Conn, *, workspace_id: int, ids: Sequence[int]) -> None:
+    conn.execute(
+        delete(contacts).where(contacts.c.workspace_id == workspace_id, contacts.c.id.in_(ids))
+    )
 
 
 def delete_contact(conn: Conn, *, workspace_id: int, id: int) -> bool:
@@ -393,7 +417,7 @@ def existing_keys(
                     ),
                 )
             )
-        query = _scoped(query, list_id, None)
+        query = _scoped(query, list_id, None).order_by(contacts.c.id)  # the oldest wins
         for row in conn.execute(query):
             value = (row[0], row[1]) if key == "external_id" else row[0]
             found.setdefault(value, int(row[-1]))
@@ -422,62 +446,6 @@ def max_phones(conn: Conn, *, workspace_id: int, list_id: int) -> int:
             )
         ).scalar_one()
     )
-
-
-def insert_events(conn: Conn, *, rows: list[dict[str, Any]]) -> None:
-    bulk.insert_rows(conn, contact_events, rows)
-
-
-def insert_same_event(
-    conn: Conn,
-    *,
-    workspace_id: int,
-    ids: Sequence[int],
-    key_id: int | None,
-    action: str,
-    changes: dict[str, Any],
-    at: dt.datetime,
-) -> None:
-    """One event, the same for many contacts (an import's batch): the database writes the
-    rows from the contacts' own, instead of Python building each one."""
-    if not ids:
-        return
-    values = (
-        key_id,
-        action,
-        bulk.insert_value(conn, contact_events.c.changes, changes),
-        bulk.insert_value(conn, contact_events.c.at, at),
-    )
-    insert = (
-        "INSERT INTO contact_events (workspace_id, contact_id, key_id, action, changes, at)"
-        " SELECT workspace_id, id, "
-    )
-    if conn.dialect.name == "sqlite":
-        text = (
-            "?, ?, ?, ? FROM contacts"
-            " WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))"
-        )
-        found: Any = msgspec.json.encode(list(ids)).decode()
-    else:
-        text = "%s, %s, %s::jsonb, %s FROM contacts WHERE workspace_id = %s AND id = ANY(%s)"
-        found = list(ids)
-    bulk.cursor(conn).execute(insert + text, (*values, workspace_id, found))
-
-
-def events(
-    conn: Conn, *, workspace_id: int, contact_id: int, after_id: int, limit: int
-) -> list[ContactEvent]:
-    rows = conn.execute(
-        select(*[c for c in contact_events.c if c.name != "workspace_id"])
-        .where(
-            contact_events.c.workspace_id == workspace_id,
-            contact_events.c.contact_id == contact_id,
-            contact_events.c.id > after_id,
-        )
-        .order_by(contact_events.c.id)
-        .limit(limit)
-    )
-    return [msgspec.convert(row, ContactEvent, from_attributes=True) for row in rows]
 
 
 def analyze(conn: Conn) -> None:

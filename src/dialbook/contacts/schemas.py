@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from dialbook.events.schemas import Event
 from dialbook.workspaces.schemas import Id, Region
 
 Str20 = Annotated[str, Meta(max_length=20)]
@@ -203,19 +204,10 @@ class ContactQuery(Struct, forbid_unknown_fields=True, kw_only=True):
     limit: Annotated[int, Meta(ge=1, le=500)] = 50
 
 
-class ContactEvent(Struct, kw_only=True):
-    """One change: which API key did what, when (key_id null: the local CLI or a job)."""
-
-    id: int
-    contact_id: int
-    key_id: int | None
-    action: str  # create | update | delete | import | outcome
-    changes: dict[str, list[Any]] | None
-    at: dt.datetime
-
-
 class ContactHistory(Struct, kw_only=True):
-    data: list[ContactEvent]
+    """A contact's events, oldest first: who changed what, when (kept after a delete)."""
+
+    data: list[Event]
     next_cursor: str | None
 
 

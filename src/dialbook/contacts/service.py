@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -24,19 +25,22 @@ from dialbook.contacts.schemas import (
     ContactUpdate,
     UpsertResult,
 )
-from dialbook.db import Conn
+from dialbook.db import Conn, outbox
 from dialbook.errors import (
+    Conflict,
+    DialbookError,
     DuplicateContact,
     NotFound,
     VersionConflict,
     invalid,
 )
+from dialbook.events import service as event_service
 from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldRead
 from dialbook.kit import clock, cursors
 from dialbook.kit.structs import set_fields
 from dialbook.lists import service as list_service
-from dialbook.lists.schemas import ListRead
+from dialbook.lists.schemas import ListRead, PublishResult
 from dialbook.normalize.emails import email_key
 from dialbook.normalize.phones import PhoneError, parse_phone
 from dialbook.queue import repository as queue_repository
@@ -75,14 +79,20 @@ def _prepare(
     return columns
 
 
-def _duplicate_keys(columns: dict[str, Any], key: str) -> list[str]:
+def _key_values(columns: dict[str, Any], key: str) -> list[Any]:
+    """The values of ``columns`` under a duplicate key, as existing_keys takes them."""
     if key == "phone":
-        return [f"phone:{p['number']}" for p in columns.get("phones") or ()]
+        return [p["number"] for p in columns.get("phones") or ()]
     if key == "email":
-        return [f"email:{columns['email_key']}"] if columns.get("email_key") else []
+        return [columns["email_key"]] if columns.get("email_key") else []
     if key == "external_id":
-        return [f"ext:{r['provider']}:{r['id']}" for r in columns.get("external_refs") or ()]
+        return [(r["provider"], r["id"]) for r in columns.get("external_refs") or ()]
     return []
+
+
+def _duplicate_keys(columns: dict[str, Any], key: str) -> list[str]:
+    """The names of the locks that serialize writers of the same duplicate-key values."""
+    return [f"{key}:{value}" for value in _key_values(columns, key)]
 
 
 def find_match(
@@ -174,21 +184,10 @@ def create(
 
 
 def _insert(conn: Conn, *, caller: Caller, lst: ListRead, columns: dict[str, Any]) -> Contact:
-    now = clock.now()
-    values = {
-        **normalize.defaults(),
-        **columns,
-        "status": "queued" if lst.queue_mode == "immediate" else "held",
-        "due_at": now,
-        "workspace_id": caller.workspace_id,
-        "list_id": lst.id,
-        "created_at": now,
-        "updated_at": now,
-        "version": 1,
-    }
+    values = _row_values(caller, lst, columns, clock.now())
     values["id"] = repository.insert_contact(conn, values=values)
     contact = repository.to_contact(values)
-    record_event(conn, caller, contact.id, "create", None, now)
+    _record(conn, caller, "contact.created", contact)
     return contact
 
 
@@ -251,8 +250,22 @@ def _update(
             raise DuplicateContact(
                 existing_id=match.id, matching_field=match.field, existing_name=match.name or ""
             )
-    if not columns:
-        return existing
+    return _write(conn, caller=caller, existing=existing, columns=columns)
+
+
+def _write(
+    conn: Conn,
+    *,
+    caller: Caller,
+    existing: Contact,
+    columns: dict[str, Any],
+    type: str = "contact.updated",
+    detail: dict[str, Any] | None = None,
+) -> Contact:
+    """Write ``columns`` over ``existing`` (bumping its version) and record the event; a
+    write that changes nothing is skipped, unless ``detail`` says what happened."""
+    if detail is None and _unchanged(existing, columns):
+        return existing  # no new version, no event
     columns["updated_at"] = clock.now()
     if not repository.update_contact(
         conn,
@@ -265,12 +278,25 @@ def _update(
         raise VersionConflict(current_version=current.version)
     updated = get(conn, caller=caller, id=existing.id)
     changes = diff(existing, updated)
-    if changes:
-        record_event(conn, caller, existing.id, "update", changes, columns["updated_at"])
+    if changes or detail is not None:
+        _record(conn, caller, type, updated, changes, detail)
     return updated
 
 
 _UNTRACKED = frozenset({"id", "workspace_id", "created_at", "updated_at", "version"})
+
+
+def _unchanged(existing: Contact, columns: dict[str, Any]) -> bool:
+    """Whether writing ``columns`` would leave every field of the contact as it is (the
+    queue's columns derive from the fields)."""
+    if not columns:
+        return True
+    current = msgspec.to_builtins(existing)
+    given = {k: v for k, v in columns.items() if k in current}
+    return not diff(existing, repository.to_contact({**current, **given}))
+
+
+_DNC_FIELDS = ("dnc", "dnd")
 
 
 def diff(before: Contact, after: Contact) -> dict[str, list[Any]]:
@@ -279,36 +305,45 @@ def diff(before: Contact, after: Contact) -> dict[str, list[Any]]:
     return {k: [old[k], new[k]] for k in new if k not in _UNTRACKED and old[k] != new[k]}
 
 
-def record_event(
+def _record(
     conn: Conn,
     caller: Caller,
-    contact_id: int,
-    action: str,
-    changes: dict[str, list[Any]] | None,
-    at: dt.datetime,
+    type: str,
+    contact: Contact,
+    changes: dict[str, list[Any]] | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
-    repository.insert_events(
+    """The contact's event (and contact.dnc_changed when its do-not-call state changed)."""
+    data = msgspec.to_builtins(contact)
+    if detail is not None:
+        data = {**detail, "contact": data}
+    types = [(type, changes)]
+    if changes and any(name in changes for name in _DNC_FIELDS):
+        types.append(("contact.dnc_changed", {k: changes[k] for k in _DNC_FIELDS if k in changes}))
+    event_service.record_many(
         conn,
-        rows=[
-            {
-                "workspace_id": caller.workspace_id,
-                "contact_id": contact_id,
-                "key_id": caller.key_id or None,
-                "action": action,
-                "changes": changes,
-                "at": at,
-            }
-        ],
+        (
+            event_service.row(
+                caller,
+                name,
+                list_id=contact.list_id,
+                contact_id=contact.id,
+                version=contact.version,
+                changes=changed,
+                data=data,
+            )
+            for name, changed in types
+        ),
     )
 
 
 def history(
     conn: Conn, *, caller: Caller, id: int, cursor: str | None, limit: int
 ) -> ContactHistory:
-    """Who changed the contact, when and how, oldest first (kept after a delete)."""
+    """The contact's events, oldest first (kept after a delete, until retention)."""
     after = cursors.after(cursor)
-    rows = repository.events(
-        conn, workspace_id=caller.workspace_id, contact_id=id, after_id=after, limit=limit + 1
+    rows = event_service.history(
+        conn, caller=caller, contact_id=id, after_id=after, limit=limit + 1
     )
     if (
         not rows
@@ -317,7 +352,7 @@ def history(
     ):
         raise NotFound(f"No contact with id {id}.")
     more = len(rows) > limit
-    rows = rows[:limit]
+    rows = list(rows[:limit])
     return ContactHistory(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
 
 
@@ -364,9 +399,9 @@ def _is_empty(value: Any) -> bool:
 
 
 def delete(conn: Conn, *, caller: Caller, id: int) -> None:
-    if not repository.delete_contact(conn, workspace_id=caller.workspace_id, id=id):
-        raise NotFound(f"No contact with id {id}.")
-    record_event(conn, caller, id, "delete", None, clock.now())
+    existing = get(conn, caller=caller, id=id)
+    repository.delete_contact(conn, workspace_id=caller.workspace_id, id=id)
+    _record(conn, caller, "contact.deleted", existing)
 
 
 def change_tags(
@@ -416,3 +451,194 @@ def page(conn: Conn, *, caller: Caller, query: ContactQuery) -> ContactPage:
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     return ContactPage(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
+
+
+# -- writes of many contacts: publish, list delete, outcomes, imports ---------------------
+
+CHUNK = 1000
+
+
+def publish_list(conn: Conn, *, caller: Caller, id: int) -> PublishResult:
+    """Hand the list's held contacts to the dial queue (Salesfinity's "reimport"): each a
+    new version and a contact.updated event, then one list.published."""
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=id, with_count=False)
+    now = clock.now()
+    published = after = 0
+    while ids := repository.ids_in_list(
+        conn,
+        workspace_id=caller.workspace_id,
+        list_id=id,
+        after_id=after,
+        limit=CHUNK,
+        status="held",
+    ):
+        before = repository.get_many(conn, workspace_id=caller.workspace_id, ids=ids)
+        repository.release_held(conn, workspace_id=caller.workspace_id, ids=ids, now=now)
+        after_write = repository.get_many(conn, workspace_id=caller.workspace_id, ids=ids)
+        for contact_id in ids:
+            old, new = before[contact_id], after_write[contact_id]
+            _record(conn, caller, "contact.updated", new, diff(old, new))
+        outbox.flush(conn)  # bounded memory for a large list
+        published += len(ids)
+        after = ids[-1]
+    data = {"list_id": lst.id, "published": published}
+    event_service.record(conn, caller, "list.published", list_id=lst.id, data=data)
+    return PublishResult(list_id=id, published=published)
+
+
+def delete_list(conn: Conn, *, caller: Caller, id: int) -> None:
+    """Delete a list and every contact in it (a contact.deleted each, then list.deleted).
+    The default list stays."""
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=id, with_count=False)
+    if lst.is_default:
+        raise Conflict("The workspace's default list cannot be deleted.")
+    deleted = 0
+    while ids := repository.ids_in_list(
+        conn, workspace_id=caller.workspace_id, list_id=id, after_id=0, limit=CHUNK
+    ):
+        found = repository.get_many(conn, workspace_id=caller.workspace_id, ids=ids)
+        repository.delete_many(conn, workspace_id=caller.workspace_id, ids=ids)
+        for contact_id in ids:
+            _record(conn, caller, "contact.deleted", found[contact_id])
+        outbox.flush(conn)
+        deleted += len(ids)
+    list_service.remove(conn, caller=caller, lst=lst, contacts_deleted=deleted)
+
+
+def set_queue_state(
+    conn: Conn,
+    *,
+    caller: Caller,
+    id: int,
+    values: dict[str, Any],
+    type: str,
+    detail: dict[str, Any],
+) -> Contact:
+    """Write the queue's columns of a contact (an outcome): a new version, and an event
+    whose data carries ``detail`` (the outcome, its notes) beside the contact."""
+    existing = get(conn, caller=caller, id=id)
+    return _write(conn, caller=caller, existing=existing, columns=values, type=type, detail=detail)
+
+
+@dataclass(slots=True)
+class BatchRow:
+    """One row of a batch write: its normalized columns, and its given fields (what an
+    update of a duplicate applies)."""
+
+    columns: dict[str, Any]
+    given: dict[str, Any]
+
+
+@dataclass(slots=True)
+class BatchOutcome:
+    action: str  # created | updated | skipped | rejected
+    id: int | None = None
+    error: DialbookError | None = None
+    twin: int | None = None  # a duplicate of this earlier row of the batch
+
+
+def write_batch(
+    conn: Conn,
+    *,
+    caller: Caller,
+    lst: ListRead,
+    rows: Sequence[BatchRow],
+    on_duplicate: str,
+) -> list[BatchOutcome]:
+    """Create many contacts of one list at once (the importer's chunks).
+
+    The duplicate keys of the whole batch are locked and looked up in one query per key
+    kind; a row matching an existing contact (the oldest, as :func:`upsert` picks) or an
+    earlier row of the batch is updated (``on_duplicate="update"``), skipped ("skip") or
+    created anyway ("create"). New contacts go in with one insert and their
+    contact.created events in one batch.
+    """
+    now = clock.now()
+    key = lst.duplicate_policy.key
+    check = on_duplicate != "create" and key != "none"
+    keyed = [_key_values(row.columns, key) if check else [] for row in rows]
+    existing: dict[Any, int] = {}
+    if check:
+        repository.lock_keys(
+            conn,
+            workspace_id=caller.workspace_id,
+            keys=[k for row in rows for k in _duplicate_keys(row.columns, key)],
+        )
+        existing = repository.existing_keys(
+            conn,
+            workspace_id=caller.workspace_id,
+            list_id=lst.id if lst.duplicate_policy.scope == "list" else None,
+            key=key,
+            values=[v for values in keyed for v in values],
+        )
+    zone_ids = {
+        k: queue_repository.zone_id(conn, key=k)
+        for k in {row.columns["zone_key"] for row in rows} - {None}
+    }
+    outcomes: list[BatchOutcome] = []
+    fresh: list[dict[str, Any]] = []
+    in_batch: dict[Any, int] = {}  # key value -> position in ``outcomes``
+    for row, values in zip(rows, keyed, strict=True):
+        matches = [existing[v] for v in values if v in existing]
+        twin = next((in_batch[v] for v in values if v in in_batch), None)
+        if matches or twin is not None:
+            outcomes.append(BatchOutcome("duplicate", min(matches, default=None), twin=twin))
+            continue
+        for v in values:
+            in_batch[v] = len(outcomes)
+        outcomes.append(BatchOutcome("created"))
+        columns = dict(row.columns)
+        zone = columns.pop("zone_key")
+        columns["zone_id"] = None if zone is None else zone_ids[zone]
+        fresh.append(_row_values(caller, lst, columns, now))
+    ids = iter(repository.insert_many(conn, rows=fresh))
+    created = [o for o in outcomes if o.action == "created"]
+    for outcome in created:
+        outcome.id = next(ids)
+    event_service.record_many(
+        conn,
+        (
+            event_service.row(
+                caller,
+                "contact.created",
+                at=now,
+                list_id=lst.id,
+                contact_id=values["id"],
+                version=1,
+                data=repository.to_contact(values),
+            )
+            for values in fresh
+        ),
+    )
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if outcome.action != "duplicate":
+            continue
+        target = outcome.id if outcome.twin is None else outcomes[outcome.twin].id
+        assert target is not None
+        if on_duplicate == "skip":
+            outcome.action, outcome.id = "skipped", target
+            continue
+        try:
+            with outbox.savepoint(conn):
+                update(conn, caller=caller, id=target, given=row.given)
+            outcome.action, outcome.id = "updated", target
+        except DialbookError as error:
+            outcome.action, outcome.error = "rejected", error
+    return outcomes
+
+
+def _row_values(
+    caller: Caller, lst: ListRead, columns: dict[str, Any], now: dt.datetime
+) -> dict[str, Any]:
+    """Every column of a new contact of ``lst`` from its normalized ``columns``."""
+    return {
+        **normalize.defaults(),
+        **columns,
+        "status": "queued" if lst.queue_mode == "immediate" else "held",
+        "due_at": now,
+        "workspace_id": caller.workspace_id,
+        "list_id": lst.id,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Connection, Engine
 
 from dialbook.db import engine as engines
+from dialbook.db import outbox
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -35,6 +37,48 @@ Conn = Connection
 """What repositories and services receive: one connection inside one transaction."""
 
 MAX_GROUP = 128
+
+
+def _call(conn: Connection, fn: Callable[..., T], args: Any, kwargs: Any) -> tuple[T, int]:
+    """Run one unit of work and write the events it recorded (db/outbox.py) in its
+    transaction; the result and how many events were written."""
+    try:
+        result = fn(conn, *args, **kwargs)
+        return result, outbox.flush(conn)
+    except BaseException:
+        outbox.discard(conn)
+        raise
+
+
+class EventSignal:
+    """Wakes the event loops waiting for new events when a transaction that wrote some
+    commits in this process (other processes' events are found by polling)."""
+
+    def __init__(self) -> None:
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._lock = threading.Lock()
+
+    def committed(self) -> None:
+        with self._lock:
+            waiters = list(self._waiters)
+        for loop, event in waiters:
+            with contextlib.suppress(RuntimeError):  # that loop has closed
+                loop.call_soon_threadsafe(event.set)
+
+    async def wait(self, timeout: float) -> bool:
+        """Until events commit here or ``timeout`` seconds pass; whether they did."""
+        item = (asyncio.get_running_loop(), asyncio.Event())
+        with self._lock:
+            self._waiters.add(item)
+        try:
+            async with asyncio.timeout(timeout):
+                await item[1].wait()
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            with self._lock:
+                self._waiters.discard(item)
 
 
 @dataclass(slots=True)
@@ -48,8 +92,9 @@ class _Job:
 class _SQLiteWriter:
     """A thread that owns the single SQLite write connection and group-commits jobs."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, signal: EventSignal) -> None:
         self._engine = engine
+        self._signal = signal
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread = threading.Thread(
             target=self._run, name="dialbook-sqlite-writer", daemon=True
@@ -79,16 +124,21 @@ class _SQLiteWriter:
                         self._jobs.put(None)  # finish this batch, then stop
                         break
                     batch.append(job)
-                self._run_batch(conn, batch)
+                # A caller that stopped waiting (a cancelled request) gets nothing run,
+                # and setting its result later would raise in this thread.
+                batch = [job for job in batch if job.future.set_running_or_notify_cancel()]
+                if batch:
+                    self._run_batch(conn, batch)
 
-    @staticmethod
-    def _run_batch(conn: Connection, batch: list[_Job]) -> None:
+    def _run_batch(self, conn: Connection, batch: list[_Job]) -> None:
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        events = 0
         try:
             with conn.begin():
                 if len(batch) == 1:
                     job = batch[0]
-                    outcomes.append((job, job.fn(conn, *job.args, **job.kwargs), None))
+                    result, events = _call(conn, job.fn, job.args, job.kwargs)
+                    outcomes.append((job, result, None))
                 else:
                     # Plain SAVEPOINT statements on the driver cursor: SQLAlchemy's
                     # begin_nested() bookkeeping cost a quarter of the writer's time.
@@ -97,7 +147,7 @@ class _SQLiteWriter:
                     for job in batch:
                         cursor.execute("SAVEPOINT dialbook_job")
                         try:
-                            result = job.fn(conn, *job.args, **job.kwargs)
+                            result, written = _call(conn, job.fn, job.args, job.kwargs)
                         except BaseException as error:  # noqa: BLE001 - handed to the caller
                             cursor.execute("ROLLBACK TO dialbook_job")
                             cursor.execute("RELEASE dialbook_job")
@@ -105,6 +155,7 @@ class _SQLiteWriter:
                         else:
                             cursor.execute("RELEASE dialbook_job")
                             outcomes.append((job, result, None))
+                            events += written
         except BaseException as error:  # noqa: BLE001 - the shared commit failed
             if len(batch) == 1 and not outcomes:
                 batch[0].future.set_exception(error)
@@ -113,6 +164,8 @@ class _SQLiteWriter:
                 if not job.future.done():
                     job.future.set_exception(error)
             return
+        if events:
+            self._signal.committed()
         for job, result, job_error in outcomes:
             if job_error is not None:
                 job.future.set_exception(job_error)
@@ -171,6 +224,7 @@ class Database:
         else:
             self.write_engine = self.read_engine
         self._writer: _SQLiteWriter | None = None
+        self.events = EventSignal()
 
     @property
     def backend(self) -> str:
@@ -189,7 +243,7 @@ class Database:
     ) -> T:
         if self.is_sqlite:
             if self._writer is None:
-                self._writer = _SQLiteWriter(self.write_engine)
+                self._writer = _SQLiteWriter(self.write_engine, self.events)
             job = _Job(fn, args, kwargs)
             self._writer.submit(job)
             return await asyncio.wrap_future(job.future)
@@ -214,7 +268,10 @@ class Database:
             self._writer.submit(job)
             return job.future.result()  # type: ignore[no-any-return]
         with self.write_engine.connect() as conn, conn.begin():
-            return fn(conn, *args, **kwargs)
+            result, events = _call(conn, fn, args, kwargs)
+        if events:
+            self.events.committed()
+        return result
 
     def close(self) -> None:
         if self._writer is not None:

@@ -16,9 +16,19 @@ from sqlalchemy import Connection, text
 def lock(conn: Connection, keys: Iterable[str]) -> None:
     if conn.dialect.name != "postgresql":
         return
-    for key in sorted(set(keys)):  # a fixed order, so two lockers never deadlock
-        digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    numbers = sorted({_number(key) for key in keys})  # one order, so lockers never deadlock
+    if len(numbers) == 1:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": numbers[0]})
+    elif numbers:  # a batch's keys in one statement, taken in the sorted order
         conn.execute(
-            text("SELECT pg_advisory_xact_lock(:k)"),
-            {"k": int.from_bytes(digest, "big", signed=True)},
+            text(
+                "SELECT pg_advisory_xact_lock(k)"
+                " FROM (SELECT unnest(CAST(:ks AS bigint[])) AS k ORDER BY 1) AS sorted"
+            ),
+            {"ks": numbers},
         )
+
+
+def _number(key: str) -> int:
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

@@ -376,20 +376,39 @@ idempotency_keys = Table(
     Index(None, "expires_at"),
 )
 
-# Who changed which contact, when, and what changed. No foreign key to contacts: the
-# history of a deleted contact stays.
-contact_events = Table(
-    "contact_events",
+# The event log (the transactional outbox): one row per change, written in the same
+# transaction as the change (db/outbox.py), so an event exists if and only if its change
+# committed. Ids only grow (per workspace, in commit order: see events/repository.py); the
+# feed, the stream, the webhooks and a contact's history read it. No foreign keys: the
+# events of a deleted contact or list stay until retention prunes them.
+events = Table(
+    "events",
     metadata,
     Column("id", Id, autoincrement=True),
     Column("workspace_id", Id, nullable=False),
-    Column("contact_id", Id, nullable=False),
-    Column("key_id", Id),  # the API key; null for the local CLI and jobs
-    Column("action", String(20), nullable=False),
-    Column("changes", Json),  # {field: [before, after]}
+    Column("type", String(40), nullable=False),  # contact.created, list.published, ...
     Column("at", UTCDateTime, nullable=False),
+    Column("list_id", Id),
+    Column("contact_id", Id),
+    Column("version", Integer),  # the contact's version after the change
+    Column("key_id", Id),  # the API key; null for the local CLI and jobs
+    Column("actor", String(60), nullable=False),  # key:12 | cli | import:5 | system
+    Column("changes", Json),  # {field: [before, after]}
+    Column("data", Json),  # the resource as the native API shows it after the change
     PrimaryKeyConstraint("workspace_id", "id"),
+    Index(None, "workspace_id", "id"),
     Index(None, "workspace_id", "contact_id", "id"),
+    Index(None, "workspace_id", "at"),
+)
+
+# Per workspace, the highest event id retention has removed: a feed cursor below it gets
+# 410 Gone instead of a silent gap.
+event_horizons = Table(
+    "event_horizons",
+    metadata,
+    Column("workspace_id", Id, nullable=False),
+    Column("pruned_through", Id, nullable=False),
+    PrimaryKeyConstraint("workspace_id"),
 )
 
 

@@ -22,11 +22,11 @@ from typing import Any
 
 import msgspec
 
-from dialbook.contacts import normalize
 from dialbook.contacts import repository as contact_repository
 from dialbook.contacts import service as contact_service
 from dialbook.db import Conn, Database
 from dialbook.errors import Conflict, DialbookError, NotFound, invalid
+from dialbook.events import service as event_service
 from dialbook.fields import repository as field_repository
 from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldCreate
@@ -39,7 +39,6 @@ from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.fields import FieldDefinition
-from dialbook.queue import repository as queue_repository
 from dialbook.workspaces import repository as workspace_repository
 from dialbook.workspaces.schemas import Caller
 
@@ -135,6 +134,7 @@ def caller_for_job(conn: Conn, *, workspace_id: int, id: int) -> Caller:
         key_id=0,
         scopes=frozenset({"admin"}),
         default_region=workspace.default_region,
+        via=f"import:{id}",
     )
 
 
@@ -309,7 +309,9 @@ def _fail(db: Database, caller: Caller, id: int, message: str) -> ImportRead:
             id=id,
             values={"status": "failed", "error": message[:2000], "updated_at": clock.now()},
         )
-        return get_job(conn, caller=caller, id=id)
+        job = get_job(conn, caller=caller, id=id)
+        event_service.record(conn, caller, "import.failed", list_id=job.list_id, data=job)
+        return job
 
     return db.run_write(mark)
 
@@ -346,23 +348,15 @@ def _finish(conn: Conn, *, caller: Caller, id: int) -> ImportRead:
         id=id,
         values={"status": "done", "finished_at": now, "updated_at": now},
     )
-    return get_job(conn, caller=caller, id=id)
+    job = get_job(conn, caller=caller, id=id)
+    event_service.record(conn, caller, "import.completed", list_id=job.list_id, data=job)
+    return job
 
 
 def _chunks(rows: Iterator[Row], *, after_line: int) -> Iterator[list[Row]]:
     pending = (row for row in rows if row.line > after_line)
     while chunk := list(itertools.islice(pending, CHUNK)):
         yield chunk
-
-
-def _policy_keys(columns: dict[str, Any], key: str) -> list[Any]:
-    if key == "phone":
-        return [p["number"] for p in columns["phones"]]
-    if key == "email":
-        return [columns["email_key"]] if columns.get("email_key") else []
-    if key == "external_id":
-        return [(r["provider"], r["id"]) for r in columns["external_refs"]]
-    return []
 
 
 def _commit_chunk(
@@ -393,60 +387,27 @@ def _commit_chunk(
             assert columns is not None
             outcomes.append((row, columns))
 
-    key = lst.duplicate_policy.key
-    check = on_duplicate != "create" and key != "none"
-    keyed = [_policy_keys(columns, key) if check else [] for _row, columns in outcomes]
-    existing: dict[Any, int] = {}
-    if check:
-        existing = contact_repository.existing_keys(
-            conn,
-            workspace_id=caller.workspace_id,
-            list_id=lst.id if lst.duplicate_policy.scope == "list" else None,
-            key=key,
-            values=[v for keys in keyed for v in keys],
-        )
-    zone_keys = {c["zone_key"] for _row, c in outcomes if c["zone_key"] is not None}
-    zone_ids = {k: queue_repository.zone_id(conn, key=k) for k in zone_keys}
-    fresh: list[dict[str, Any]] = []
-    duplicates: list[tuple[Row, int | None, dict[str, Any]]] = []
-    in_file: dict[Any, int] = {}  # key value -> position in ``fresh``
-    for (row, columns), keys in zip(outcomes, keyed, strict=True):
-        match = next((existing[k] for k in keys if k in existing), None)
-        twin = next((in_file[k] for k in keys if k in in_file), None)
-        if match is not None or twin is not None:
-            duplicates.append((row, match, {"twin": twin}))
-            continue
-        for k in keys:
-            in_file[k] = len(fresh)
-        fresh.append(_new_row(zone_ids, caller, lst, columns, now))
-    ids = contact_repository.insert_many(conn, rows=fresh)
-    contact_repository.insert_same_event(
+    written = contact_service.write_batch(
         conn,
-        workspace_id=caller.workspace_id,
-        ids=ids,
-        key_id=None,
-        action="import",
-        changes={"import_id": [None, id]},
-        at=now,
-    )
-
-    updated = skipped = 0
-    for row, match, extra in duplicates:
-        target = match if match is not None else ids[extra["twin"]]
-        if on_duplicate == "skip":
-            skipped += 1
-            continue
-        given, _ = to_given(row.values, mapping)
-        try:
-            with conn.begin_nested():
-                contact_service.update(conn, caller=caller, id=target, given=given)
-            updated += 1
-        except DialbookError as error:
-            rejects.append(
-                _reject(
-                    id, row, [(f.name, f.detail) for f in error.fields] or [("row", error.detail)]
-                )
+        caller=caller,
+        lst=lst,
+        rows=[
+            # what an update of a duplicate applies: the row's given fields
+            contact_service.BatchRow(
+                columns, to_given(row.values, mapping)[0] if on_duplicate == "update" else {}
             )
+            for row, columns in outcomes
+        ],
+        on_duplicate=on_duplicate,
+    )
+    counts = dict.fromkeys(("created", "updated", "skipped"), 0)
+    for (row, _columns), result in zip(outcomes, written, strict=True):
+        if result.error is not None:
+            error = result.error
+            problems = [(f.name, f.detail) for f in error.fields] or [("row", error.detail)]
+            rejects.append(_reject(id, row, problems))
+        else:
+            counts[result.action] += 1
     repository.insert_rejects(conn, workspace_id=caller.workspace_id, rows=rejects)
     job = repository.get_job(conn, workspace_id=caller.workspace_id, id=id)
     assert job is not None
@@ -456,9 +417,9 @@ def _commit_chunk(
         id=id,
         values={
             "rows_read": job["rows_read"] + len(chunk),
-            "created": job["created"] + len(ids),
-            "updated": job["updated"] + updated,
-            "skipped": job["skipped"] + skipped,
+            "created": job["created"] + counts["created"],
+            "updated": job["updated"] + counts["updated"],
+            "skipped": job["skipped"] + counts["skipped"],
             "rejected": job["rejected"] + len(rejects),
             "last_line": max(job["last_line"], chunk[-1].line),
             "bytes_done": bytes_done,
@@ -466,28 +427,6 @@ def _commit_chunk(
         },
     )
     return get_job(conn, caller=caller, id=id)
-
-
-def _new_row(
-    zone_ids: dict[str, int],
-    caller: Caller,
-    lst: ListRead,
-    columns: dict[str, Any],
-    now: dt.datetime,
-) -> dict[str, Any]:
-    values = {**normalize.defaults(), **columns}
-    key = values.pop("zone_key")
-    values["zone_id"] = None if key is None else zone_ids[key]
-    values.update(
-        workspace_id=caller.workspace_id,
-        list_id=lst.id,
-        status="queued" if lst.queue_mode == "immediate" else "held",
-        due_at=now,
-        created_at=now,
-        updated_at=now,
-        version=1,
-    )
-    return values
 
 
 def _reject(import_id: int, row: Row, problems: list[tuple[str, str]]) -> dict[str, Any]:

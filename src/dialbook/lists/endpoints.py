@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialbook.contacts import service as contact_service
 from dialbook.http.routing import Context, Router
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import (
@@ -19,7 +20,7 @@ router = Router(tag="lists", prefix="/v1")
 @router.route("POST", "/lists", scope="lists:manage", response=ListRead, status=201)
 async def create_list(ctx: Context, body: ListCreate) -> ListRead:
     """Create a list."""
-    return await ctx.db.write(list_service.create, workspace_id=ctx.caller.workspace_id, data=body)
+    return await ctx.db.write(list_service.create, caller=ctx.caller, data=body)
 
 
 @router.route("GET", "/lists", scope="contacts:read", response=ListPage)
@@ -45,20 +46,16 @@ async def get_list(ctx: Context) -> ListRead:
 @router.route("PATCH", "/lists/{id:int}", scope="lists:manage", response=ListRead)
 async def update_list(ctx: Context, body: ListUpdate) -> ListRead:
     """Rename a list or change its settings."""
-    return await ctx.db.write(
-        list_service.update, workspace_id=ctx.caller.workspace_id, id=ctx.path("id"), data=body
-    )
+    return await ctx.db.write(list_service.update, caller=ctx.caller, id=ctx.path("id"), data=body)
 
 
 @router.route("DELETE", "/lists/{id:int}", scope="lists:manage", status=204)
 async def delete_list(ctx: Context) -> None:
     """Delete a list and its contacts."""
-    await ctx.db.write(list_service.delete, workspace_id=ctx.caller.workspace_id, id=ctx.path("id"))
+    await ctx.db.write(contact_service.delete_list, caller=ctx.caller, id=ctx.path("id"))
 
 
 @router.route("POST", "/lists/{id:int}/publish", scope="lists:manage", response=PublishResult)
 async def publish_list(ctx: Context) -> PublishResult:
     """Hand the list's held contacts to the dial queue (for lists with queue_mode on_publish)."""
-    return await ctx.db.write(
-        list_service.publish, workspace_id=ctx.caller.workspace_id, id=ctx.path("id")
-    )
+    return await ctx.db.write(contact_service.publish_list, caller=ctx.caller, id=ctx.path("id"))

@@ -6,9 +6,9 @@ from typing import Any
 
 import msgspec
 
-from dialbook.contacts import repository as contact_repository
 from dialbook.db import Conn, locks
 from dialbook.errors import Conflict, NotFound, invalid
+from dialbook.events import service as event_service
 from dialbook.kit import clock, cursors
 from dialbook.lists import repository
 from dialbook.lists.schemas import (
@@ -17,10 +17,10 @@ from dialbook.lists.schemas import (
     ListPage,
     ListRead,
     ListUpdate,
-    PublishResult,
 )
 from dialbook.normalize.phones import is_region
 from dialbook.normalize.timezones import TimezoneError, normalize_timezone
+from dialbook.workspaces.schemas import Caller, system_caller
 
 DEFAULT_LIST = "Default"
 
@@ -73,21 +73,28 @@ def _window(window: CallingWindow) -> dict[str, Any]:
     return msgspec.to_builtins(window)  # type: ignore[no-any-return]
 
 
-def create(conn: Conn, *, workspace_id: int, data: ListCreate) -> ListRead:
+def create(conn: Conn, *, caller: Caller, data: ListCreate) -> ListRead:
     values = _columns(data)
     now = clock.now()
-    values.update(workspace_id=workspace_id, is_default=False, created_at=now, updated_at=now)
-    return repository.insert_list(conn, values=values)
+    values.update(
+        workspace_id=caller.workspace_id, is_default=False, created_at=now, updated_at=now
+    )
+    return _created(conn, caller, repository.insert_list(conn, values=values))
+
+
+def _created(conn: Conn, caller: Caller, lst: ListRead) -> ListRead:
+    event_service.record(conn, caller, "list.created", list_id=lst.id, data=lst)
+    return lst
 
 
 def create_default(conn: Conn, *, workspace_id: int) -> ListRead:
-    return create_with(conn, workspace_id=workspace_id, name=DEFAULT_LIST, is_default=True)
+    return create_with(conn, caller=system_caller(workspace_id), name=DEFAULT_LIST, is_default=True)
 
 
 def create_with(
     conn: Conn,
     *,
-    workspace_id: int,
+    caller: Caller,
     name: str,
     is_default: bool = False,
     dialect_settings: dict[str, Any] | None = None,
@@ -101,13 +108,13 @@ def create_with(
     values = _columns(data)
     now = clock.now()
     values.update(
-        workspace_id=workspace_id,
+        workspace_id=caller.workspace_id,
         is_default=is_default,
         dialect_settings=dialect_settings,
         created_at=now,
         updated_at=now,
     )
-    return repository.insert_list(conn, values=values)
+    return _created(conn, caller, repository.insert_list(conn, values=values))
 
 
 def get(conn: Conn, *, workspace_id: int, id: int, with_count: bool = True) -> ListRead:
@@ -131,11 +138,12 @@ def get_or_default(conn: Conn, *, workspace_id: int, id: int | None) -> ListRead
     return default or create_default(conn, workspace_id=workspace_id)
 
 
-def find_or_create(conn: Conn, *, workspace_id: int, name: str, **settings: Any) -> ListRead:
+def find_or_create(conn: Conn, *, caller: Caller, name: str, **settings: Any) -> ListRead:
     """The oldest list named ``name``, created on first use (ClearTalk's listName)."""
+    workspace_id = caller.workspace_id
     locks.lock(conn, [f"list:{workspace_id}:{name.strip()}"])  # two first uses create one
     found = repository.find_by_name(conn, workspace_id=workspace_id, name=name.strip())
-    return found or create_with(conn, workspace_id=workspace_id, name=name, **settings)
+    return found or create_with(conn, caller=caller, name=name, **settings)
 
 
 def find(conn: Conn, *, workspace_id: int, platform: str, ref: str) -> ListRead:
@@ -146,15 +154,6 @@ def find(conn: Conn, *, workspace_id: int, platform: str, ref: str) -> ListRead:
     if found is None:
         raise NotFound(f"No list with id {ref}.")
     return found
-
-
-def publish(conn: Conn, *, workspace_id: int, id: int) -> PublishResult:
-    """Hand the list's held contacts to the dial queue (Salesfinity's "reimport")."""
-    get(conn, workspace_id=workspace_id, id=id, with_count=False)
-    count = contact_repository.release_held(
-        conn, workspace_id=workspace_id, list_id=id, now=clock.now()
-    )
-    return PublishResult(list_id=id, published=count)
 
 
 def page(
@@ -169,36 +168,37 @@ def page(
     return ListPage(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
 
 
-def update(conn: Conn, *, workspace_id: int, id: int, data: ListUpdate) -> ListRead:
+def update(conn: Conn, *, caller: Caller, id: int, data: ListUpdate) -> ListRead:
     values = _columns(data)
     if not values:
-        return get(conn, workspace_id=workspace_id, id=id)
+        return get(conn, workspace_id=caller.workspace_id, id=id)
+    return _update(conn, caller, id, values)
+
+
+def _update(conn: Conn, caller: Caller, id: int, values: dict[str, Any]) -> ListRead:
+    before = repository.get(conn, workspace_id=caller.workspace_id, id=id)
     found = repository.update_list(
-        conn, workspace_id=workspace_id, id=id, values=values, now=clock.now()
+        conn, workspace_id=caller.workspace_id, id=id, values=values, now=clock.now()
     )
-    if found is None:
+    if before is None or found is None:
         raise NotFound(f"No list with id {id}.")
+    old, new = msgspec.to_builtins(before), msgspec.to_builtins(found)
+    changes = {k: [old[k], v] for k, v in new.items() if k != "updated_at" and old.get(k) != v}
+    if changes:
+        event_service.record(conn, caller, "list.updated", list_id=id, changes=changes, data=found)
     return found
 
 
 def set_dialect_settings(
-    conn: Conn, *, workspace_id: int, id: int, settings: dict[str, Any]
+    conn: Conn, *, caller: Caller, id: int, settings: dict[str, Any]
 ) -> ListRead:
-    found = repository.update_list(
-        conn,
-        workspace_id=workspace_id,
-        id=id,
-        values={"dialect_settings": settings},
-        now=clock.now(),
-    )
-    if found is None:
-        raise NotFound(f"No list with id {id}.")
-    return found
+    return _update(conn, caller, id, {"dialect_settings": settings})
 
 
-def delete(conn: Conn, *, workspace_id: int, id: int) -> None:
-    """Delete a list and every contact in it. The default list stays."""
-    found = get(conn, workspace_id=workspace_id, id=id, with_count=False)
-    if found.is_default:
+def remove(conn: Conn, *, caller: Caller, lst: ListRead, contacts_deleted: int) -> None:
+    """Delete the list row (contacts.service.delete_list has removed its contacts)."""
+    if lst.is_default:
         raise Conflict("The workspace's default list cannot be deleted.")
-    repository.delete_list(conn, workspace_id=workspace_id, id=id)
+    repository.delete_list(conn, workspace_id=caller.workspace_id, id=lst.id)
+    data = {**msgspec.to_builtins(lst), "contacts_deleted": contacts_deleted}
+    event_service.record(conn, caller, "list.deleted", list_id=lst.id, data=data)

@@ -45,19 +45,31 @@ def all_zones(conn: Conn) -> list[tuple[int, str]]:
     return [(int(i), str(k)) for i, k in conn.execute(select(call_zones.c.id, call_zones.c.key))]
 
 
-def release_expired(conn: Conn, *, workspace_id: int, list_id: int, now: dt.datetime) -> int:
-    """Contacts whose lease ran out go back to the queue."""
-    result = conn.execute(
-        update(contacts)
-        .where(
-            contacts.c.workspace_id == workspace_id,
-            contacts.c.list_id == list_id,
-            contacts.c.status == "leased",
-            contacts.c.lease_expires_at <= now,
+def release_expired(
+    conn: Conn, *, workspace_id: int, list_id: int, now: dt.datetime
+) -> list[tuple[int, int]]:
+    """Contacts whose lease ran out go back to the queue: (contact id, lease id) of each."""
+    expired = [
+        (int(contact_id), int(lease_id))
+        for contact_id, lease_id in conn.execute(
+            select(contacts.c.id, contacts.c.lease_id).where(
+                contacts.c.workspace_id == workspace_id,
+                contacts.c.list_id == list_id,
+                contacts.c.status == "leased",
+                contacts.c.lease_expires_at <= now,
+            )
         )
-        .values(status="queued", lease_id=None, lease_expires_at=None)
-    )
-    return int(result.rowcount)
+    ]
+    if expired:
+        conn.execute(
+            update(contacts)
+            .where(
+                contacts.c.workspace_id == workspace_id,
+                contacts.c.id.in_([contact_id for contact_id, _ in expired]),
+            )
+            .values(status="queued", lease_id=None, lease_expires_at=None)
+        )
+    return expired
 
 
 def callable_now(
@@ -235,17 +247,11 @@ def finish_attempt(
     notes: str | None,
     retry_at: dt.datetime | None,
     now: dt.datetime,
-    contact_values: dict[str, Any],
 ) -> None:
     conn.execute(
         update(dial_attempts)
         .where(dial_attempts.c.workspace_id == workspace_id, dial_attempts.c.id == attempt.id)
         .values(outcome=outcome, notes=notes, retry_at=retry_at, completed_at=now)
-    )
-    conn.execute(
-        update(contacts)
-        .where(contacts.c.workspace_id == workspace_id, contacts.c.id == attempt.contact_id)
-        .values(**contact_values)
     )
 
 

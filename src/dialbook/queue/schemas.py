@@ -91,6 +91,7 @@ class OutcomeResult(Struct, kw_only=True):
     status: str
     attempts: int
     due_at: dt.datetime | None
+    version: int  # the contact's version after the outcome (for If-Match)
 
 
 class Preview(Struct, kw_only=True):

@@ -18,6 +18,7 @@ from dialbook.contacts import repository as contact_repository
 from dialbook.contacts import service as contact_service
 from dialbook.db import Conn
 from dialbook.errors import Conflict, NotFound, invalid
+from dialbook.events import service as event_service
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
@@ -63,7 +64,23 @@ def claim(
 ) -> ClaimResult:
     now = now or clock.now()
     lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
-    repository.release_expired(conn, workspace_id=caller.workspace_id, list_id=list_id, now=now)
+    expired = repository.release_expired(
+        conn, workspace_id=caller.workspace_id, list_id=list_id, now=now
+    )
+    event_service.record_many(
+        conn,
+        (
+            event_service.row(
+                caller,
+                "queue.lease_expired",
+                at=now,
+                list_id=list_id,
+                contact_id=contact_id,
+                data={"lease_id": lease_id, "contact_id": contact_id},
+            )
+            for contact_id, lease_id in expired
+        ),
+    )
     picks = repository.callable_now(
         conn,
         workspace_id=caller.workspace_id,
@@ -97,6 +114,21 @@ def claim(
                 expires_at=expires_at,
             )
         )
+    event_service.record_many(
+        conn,
+        (
+            event_service.row(
+                caller,
+                "queue.claimed",
+                at=now,
+                list_id=list_id,
+                contact_id=lease.contact.id,
+                version=lease.contact.version,
+                data={"agent": request.agent, **msgspec.to_builtins(lease)},
+            )
+            for lease in result
+        ),
+    )
     return ClaimResult(list_id=list_id, leases=result)
 
 
@@ -155,16 +187,20 @@ def record_outcome(
         notes=request.notes,
         retry_at=request.retry_at,
         now=now,
-        contact_values=values,
     )
-    changes: dict[str, list[Any]] = {
-        "attempts": [attempt.attempts, attempts],
-        "last_outcome": [None, request.outcome],
-        "status": ["leased", status],
-    }
-    if request.outcome == "dnc_request":
-        changes["dnc"] = [None, True]
-    contact_service.record_event(conn, caller, attempt.contact_id, "outcome", changes, now)
+    contact = contact_service.set_queue_state(
+        conn,
+        caller=caller,
+        id=attempt.contact_id,
+        values=values,
+        type="queue.outcome_recorded",
+        detail={
+            "lease_id": lease_id,
+            "outcome": request.outcome,
+            "notes": request.notes,
+            "retry_at": request.retry_at,
+        },
+    )
     return OutcomeResult(
         lease_id=lease_id,
         contact_id=attempt.contact_id,
@@ -172,6 +208,7 @@ def record_outcome(
         status=status,
         attempts=attempts,
         due_at=due_at,
+        version=contact.version,
     )
 
 

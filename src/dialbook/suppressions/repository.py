@@ -151,13 +151,14 @@ def update_entry(
     return None if row is None else to_struct(row, Suppression)
 
 
-def delete_entries(conn: Conn, *, workspace_id: int, ids: Sequence[int]) -> int:
+def delete_entries(conn: Conn, *, workspace_id: int, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Remove entries by id; the removed ones (id, suppression_list_id, number)."""
     result = conn.execute(
-        delete(suppressions).where(
-            suppressions.c.workspace_id == workspace_id, suppressions.c.id.in_(ids)
-        )
+        delete(suppressions)
+        .where(suppressions.c.workspace_id == workspace_id, suppressions.c.id.in_(ids))
+        .returning(suppressions.c.id, suppressions.c.suppression_list_id, suppressions.c.number)
     )
-    return int(result.rowcount)
+    return [dict(row._mapping) for row in result]
 
 
 def page(

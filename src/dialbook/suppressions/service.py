@@ -14,6 +14,7 @@ from typing import Any
 
 from dialbook.db import Conn
 from dialbook.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
+from dialbook.events import service as event_service
 from dialbook.kit import clock, cursors
 from dialbook.kit.structs import set_fields
 from dialbook.normalize.phones import PhoneError, parse_phone
@@ -175,6 +176,18 @@ def _store(
                 )
         repository.insert_entries(conn, rows=rows)
         added += len(rows)
+        event_service.record_many(
+            conn,
+            (
+                event_service.row(
+                    caller,
+                    "suppression.added",
+                    at=now,
+                    data={k: v for k, v in row.items() if k != "workspace_id"},
+                )
+                for row in rows
+            ),
+        )
     return BulkResult(added=added, updated=updated)
 
 
@@ -208,7 +221,11 @@ def update(conn: Conn, *, caller: Caller, id: int, data: SuppressionUpdate) -> S
 
 def delete(conn: Conn, *, caller: Caller, ids: Sequence[int]) -> int:
     """Remove entries by id; how many were removed (unknown ids are skipped)."""
-    return repository.delete_entries(conn, workspace_id=caller.workspace_id, ids=ids)
+    removed = repository.delete_entries(conn, workspace_id=caller.workspace_id, ids=ids)
+    event_service.record_many(
+        conn, (event_service.row(caller, "suppression.removed", data=row) for row in removed)
+    )
+    return len(removed)
 
 
 def remove(conn: Conn, *, caller: Caller, id: int) -> None:

@@ -41,6 +41,13 @@ class Caller:
     key_id: int
     scopes: frozenset[str]
     default_region: str | None
+    # What acts when no API key does (key_id 0): "cli", "import:<id>", "system".
+    via: str = "api"
+
+    @property
+    def actor(self) -> str:
+        """Who caused a change, as events name it: key:<id>, cli, import:<id>, system."""
+        return f"key:{self.key_id}" if self.key_id else self.via
 
     @property
     def is_admin(self) -> bool:
@@ -48,6 +55,17 @@ class Caller:
 
     def allows(self, scope: str) -> bool:
         return self.is_admin or scope in self.scopes
+
+
+def system_caller(workspace_id: int, *, default_region: str | None = None) -> Caller:
+    """dialbook itself acting in a workspace (a default list made on first use, a job)."""
+    return Caller(
+        workspace_id=workspace_id,
+        key_id=0,
+        scopes=frozenset({"admin"}),
+        default_region=default_region,
+        via="system",
+    )
 
 
 class WorkspaceCreate(Struct, forbid_unknown_fields=True, kw_only=True):

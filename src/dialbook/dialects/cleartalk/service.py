@@ -26,7 +26,7 @@ from dialbook.workspaces.schemas import Caller
 def create_contact(conn: Conn, *, caller: Caller, body: ContactIn) -> ContactOut:
     """Create one contact in the list ``listName`` names (created on first use)."""
     list_name, incoming = translate.contact_in(body)
-    lst = list_service.find_or_create(conn, workspace_id=caller.workspace_id, name=list_name)
+    lst = list_service.find_or_create(conn, caller=caller, name=list_name)
     contact, labels = _create(conn, caller=caller, lst=lst, incoming=incoming, name=wire_name)
     return translate.contact_out(contact, list_name=lst.name, labels=labels)
 
@@ -36,7 +36,7 @@ def create_bulk(conn: Conn, *, caller: Caller, body: BulkIn) -> BulkOut:
     answer names every bad item (``data[3].phone``)."""
     head = translate.bulk_head(body)
     assert isinstance(body.data, list)
-    lst = list_service.find_or_create(conn, workspace_id=caller.workspace_id, name=head.list_name)
+    lst = list_service.find_or_create(conn, caller=caller, name=head.list_name)
     created = []
     created_ids: dict[int, int] = {}  # contact id -> index of the item that created it
     problems: list[FieldError] = []

@@ -268,9 +268,7 @@ def _op_create_tag(conn: Conn, *, caller: Caller, location_id: str, name: str) -
     loc, default = _location(conn, caller=caller, location_id=location_id)
     settings = translate.with_registered_tag(default.dialect_settings, name)
     if settings is not None:
-        list_service.set_dialect_settings(
-            conn, workspace_id=caller.workspace_id, id=default.id, settings=settings
-        )
+        list_service.set_dialect_settings(conn, caller=caller, id=default.id, settings=settings)
     return loc
 
 

@@ -221,16 +221,14 @@ def update_contact_list(
     workspace_id = caller.workspace_id
     lst = _find_list(conn, caller=caller, ref=ref)
     if not isinstance(body.name, UnsetType):
-        lst = list_service.update(
-            conn, workspace_id=workspace_id, id=lst.id, data=ListUpdate(name=body.name)
-        )
+        lst = list_service.update(conn, caller=caller, id=lst.id, data=ListUpdate(name=body.name))
     if not isinstance(body.campaign_id, UnsetType):
         campaign = None if body.campaign_id is None else translate.parse_uuid(body.campaign_id)
         if body.campaign_id is not None and campaign is None:
             raise invalid("campaign_id", "is not a UUID")
         lst = list_service.set_dialect_settings(
             conn,
-            workspace_id=workspace_id,
+            caller=caller,
             id=lst.id,
             settings=translate.with_campaign(lst.dialect_settings, campaign),
         )

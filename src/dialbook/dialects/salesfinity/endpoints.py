@@ -133,7 +133,7 @@ def create_list(conn: Conn, *, caller: Caller, body: ListCreateIn) -> CreatedLis
     _check(named + [e for item in incoming for e in item.errors])
     lst = list_service.create_with(
         conn,
-        workspace_id=caller.workspace_id,
+        caller=caller,
         name=body.name,
         dialect_settings=translate.list_settings(body.user_id),
         **translate.LIST_SETTINGS,
@@ -149,7 +149,7 @@ def create_list(conn: Conn, *, caller: Caller, body: ListCreateIn) -> CreatedLis
             errors += error.fields
     _check(errors)
     # The contacts a list is created with are its first import: they go to the queue now.
-    list_service.publish(conn, workspace_id=caller.workspace_id, id=lst.id)
+    contact_service.publish_list(conn, caller=caller, id=lst.id)
     out = translate.list_out(_counted(conn, caller=caller, lst=lst))
     warnings = [w for item in incoming for w in item.warnings]
     return CreatedList(**msgspec.structs.asdict(out), warnings=warnings)
@@ -245,19 +245,19 @@ def merge(conn: Conn, *, caller: Caller, ref: str, body: MergeIn) -> ListOut:
                 continue  # the target's duplicate policy already holds this one
     if body.delete_sources:
         for source in sources.values():
-            list_service.delete(conn, workspace_id=caller.workspace_id, id=source.id)
+            contact_service.delete_list(conn, caller=caller, id=source.id)
     return translate.list_out(_counted(conn, caller=caller, lst=target))
 
 
 def reimport(conn: Conn, *, caller: Caller, ref: str) -> ListOut:
     lst = find_list(conn, caller=caller, ref=ref)
-    list_service.publish(conn, workspace_id=caller.workspace_id, id=lst.id)
+    contact_service.publish_list(conn, caller=caller, id=lst.id)
     return translate.list_out(_counted(conn, caller=caller, lst=lst))
 
 
 def delete_list(conn: Conn, *, caller: Caller, ref: str) -> ListOut:
     lst = _counted(conn, caller=caller, lst=find_list(conn, caller=caller, ref=ref))
-    list_service.delete(conn, workspace_id=caller.workspace_id, id=lst.id)
+    contact_service.delete_list(conn, caller=caller, id=lst.id)
     return translate.list_out(lst)
 
 

@@ -365,7 +365,7 @@ def _create_list(
 ) -> RecordListCreated:
     policy = DuplicatePolicy(key=translate.duplicate_key(body.unique_identifier_type))
     data = ListCreate(name=body.name, duplicate_policy=policy)
-    lst = list_service.create(conn, workspace_id=caller.workspace_id, data=data)
+    lst = list_service.create(conn, caller=caller, data=data)
     return translate.record_list_created(lst, base)
 
 
@@ -382,7 +382,7 @@ def _update_list(
         data.duplicate_policy = DuplicatePolicy(
             key=translate.duplicate_key(body.unique_identifier_type)
         )
-    list_service.update(conn, workspace_id=caller.workspace_id, id=lst.id, data=data)
+    list_service.update(conn, caller=caller, id=lst.id, data=data)
     return translate.record_list_out(
         list_service.get(conn, workspace_id=caller.workspace_id, id=lst.id), base
     )

@@ -1,0 +1,119 @@
+"""Recording events (into the transaction's outbox) and reading the feed.
+
+Every service that changes something records its event here, in the transaction of the
+change: ``db/outbox.py`` writes them just before the commit. Contacts record theirs
+through ``contacts.service``, the only code that writes contact rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import msgspec
+
+from dialbook.db import Conn, outbox
+from dialbook.errors import Gone, invalid
+from dialbook.events import repository
+from dialbook.events.schemas import EVENT_TYPES, EventPage, EventQuery
+from dialbook.kit import clock
+from dialbook.workspaces import repository as workspace_repository
+from dialbook.workspaces.schemas import Caller
+
+
+def row(
+    caller: Caller,
+    type: str,
+    *,
+    at: dt.datetime | None = None,
+    list_id: int | None = None,
+    contact_id: int | None = None,
+    version: int | None = None,
+    changes: dict[str, list[Any]] | None = None,
+    data: Any = None,
+) -> dict[str, Any]:
+    """One event row; ``data`` may be a Struct (stored as the native API would show it)."""
+    assert type in EVENT_TYPES, type
+    return {
+        "workspace_id": caller.workspace_id,
+        "type": type,
+        "at": at or clock.now(),
+        "list_id": list_id,
+        "contact_id": contact_id,
+        "version": version,
+        "key_id": caller.key_id or None,
+        "actor": caller.actor,
+        "changes": changes,
+        "data": None if data is None else msgspec.to_builtins(data),
+    }
+
+
+def record(conn: Conn, caller: Caller, type: str, **fields: Any) -> None:
+    """Record one event in the current transaction (see :func:`row` for the fields)."""
+    outbox.add(conn, [row(caller, type, **fields)])
+
+
+def record_many(conn: Conn, rows: Iterable[dict[str, Any]]) -> None:
+    outbox.add(conn, rows)
+
+
+def parse_types(value: str | None, *, name: str = "types") -> list[str]:
+    """A comma-separated list of event types; an unknown one is an error naming it."""
+    if not value:
+        return []
+    types = [t.strip() for t in value.split(",") if t.strip()]
+    unknown = [t for t in types if t not in EVENT_TYPES]
+    if unknown:
+        raise invalid(
+            name, f"unknown event type {unknown[0]!r}; known types: {', '.join(EVENT_TYPES)}"
+        )
+    return types
+
+
+def page(conn: Conn, *, caller: Caller, query: EventQuery) -> EventPage:
+    """Events after the cursor, oldest first. A cursor older than what retention kept
+    raises Gone: the reader missed events and must resynchronize."""
+    after = int(query.after) if query.after else 0
+    gone_through = repository.horizon(conn, workspace_id=caller.workspace_id)
+    if after < gone_through:
+        raise Gone(
+            f"Events up to id {gone_through} have been removed by retention; the cursor"
+            f" {after} is older. Resynchronize (GET /v1/contacts?updated_since=...) and read"
+            f" on from after={gone_through}."
+        )
+    found = repository.page(
+        conn,
+        workspace_id=caller.workspace_id,
+        after_id=after,
+        limit=query.limit,
+        types=parse_types(query.types),
+        list_id=query.list_id,
+    )
+    return EventPage(data=found, next_cursor=str(found[-1].id if found else after))
+
+
+def head(conn: Conn, *, caller: Caller) -> int:
+    """The id of the workspace's newest event (0: none): where a new reader starts."""
+    return repository.last_id(conn, workspace_id=caller.workspace_id)
+
+
+def prune(conn: Conn, *, days: int, now: dt.datetime | None = None) -> int:
+    """Remove every workspace's events older than ``days``; how many."""
+    before = (now or clock.now()) - dt.timedelta(days=days)
+    return sum(
+        repository.prune(conn, workspace_id=workspace.id, before=before)
+        for workspace in workspace_repository.list_workspaces(conn)
+    )
+
+
+def history(
+    conn: Conn, *, caller: Caller, contact_id: int, after_id: int, limit: int
+) -> Sequence[Any]:
+    return repository.page(
+        conn,
+        workspace_id=caller.workspace_id,
+        after_id=after_id,
+        limit=limit,
+        contact_id=contact_id,
+    )
