@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -14,6 +15,7 @@ from dialbook import __version__, dialects
 from dialbook.config import Settings
 from dialbook.contacts.endpoints import router as contacts_router
 from dialbook.db import Database
+from dialbook.events import retention
 from dialbook.events.endpoints import router as events_router
 from dialbook.fields.endpoints import router as fields_router
 from dialbook.http import openapi
@@ -26,6 +28,8 @@ from dialbook.imports.jobs import Jobs
 from dialbook.lists.endpoints import router as lists_router
 from dialbook.queue.endpoints import router as queue_router
 from dialbook.suppressions.endpoints import router as suppressions_router
+from dialbook.webhooks.delivery import Deliverer
+from dialbook.webhooks.endpoints import router as webhooks_router
 from dialbook.workspaces.endpoints import router as workspaces_router
 
 NATIVE: tuple[Router, ...] = (
@@ -37,6 +41,7 @@ NATIVE: tuple[Router, ...] = (
     queue_router,
     imports_router,
     events_router,
+    webhooks_router,
 )
 
 
@@ -60,17 +65,29 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     routes.append(PrefixRoutes("/v1/", native))
     routes += openapi.routes(openapi.build(e for r in NATIVE for e in r.endpoints))
     surfaces: dict[str, Render] = {}
+    formats = {}
     for dialect in dialects.discover():
         surfaces[dialect.prefix] = dialect.render
         group = [route for router in dialect.routers for route in router.routes(services)]
         routes.append(PrefixRoutes(dialect.prefix, group))
+        if dialect.webhook_bodies is not None:
+            formats[dialect.name] = dialect.webhook_bodies
+    deliverer = Deliverer(database, settings, formats)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services.jobs.resume_unfinished()
+        deliverer.start()
+        pruning = asyncio.get_running_loop().create_task(
+            retention.prune_forever(database, days=settings.events_retention_days)
+        )
         try:
             yield
         finally:
+            pruning.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pruning
+            await deliverer.stop()
             if db is None:
                 database.close()
 

@@ -23,6 +23,16 @@ class Settings:
     rate_limit: str | None = None
     # Seconds an API key lookup may be served from memory (revocation delay across processes).
     key_cache_seconds: float = 5.0
+    # Events older than this are pruned (a feed cursor older than what is kept gets 410).
+    events_retention_days: int = 30
+    # Webhooks: private, loopback and link-local targets are refused unless this is set
+    # (server-side request forgery); a receiver gets this long to answer.
+    webhooks_allow_private: bool = False
+    webhook_timeout: float = 15.0
+    # Multiplies the retry schedule (tests shorten it); an endpoint failing this long is
+    # disabled.
+    webhook_retry_scale: float = 1.0
+    webhook_disable_after_seconds: float = 5 * 24 * 3600.0
 
     @property
     def url(self) -> str:
@@ -39,8 +49,13 @@ class Settings:
             "default_region": env.get("DIALBOOK_DEFAULT_REGION", "US").upper(),
             "rate_limit": env.get("DIALBOOK_RATE_LIMIT") or None,
         }
-        for name in ("max_body_bytes", "max_upload_bytes"):
+        for name in ("max_body_bytes", "max_upload_bytes", "events_retention_days"):
             if f"DIALBOOK_{name.upper()}" in env:
                 values[name] = int(env[f"DIALBOOK_{name.upper()}"])
+        for name in ("webhook_timeout", "webhook_retry_scale", "webhook_disable_after_seconds"):
+            if f"DIALBOOK_{name.upper()}" in env:
+                values[name] = float(env[f"DIALBOOK_{name.upper()}"])
+        if env.get("DIALBOOK_WEBHOOKS_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"):
+            values["webhooks_allow_private"] = True
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

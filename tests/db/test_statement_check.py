@@ -171,6 +171,7 @@ def test_every_cross_tenant_statement_is_listed_in_the_docs() -> None:
         "the import worker's scan for running jobs",
         "the import worker's scan for unfinished jobs",
         "expired idempotency keys of every workspace",
+        "the webhook worker's scan for enabled endpoints",
     }
     for path, reason in marked:
         assert f"| {reason} |" in docs, f"docs/scaling.md does not list {reason!r} ({path})"

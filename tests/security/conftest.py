@@ -114,6 +114,13 @@ def seed(api: TestClient, *, tag: str = "seeded", phone: str = "+180055501") -> 
         params={"filename": f"leads-{tag}.csv"},
     )
     api.app.state.services.jobs.wait(timeout=30)  # type: ignore[attr-defined]
+    # Disabled, so the delivery worker leaves its rows alone while the tests compare them.
+    hook = made(
+        "POST",
+        "/v1/webhook-endpoints",
+        json={"url": f"https://hooks-{tag}.example.com/in", "description": f"CRM {tag}"},
+    )
+    made("PATCH", f"/v1/webhook-endpoints/{hook['id']}", json={"enabled": False})
     return Ids(
         workspace=key["workspace_id"],
         key=key["id"],
@@ -123,5 +130,6 @@ def seed(api: TestClient, *, tag: str = "seeded", phone: str = "+180055501") -> 
         suppression_list=suppression_list["id"],
         suppression=suppression["id"],
         lease=claimed["leases"][0]["lease_id"],
+        webhook_endpoint=hook["id"],
         import_job=job["id"],
     )

@@ -83,6 +83,7 @@ class Ids:
     suppression: int
     lease: int
     import_job: int
+    webhook_endpoint: int
 
 
 # The path segment before a parameter names the resource it is the id of, on every surface.
@@ -105,6 +106,7 @@ _RESOURCE = {
     "entries": "suppression",
     "leases": "lease",
     "imports": "import_job",
+    "webhook-endpoints": "webhook_endpoint",
 }
 
 

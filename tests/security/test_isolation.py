@@ -171,6 +171,8 @@ BODIES: dict[str, Body] = {
     "native.update_suppression": _json({"reason": "renamed"}),
     "native.claim": _json({"count": 1}),
     "native.record_outcome": _json({"outcome": "answered"}),
+    "native.update_endpoint": _json({"description": "Renamed"}),
+    "native.replay": _json({"since": "2026-01-01T00:00:00Z"}),
     "native.start_import": lambda route, own: {
         "content": f"phone\n{NEW_PHONE}11\n".encode(),
         "headers": {"content-type": "text/csv"},

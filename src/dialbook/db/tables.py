@@ -401,6 +401,61 @@ events = Table(
     Index(None, "workspace_id", "at"),
 )
 
+# Where a workspace's events are sent (webhooks). `cursor` is the newest event id already
+# turned into deliveries, so each event is queued for an endpoint exactly once.
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Id, autoincrement=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("description", String(500)),
+    Column("format", String(20), nullable=False),  # standard | highlevel
+    Column("event_types", Json),  # null: every type
+    Column("list_ids", Json),  # null: every list
+    Column("enabled", Boolean, nullable=False),
+    Column("disabled_reason", String(500)),
+    Column("secret", String(100), nullable=False),
+    # After a rotation the old secret signs too, until this time (receivers switch over).
+    Column("previous_secret", String(100)),
+    Column("previous_secret_until", UTCDateTime),
+    Column("cursor", Id, nullable=False),
+    Column("failing_since", UTCDateTime),  # first failure since the last success
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "id"),
+    Index(None, "workspace_id", "id"),
+)
+
+# One event to send to one endpoint, with its retry state. `webhook-id` is evt_<event_id>.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Id, autoincrement=True),
+    Column("workspace_id", Id, nullable=False),
+    Column("endpoint_id", Id, nullable=False),
+    Column("event_id", Id, nullable=False),
+    Column("contact_id", Id),  # events of one contact are sent in order
+    Column("status", String(20), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("leased_until", UTCDateTime),  # a process is sending it until then
+    Column("response_status", Integer),  # of the last attempt
+    Column("duration_ms", Integer),
+    Column("error", String(500)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    PrimaryKeyConstraint("workspace_id", "id"),
+    ForeignKeyConstraint(
+        ["workspace_id", "endpoint_id"],
+        ["webhook_endpoints.workspace_id", "webhook_endpoints.id"],
+        ondelete="CASCADE",
+    ),
+    Index("ix_webhook_deliveries_due", "workspace_id", "endpoint_id", "status", "next_attempt_at"),
+    Index(None, "workspace_id", "endpoint_id", "contact_id", "id"),
+    Index(None, "workspace_id", "endpoint_id", "id"),
+)
+
 # Per workspace, the highest event id retention has removed: a feed cursor below it gets
 # 410 Gone instead of a silent gap.
 event_horizons = Table(

@@ -29,6 +29,8 @@ TENANT_TABLES = frozenset(
         "contact_external_ids",
         "events",
         "event_horizons",
+        "webhook_endpoints",
+        "webhook_deliveries",
         "suppression_lists",
         "suppressions",
         "dial_attempts",

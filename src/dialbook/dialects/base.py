@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from dialbook.http.errors import Render
 from dialbook.http.routing import Router
+from dialbook.webhooks.service import Render as WebhookBodies
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,8 @@ class Dialect:
     name: str  # "highlevel"
     routers: tuple[Router, ...]
     render: Render
+    # The platform's own webhook bodies: endpoints with ``format: "<name>"`` receive them.
+    webhook_bodies: WebhookBodies | None = None
 
     @property
     def prefix(self) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dialbook.dialects.base import Dialect
 from dialbook.dialects.highlevel.endpoints import router
 from dialbook.dialects.highlevel.errors import render
+from dialbook.dialects.highlevel.webhooks import bodies
 
-dialect = Dialect(name="highlevel", routers=(router,), render=render)
+dialect = Dialect(name="highlevel", routers=(router,), render=render, webhook_bodies=bodies)
 
 __all__ = ["dialect"]

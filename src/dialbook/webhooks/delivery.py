@@ -1,0 +1,254 @@
+"""The webhook delivery worker: runs inside ``dialbook serve``, one task per endpoint.
+
+Each endpoint's task repeats: one write transaction that turns new events into deliveries
+and leases the due ones (webhooks.service.fan_out and claim), the HTTP requests
+(concurrently, signed per Standard Webhooks), then one write that stores the answers
+(settle). Writes of the API never wait for it: it only reads the events they committed.
+A task sleeps until this process commits events, or for POLL seconds (events of other
+processes, retries coming due).
+
+With several server processes on PostgreSQL each delivery is leased by exactly one of them
+(``FOR UPDATE SKIP LOCKED``); a process that dies lets its leases run out and another one
+(or itself, restarted) sends them again with the same ``webhook-id``: at least once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import email.utils
+import logging
+import socket
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from standardwebhooks import Webhook
+
+from dialbook import __version__
+from dialbook.config import Settings
+from dialbook.db import Conn, Database
+from dialbook.kit import clock
+from dialbook.webhooks import service as webhook_service
+from dialbook.webhooks import targets
+from dialbook.webhooks.service import Answer, Outgoing, Policy, Render
+
+log = logging.getLogger("dialbook.webhooks")
+
+POLL = 1.0  # seconds between looks for work when this process committed no events
+BATCH = 200  # deliveries leased per endpoint and pass
+CONCURRENCY = 64  # requests in flight per endpoint
+LEASE_MARGIN = 30.0  # seconds a lease outlasts the request timeout
+
+
+class GuardedResolver(AbstractResolver):
+    """Resolves names, then drops the addresses webhooks may not reach (webhooks/targets.py):
+    the check applies to the very addresses the connection uses."""
+
+    def __init__(self, *, allow_private: bool) -> None:
+        self._inner = aiohttp.ThreadedResolver()
+        self._allow_private = allow_private
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        found = await self._inner.resolve(host, port, family)
+        allowed = [
+            r
+            for r in found
+            if targets.address_allowed(r["host"], allow_private=self._allow_private)
+        ]
+        if not allowed:
+            raise OSError(f"{host} resolves only to non-public addresses; {targets.PRIVATE_HINT}")
+        return allowed
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (a number, or an HTTP date)."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    with contextlib.suppress(TypeError, ValueError):
+        when = email.utils.parsedate_to_datetime(value)
+        return max((when - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
+    return None
+
+
+class Sender:
+    """Signs and posts one delivery; never raises for what the receiver does."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._signers: dict[str, Webhook] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=256,
+                limit_per_host=CONCURRENCY,
+                resolver=GuardedResolver(allow_private=self._settings.webhooks_allow_private),
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=aiohttp.ClientTimeout(total=self._settings.webhook_timeout),
+                headers={"User-Agent": f"dialbook-webhooks/{__version__}"},
+            )
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def headers(self, outgoing: Outgoing, body: bytes, at: dt.datetime) -> dict[str, str]:
+        signatures = []
+        for secret in outgoing.secrets:
+            signer = self._signers.get(secret)
+            if signer is None:
+                signer = self._signers[secret] = Webhook(secret)
+            signatures.append(signer.sign(outgoing.webhook_id, at, body))
+        return {
+            "content-type": "application/json",
+            "webhook-id": outgoing.webhook_id,
+            "webhook-timestamp": str(int(at.timestamp())),
+            "webhook-signature": " ".join(signatures),
+        }
+
+    async def send(self, outgoing: Outgoing) -> Answer:
+        started = time.perf_counter()
+
+        def answer(status: int | None, error: str | None = None, **extra: Any) -> Answer:
+            ms = int((time.perf_counter() - started) * 1000)
+            return Answer(outgoing, status, ms, error, **extra)
+
+        if outgoing.body is None:
+            return answer(None, "nothing to send: the event was pruned, or this format skips it")
+        problem = targets.url_problem(
+            outgoing.url, allow_private=self._settings.webhooks_allow_private
+        )
+        if problem:
+            return answer(None, f"url {problem}")
+        body = outgoing.body
+        try:
+            async with self._client().post(
+                outgoing.url,
+                data=body,
+                headers=self.headers(outgoing, body, dt.datetime.now(dt.UTC)),
+                allow_redirects=False,
+            ) as response:
+                status = response.status
+                wait = None
+                if status in (429, 503):
+                    wait = _retry_after(response.headers.get("Retry-After"))
+                response.release()
+        except TimeoutError:
+            return answer(None, f"no answer within {self._settings.webhook_timeout:g} s")
+        except (aiohttp.ClientError, OSError) as error:
+            return answer(None, f"{type(error).__name__}: {error}"[:500])
+        if 300 <= status < 400:
+            return answer(status, f"answered {status}; redirects are not followed")
+        return answer(
+            status, None if 200 <= status < 300 else f"answered {status}", retry_after=wait
+        )
+
+
+def _take(
+    conn: Conn,
+    *,
+    endpoint: Mapping[str, Any],
+    render: Render,
+    lease_seconds: float,
+) -> list[Outgoing]:
+    """One endpoint's new events queued and its due deliveries leased, in one transaction."""
+    now = clock.now()
+    webhook_service.fan_out(conn, endpoint=endpoint, now=now)
+    return webhook_service.claim(
+        conn, endpoint=endpoint, now=now, limit=BATCH, lease_seconds=lease_seconds, render=render
+    )
+
+
+def _settle(conn: Conn, *, answers: list[Answer], policy: Policy) -> None:
+    webhook_service.settle(conn, answers=answers, now=clock.now(), policy=policy)
+
+
+class Deliverer:
+    """Keeps one task per enabled endpoint running until :meth:`stop`."""
+
+    def __init__(self, db: Database, settings: Settings, formats: Mapping[str, Render]) -> None:
+        self._db = db
+        self._settings = settings
+        self._formats = {"standard": webhook_service.standard, **formats}
+        self._policy = Policy(
+            retry_scale=settings.webhook_retry_scale,
+            disable_after=dt.timedelta(seconds=settings.webhook_disable_after_seconds),
+        )
+        self._sender = Sender(settings)
+        self._endpoints: dict[tuple[int, int], dict[str, Any]] = {}
+        self._tasks: dict[tuple[int, int], asyncio.Task[None]] = {}
+        self._supervisor: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
+
+    async def stop(self) -> None:
+        tasks = [t for t in (self._supervisor, *self._tasks.values()) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
+        await self._sender.close()
+
+    async def _supervise(self) -> None:
+        while True:
+            try:
+                rows = await self._db.read(webhook_service.endpoints_to_serve)
+            except Exception:  # noqa: BLE001 - a database hiccup must not end deliveries
+                log.exception("webhooks: cannot list endpoints")
+                rows = list(self._endpoints.values())
+            current = {(row["workspace_id"], row["id"]): row for row in rows}
+            self._endpoints = current
+            for key in current.keys() - self._tasks.keys():
+                self._tasks[key] = asyncio.create_task(self._serve(key), name=f"webhooks-{key}")
+            for key, task in list(self._tasks.items()):
+                if task.done():
+                    del self._tasks[key]
+            await self._db.events.wait(POLL)
+
+    async def _serve(self, key: tuple[int, int]) -> None:
+        lease = self._settings.webhook_timeout + LEASE_MARGIN
+        while key in self._endpoints:
+            endpoint = self._endpoints[key]
+            try:
+                outgoing = await self._db.write(
+                    _take,
+                    endpoint=endpoint,
+                    render=self._formats.get(endpoint["format"], webhook_service.standard),
+                    lease_seconds=lease,
+                )
+                if not outgoing:
+                    await self._db.events.wait(POLL)
+                    continue
+                answers = await self._send_all(outgoing)
+                await self._db.write(_settle, answers=answers, policy=self._policy)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - keep delivering; leases make it safe to retry
+                log.exception("webhooks: endpoint %s/%s", *key)
+                await asyncio.sleep(POLL)
+
+    async def _send_all(self, outgoing: list[Outgoing]) -> list[Answer]:
+        limit = asyncio.Semaphore(CONCURRENCY)
+
+        async def one(item: Outgoing) -> Answer:
+            async with limit:
+                return await self._sender.send(item)
+
+        return list(await asyncio.gather(*(one(item) for item in outgoing)))

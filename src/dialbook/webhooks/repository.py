@@ -1,0 +1,249 @@
+"""All SQL for webhook endpoints and their deliveries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, literal, select, update
+from sqlalchemy.orm import aliased
+
+from dialbook.db import Conn
+from dialbook.db.tables import events, webhook_deliveries, webhook_endpoints
+from dialbook.kit.rows import as_dict
+
+E = webhook_endpoints
+D = webhook_deliveries
+
+
+def _endpoint(workspace_id: int, id: int) -> Any:
+    return and_(E.c.workspace_id == workspace_id, E.c.id == id)
+
+
+def insert_endpoint(conn: Conn, *, values: dict[str, Any]) -> dict[str, Any]:
+    return as_dict(conn.execute(insert(E).values(**values).returning(*E.c)).one())
+
+
+def get_endpoint(conn: Conn, *, workspace_id: int, id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(E).where(_endpoint(workspace_id, id))).one_or_none()
+    return None if row is None else as_dict(row)
+
+
+def all_endpoints(conn: Conn, *, workspace_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(select(E).where(E.c.workspace_id == workspace_id).order_by(E.c.id))
+    return [as_dict(row) for row in rows]
+
+
+def update_endpoint(
+    conn: Conn, *, workspace_id: int, id: int, values: dict[str, Any]
+) -> dict[str, Any] | None:
+    row = conn.execute(
+        update(E).where(_endpoint(workspace_id, id)).values(**values).returning(*E.c)
+    ).one_or_none()
+    return None if row is None else as_dict(row)
+
+
+def delete_endpoint(conn: Conn, *, workspace_id: int, id: int) -> bool:
+    conn.execute(
+        delete(D).where(D.c.workspace_id == workspace_id, D.c.endpoint_id == id)
+    )  # SQLite may run without foreign keys enforced; PostgreSQL cascades anyway
+    return bool(conn.execute(delete(E).where(_endpoint(workspace_id, id))).rowcount)
+
+
+def enabled_endpoints(conn: Conn) -> list[dict[str, Any]]:
+    """Every workspace's enabled endpoints: what the delivery worker serves."""
+    rows = conn.execute(
+        select(E)
+        .where(E.c.enabled)
+        .order_by(E.c.workspace_id, E.c.id)
+        .prefix_with("/* cross-tenant: the webhook worker's scan for enabled endpoints */")
+    )
+    return [as_dict(row) for row in rows]
+
+
+def lock_endpoint(conn: Conn, *, workspace_id: int, id: int) -> int | None:
+    """The endpoint's cursor, locked for this transaction (None: another process holds it,
+    or it is gone). SQLite's single writer needs no lock."""
+    query = select(E.c.cursor).where(_endpoint(workspace_id, id), E.c.enabled)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    found = conn.execute(query).scalar()
+    return None if found is None else int(found)
+
+
+def queue_events(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    endpoint_id: int,
+    after_id: int,
+    through_id: int | None,
+    types: Sequence[str] | None,
+    list_ids: Sequence[int] | None,
+    since: dt.datetime | None = None,
+    now: dt.datetime,
+) -> int:
+    """Queue a delivery of each matching event after ``after_id`` (through ``through_id``;
+    from ``since`` on); how many."""
+    match = [events.c.workspace_id == workspace_id, events.c.id > after_id]
+    if through_id is not None:
+        match.append(events.c.id <= through_id)
+    if types is not None:
+        match.append(events.c.type.in_(types))
+    if list_ids is not None:
+        match.append(events.c.list_id.in_(list_ids))
+    if since is not None:
+        match.append(events.c.at >= since)
+    chosen = select(
+        events.c.workspace_id,
+        literal(endpoint_id, D.c.endpoint_id.type),
+        events.c.id,
+        events.c.contact_id,
+        literal("pending", D.c.status.type),
+        literal(0, D.c.attempts.type),
+        literal(now, D.c.next_attempt_at.type),
+        literal(now, D.c.created_at.type),
+    ).where(*match)
+    columns = [
+        "workspace_id",
+        "endpoint_id",
+        "event_id",
+        "contact_id",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+    ]
+    statement = insert(D).from_select(columns, chosen.order_by(events.c.id)).returning(D.c.id)
+    return len(conn.execute(statement).all())
+
+
+def batch_end(conn: Conn, *, workspace_id: int, after_id: int, size: int) -> int | None:
+    """The id of the ``size``-th event after ``after_id`` (or the last one): where one
+    fan-out pass stops."""
+    first = (
+        select(events.c.id)
+        .where(events.c.workspace_id == workspace_id, events.c.id > after_id)
+        .order_by(events.c.id)
+        .limit(size)
+        .subquery()
+    )
+    found = conn.execute(select(func.max(first.c.id))).scalar()
+    return None if found is None else int(found)
+
+
+def event_exists(conn: Conn, *, workspace_id: int, id: int) -> bool:
+    found = conn.execute(
+        select(events.c.id).where(events.c.workspace_id == workspace_id, events.c.id == id)
+    ).first()
+    return found is not None
+
+
+def due(
+    conn: Conn, *, workspace_id: int, endpoint_id: int, now: dt.datetime, limit: int
+) -> list[int]:
+    """Deliveries ready to send, at most one per contact: a contact's later events wait
+    until its earlier ones are delivered or given up (they reach the endpoint in order)."""
+    earlier = aliased(D)
+    blocked = exists().where(
+        earlier.c.workspace_id == D.c.workspace_id,
+        earlier.c.endpoint_id == D.c.endpoint_id,
+        earlier.c.contact_id == D.c.contact_id,
+        earlier.c.status == "pending",
+        earlier.c.id < D.c.id,
+    )
+    query = (
+        select(D.c.id)
+        .where(
+            D.c.workspace_id == workspace_id,
+            D.c.endpoint_id == endpoint_id,
+            D.c.status == "pending",
+            D.c.next_attempt_at <= now,
+            (D.c.leased_until.is_(None)) | (D.c.leased_until < now),
+            ~blocked,
+        )
+        .order_by(D.c.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(of=D, skip_locked=True)
+    return [int(id) for id in conn.execute(query).scalars()]
+
+
+def lease(
+    conn: Conn, *, workspace_id: int, ids: Sequence[int], until: dt.datetime
+) -> list[dict[str, Any]]:
+    """Mark the deliveries as being sent until ``until`` (a process that dies lets them
+    go at that time) and count the attempt; each with its event (None if pruned)."""
+    conn.execute(
+        update(D)
+        .where(D.c.workspace_id == workspace_id, D.c.id.in_(ids))
+        .values(leased_until=until, attempts=D.c.attempts + 1)
+    )
+    rows = conn.execute(
+        select(
+            D.c.id,
+            D.c.endpoint_id,
+            D.c.attempts,
+            events.c.id.label("event_id"),
+            events.c.type,
+            events.c.at,
+            events.c.list_id,
+            events.c.contact_id,
+            events.c.version,
+            events.c.actor,
+            events.c.changes,
+            events.c.data,
+        )
+        .select_from(
+            D.outerjoin(
+                events,
+                and_(events.c.workspace_id == D.c.workspace_id, events.c.id == D.c.event_id),
+            )
+        )
+        .where(D.c.workspace_id == workspace_id, D.c.id.in_(ids))
+        .order_by(D.c.id)
+    )
+    return [as_dict(row) for row in rows]
+
+
+def finish(conn: Conn, *, workspace_id: int, outcomes: Sequence[dict[str, Any]]) -> None:
+    """Store each attempt's outcome (every dict has the same keys, ``id`` among them)."""
+    if not outcomes:
+        return
+    names = [name for name in outcomes[0] if name != "id"]
+    statement = (
+        update(D)
+        .where(D.c.workspace_id == workspace_id, D.c.id == _bind("id"))
+        .values({name: _bind(name) for name in names})
+    )
+    conn.execute(statement, [{f"b_{k}": v for k, v in o.items()} for o in outcomes])
+
+
+def _bind(name: str) -> Any:
+    return bindparam(f"b_{name}", type_=D.c[name].type)
+
+
+def deliveries_page(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    endpoint_id: int,
+    after_id: int,
+    limit: int,
+    status: str | None,
+) -> list[dict[str, Any]]:
+    query = (
+        select(D, events.c.type.label("event_type"))
+        .select_from(
+            D.outerjoin(
+                events,
+                and_(events.c.workspace_id == D.c.workspace_id, events.c.id == D.c.event_id),
+            )
+        )
+        .where(D.c.workspace_id == workspace_id, D.c.endpoint_id == endpoint_id, D.c.id > after_id)
+    )
+    if status is not None:
+        query = query.where(D.c.status == status)
+    return [as_dict(row) for row in conn.execute(query.order_by(D.c.id).limit(limit))]
