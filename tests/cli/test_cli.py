@@ -101,3 +101,26 @@ def test_dnc_and_queue_commands(run: CliRunner, tmp_path: Path) -> None:
     assert "of 1 callable now" in summary
     claimed = json.loads(invoke(run, "queue", "claim", str(lst["id"]), "--count", "3", "--json"))
     assert len(claimed["leases"]) <= 1
+
+
+def test_events_tail_prints_what_changed(run: CliRunner) -> None:
+    lst = json.loads(invoke(run, "lists", "create", "Spring", "--json"))
+    invoke(run, "contacts", "add", "--list", str(lst["id"]), "--phone", "+12125550100")
+    invoke(run, "dnc", "add", "+12125550199")
+    out = invoke(run, "events", "tail", "--after", "0", "--no-follow")
+    lines = out.strip().splitlines()
+    assert [line.split()[2] for line in lines] == [
+        "list.created",  # the default list
+        "list.created",
+        "contact.created",
+        "suppression.added",
+    ]
+    assert "by cli" in lines[2]
+    chosen = invoke(run, "events", "tail", "--after", "0", "--no-follow", "--json",
+                    "--types", "contact.created")  # fmt: skip
+    [event] = [json.loads(line) for line in chosen.splitlines()]
+    assert event["data"]["phones"][0]["number"] == "+12125550100"
+    assert invoke(run, "events", "tail", "--no-follow") == ""  # from now on: nothing yet
+    bad = run.invoke(cli, ["events", "tail", "--no-follow", "--types", "contact.exploded"])
+    assert bad.exit_code == 1
+    assert "unknown event type 'contact.exploded'" in bad.output

@@ -36,6 +36,7 @@ class Receiver:
     answer: Callable[[Received], tuple[int, dict[str, str]]] = lambda _: (200, {})
     delay: float = 0.0  # seconds before answering
     received: list[Received] = field(default_factory=list)
+    answered: list[str] = field(default_factory=list)  # webhook-ids, once answered
     url: str = ""
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -54,6 +55,7 @@ class Receiver:
         raw = [(k.encode(), v.encode()) for k, v in headers.items()]
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": b"ok"})
+        self.answered.append(got.headers.get("webhook-id", ""))
 
     def wait_for(self, count: int, timeout: float = 30.0) -> list[Received]:
         """Until ``count`` requests arrived (fails after ``timeout`` seconds)."""

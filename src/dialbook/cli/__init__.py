@@ -105,9 +105,20 @@ def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> 
 
 
 def _register() -> None:
-    from dialbook.cli import contacts, db, dnc, imports, keys, lists, queue, serve, workspaces
+    from dialbook.cli import (
+        contacts,
+        db,
+        dnc,
+        events,
+        imports,
+        keys,
+        lists,
+        queue,
+        serve,
+        workspaces,
+    )
 
-    for module in (serve, db, workspaces, keys, lists, contacts, queue, dnc):
+    for module in (serve, db, workspaces, keys, lists, contacts, queue, dnc, events):
         cli.add_command(module.command)
     for command in (imports.import_command, imports.rejects_command, imports.export_command):
         cli.add_command(command)

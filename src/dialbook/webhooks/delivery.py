@@ -41,7 +41,7 @@ log = logging.getLogger("dialbook.webhooks")
 POLL = 1.0  # seconds between looks for work when this process committed no events
 BATCH = 200  # deliveries leased per endpoint and pass
 CONCURRENCY = 64  # requests in flight per endpoint
-LEASE_MARGIN = 30.0  # seconds a lease outlasts the request timeout
+LEASE_MARGIN = 5.0  # seconds a lease outlasts the request timeout
 
 
 class GuardedResolver(AbstractResolver):
