@@ -16,11 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench import claims, create, imports
+from bench import claims, create, imports, webhooks
 from bench.common import ROOT, Result, checkout, load_average, log, machine, stopping_children
 from bench.report import console, notes, table, write_json
 
-GROUPS = ("http", "import", "claim", "lookup")
+GROUPS = ("http", "import", "claim", "lookup", "webhooks")
 
 
 def _sizes(text: str) -> list[int]:
@@ -47,7 +47,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         type=_groups,
         default=list(GROUPS),
-        help="comma-separated: http,import,claim,lookup",
+        help="comma-separated: http,import,claim,lookup,webhooks",
     )
     parser.add_argument(
         "--rows", type=_sizes, default=None, help="import sizes (default 100000,1000000)"
@@ -141,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
                     results=results,
                 )
                 phases["claim/lookup"] = load_average()
+            if "webhooks" in args.only:
+                webhooks.bench(2_000 if args.quick else webhooks.EVENTS, results=results)
+                phases["webhooks"] = load_average()
         except KeyboardInterrupt:
             log("[red]interrupted[/red]: writing what was measured")
             meta["interrupted"] = True

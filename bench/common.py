@@ -356,6 +356,7 @@ def dialbook_env(data_dir: Path, database_url: str | None = None) -> dict[str, s
     if database_url:
         env["DIALBOOK_DATABASE_URL"] = database_url
     env["PYTHONUNBUFFERED"] = "1"
+    env["DIALBOOK_WEBHOOKS_ALLOW_PRIVATE"] = "1"  # webhook sinks listen on 127.0.0.1
     return env
 
 

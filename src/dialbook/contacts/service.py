@@ -90,6 +90,24 @@ def _key_values(columns: dict[str, Any], key: str) -> list[Any]:
     return []
 
 
+def _new_keys(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """``after`` with only the duplicate-key values ``before`` did not hold: an update is
+    refused for a duplicate it makes, never for one that was already there (an import told
+    to create duplicates can leave two contacts with one phone)."""
+    held = {p["number"] for p in before.get("phones") or ()}
+    refs = {(r["provider"], r["id"]) for r in before.get("external_refs") or ()}
+    return {
+        **after,
+        "phones": [p for p in after.get("phones") or () if p["number"] not in held],
+        "email_key": None
+        if after.get("email_key") == before.get("email_key")
+        else after.get("email_key"),
+        "external_refs": [
+            r for r in after.get("external_refs") or () if (r["provider"], r["id"]) not in refs
+        ],
+    }
+
+
 def _duplicate_keys(columns: dict[str, Any], key: str) -> list[str]:
     """The names of the locks that serialize writers of the same duplicate-key values."""
     return [f"{key}:{value}" for value in _key_values(columns, key)]
@@ -237,12 +255,14 @@ def _update(
         or "list_id" in given
     ]
     if keys:
-        merged = {**normalize.columns_of(existing), **columns}
+        before = normalize.columns_of(existing)
         match = find_match(
             conn,
             workspace_id=caller.workspace_id,
             lst=lst,
-            columns=merged,
+            columns=_new_keys(before, {**before, **columns})
+            if "list_id" not in given
+            else {**before, **columns},
             keys=keys,
             exclude_id=existing.id,
         )
