@@ -334,9 +334,7 @@ def _record(
     detail: dict[str, Any] | None = None,
 ) -> None:
     """The contact's event (and contact.dnc_changed when its do-not-call state changed)."""
-    data = msgspec.to_builtins(contact)
-    if detail is not None:
-        data = {**detail, "contact": data}
+    data: Any = contact if detail is None else {**detail, "contact": contact}
     types = [(type, changes)]
     if changes and any(name in changes for name in _DNC_FIELDS):
         types.append(("contact.dnc_changed", {k: changes[k] for k in _DNC_FIELDS if k in changes}))
@@ -625,7 +623,7 @@ def write_batch(
                 list_id=lst.id,
                 contact_id=values["id"],
                 version=1,
-                data=repository.to_contact(values),
+                data=repository.contact_data(values),
             )
             for values in fresh
         ),

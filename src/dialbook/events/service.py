@@ -11,8 +11,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import msgspec
-
 from dialbook.db import Conn, outbox
 from dialbook.errors import Gone, invalid
 from dialbook.events import repository
@@ -33,7 +31,8 @@ def row(
     changes: dict[str, list[Any]] | None = None,
     data: Any = None,
 ) -> dict[str, Any]:
-    """One event row; ``data`` may be a Struct (stored as the native API would show it)."""
+    """One event row; ``data`` may be a Struct, or hold Structs (stored as the native API
+    would show them)."""
     assert type in EVENT_TYPES, type
     return {
         "workspace_id": caller.workspace_id,
@@ -45,7 +44,8 @@ def row(
         "key_id": caller.key_id or None,
         "actor": caller.actor,
         "changes": changes,
-        "data": None if data is None else msgspec.to_builtins(data),
+        # A Struct stays one: the insert encodes it to JSON in one pass (db/bulk.py).
+        "data": data,
     }
 
 
