@@ -1,7 +1,7 @@
 """The webhook delivery worker: runs inside ``dialbook serve``, one task per endpoint.
 
 Each endpoint's task repeats: one write transaction that turns new events into deliveries
-and leases the due ones (webhooks.service.fan_out and claim), the HTTP requests
+and leases the due ones (webhooks.service.take), the HTTP requests
 (concurrently, signed per Standard Webhooks), then one write that stores the answers
 (settle). Writes of the API never wait for it: it only reads the events they committed.
 A task sleeps until this process commits events, or for POLL seconds (events of other
@@ -161,17 +161,17 @@ class Sender:
 
 
 def _take(
-    conn: Conn,
-    *,
-    endpoint: Mapping[str, Any],
-    render: Render,
-    lease_seconds: float,
+    conn: Conn, *, key: tuple[int, int], renders: Mapping[str, Render], lease_seconds: float
 ) -> list[Outgoing]:
-    """One endpoint's new events queued and its due deliveries leased, in one transaction."""
-    now = clock.now()
-    webhook_service.fan_out(conn, endpoint=endpoint, now=now)
-    return webhook_service.claim(
-        conn, endpoint=endpoint, now=now, limit=BATCH, lease_seconds=lease_seconds, render=render
+    workspace_id, id = key
+    return webhook_service.take(
+        conn,
+        workspace_id=workspace_id,
+        id=id,
+        now=clock.now(),
+        limit=BATCH,
+        lease_seconds=lease_seconds,
+        renders=renders,
     )
 
 
@@ -191,7 +191,7 @@ class Deliverer:
             disable_after=dt.timedelta(seconds=settings.webhook_disable_after_seconds),
         )
         self._sender = Sender(settings)
-        self._endpoints: dict[tuple[int, int], dict[str, Any]] = {}
+        self._endpoints: set[tuple[int, int]] = set()
         self._tasks: dict[tuple[int, int], asyncio.Task[None]] = {}
         self._supervisor: asyncio.Task[None] | None = None
 
@@ -209,13 +209,10 @@ class Deliverer:
     async def _supervise(self) -> None:
         while True:
             try:
-                rows = await self._db.read(webhook_service.endpoints_to_serve)
+                self._endpoints = set(await self._db.read(webhook_service.endpoints_to_serve))
             except Exception:  # noqa: BLE001 - a database hiccup must not end deliveries
                 log.exception("webhooks: cannot list endpoints")
-                rows = list(self._endpoints.values())
-            current = {(row["workspace_id"], row["id"]): row for row in rows}
-            self._endpoints = current
-            for key in current.keys() - self._tasks.keys():
+            for key in self._endpoints - self._tasks.keys():
                 self._tasks[key] = asyncio.create_task(self._serve(key), name=f"webhooks-{key}")
             for key, task in list(self._tasks.items()):
                 if task.done():
@@ -225,13 +222,9 @@ class Deliverer:
     async def _serve(self, key: tuple[int, int]) -> None:
         lease = self._settings.webhook_timeout + LEASE_MARGIN
         while key in self._endpoints:
-            endpoint = self._endpoints[key]
             try:
                 outgoing = await self._db.write(
-                    _take,
-                    endpoint=endpoint,
-                    render=self._formats.get(endpoint["format"], webhook_service.standard),
-                    lease_seconds=lease,
+                    _take, key=key, renders=self._formats, lease_seconds=lease
                 )
                 if not outgoing:
                     await self._db.events.wait(POLL)

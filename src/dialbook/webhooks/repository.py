@@ -51,25 +51,26 @@ def delete_endpoint(conn: Conn, *, workspace_id: int, id: int) -> bool:
     return bool(conn.execute(delete(E).where(_endpoint(workspace_id, id))).rowcount)
 
 
-def enabled_endpoints(conn: Conn) -> list[dict[str, Any]]:
-    """Every workspace's enabled endpoints: what the delivery worker serves."""
+def enabled_endpoints(conn: Conn) -> list[tuple[int, int]]:
+    """(workspace_id, id) of every workspace's enabled endpoints: what the delivery worker
+    serves."""
     rows = conn.execute(
-        select(E)
+        select(E.c.workspace_id, E.c.id)
         .where(E.c.enabled)
         .order_by(E.c.workspace_id, E.c.id)
         .prefix_with("/* cross-tenant: the webhook worker's scan for enabled endpoints */")
     )
-    return [as_dict(row) for row in rows]
+    return [(int(workspace_id), int(id)) for workspace_id, id in rows]
 
 
-def lock_endpoint(conn: Conn, *, workspace_id: int, id: int) -> int | None:
-    """The endpoint's cursor, locked for this transaction (None: another process holds it,
-    or it is gone). SQLite's single writer needs no lock."""
-    query = select(E.c.cursor).where(_endpoint(workspace_id, id), E.c.enabled)
+def lock_endpoint(conn: Conn, *, workspace_id: int, id: int) -> dict[str, Any] | None:
+    """The enabled endpoint, locked for this transaction (None: another process holds it,
+    or it is gone or disabled). SQLite's single writer needs no lock."""
+    query = select(E).where(_endpoint(workspace_id, id), E.c.enabled)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    found = conn.execute(query).scalar()
-    return None if found is None else int(found)
+    found = conn.execute(query).one_or_none()
+    return None if found is None else as_dict(found)
 
 
 def queue_events(

@@ -1,9 +1,9 @@
 """Webhook endpoints and the rules of delivering to them.
 
-The delivery worker (``webhooks/delivery.py``) runs three transactions per pass, all here:
-:func:`fan_out` turns new events into deliveries (once per event and endpoint: the
-endpoint's cursor moves in the same transaction), :func:`claim` leases the deliveries that
-are due, and :func:`settle` stores what the receiver answered and schedules retries.
+The delivery worker (``webhooks/delivery.py``) runs two transactions per pass, both here:
+:func:`take` turns new events into deliveries (once per event and endpoint: the endpoint's
+cursor moves in the same transaction) and leases the deliveries that are due, and
+:func:`settle` stores what the receiver answered and schedules retries.
 """
 
 from __future__ import annotations
@@ -256,16 +256,37 @@ def _types(endpoint: Mapping[str, Any]) -> list[str] | None:
 # -- the worker's transactions -------------------------------------------------------------
 
 
-def endpoints_to_serve(conn: Conn) -> list[dict[str, Any]]:
+def endpoints_to_serve(conn: Conn) -> list[tuple[int, int]]:
+    """(workspace_id, id) of every enabled endpoint."""
     return repository.enabled_endpoints(conn)
 
 
-def fan_out(conn: Conn, *, endpoint: Mapping[str, Any], now: dt.datetime) -> int:
+def take(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    id: int,
+    now: dt.datetime,
+    limit: int,
+    lease_seconds: float,
+    renders: Mapping[str, Render],
+) -> list[Outgoing]:
+    """One pass of the worker for one endpoint, in one transaction: queue a delivery of
+    each new event it subscribes to, then lease its due deliveries. The endpoint row is
+    read (and on PostgreSQL locked) here, so its URL and secrets are current."""
+    endpoint = repository.lock_endpoint(conn, workspace_id=workspace_id, id=id)
+    if endpoint is None:
+        return []
+    _fan_out(conn, endpoint=endpoint, now=now)
+    render = renders.get(endpoint["format"], standard)
+    return claim(
+        conn, endpoint=endpoint, now=now, limit=limit, lease_seconds=lease_seconds, render=render
+    )
+
+
+def _fan_out(conn: Conn, *, endpoint: Mapping[str, Any], now: dt.datetime) -> int:
     """Queue a delivery of each new event the endpoint subscribes to; how many."""
-    workspace_id, id = endpoint["workspace_id"], endpoint["id"]
-    cursor = repository.lock_endpoint(conn, workspace_id=workspace_id, id=id)
-    if cursor is None:
-        return 0
+    workspace_id, id, cursor = endpoint["workspace_id"], endpoint["id"], endpoint["cursor"]
     through = repository.batch_end(
         conn, workspace_id=workspace_id, after_id=cursor, size=FAN_OUT_BATCH
     )
