@@ -117,3 +117,24 @@ def test_every_surface_reads_the_same_contact(api: TestClient, creator: str) -> 
     contact = api.get(f"/v1/contacts/{native_id}").json()
     seen = _read_all(api, contact)
     assert set(seen.values()) == {("Ada", "Native", "+14155552671")}, seen
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "headers"),
+    [
+        ("/compat/highlevel/contacts/", {"firstName": "Nul\u0000Byte"}, {"Version": "2021-07-28"}),
+        ("/compat/nedzo/v1/contacts", {"firstName": "Nul\u0000Byte", "phone": "+12404522332"}, {}),
+        ("/v1/contacts", {"first_name": "Nul\u0000Byte"}, {}),
+    ],
+    ids=["highlevel", "nedzo", "native"],
+)
+def test_a_nul_character_is_a_422_on_every_surface(
+    api: TestClient, path: str, body: dict[str, Any], headers: dict[str, str]
+) -> None:
+    """PostgreSQL cannot store NUL: every surface refuses it naming the field, never a 500."""
+    if "highlevel" in path:  # the location is the workspace, by its id when it has no alias
+        body = {**body, "locationId": str(api.get("/v1/workspaces").json()["data"][0]["id"])}
+    response = api.post(path, json=body, headers=headers)
+    assert response.status_code == 422, response.text
+    named = {"highlevel": "firstName", "nedzo": "firstName", "native": "first_name"}
+    assert named[path.split("/")[2] if path.startswith("/compat") else "native"] in response.text

@@ -55,11 +55,18 @@ def decode_json(body: bytes, type_: type[T]) -> T:
         raise MalformedRequest(f"The request body is not valid JSON: {error}.") from None
     except RecursionError:  # msgspec's guard against deeply nested arrays and objects
         raise MalformedRequest("The request body is not valid JSON: nested too deeply.") from None
+    refuse_nul(body, decoded)
+    return decoded
+
+
+def refuse_nul(body: bytes, decoded: Any) -> None:
+    """A field error for each text of ``decoded`` holding a NUL character, which PostgreSQL
+    cannot store (a NUL in a member the surface ignores is dropped with it). Every decoder
+    of request bodies calls it, the dialects' own included."""
     if b"u0000" in body.lower() and _NUL.search(body):
         found = nul_errors(msgspec.to_builtins(decoded))
-        if found:  # (a NUL in a field the surface ignores is dropped with it)
+        if found:
             raise InvalidInput(fields=found)
-    return decoded
 
 
 def decode_query(params: dict[str, Any], type_: type[T]) -> T:

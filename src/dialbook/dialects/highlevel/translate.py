@@ -35,6 +35,7 @@ from dialbook.contacts.schemas import Contact, ContactCreate, ContactUpdate, Pho
 from dialbook.dialects.highlevel import schemas as wire
 from dialbook.errors import FieldError, InvalidInput, MalformedRequest
 from dialbook.fields.schemas import FieldCreate, FieldRead
+from dialbook.http.body import refuse_nul
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.fields import FieldType, key_from_label
 from dialbook.workspaces.schemas import WorkspaceRead
@@ -206,7 +207,9 @@ def decode_body(raw: bytes, type_: type[S]) -> S:
             raise MalformedRequest(f"Unexpected token in JSON body: {error}") from None
     if not isinstance(data, dict):
         raise MalformedRequest("The request body must be a JSON object.")
-    return _convert(data, type_, strict=True)
+    decoded = _convert(data, type_, strict=True)
+    refuse_nul(raw, decoded)
+    return decoded
 
 
 def decode_query(params: Mapping[str, str], type_: type[S]) -> S:

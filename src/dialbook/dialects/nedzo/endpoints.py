@@ -16,7 +16,7 @@ from dialbook.dialects.nedzo import schemas as wire
 from dialbook.dialects.nedzo import service
 from dialbook.dialects.nedzo.errors import BadRequest
 from dialbook.errors import FieldError, InvalidInput, MalformedRequest
-from dialbook.http.body import field_error
+from dialbook.http.body import field_error, refuse_nul
 from dialbook.http.routing import Context, Router, json_response
 
 T = TypeVar("T")
@@ -43,9 +43,11 @@ def _strict(raw: bytes, type_: type[T]) -> T:
             fields=[FieldError(k, "is not a known field") for k in unknown],
         )
     try:
-        return msgspec.convert(data, type_)
+        decoded = msgspec.convert(data, type_)
     except msgspec.ValidationError as error:
         raise InvalidInput(fields=[field_error(error)]) from None
+    refuse_nul(raw, decoded)
+    return decoded
 
 
 # -- legacy (the seed) --------------------------------------------------------------------
