@@ -19,7 +19,7 @@ from dialbook.normalize.dates import DateError, parse_date
 from dialbook.normalize.emails import EmailError, email_key, normalize_email
 from dialbook.normalize.fields import FieldDefinition, FieldValueError, coerce_value
 from dialbook.normalize.names import normalize_names
-from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for
+from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for, type_for_line
 from dialbook.normalize.timezones import TimezoneError, infer_timezone, normalize_timezone
 from dialbook.queue.windows import state_code, zone_key
 
@@ -141,7 +141,7 @@ class Builder:
                 {
                     "number": parsed.number,
                     "raw": phone.number,
-                    "type": phone.type,
+                    "type": phone.type or type_for_line(parsed.line_type),
                     "extension": parsed.extension,
                     "country": parsed.country,
                     "valid": parsed.valid,

@@ -68,7 +68,9 @@ EXPORT_READ_ONLY = frozenset(
     }
 )
 STRUCTURED = ("phones", "dnd", "external_refs", "custom_fields")
-PHONE_TYPES = ("mobile", "direct", "office", "home", "other", "extra_1", "extra_2", "extra_3")
+PHONE_TYPES = (
+    "mobile", "direct", "office", "home", "other", "extra_1", "extra_2", "extra_3", "landline"
+)  # fmt: skip
 
 
 def _key(header: str) -> str:
@@ -318,7 +320,7 @@ def _phone(item: str | dict[str, Any]) -> PhoneIn | str:
     return msgspec.convert(
         {
             "number": number,
-            "type": item.get("type") or "other",
+            "type": item.get("type") or None,  # none: from the line type
             "extension": item.get("extension") or None,
             "country": item.get("country") or None,
         },

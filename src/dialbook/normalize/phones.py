@@ -22,6 +22,7 @@ PHONE_TYPES = (
     "extra_1",
     "extra_2",
     "extra_3",
+    "landline",
 )
 
 LINE_TYPES = {
@@ -37,6 +38,25 @@ LINE_TYPES = {
     PhoneNumberType.UAN: "uan",
     PhoneNumberType.VOICEMAIL: "voicemail",
 }
+
+# The type a phone gets when none is given, from libphonenumber's line type. A number that
+# may be either (every US and Canadian number: fixed_line_or_mobile) or whose type is unknown
+# is typed mobile, the stricter assumption under the TCPA; only a number known to be a
+# fixed line is a landline.
+_TYPE_OF_LINE = {
+    "fixed_line": "landline",
+    "mobile": "mobile",
+    "pager": "mobile",
+    "fixed_line_or_mobile": "mobile",
+    "unknown": "mobile",
+}
+
+
+def type_for_line(line_type: str) -> str:
+    """The phone type of a number given without one: its line type's ("fixed_line" ->
+    "landline"; toll-free, VoIP and other services -> "other")."""
+    return _TYPE_OF_LINE.get(line_type, "other")
+
 
 # "x5610", "ext. 12", "ext 12", "extension 12", ";ext=12", "#12" at the end of the input.
 _EXTENSION = re.compile(
