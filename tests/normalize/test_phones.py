@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dialbook.normalize.phones import PhoneError, parse_phone, split_extension
+from dialbook.normalize.phones import PhoneError, parse_phone, split_extension, type_for_line
 
 REGIONS = ["US", "CA", "GB", "DE", "FR", "PT", "AU", "IN", "BR", "MX", "JP", "ES"]
 
@@ -201,3 +201,18 @@ def test_barbados_mobile_numbers_need_seven_digits() -> None:
             for seed_first in (first, (first + 5) % 10):  # a neighbour warms the cache first
                 phones._nanp_facts(national[:7], f"246{exchange}{seed_first}999"[:10])
             assert phones._nanp(national, None) == phones._parse_full("+1" + national, None, None)
+
+
+@pytest.mark.parametrize(
+    ("line_type", "phone_type"),
+    [
+        ("fixed_line", "landline"),
+        ("mobile", "mobile"),
+        ("fixed_line_or_mobile", "mobile"),  # cannot tell: the stricter TCPA assumption
+        ("unknown", "mobile"),
+        ("toll_free", "other"),
+        ("voip", "other"),
+    ],
+)
+def test_a_phone_type_from_its_line_type(line_type: str, phone_type: str) -> None:
+    assert type_for_line(line_type) == phone_type
