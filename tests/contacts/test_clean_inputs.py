@@ -62,3 +62,11 @@ def test_an_imported_phone_without_a_type_gets_the_line_type(
     text = 'name,phones\nAnn,"[{""number"": ""01 23 45 67 89""}]"\n'
     _, contacts = _import(api, db, caller, tmp_path, text, default_region="FR")
     assert [p["type"] for p in contacts[0]["phones"]] == ["landline"]
+
+
+def test_a_german_numbers_postal_code_is_not_a_us_zip(api: TestClient) -> None:
+    berlin = _create(api, phones=["0049 30 1234567"], postal_code="10115")
+    assert berlin["timezone_candidates"] == ["Europe/Berlin"]
+    # With no country, a US number makes the postal code a ZIP (Gary, Indiana: Central).
+    gary = _create(api, phones=["+1 800 555 1234"], postal_code="46320")
+    assert (gary["timezone"], gary["timezone_source"]) == ("America/Chicago", "postal_code")

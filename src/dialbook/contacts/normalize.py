@@ -308,6 +308,7 @@ def locate(
             postal_code=merged["postal_code"],
             country=merged["country"],
             list_default=list_default_timezone,
+            phone_country=phones[0]["country"] if phones else None,
         )
         out["timezone"] = inference.timezone
         out["timezone_source"] = inference.source

@@ -59,8 +59,9 @@ def _country_zones() -> dict[str, tuple[str, ...]]:
 
 
 def zone_for_postal_code(postal_code: str, country: str | None) -> str | None:
-    """The zone of a US ZIP code (ZIP+4 accepted); None elsewhere or when unknown."""
-    if country not in (None, "US"):
+    """The zone of a US ZIP code (ZIP+4 accepted) of an address in ``country`` "US"; None
+    elsewhere (10115 is Berlin as well as New York) or when unknown."""
+    if country != "US":
         return None
     digits = postal_code.strip()[:5]
     if len(digits) != 5 or not digits.isdigit():
@@ -91,6 +92,7 @@ def infer_timezone(
     postal_code: str | None,
     country: str | None,
     list_default: str | None,
+    phone_country: str | None = None,
 ) -> Inference:
     """Infer a contact's zone: phone prefix, then postal code, then country, then list default.
 
@@ -98,9 +100,13 @@ def infer_timezone(
     prefix is ambiguous (toll-free, multi-zone area codes) and give no phone zone. When the
     phone and the postal code name different zones, both are kept as candidates: the
     contact may only be called while both zones are inside the window (the safe window).
+
+    The postal code is read as a US ZIP only when the contact is in the US: by its
+    ``country``, or, with none, by ``phone_country`` (its first phone's).
     """
     phone_zone = phone_zones[0] if len(phone_zones) == 1 else None
-    postal_zone = zone_for_postal_code(postal_code, country) if postal_code else None
+    place = country or phone_country
+    postal_zone = zone_for_postal_code(postal_code, place) if postal_code else None
     if phone_zone and postal_zone and phone_zone != postal_zone:
         return Inference(phone_zone, "phone", (phone_zone, postal_zone))
     if phone_zone:
