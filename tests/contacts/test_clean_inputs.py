@@ -70,3 +70,14 @@ def test_a_german_numbers_postal_code_is_not_a_us_zip(api: TestClient) -> None:
     # With no country, a US number makes the postal code a ZIP (Gary, Indiana: Central).
     gary = _create(api, phones=["+1 800 555 1234"], postal_code="46320")
     assert (gary["timezone"], gary["timezone_source"]) == ("America/Chicago", "postal_code")
+
+
+def test_an_impossible_length_is_refused_naming_the_phone(api: TestClient) -> None:
+    response = api.post(
+        "/v1/contacts",
+        json={"first_name": "Ann", "phones": ["+33 6 12 34 56 78", "+33 1 23 45 67 89 01 23"]},
+    )
+    assert response.status_code == 422, response.text
+    fields = response.json()["fields"]
+    assert [f["name"] for f in fields] == ["phones[1].number"]
+    assert "too long for its country" in fields[0]["detail"]

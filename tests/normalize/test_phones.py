@@ -87,7 +87,6 @@ def test_extensions_in_every_spelling(ext: int) -> None:
         ("020 7946 0958", ["GB"], "+442079460958", True),
         ("1-240-452-2332", ["US"], "+12404522332", True),
         ("+15551234567", [], "+15551234567", False),
-        ("+1234567890", [], "+1234567890", False),  # Salesfinity's documented example
         ("929 312 312", ["PT"], "+351929312312", True),
     ],
 )
@@ -107,6 +106,35 @@ def test_the_most_specific_region_wins() -> None:
 def test_not_phone_numbers(raw: str) -> None:
     with pytest.raises(PhoneError):
         parse_phone(raw, ["US"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("+33 1 23 45 67 89 01 23", "too long"),  # France: 9 national digits
+        ("+331234567890123", "too long"),
+        ("+1234567890", "too short"),  # Salesfinity's documented example: 9 digits after +1
+        ("+44 20 79", "length"),
+    ],
+)
+def test_an_impossible_length_is_refused_even_written_as_e164(raw: str, problem: str) -> None:
+    with pytest.raises(PhoneError, match=problem):
+        parse_phone(raw, [])
+
+
+@given(valid_numbers(), st.integers(3, 6))
+def test_a_valid_number_with_digits_added_is_refused_or_still_possible(
+    number: phonenumbers.PhoneNumber, extra: int
+) -> None:
+    longer = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) + "1" * extra
+    candidate = phonenumbers.parse(longer, None)
+    try:
+        parsed = parse_phone(longer, [])
+    except PhoneError:
+        assert not phonenumbers.is_possible_number(candidate)
+    else:
+        assert phonenumbers.is_possible_number(candidate)
+        assert parsed.number == longer
 
 
 def test_national_number_without_any_region_says_what_to_do() -> None:

@@ -64,7 +64,6 @@ _EXTENSION = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d")
-_E164_LIKE = re.compile(r"^\+\d{8,15}$")
 _NANPA = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
 
 
@@ -153,8 +152,8 @@ def _parse_full(text: str, region: str | None, extension: str | None) -> ParsedP
     reason = phonenumbers.is_possible_number_with_reason(number)
     # (A local-only number, say 7 digits without the area code, cannot be dialed as is.)
     possible = reason == ValidationResult.IS_POSSIBLE
-    # Input already written as E.164 is kept (flagged invalid): the sender vouched for it.
-    if not possible and not _E164_LIKE.match(re.sub(r"[\s().-]", "", text)):
+    # Even written as E.164: no number of that length can be dialed in its country.
+    if not possible:
         raise PhoneError(_LENGTH_PROBLEMS.get(reason, "has an impossible length"))
     # number_type() already decides validity (UNKNOWN = not an assigned number), so one
     # metadata pass answers valid, line type and (for geographic numbers) time zones.
