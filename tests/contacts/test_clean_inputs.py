@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
 
 from dialbook.db import Database
+from dialbook.kit import clock
 from dialbook.workspaces.schemas import Caller
 from tests.conftest import create_list
 from tests.imports.test_import import import_file
@@ -81,3 +83,99 @@ def test_an_impossible_length_is_refused_naming_the_phone(api: TestClient) -> No
     fields = response.json()["fields"]
     assert [f["name"] for f in fields] == ["phones[1].number"]
     assert "too long for its country" in fields[0]["detail"]
+
+
+def test_a_contact_with_nothing_to_identify_it_is_refused(api: TestClient) -> None:
+    for body in ({}, {"company": "Acme", "phones": []}, {"email": "  ", "tags": ["x"]}):
+        response = api.post("/v1/contacts", json=body)
+        assert response.status_code == 422, (body, response.text)
+        assert response.json()["fields"] == [
+            {
+                "name": "phones",
+                "detail": "a contact needs a phone, an email, a name or an external id",
+            }
+        ]
+    upserted = api.post("/v1/contacts/upsert", json={"company": "Acme"})
+    assert upserted.status_code == 422, upserted.text
+    # Clearing the last thing that identifies a contact is refused the same way.
+    ann = _create(api, phones=["+1 240 452 2332"])
+    cleared = api.patch(f"/v1/contacts/{ann['id']}", json={"phones": []})
+    assert cleared.status_code == 422, cleared.text
+    assert cleared.json()["fields"][0]["name"] == "phones"
+
+
+def test_a_contact_without_a_phone_is_stored_but_never_queued(api: TestClient) -> None:
+    lst = create_list(api)
+    for body in ({"email": "ann@example.com"}, {"first_name": "Bo"},
+                 {"external_refs": [{"provider": "crm", "id": "7"}]}):  # fmt: skip
+        _create(api, list_id=lst["id"], **body)
+    preview = api.get(f"/v1/lists/{lst['id']}/queue/preview").json()
+    assert (preview["total"], preview["callable"]) == (3, 0)
+    assert preview["excluded"]["no_phone"] == 3
+    claim = api.post(f"/v1/lists/{lst['id']}/queue/claim", json={"count": 10})
+    assert claim.json()["leases"] == []
+
+
+def test_the_importer_refuses_the_same_rows_the_api_does(
+    api: TestClient, db: Database, caller: Caller, tmp_path: Path
+) -> None:
+    text = (
+        "First Name,Email,Phone,Company\n"
+        "Ann,,,Acme\n,ann@example.com,,\n,,,Acme\n,,+1 240 452 2332,\n"
+    )
+    job, contacts = _import(api, db, caller, tmp_path, text)
+    assert (job.created, job.rejected) == (3, 1)
+    assert sorted(c["first_name"] or c["email"] or c["phones"][0]["number"] for c in contacts) == [
+        "+12404522332", "Ann", "ann@example.com"
+    ]  # fmt: skip
+
+
+AT_16_09_EASTERN = dt.datetime(2026, 6, 3, 20, 9, tzinfo=dt.UTC)  # a Wednesday
+
+
+def test_state_names_are_stored_as_codes_so_state_overrides_apply(api: TestClient) -> None:
+    window = {
+        "start": "08:00",
+        "end": "21:00",
+        "state_overrides": {"FL": {"start": "08:00", "end": "09:00"}},
+    }
+    with clock.frozen(AT_16_09_EASTERN - dt.timedelta(days=1)):  # due before the claim
+        lst = create_list(api, calling_window=window)
+        spellings = ["Florida", "fl", "FL ", "Fla.", "  florida "]
+        florida = [
+            _create(
+                api,
+                list_id=lst["id"],
+                first_name=f"F{n}",
+                phones=[f"+1 305 204 12{n:02d}"],
+                state=state,
+            )
+            for n, state in enumerate(spellings)
+        ]
+    assert {c["state"] for c in florida} == {"FL"}
+    with clock.frozen(AT_16_09_EASTERN - dt.timedelta(days=1)):
+        new_york = _create(api, list_id=lst["id"], phones=["+1 212 456 1234"], state="new york")
+    assert new_york["state"] == "NY"
+    with clock.frozen(AT_16_09_EASTERN):
+        claim = api.post(f"/v1/lists/{lst['id']}/queue/claim", json={"count": 10})
+    assert [lease["contact"]["id"] for lease in claim.json()["leases"]] == [new_york["id"]]
+
+
+def test_an_unknown_state_is_kept_as_given(api: TestClient) -> None:
+    assert _create(api, first_name="A", state="Bavaria", country="DE")["state"] == "Bavaria"
+    assert _create(api, first_name="B", state="Narnia")["state"] == "Narnia"
+    # A Canadian province is read in Canada, and a country change reads the state again.
+    ontario = _create(api, first_name="C", state="ontario", country="CA")
+    assert ontario["state"] == "ON"
+    moved = _create(api, first_name="D", state="Florida", country="DE")
+    assert moved["state"] == "Florida"
+    patched = api.patch(f"/v1/contacts/{moved['id']}", json={"country": "US"}).json()
+    assert patched["state"] == "FL"
+
+
+def test_the_importer_stores_state_codes(
+    api: TestClient, db: Database, caller: Caller, tmp_path: Path
+) -> None:
+    text = "Name,Phone,State\nAnn,+1 305 204 1200,Florida\nBo,+1 305 204 1201,fla.\n"
+    _, contacts = _import(api, db, caller, tmp_path, text)
+    assert [c["state"] for c in contacts] == ["FL", "FL"]

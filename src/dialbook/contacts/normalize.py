@@ -20,6 +20,8 @@ from dialbook.normalize.emails import EmailError, email_key, normalize_email
 from dialbook.normalize.fields import FieldDefinition, FieldValueError, coerce_value
 from dialbook.normalize.names import normalize_names
 from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for, type_for_line
+from dialbook.normalize.states import is_north_american
+from dialbook.normalize.states import state_code as region_code
 from dialbook.normalize.timezones import TimezoneError, infer_timezone, normalize_timezone
 from dialbook.queue.windows import state_code, zone_key
 
@@ -50,15 +52,21 @@ class Builder:
         regions: Sequence[str | None],
         definitions: dict[str, FieldDefinition],
         existing: Contact | None,
+        country: str | None = None,
     ) -> None:
         self.regions = regions
         self.definitions = definitions
         self.existing = existing
+        self.country = country  # the contact's, given or kept
         self.errors: list[FieldError] = []
+        self.warnings: list[FieldError] = []  # values kept as given, or ignored, and why
         self.first_phone_zones: tuple[str, ...] | None = None  # known once phones are parsed
 
     def fail(self, name: str, detail: str) -> None:
         self.errors.append(FieldError(name, detail))
+
+    def warn(self, name: str, detail: str) -> None:
+        self.warnings.append(FieldError(name, detail))
 
     def build(self, given: dict[str, Any]) -> dict[str, Any]:
         given = checked(given)
@@ -72,6 +80,10 @@ class Builder:
             columns.update(self._email(given["email"]))
         if "country" in given:
             columns["country"] = self._country(given["country"])
+        if "state" in given:
+            columns["state"] = self._state(columns["state"])
+        elif "country" in given and self.existing is not None and self.existing.state:
+            columns["state"] = self._state(self.existing.state)  # read again in its country
         if "phones" in given:
             columns["phones"] = self._phones(given["phones"])
         if "timezone" in given:
@@ -149,6 +161,21 @@ class Builder:
                 }
             )
         return phones
+
+    def _state(self, text: str | None) -> str | None:
+        """A US state, DC, territory or Canadian province as its two-letter code; any other
+        value is kept as given (with a warning where a code was expected)."""
+        if text is None:
+            return None
+        code = region_code(text, self.country)
+        if code is not None:
+            return code
+        if is_north_american(self.country):
+            self.warn(
+                "state",
+                f"{text!r} is not a US state or territory or a Canadian province; kept as given",
+            )
+        return text
 
     def _country(self, raw: str | None) -> str | None:
         if raw is None or not raw.strip():
@@ -322,6 +349,17 @@ def locate(
     return out
 
 
+NOTHING_TO_IDENTIFY = "a contact needs a phone, an email, a name or an external id"
+_IDENTITY = ("phones", "email", "first_name", "last_name", "full_name", "external_refs")
+
+
+def identifies(columns: dict[str, Any]) -> bool:
+    """Whether a contact's columns hold anything to identify it by: a phone, an email, a
+    name or an external id. Every surface refuses a contact with none of them; one with no
+    phone is stored but never queued (the preview counts it as ``no_phone``)."""
+    return any(columns.get(name) for name in _IDENTITY)
+
+
 def build(
     given: dict[str, Any],
     *,
@@ -334,8 +372,14 @@ def build(
     every bad field. ``regions`` are the phone regions after the contact's own country."""
     country = given.get("country", existing.country if existing else None)
     country = country_code(country) if country else None
-    builder = Builder(regions=[country, *regions], definitions=definitions, existing=existing)
+    builder = Builder(
+        regions=[country, *regions], definitions=definitions, existing=existing, country=country
+    )
     columns = builder.build(given)
+    if not identifies(columns) and not (
+        existing and identifies({**columns_of(existing), **columns})
+    ):
+        raise InvalidInput(fields=[FieldError("phones", NOTHING_TO_IDENTIFY)])
     columns.update(
         locate(
             given=given,
