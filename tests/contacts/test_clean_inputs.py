@@ -179,3 +179,68 @@ def test_the_importer_stores_state_codes(
     text = "Name,Phone,State\nAnn,+1 305 204 1200,Florida\nBo,+1 305 204 1201,fla.\n"
     _, contacts = _import(api, db, caller, tmp_path, text)
     assert [c["state"] for c in contacts] == ["FL", "FL"]
+
+
+def test_zone_abbreviations_become_real_zones(api: TestClient) -> None:
+    cases = [
+        ("PST", {}, "America/Los_Angeles"),
+        ("EST", {}, "America/New_York"),  # not tzdata's fixed EST: summer is EDT
+        ("Central Standard Time", {}, "America/Chicago"),
+        ("Eastern", {"country": "CA"}, "America/Toronto"),
+        ("MST", {"phones": ["+1 602 555 0100"]}, "America/Phoenix"),
+    ]
+    for raw, extra, zone in cases:
+        body = {"first_name": "Ann", **extra, "timezone": raw}
+        contact = _create(api, **body)
+        assert (contact["timezone"], contact["timezone_source"]) == (zone, "given"), raw
+        assert contact["timezone_candidates"] == [zone]
+
+
+def test_an_unusable_zone_is_ignored_and_the_zone_inferred(api: TestClient) -> None:
+    for n, raw in enumerate(("Mars/Olympus", "EST5", "UTC")):
+        contact = _create(api, phones=[f"+1 212 456 12{n:02d}"], timezone=raw)
+        assert (contact["timezone"], contact["timezone_source"]) == ("America/New_York", "phone")
+    # GMT-5 in the US is Eastern in winter and Central in summer: only the phone can tell.
+    by_phone = _create(api, phones=["+1 212 456 1250"], timezone="GMT-5")
+    assert (by_phone["timezone"], by_phone["timezone_source"]) == ("America/New_York", "given")
+    for n, raw in enumerate(("GMT-5", "Etc/GMT+5")):
+        toll_free = _create(
+            api, phones=[f"+1 800 555 12{n:02d}"], postal_code="46320", timezone=raw
+        )
+        assert (toll_free["timezone"], toll_free["timezone_source"]) == (
+            "America/Chicago",
+            "postal_code",
+        )
+    # An update with one goes back to inference too.
+    given = _create(api, phones=["+1 212 456 1260"], timezone="Europe/Paris")
+    patched = api.patch(f"/v1/contacts/{given['id']}", json={"timezone": "Mars/Olympus"})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["timezone_source"] == "phone"
+
+
+def test_a_fixed_offset_is_never_a_list_default(api: TestClient) -> None:
+    response = api.post("/v1/lists", json={"name": "L", "default_timezone": "EST"})
+    assert response.status_code == 422, response.text
+    assert response.json()["fields"][0]["name"] == "default_timezone"
+
+
+def test_the_importer_keeps_rows_with_any_zone_value(
+    api: TestClient, db: Database, caller: Caller, tmp_path: Path
+) -> None:
+    text = (
+        "Name,Phone,Time Zone\n"
+        "Ann,+1 212 456 1200,PST\n"
+        "Bo,+1 212 456 1201,Eastern\n"
+        "Cy,+1 212 456 1202,Central Standard Time\n"
+        "Di,+1 212 456 1203,GMT-5\n"
+        "Ed,+1 212 456 1204,EST\n"
+    )
+    job, contacts = _import(api, db, caller, tmp_path, text)
+    assert (job.created, job.rejected) == (5, 0)
+    assert [(c["timezone"], c["timezone_source"]) for c in contacts] == [
+        ("America/Los_Angeles", "given"),
+        ("America/New_York", "given"),
+        ("America/Chicago", "given"),
+        ("America/New_York", "given"),  # GMT-5 and a New York number
+        ("America/New_York", "given"),
+    ]

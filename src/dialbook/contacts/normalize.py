@@ -22,7 +22,7 @@ from dialbook.normalize.names import normalize_names
 from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for, type_for_line
 from dialbook.normalize.states import is_north_american
 from dialbook.normalize.states import state_code as region_code
-from dialbook.normalize.timezones import TimezoneError, infer_timezone, normalize_timezone
+from dialbook.normalize.timezones import infer_timezone, read_timezone
 from dialbook.queue.windows import state_code, zone_key
 
 # Plain text columns: trimmed, and an empty string means "no value".
@@ -60,7 +60,9 @@ class Builder:
         self.country = country  # the contact's, given or kept
         self.errors: list[FieldError] = []
         self.warnings: list[FieldError] = []  # values kept as given, or ignored, and why
+        self.given_names: frozenset[str] = frozenset()
         self.first_phone_zones: tuple[str, ...] | None = None  # known once phones are parsed
+        self.first_phone_country: str | None = None
 
     def fail(self, name: str, detail: str) -> None:
         self.errors.append(FieldError(name, detail))
@@ -70,6 +72,7 @@ class Builder:
 
     def build(self, given: dict[str, Any]) -> dict[str, Any]:
         given = checked(given)
+        self.given_names = frozenset(given)
         columns: dict[str, Any] = {}
         for name in _TEXT_FIELDS:
             if name in given:
@@ -149,6 +152,7 @@ class Builder:
             seen.add(parsed.number)
             if not phones:
                 self.first_phone_zones = parsed.zones
+                self.first_phone_country = parsed.country
             phones.append(
                 {
                     "number": parsed.number,
@@ -186,14 +190,31 @@ class Builder:
         return code
 
     def _timezone(self, raw: str | None) -> dict[str, Any]:
+        """A given zone, read for the contact's country and phone (``EST`` in Canada is
+        America/Toronto); one that cannot be read is ignored, with a warning, and the zone
+        is inferred: it never costs the contact."""
+        inferred = {"timezone": None, "timezone_source": None, "timezone_candidates": None}
         if raw is None or not raw.strip():
-            return {"timezone": None, "timezone_source": None, "timezone_candidates": None}
-        try:
-            zone = normalize_timezone(raw)
-        except TimezoneError as error:
-            self.fail("timezone", f"{raw!r} {error}")
-            return {}
-        return {"timezone": zone, "timezone_source": "given", "timezone_candidates": [zone]}
+            return inferred
+        zones, country = self._first_phone()
+        reading = read_timezone(raw, country=self.country or country, phone_zones=zones)
+        if reading.zone is None:
+            self.warn("timezone", f"{reading.problem}; ignored, the zone is inferred")
+            return inferred
+        return {
+            "timezone": reading.zone,
+            "timezone_source": "given",
+            "timezone_candidates": [reading.zone],
+        }
+
+    def _first_phone(self) -> tuple[tuple[str, ...], str | None]:
+        """The prefix zones and the country of the contact's first phone, if any."""
+        if self.first_phone_zones is not None:
+            return self.first_phone_zones, self.first_phone_country
+        old = self.existing
+        if old is not None and old.phones and "phones" not in self.given_names:
+            return time_zones_for(old.phones[0].number), old.phones[0].country
+        return (), None
 
     def _date(self, raw: str | None) -> Any:
         if raw is None or not raw.strip():
