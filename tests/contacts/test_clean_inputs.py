@@ -200,10 +200,10 @@ def test_an_unusable_zone_is_ignored_and_the_zone_inferred(api: TestClient) -> N
     for n, raw in enumerate(("Mars/Olympus", "EST5", "UTC")):
         contact = _create(api, phones=[f"+1 212 456 12{n:02d}"], timezone=raw)
         assert (contact["timezone"], contact["timezone_source"]) == ("America/New_York", "phone")
-    # GMT-5 in the US is Eastern in winter and Central in summer: only the phone can tell.
-    by_phone = _create(api, phones=["+1 212 456 1250"], timezone="GMT-5")
-    assert (by_phone["timezone"], by_phone["timezone_source"]) == ("America/New_York", "given")
-    for n, raw in enumerate(("GMT-5", "Etc/GMT+5")):
+    # GMT-7 in the US is Denver (daylight saving) or Phoenix (none): only the phone can tell.
+    by_phone = _create(api, phones=["+1 602 555 0100"], timezone="GMT-7")
+    assert (by_phone["timezone"], by_phone["timezone_source"]) == ("America/Phoenix", "given")
+    for n, raw in enumerate(("GMT-7", "Etc/GMT+7")):
         toll_free = _create(
             api, phones=[f"+1 800 555 12{n:02d}"], postal_code="46320", timezone=raw
         )
@@ -241,6 +241,6 @@ def test_the_importer_keeps_rows_with_any_zone_value(
         ("America/Los_Angeles", "given"),
         ("America/New_York", "given"),
         ("America/Chicago", "given"),
-        ("America/New_York", "given"),  # GMT-5 and a New York number
+        ("America/New_York", "given"),  # GMT-5: the US zones of that standard offset
         ("America/New_York", "given"),
     ]

@@ -82,7 +82,9 @@ def test_fixed_offsets_are_what_they_say() -> None:
         ("Etc/GMT+5", "CO", None, "America/Bogota"),  # POSIX sign: five hours behind
         ("UTC+05:30", "IN", None, "Asia/Kolkata"),
         ("UTC+1", "FR", None, "Europe/Paris"),
-        ("GMT-5", "US", "America/New_York", "America/New_York"),
+        ("GMT-5", "US", None, "America/New_York"),  # a standard offset: Eastern
+        ("GMT-7", "US", "America/Phoenix", "America/Phoenix"),
+        ("GMT", "PT", None, "Europe/Lisbon"),  # not the Azores (GMT in summer only)
         ("america/chicago", "DE", None, "America/Chicago"),  # a real zone is itself
     ],
 )
@@ -97,7 +99,7 @@ def test_what_people_write_is_read_as_a_real_zone(
     ("raw", "country", "problem"),
     [
         ("GMT-5", None, "fixed offset"),  # which country?
-        ("GMT-5", "US", "no single time zone of US"),  # Eastern in winter, Central in summer
+        ("GMT-7", "US", "no single time zone of US"),  # Denver keeps DST, Phoenix does not
         ("Etc/GMT+5", None, "fixed offset"),
         ("Eastern", "DE", "not a time zone of DE"),
         ("Atlantic", "US", "not a time zone of US"),

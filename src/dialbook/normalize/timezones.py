@@ -353,9 +353,11 @@ def read_timezone(
     the contact's country with the same standard offset: the phone's own zone when it is one
     of them (``MST`` with an Arizona number: America/Phoenix), else the named zone when it is
     in that country, else the country's main one (zone.tab's first). Offsets (``GMT-5``,
-    ``UTC+05:30``, ``Etc/GMT+5``) become a zone only when the country's zones at that offset
-    all keep the same clock. Anything else, or no match in the country, is ignored (zone
-    None, ``problem`` says why) and the zone is inferred.
+    ``UTC+05:30``, ``Etc/GMT+5``) are read as a standard (winter) offset and become a zone
+    only when the country's zones with that standard offset all keep the same clock
+    (``GMT-5`` in the US: Eastern; ``GMT-7``: Denver or Phoenix, ignored). Anything else,
+    or no match in the country, is ignored (zone None, ``problem`` says why) and the zone
+    is inferred.
     """
     text = raw.strip()
     if not text:
@@ -410,7 +412,7 @@ def _offset_of(key: str) -> int | None:
 def _at_offset(text: str, offset: int, country: str | None, phone: str | None) -> ZoneReading:
     if country is None:
         return ZoneReading(None, f"{text!r} is a fixed offset; the zone cannot be told from it")
-    zones = [z for z in _country_zones().get(country, ()) if offset in _offsets(z)]
+    zones = [z for z in _country_zones().get(country, ()) if min(_offsets(z)) == offset]
     if phone in zones:
         return ZoneReading(phone)
     if zones and len({_offsets(z) for z in zones}) == 1:
