@@ -244,3 +244,20 @@ def test_the_importer_keeps_rows_with_any_zone_value(
         ("America/New_York", "given"),  # GMT-5: the US zones of that standard offset
         ("America/New_York", "given"),
     ]
+
+
+def test_claims_never_hand_out_a_number_not_known_as_valid(api: TestClient) -> None:
+    with clock.frozen(AT_16_09_EASTERN - dt.timedelta(days=1)):
+        lst = create_list(api)
+        fake = _create(api, list_id=lst["id"], first_name="Fake", phones=["+1 555 555 0100"])
+        second = _create(
+            api, list_id=lst["id"], first_name="Two", phones=["+1 555 555 0101", "+1 212 456 1234"]
+        )
+    assert [p["valid"] for p in fake["phones"]] == [False]
+    preview = api.get(f"/v1/lists/{lst['id']}/queue/preview").json()
+    assert preview["excluded"]["no_phone"] == 1  # no number that may be dialed
+    with clock.frozen(AT_16_09_EASTERN):
+        claim = api.post(f"/v1/lists/{lst['id']}/queue/claim", json={"count": 10}).json()
+    assert [(lease["contact"]["id"], lease["phone"]["number"]) for lease in claim["leases"]] == [
+        (second["id"], "+12124561234")
+    ]

@@ -122,6 +122,10 @@ def test_states_become_codes_and_fixed_offset_zones_real_zones(empty_url: str) -
     engine = engines.create(empty_url, pool_size=0, writer=True, check_statements=False)
     ny = """'[{"number": "+12124561234", "raw": "x", "type": "mobile", "country": "US"}]'"""
     berlin = """'[{"number": "+49301234567", "raw": "x", "type": "mobile", "country": "DE"}]'"""
+    two = (
+        """'[{"number": "+15555550100", "raw": "x", "type": "mobile", "valid": false},"""
+        """ {"number": "+12124561234", "raw": "x", "type": "mobile", "valid": true}]'"""
+    )
     try:
         with engine.begin() as conn:
             for statement in [
@@ -139,24 +143,28 @@ def test_states_become_codes_and_fixed_offset_zones_real_zones(empty_url: str) -
                          timezone_candidates="""'["Etc/GMT+7"]'"""),
                 _contact(4, phones=berlin, state="'Bayern'", country="'DE'", timezone="'UTC'",
                          timezone_source="'list_default'", timezone_candidates="""'["UTC"]'"""),
+                _contact(5, phones=two, dial_number="'+15555550100'"),
             ]:  # fmt: skip
                 conn.execute(text(statement))
         migrate.upgrade(empty_url)
         with engine.connect() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT c.id, state, timezone, timezone_source, z.key FROM contacts c"
+                    "SELECT c.id, state, timezone, timezone_source, z.key, dial_number"
+                    " FROM contacts c"
                     " LEFT JOIN call_zones z ON z.id = c.zone_id ORDER BY c.id"
                 )
             ).all()
             default = conn.execute(text("SELECT default_timezone FROM lists")).scalar()
         assert default == "Europe/London"  # UTC for a list of British numbers
         assert [tuple(row) for row in rows] == [
-            (1, "FL", "America/New_York", "phone", "America/New_York@FL"),
-            (2, "FL", "America/New_York", "given", "America/New_York@FL"),
+            (1, "FL", "America/New_York", "phone", "America/New_York@FL", "+12124561234"),
+            (2, "FL", "America/New_York", "given", "America/New_York@FL", "+12124561234"),
             # GMT-7 fits Denver and Phoenix: the zone is inferred from the phone again.
-            (3, None, "America/New_York", "phone", "America/New_York"),
-            (4, "Bayern", "Europe/Berlin", "phone", "Europe/Berlin"),
+            (3, None, "America/New_York", "phone", "America/New_York", "+12124561234"),
+            (4, "Bayern", "Europe/Berlin", "phone", "Europe/Berlin", "+49301234567"),
+            # The first number is not a valid one: the second is dialed.
+            (5, None, None, None, None, "+12124561234"),
         ]
     finally:
         engine.dispose()

@@ -63,6 +63,7 @@ class Builder:
         self.given_names: frozenset[str] = frozenset()
         self.first_phone_zones: tuple[str, ...] | None = None  # known once phones are parsed
         self.first_phone_country: str | None = None
+        self.placed = False  # whether they are a valid phone's
 
     def fail(self, name: str, detail: str) -> None:
         self.errors.append(FieldError(name, detail))
@@ -150,9 +151,11 @@ class Builder:
             if parsed.number in seen:
                 continue  # the same number twice is one phone
             seen.add(parsed.number)
-            if not phones:
+            # The phone that will be dialed (the first valid one) places the contact.
+            if not phones or (parsed.valid and not self.placed):
                 self.first_phone_zones = parsed.zones
                 self.first_phone_country = parsed.country
+                self.placed = parsed.valid
             phones.append(
                 {
                     "number": parsed.number,
@@ -213,7 +216,8 @@ class Builder:
             return self.first_phone_zones, self.first_phone_country
         old = self.existing
         if old is not None and old.phones and "phones" not in self.given_names:
-            return time_zones_for(old.phones[0].number), old.phones[0].country
+            first = next((p for p in old.phones if p.valid), old.phones[0])
+            return time_zones_for(first.number), first.country
         return (), None
 
     def _date(self, raw: str | None) -> Any:
@@ -345,18 +349,20 @@ def locate(
     merged = {**(columns_of(existing) if existing else defaults()), **columns}
     phones = merged["phones"]
     out: dict[str, Any] = {}
+    # The phone that will be dialed places the contact (else its first).
+    placing = next((p for p in phones if p.get("valid", True)), phones[0] if phones else None)
     explicit = merged["timezone_source"] == "given" and merged["timezone"]
     if not explicit and (existing is None or any(k in given for k in _PLACE_FIELDS)):
         inference = infer_timezone(
             phone_zones=(
                 phone_zones
                 if phone_zones is not None
-                else (time_zones_for(phones[0]["number"]) if phones else ())
+                else (time_zones_for(placing["number"]) if placing else ())
             ),
             postal_code=merged["postal_code"],
             country=merged["country"],
             list_default=list_default_timezone,
-            phone_country=phones[0]["country"] if phones else None,
+            phone_country=placing["country"] if placing else None,
         )
         out["timezone"] = inference.timezone
         out["timezone_source"] = inference.source
@@ -364,7 +370,7 @@ def locate(
         merged.update(out)
     zones = merged["timezone_candidates"] or ([merged["timezone"]] if merged["timezone"] else [])
     out["zone_key"] = zone_key(zones, state_code(merged["state"], merged["country"]))
-    out["dial_number"] = phones[0]["number"] if phones else None
+    out["dial_number"] = dial_number(phones)
     out["queue_rank"] = -1 if merged["priority"] is None else merged["priority"]
     out["dnd_call"] = merged["dnd"].get("call") in ("active", "permanent")
     return out
@@ -379,6 +385,12 @@ def identifies(columns: dict[str, Any]) -> bool:
     name or an external id. Every surface refuses a contact with none of them; one with no
     phone is stored but never queued (the preview counts it as ``no_phone``)."""
     return any(columns.get(name) for name in _IDENTITY)
+
+
+def dial_number(phones: Sequence[dict[str, Any]]) -> str | None:
+    """The number a claim hands out: the first phone libphonenumber knows as valid. A
+    contact with none (no phone, or only numbers such as +1 555 ...) is never queued."""
+    return next((p["number"] for p in phones if p.get("valid", True)), None)
 
 
 def build(

@@ -6,7 +6,9 @@ code, so a list's ``state_overrides`` apply to them. Lists whose ``default_timez
 fixed offset (``EST``, ``Etc/GMT+5``, ``UTC``) get the real zone it stands for in their
 default region, or none. Contacts whose zone is a fixed offset get the real zone it stands
 for in their country (``EST`` in the US: America/New_York), or their zone is inferred
-again. A contact whose state or zones change gets the matching ``zone_id``. The values
+again. A contact whose state or zones change gets the matching ``zone_id``. A contact's
+``dial_number`` becomes its first phone libphonenumber knows as valid (or none), so claims
+no longer hand out numbers such as +1 555 01xx. The values
 are read with the same pure functions the application uses (dialbook.normalize).
 
 Nothing is undone on downgrade: the codes and zones are valid values of the old schema.
@@ -56,6 +58,7 @@ _contacts = sa.table(
     sa.column("timezone_source", sa.String),
     sa.column("timezone_candidates", Json),
     sa.column("zone_id", sa.Integer),
+    sa.column("dial_number", sa.String),
 )
 _zones = sa.table("call_zones", sa.column("id", sa.Integer), sa.column("key", sa.String))
 
@@ -76,7 +79,11 @@ def upgrade() -> None:
         rows = conn.execute(
             sa.select(_contacts)
             .where(
-                sa.or_(_contacts.c.state.is_not(None), _fixed(_contacts.c.timezone)),
+                sa.or_(
+                    _contacts.c.state.is_not(None),
+                    _fixed(_contacts.c.timezone),
+                    _contacts.c.dial_number.is_not(None),
+                ),
                 sa.or_(
                     _contacts.c.workspace_id > after[0],
                     sa.and_(_contacts.c.workspace_id == after[0], _contacts.c.id > after[1]),
@@ -147,13 +154,15 @@ def _cleaned(row: Any, list_default: str | None) -> dict[str, Any] | None:
             )
             timezone, source = inference.timezone, inference.source
             candidates = list(inference.candidates) or None
-    if (state, timezone) == (row.state, row.timezone):
+    dial = next((p["number"] for p in row.phones or [] if p.get("valid", True)), None)
+    if (state, timezone, dial) == (row.state, row.timezone, row.dial_number):
         return None
     return {
         "state": state,
         "timezone": timezone,
         "timezone_source": source,
         "timezone_candidates": candidates,
+        "dial_number": dial,
     }
 
 
