@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +262,22 @@ def test_claims_never_hand_out_a_number_not_known_as_valid(api: TestClient) -> N
     assert [(lease["contact"]["id"], lease["phone"]["number"]) for lease in claim["leases"]] == [
         (second["id"], "+12124561234")
     ]
+
+
+def test_values_kept_or_ignored_are_reported_as_warnings(api: TestClient) -> None:
+    response = api.post(
+        "/v1/contacts",
+        json={"phones": ["+1 212 456 1234"], "state": "Narnia", "timezone": "Mars/Olympus"},
+    )
+    assert response.status_code == 201, response.text
+    warnings = json.loads(response.headers["dialbook-warnings"])
+    assert [w["name"] for w in warnings] == ["state", "timezone"]
+    assert "kept as given" in warnings[0]["detail"]
+    assert "the zone is inferred" in warnings[1]["detail"]
+    contact = response.json()
+    assert (contact["state"], contact["timezone"]) == ("Narnia", "America/New_York")
+    clean = api.patch(f"/v1/contacts/{contact['id']}", json={"state": "Québec", "country": "CA"})
+    assert "dialbook-warnings" not in clean.headers
+    assert clean.json()["state"] == "QC"
+    upserted = api.post("/v1/contacts/upsert", json={"email": "a@example.com", "state": "Oz"})
+    assert json.loads(upserted.headers["dialbook-warnings"])[0]["name"] == "state"

@@ -400,15 +400,20 @@ def build(
     definitions: dict[str, FieldDefinition],
     existing: Contact | None = None,
     list_default_timezone: str | None = None,
+    warnings: list[FieldError] | None = None,
 ) -> dict[str, Any]:
     """Column values for ``given`` (merged over ``existing``); raises InvalidInput naming
-    every bad field. ``regions`` are the phone regions after the contact's own country."""
+    every bad field. ``regions`` are the phone regions after the contact's own country.
+    Values kept as given or ignored (an unknown state, an unusable zone) are added to
+    ``warnings``."""
     country = given.get("country", existing.country if existing else None)
     country = country_code(country) if country else None
     builder = Builder(
         regions=[country, *regions], definitions=definitions, existing=existing, country=country
     )
     columns = builder.build(given)
+    if warnings is not None:
+        warnings.extend(builder.warnings)
     if not identifies(columns) and not (
         existing and identifies({**columns_of(existing), **columns})
     ):
