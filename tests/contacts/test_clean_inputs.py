@@ -10,6 +10,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from dialbook.db import Database
+from dialbook.imports.mapping import recognize
 from dialbook.kit import clock
 from dialbook.workspaces.schemas import Caller
 from tests.conftest import create_list
@@ -57,6 +58,18 @@ def _import(
     job = import_file(db, caller, lst["id"], path)
     contacts = api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"]
     return job, contacts
+
+
+def test_an_imported_phone_column_without_a_type_gets_the_line_type(
+    api: TestClient, db: Database, caller: Caller, tmp_path: Path
+) -> None:
+    assert recognize(["Phone", "Cell"]).describe() == [("Phone", "phone"), ("Cell", "phone:mobile")]
+    text = "Name,Phone,Cell\nAnn,01 23 45 67 89,01 23 45 67 88\n"
+    _, contacts = _import(api, db, caller, tmp_path, text, default_region="FR")
+    assert [(p["type"], p["line_type"]) for p in contacts[0]["phones"]] == [
+        ("landline", "fixed_line"),
+        ("mobile", "fixed_line"),  # the file said "Cell"
+    ]
 
 
 def test_an_imported_phone_without_a_type_gets_the_line_type(
