@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from dialbook.db import Database
@@ -294,3 +295,26 @@ def test_values_kept_or_ignored_are_reported_as_warnings(api: TestClient) -> Non
     assert clean.json()["state"] == "QC"
     upserted = api.post("/v1/contacts/upsert", json={"email": "a@example.com", "state": "Oz"})
     assert json.loads(upserted.headers["dialbook-warnings"])[0]["name"] == "state"
+
+
+def test_a_contact_stored_with_nothing_to_identify_it_may_still_be_changed(
+    api: TestClient, db: Database, caller: Caller
+) -> None:
+    contact = _create(api, email="ann@example.com")
+
+    def forget_email(conn: Any) -> None:  # as contacts created before the rule were stored
+        conn.execute(
+            text(
+                "UPDATE contacts SET email = NULL, email_key = NULL"
+                " WHERE workspace_id = :ws AND id = :id"
+            ),
+            {"ws": caller.workspace_id, "id": contact["id"]},
+        )
+
+    db.run_write(forget_email)
+    patched = api.patch(f"/v1/contacts/{contact['id']}", json={"notes": "called back"})
+    assert patched.status_code == 200, patched.text
+    named = api.patch(f"/v1/contacts/{contact['id']}", json={"first_name": "Ann"})
+    assert named.json()["first_name"] == "Ann"
+    emptied = api.patch(f"/v1/contacts/{contact['id']}", json={"first_name": None})
+    assert emptied.status_code == 422, emptied.text

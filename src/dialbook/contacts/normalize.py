@@ -387,6 +387,16 @@ def identifies(columns: dict[str, Any]) -> bool:
     return any(columns.get(name) for name in _IDENTITY)
 
 
+def _loses_identity(existing: Contact | None, columns: dict[str, Any]) -> bool:
+    """Whether a new contact with ``columns``, or ``existing`` changed by them, would have
+    nothing to identify it. A contact stored with nothing (before this was refused) may
+    still be changed; it cannot be emptied further."""
+    if existing is None:
+        return True
+    before = columns_of(existing)
+    return identifies(before) and not identifies({**before, **columns})
+
+
 def dial_number(phones: Sequence[dict[str, Any]]) -> str | None:
     """The number a claim hands out: the first phone libphonenumber knows as valid. A
     contact with none (no phone, or only numbers such as +1 555 ...) is never queued."""
@@ -414,9 +424,7 @@ def build(
     columns = builder.build(given)
     if warnings is not None:
         warnings.extend(builder.warnings)
-    if not identifies(columns) and not (
-        existing and identifies({**columns_of(existing), **columns})
-    ):
+    if not identifies(columns) and _loses_identity(existing, columns):
         raise InvalidInput(fields=[FieldError("phones", NOTHING_TO_IDENTIFY)])
     columns.update(
         locate(
