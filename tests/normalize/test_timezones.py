@@ -134,3 +134,15 @@ def test_a_reading_is_a_real_zone_or_nothing(
     if reading.zone is not None:
         assert reading.zone in ZONES
         assert not is_fixed_offset(reading.zone)
+
+
+@given(st.sampled_from(ZONES), st.sampled_from([None, "US", "CA", "FR", "JP"]))
+def test_a_real_zone_reads_as_a_real_zone_in_any_country(name: str, country: str | None) -> None:
+    reading = read_timezone(name.lower(), country=country)
+    if name.casefold().startswith(("us/", "canada/")):
+        # Links named like the North American zones read as the country's zone of that
+        # name (US/Eastern in Canada: America/Toronto), else as themselves.
+        assert reading.zone is not None
+        assert not is_fixed_offset(reading.zone)
+    else:
+        assert reading.zone == name

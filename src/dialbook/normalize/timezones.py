@@ -140,10 +140,10 @@ _FIXED = frozenset(
 # with a zone that keeps that zone's rules; the contact's country picks its own zone of the
 # same standard offset (Eastern in Canada: America/Toronto).
 _NAMED = {
-    "America/New_York": "eastern e et est edt us/eastern canada/eastern",
-    "America/Chicago": "central c ct cst cdt us/central canada/central",
-    "America/Denver": "mountain m mt mst mdt us/mountain canada/mountain",
-    "America/Los_Angeles": "pacific p pt pst pdt us/pacific canada/pacific",
+    "America/New_York": "eastern et est edt us/eastern canada/eastern",
+    "America/Chicago": "central ct cst cdt us/central canada/central",
+    "America/Denver": "mountain mt mst mdt us/mountain canada/mountain",
+    "America/Los_Angeles": "pacific pt pst pdt us/pacific canada/pacific",
     "America/Anchorage": "alaska ak akt akst akdt alaskan us/alaska",
     "Pacific/Honolulu": "hawaii hawaiian hst us/hawaii",
     "America/Halifax": "atlantic at ast adt canada/atlantic",
@@ -364,13 +364,14 @@ def read_timezone(
         return ZoneReading(None)
     key = _words(text)
     reference = _references().get(key)
-    if reference is None and not is_fixed_offset(text):
-        name = _known_zones().get(text.casefold())
-        if name is not None:
-            return ZoneReading(name)
+    name = None if is_fixed_offset(text) else _known_zones().get(text.casefold())
+    if reference is None and name is not None:
+        return ZoneReading(name)
     single = phone_zones[0] if len(phone_zones) == 1 else None
     if reference is not None:
-        return _named(text, reference, country, single)
+        reading = _named(text, reference, country, single)
+        # A link such as US/Eastern keeps its real rules wherever the contact is.
+        return reading if reading.zone is not None or name is None else ZoneReading(name)
     offset = _offset_of(key)
     if offset is not None:
         return _at_offset(text, offset, country, single)
