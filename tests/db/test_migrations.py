@@ -104,3 +104,67 @@ def test_the_tenant_keys_migrate_data_and_back(empty_url: str) -> None:
         assert _schema_diff(empty_url, backend) == []
     finally:
         engine.dispose()
+
+
+def _contact(id: int, **columns: str) -> str:
+    names = ", ".join(columns)
+    values = ", ".join(columns.values())
+    return (
+        "INSERT INTO contacts (id, workspace_id, list_id, dnc, dnd, tags, custom_fields,"
+        f" external_refs, status, attempts, created_at, updated_at, version, queue_rank,"
+        f" dnd_call, {names}) VALUES ({id}, 7, 3, false, '{{}}', '[]', '{{}}', '[]', 'queued',"
+        f" 0, '{NOW}', '{NOW}', 1, -1, false, {values})"
+    )
+
+
+def test_states_become_codes_and_fixed_offset_zones_real_zones(empty_url: str) -> None:
+    migrate.upgrade(empty_url, "0003")
+    engine = engines.create(empty_url, pool_size=0, writer=True, check_statements=False)
+    ny = """'[{"number": "+12124561234", "raw": "x", "type": "mobile", "country": "US"}]'"""
+    berlin = """'[{"number": "+49301234567", "raw": "x", "type": "mobile", "country": "DE"}]'"""
+    two = (
+        """'[{"number": "+15555550100", "raw": "x", "type": "mobile", "valid": false},"""
+        """ {"number": "+12124561234", "raw": "x", "type": "mobile", "valid": true}]'"""
+    )
+    try:
+        with engine.begin() as conn:
+            for statement in [
+                f"INSERT INTO workspaces (id, name, created_at) VALUES (7, 'w', '{NOW}')",
+                "INSERT INTO lists (id, workspace_id, name, is_default, duplicate_key,"
+                " duplicate_scope, queue_mode, retry_minutes, created_at, updated_at,"
+                f" default_timezone, default_region) VALUES (3, 7, 'Leads', true, 'phone',"
+                f" 'list', 'immediate', 60, '{NOW}', '{NOW}', 'UTC', 'GB')",
+                _contact(1, phones=ny, state="'Florida'", timezone="'America/New_York'",
+                         timezone_source="'phone'",
+                         timezone_candidates="""'["America/New_York"]'"""),
+                _contact(2, phones=ny, state="'FL '", country="'US'", timezone="'EST'",
+                         timezone_source="'given'", timezone_candidates="""'["EST"]'"""),
+                _contact(3, phones=ny, timezone="'Etc/GMT+7'", timezone_source="'given'",
+                         timezone_candidates="""'["Etc/GMT+7"]'"""),
+                _contact(4, phones=berlin, state="'Bayern'", country="'DE'", timezone="'UTC'",
+                         timezone_source="'list_default'", timezone_candidates="""'["UTC"]'"""),
+                _contact(5, phones=two, dial_number="'+15555550100'"),
+            ]:  # fmt: skip
+                conn.execute(text(statement))
+        migrate.upgrade(empty_url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT c.id, state, timezone, timezone_source, z.key, dial_number"
+                    " FROM contacts c"
+                    " LEFT JOIN call_zones z ON z.id = c.zone_id ORDER BY c.id"
+                )
+            ).all()
+            default = conn.execute(text("SELECT default_timezone FROM lists")).scalar()
+        assert default == "Europe/London"  # UTC for a list of British numbers
+        assert [tuple(row) for row in rows] == [
+            (1, "FL", "America/New_York", "phone", "America/New_York@FL", "+12124561234"),
+            (2, "FL", "America/New_York", "given", "America/New_York@FL", "+12124561234"),
+            # GMT-7 fits Denver and Phoenix: the zone is inferred from the phone again.
+            (3, None, "America/New_York", "phone", "America/New_York", "+12124561234"),
+            (4, "Bayern", "Europe/Berlin", "phone", "Europe/Berlin", "+49301234567"),
+            # The first number is not a valid one: the second is dialed.
+            (5, None, None, None, None, "+12124561234"),
+        ]
+    finally:
+        engine.dispose()

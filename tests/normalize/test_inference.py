@@ -63,6 +63,7 @@ def test_precedence(
 def test_tables() -> None:
     assert zone_for_postal_code("46320", "US") == "America/Chicago"
     assert zone_for_postal_code("46320", "DE") is None
+    assert zone_for_postal_code("46320", None) is None
     assert zone_for_postal_code("4632", "US") is None
     assert zone_for_country("FR") == "Europe/Paris"
     assert zone_for_country("US") is None  # several zones
@@ -83,3 +84,36 @@ def test_the_packed_zip_table_agrees_with_the_zipcodes_package() -> None:
     spec.loader.exec_module(module)
     zones, packed = module.table()
     assert module.TARGET.read_text() == " ".join(zones) + "\n" + packed + "\n"
+
+
+def test_a_postal_code_is_a_us_zip_only_for_a_contact_in_the_us() -> None:
+    berlin = time_zones_for("+49301234567")
+    # 10115 is Berlin-Mitte and a Manhattan ZIP: a German number's postal code is German.
+    inference = infer_timezone(
+        phone_zones=berlin, postal_code="10115", country=None, list_default=None,
+        phone_country="DE",
+    )  # fmt: skip
+    assert inference.candidates == ("Europe/Berlin",)
+    toll_free = time_zones_for("+18005551234")
+    by_phone = infer_timezone(
+        phone_zones=toll_free, postal_code="46320", country=None, list_default=None,
+        phone_country="US",
+    )  # fmt: skip
+    assert (by_phone.timezone, by_phone.source) == ("America/Chicago", "postal_code")
+    # The address's country outranks the phone's.
+    abroad = infer_timezone(
+        phone_zones=toll_free, postal_code="46320", country="FR", list_default=None,
+        phone_country="US",
+    )  # fmt: skip
+    assert (abroad.timezone, abroad.source) == ("Europe/Paris", "country")
+    nowhere = infer_timezone(phone_zones=(), postal_code="46320", country=None, list_default=None)
+    assert nowhere.timezone is None
+
+
+@given(st.sampled_from(["DE", "FR", "GB", "MX", None]), st.from_regex(r"\A\d{5}\Z"))
+def test_no_zip_zone_outside_the_us(phone_country: str | None, postal_code: str) -> None:
+    inference = infer_timezone(
+        phone_zones=(), postal_code=postal_code, country=None, list_default=None,
+        phone_country=phone_country,
+    )  # fmt: skip
+    assert inference.source != "postal_code"

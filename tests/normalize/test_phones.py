@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dialbook.normalize.phones import PhoneError, parse_phone, split_extension
+from dialbook.normalize.phones import PhoneError, parse_phone, split_extension, type_for_line
 
 REGIONS = ["US", "CA", "GB", "DE", "FR", "PT", "AU", "IN", "BR", "MX", "JP", "ES"]
 
@@ -87,7 +87,6 @@ def test_extensions_in_every_spelling(ext: int) -> None:
         ("020 7946 0958", ["GB"], "+442079460958", True),
         ("1-240-452-2332", ["US"], "+12404522332", True),
         ("+15551234567", [], "+15551234567", False),
-        ("+1234567890", [], "+1234567890", False),  # Salesfinity's documented example
         ("929 312 312", ["PT"], "+351929312312", True),
     ],
 )
@@ -107,6 +106,35 @@ def test_the_most_specific_region_wins() -> None:
 def test_not_phone_numbers(raw: str) -> None:
     with pytest.raises(PhoneError):
         parse_phone(raw, ["US"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("+33 1 23 45 67 89 01 23", "too long"),  # France: 9 national digits
+        ("+331234567890123", "too long"),
+        ("+1234567890", "too short"),  # Salesfinity's documented example: 9 digits after +1
+        ("+44 20 79", "length"),
+    ],
+)
+def test_an_impossible_length_is_refused_even_written_as_e164(raw: str, problem: str) -> None:
+    with pytest.raises(PhoneError, match=problem):
+        parse_phone(raw, [])
+
+
+@given(valid_numbers(), st.integers(3, 6))
+def test_a_valid_number_with_digits_added_is_refused_or_still_possible(
+    number: phonenumbers.PhoneNumber, extra: int
+) -> None:
+    longer = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) + "1" * extra
+    candidate = phonenumbers.parse(longer, None)
+    try:
+        parsed = parse_phone(longer, [])
+    except PhoneError:
+        assert not phonenumbers.is_possible_number(candidate)
+    else:
+        assert phonenumbers.is_possible_number(candidate)
+        assert parsed.number == longer
 
 
 def test_national_number_without_any_region_says_what_to_do() -> None:
@@ -201,3 +229,18 @@ def test_barbados_mobile_numbers_need_seven_digits() -> None:
             for seed_first in (first, (first + 5) % 10):  # a neighbour warms the cache first
                 phones._nanp_facts(national[:7], f"246{exchange}{seed_first}999"[:10])
             assert phones._nanp(national, None) == phones._parse_full("+1" + national, None, None)
+
+
+@pytest.mark.parametrize(
+    ("line_type", "phone_type"),
+    [
+        ("fixed_line", "landline"),
+        ("mobile", "mobile"),
+        ("fixed_line_or_mobile", "mobile"),  # cannot tell: the stricter TCPA assumption
+        ("unknown", "mobile"),
+        ("toll_free", "other"),
+        ("voip", "other"),
+    ],
+)
+def test_a_phone_type_from_its_line_type(line_type: str, phone_type: str) -> None:
+    assert type_for_line(line_type) == phone_type

@@ -383,12 +383,13 @@ def test_concurrent_claimers_never_share_a_contact(
 def test_queue_over_http(api: TestClient) -> None:
     window = {"start": "00:00", "end": "23:59"}
     lst = api.post(
-        "/v1/lists", json={"name": "Now", "default_timezone": "UTC", "calling_window": window}
+        "/v1/lists",
+        json={"name": "Now", "default_timezone": "Atlantic/Reykjavik", "calling_window": window},
     ).json()
     contact = api.post(
         "/v1/contacts", json={"list_id": lst["id"], "phones": ["+18005550100"]}
     ).json()
-    assert contact["timezone"] == "UTC"
+    assert contact["timezone"] == "Atlantic/Reykjavik"
     preview = api.get(f"/v1/lists/{lst['id']}/queue/preview").json()
     assert preview["callable"] == 1
     claimed = api.post(f"/v1/lists/{lst['id']}/queue/claim", json={"count": 5, "agent": "a"})

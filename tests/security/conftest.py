@@ -68,7 +68,9 @@ def seed(api: TestClient, *, tag: str = "seeded", phone: str = "+180055501") -> 
         return response.json()
 
     key = made("GET", "/v1/keys")["data"][0]  # (an admin key sees every workspace)
-    lst = made("POST", "/v1/lists", json={"name": f"List {tag}", "default_timezone": "UTC"})
+    lst = made(
+        "POST", "/v1/lists", json={"name": f"List {tag}", "default_timezone": "Atlantic/Reykjavik"}
+    )
     contact = made(
         "POST",
         "/v1/contacts",

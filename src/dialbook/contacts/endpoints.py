@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from starlette.responses import Response
 
 from dialbook.contacts import service as contact_service
@@ -17,7 +19,7 @@ from dialbook.contacts.schemas import (
     TagsRead,
     UpsertResult,
 )
-from dialbook.errors import invalid
+from dialbook.errors import FieldError, invalid
 from dialbook.http.routing import Context, Router, json_response
 
 router = Router(tag="contacts", prefix="/v1")
@@ -25,6 +27,17 @@ router = Router(tag="contacts", prefix="/v1")
 
 def _etag(contact: Contact) -> dict[str, str]:
     return {"ETag": f'"{contact.version}"'}
+
+
+def _headers(contact: Contact, warnings: list[FieldError]) -> dict[str, str]:
+    """The ETag, and the values kept as given or ignored (an unknown state, an unusable
+    time zone) as ``Dialbook-Warnings``: a JSON array of {name, detail}, like error fields."""
+    headers = _etag(contact)
+    if warnings:
+        unique = list(dict.fromkeys((w.name, w.detail) for w in warnings))
+        body = [{"name": name, "detail": detail} for name, detail in unique]
+        headers["Dialbook-Warnings"] = json.dumps(body, ensure_ascii=True)  # header-safe
+    return headers
 
 
 def _if_match(ctx: Context) -> int | None:
@@ -40,8 +53,11 @@ def _if_match(ctx: Context) -> int | None:
 @router.route("POST", "/contacts", scope="contacts:write", response=Contact, status=201)
 async def create_contact(ctx: Context, body: ContactCreate) -> Response:
     """Create a contact; 409 with the existing id when the list's duplicate policy finds one."""
-    contact = await ctx.db.write(contact_service.create, caller=ctx.caller, data=body)
-    return json_response(contact, 201, _etag(contact))
+    warnings: list[FieldError] = []
+    contact = await ctx.db.write(
+        contact_service.create, caller=ctx.caller, data=body, warnings=warnings
+    )
+    return json_response(contact, 201, _headers(contact, warnings))
 
 
 @router.route("GET", "/contacts", scope="contacts:read", response=ContactPage)
@@ -59,10 +75,15 @@ async def list_contacts(ctx: Context, query: ContactQuery) -> ContactPage:
 )
 async def upsert_contact(ctx: Context, body: ContactUpdate) -> Response:
     """Update the contact the list's duplicate policy matches, or create it (201)."""
+    warnings: list[FieldError] = []
     result = await ctx.db.write(
-        contact_service.upsert, caller=ctx.caller, given=contact_service.given_fields(body)
+        contact_service.upsert,
+        caller=ctx.caller,
+        given=contact_service.given_fields(body),
+        warnings=warnings,
     )
-    return json_response(result, 201 if result.created else 200, _etag(result.contact))
+    status = 201 if result.created else 200
+    return json_response(result, status, _headers(result.contact, warnings))
 
 
 @router.route("GET", "/contacts/{id:int}", scope="contacts:read", response=Contact)
@@ -75,14 +96,16 @@ async def get_contact(ctx: Context) -> Response:
 @router.route("PATCH", "/contacts/{id:int}", scope="contacts:write", response=Contact)
 async def update_contact(ctx: Context, body: ContactUpdate) -> Response:
     """Change some fields (null clears one); send If-Match to refuse lost updates."""
+    warnings: list[FieldError] = []
     contact = await ctx.db.write(
         contact_service.update,
         caller=ctx.caller,
         id=ctx.path("id"),
         data=body,
         expected_version=_if_match(ctx),
+        warnings=warnings,
     )
-    return json_response(contact, 200, _etag(contact))
+    return json_response(contact, 200, _headers(contact, warnings))
 
 
 @router.route("DELETE", "/contacts/{id:int}", scope="contacts:write", status=204)

@@ -19,8 +19,10 @@ from dialbook.normalize.dates import DateError, parse_date
 from dialbook.normalize.emails import EmailError, email_key, normalize_email
 from dialbook.normalize.fields import FieldDefinition, FieldValueError, coerce_value
 from dialbook.normalize.names import normalize_names
-from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for
-from dialbook.normalize.timezones import TimezoneError, infer_timezone, normalize_timezone
+from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for, type_for_line
+from dialbook.normalize.states import is_north_american
+from dialbook.normalize.states import state_code as region_code
+from dialbook.normalize.timezones import infer_timezone, read_timezone
 from dialbook.queue.windows import state_code, zone_key
 
 # Plain text columns: trimmed, and an empty string means "no value".
@@ -50,18 +52,28 @@ class Builder:
         regions: Sequence[str | None],
         definitions: dict[str, FieldDefinition],
         existing: Contact | None,
+        country: str | None = None,
     ) -> None:
         self.regions = regions
         self.definitions = definitions
         self.existing = existing
+        self.country = country  # the contact's, given or kept
         self.errors: list[FieldError] = []
+        self.warnings: list[FieldError] = []  # values kept as given, or ignored, and why
+        self.given_names: frozenset[str] = frozenset()
         self.first_phone_zones: tuple[str, ...] | None = None  # known once phones are parsed
+        self.first_phone_country: str | None = None
+        self.placed = False  # whether they are a valid phone's
 
     def fail(self, name: str, detail: str) -> None:
         self.errors.append(FieldError(name, detail))
 
+    def warn(self, name: str, detail: str) -> None:
+        self.warnings.append(FieldError(name, detail))
+
     def build(self, given: dict[str, Any]) -> dict[str, Any]:
         given = checked(given)
+        self.given_names = frozenset(given)
         columns: dict[str, Any] = {}
         for name in _TEXT_FIELDS:
             if name in given:
@@ -72,6 +84,10 @@ class Builder:
             columns.update(self._email(given["email"]))
         if "country" in given:
             columns["country"] = self._country(given["country"])
+        if "state" in given:
+            columns["state"] = self._state(columns["state"])
+        elif "country" in given and self.existing is not None and self.existing.state:
+            columns["state"] = self._state(self.existing.state)  # read again in its country
         if "phones" in given:
             columns["phones"] = self._phones(given["phones"])
         if "timezone" in given:
@@ -135,13 +151,16 @@ class Builder:
             if parsed.number in seen:
                 continue  # the same number twice is one phone
             seen.add(parsed.number)
-            if not phones:
+            # The phone that will be dialed (the first valid one) places the contact.
+            if not phones or (parsed.valid and not self.placed):
                 self.first_phone_zones = parsed.zones
+                self.first_phone_country = parsed.country
+                self.placed = parsed.valid
             phones.append(
                 {
                     "number": parsed.number,
                     "raw": phone.number,
-                    "type": phone.type,
+                    "type": phone.type or type_for_line(parsed.line_type),
                     "extension": parsed.extension,
                     "country": parsed.country,
                     "valid": parsed.valid,
@@ -149,6 +168,21 @@ class Builder:
                 }
             )
         return phones
+
+    def _state(self, text: str | None) -> str | None:
+        """A US state, DC, territory or Canadian province as its two-letter code; any other
+        value is kept as given (with a warning where a code was expected)."""
+        if text is None:
+            return None
+        code = region_code(text, self.country)
+        if code is not None:
+            return code
+        if is_north_american(self.country):
+            self.warn(
+                "state",
+                f"{text!r} is not a US state or territory or a Canadian province; kept as given",
+            )
+        return text
 
     def _country(self, raw: str | None) -> str | None:
         if raw is None or not raw.strip():
@@ -159,14 +193,32 @@ class Builder:
         return code
 
     def _timezone(self, raw: str | None) -> dict[str, Any]:
+        """A given zone, read for the contact's country and phone (``EST`` in Canada is
+        America/Toronto); one that cannot be read is ignored, with a warning, and the zone
+        is inferred: it never costs the contact."""
+        inferred = {"timezone": None, "timezone_source": None, "timezone_candidates": None}
         if raw is None or not raw.strip():
-            return {"timezone": None, "timezone_source": None, "timezone_candidates": None}
-        try:
-            zone = normalize_timezone(raw)
-        except TimezoneError as error:
-            self.fail("timezone", f"{raw!r} {error}")
-            return {}
-        return {"timezone": zone, "timezone_source": "given", "timezone_candidates": [zone]}
+            return inferred
+        zones, country = self._first_phone()
+        reading = read_timezone(raw, country=self.country or country, phone_zones=zones)
+        if reading.zone is None:
+            self.warn("timezone", f"{reading.problem}; ignored, the zone is inferred")
+            return inferred
+        return {
+            "timezone": reading.zone,
+            "timezone_source": "given",
+            "timezone_candidates": [reading.zone],
+        }
+
+    def _first_phone(self) -> tuple[tuple[str, ...], str | None]:
+        """The prefix zones and the country of the contact's first phone, if any."""
+        if self.first_phone_zones is not None:
+            return self.first_phone_zones, self.first_phone_country
+        old = self.existing
+        if old is not None and old.phones and "phones" not in self.given_names:
+            first = next((p for p in old.phones if p.valid), old.phones[0])
+            return time_zones_for(first.number), first.country
+        return (), None
 
     def _date(self, raw: str | None) -> Any:
         if raw is None or not raw.strip():
@@ -297,17 +349,20 @@ def locate(
     merged = {**(columns_of(existing) if existing else defaults()), **columns}
     phones = merged["phones"]
     out: dict[str, Any] = {}
+    # The phone that will be dialed places the contact (else its first).
+    placing = next((p for p in phones if p.get("valid", True)), phones[0] if phones else None)
     explicit = merged["timezone_source"] == "given" and merged["timezone"]
     if not explicit and (existing is None or any(k in given for k in _PLACE_FIELDS)):
         inference = infer_timezone(
             phone_zones=(
                 phone_zones
                 if phone_zones is not None
-                else (time_zones_for(phones[0]["number"]) if phones else ())
+                else (time_zones_for(placing["number"]) if placing else ())
             ),
             postal_code=merged["postal_code"],
             country=merged["country"],
             list_default=list_default_timezone,
+            phone_country=placing["country"] if placing else None,
         )
         out["timezone"] = inference.timezone
         out["timezone_source"] = inference.source
@@ -315,10 +370,37 @@ def locate(
         merged.update(out)
     zones = merged["timezone_candidates"] or ([merged["timezone"]] if merged["timezone"] else [])
     out["zone_key"] = zone_key(zones, state_code(merged["state"], merged["country"]))
-    out["dial_number"] = phones[0]["number"] if phones else None
+    out["dial_number"] = dial_number(phones)
     out["queue_rank"] = -1 if merged["priority"] is None else merged["priority"]
     out["dnd_call"] = merged["dnd"].get("call") in ("active", "permanent")
     return out
+
+
+NOTHING_TO_IDENTIFY = "a contact needs a phone, an email, a name or an external id"
+_IDENTITY = ("phones", "email", "first_name", "last_name", "full_name", "external_refs")
+
+
+def identifies(columns: dict[str, Any]) -> bool:
+    """Whether a contact's columns hold anything to identify it by: a phone, an email, a
+    name or an external id. Every surface refuses a contact with none of them; one with no
+    phone is stored but never queued (the preview counts it as ``no_phone``)."""
+    return any(columns.get(name) for name in _IDENTITY)
+
+
+def _loses_identity(existing: Contact | None, columns: dict[str, Any]) -> bool:
+    """Whether a new contact with ``columns``, or ``existing`` changed by them, would have
+    nothing to identify it. A contact stored with nothing (before this was refused) may
+    still be changed; it cannot be emptied further."""
+    if existing is None:
+        return True
+    before = columns_of(existing)
+    return identifies(before) and not identifies({**before, **columns})
+
+
+def dial_number(phones: Sequence[dict[str, Any]]) -> str | None:
+    """The number a claim hands out: the first phone libphonenumber knows as valid. A
+    contact with none (no phone, or only numbers such as +1 555 ...) is never queued."""
+    return next((p["number"] for p in phones if p.get("valid", True)), None)
 
 
 def build(
@@ -328,13 +410,22 @@ def build(
     definitions: dict[str, FieldDefinition],
     existing: Contact | None = None,
     list_default_timezone: str | None = None,
+    warnings: list[FieldError] | None = None,
 ) -> dict[str, Any]:
     """Column values for ``given`` (merged over ``existing``); raises InvalidInput naming
-    every bad field. ``regions`` are the phone regions after the contact's own country."""
+    every bad field. ``regions`` are the phone regions after the contact's own country.
+    Values kept as given or ignored (an unknown state, an unusable zone) are added to
+    ``warnings``."""
     country = given.get("country", existing.country if existing else None)
     country = country_code(country) if country else None
-    builder = Builder(regions=[country, *regions], definitions=definitions, existing=existing)
+    builder = Builder(
+        regions=[country, *regions], definitions=definitions, existing=existing, country=country
+    )
     columns = builder.build(given)
+    if warnings is not None:
+        warnings.extend(builder.warnings)
+    if not identifies(columns) and _loses_identity(existing, columns):
+        raise InvalidInput(fields=[FieldError("phones", NOTHING_TO_IDENTIFY)])
     columns.update(
         locate(
             given=given,

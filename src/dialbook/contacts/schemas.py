@@ -26,7 +26,9 @@ Str2000 = Annotated[str, Meta(max_length=2000)]
 Notes = Annotated[str, Meta(max_length=20_000)]
 
 
-PhoneType = Literal["mobile", "direct", "office", "home", "other", "extra_1", "extra_2", "extra_3"]
+PhoneType = Literal[
+    "mobile", "direct", "office", "home", "other", "extra_1", "extra_2", "extra_3", "landline"
+]
 DndStatus = Literal["active", "inactive", "permanent"]
 DndChannel = Literal["call", "sms", "email", "whatsapp", "gmb", "fb", "voicemail"]
 # held: waiting for the list to be published; queued: may be handed to a dialer.
@@ -41,7 +43,13 @@ MAX_TAGS = 100
 
 class PhoneIn(Struct, forbid_unknown_fields=True, kw_only=True):
     number: Annotated[str, Meta(min_length=1, max_length=64, examples=["(240) 452-2332"])]
-    type: PhoneType = "mobile"
+    type: (
+        Annotated[
+            PhoneType,
+            Meta(description="when absent, from the number's line type (fixed_line: landline)"),
+        ]
+        | None
+    ) = None
     extension: Annotated[str, Meta(pattern=r"^\d{1,10}$")] | None = None
     country: Region | None = None
 

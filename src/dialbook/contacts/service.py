@@ -30,6 +30,7 @@ from dialbook.errors import (
     Conflict,
     DialbookError,
     DuplicateContact,
+    FieldError,
     NotFound,
     VersionConflict,
     invalid,
@@ -60,6 +61,7 @@ def _prepare(
     given: dict[str, Any],
     existing: Contact | None,
     fields: Sequence[FieldRead] | None = None,
+    warnings: list[FieldError] | None = None,
 ) -> dict[str, Any]:
     if fields is not None:
         definitions = field_service.as_definitions(fields)
@@ -73,6 +75,7 @@ def _prepare(
         definitions=definitions,
         existing=existing,
         list_default_timezone=lst.default_timezone,
+        warnings=warnings,
     )
     key = columns.pop("zone_key")
     columns["zone_id"] = None if key is None else queue_repository.zone_id(conn, key=key)
@@ -174,6 +177,7 @@ def create(
     match_on: Sequence[str] | None = None,
     lst: ListRead | None = None,
     fields: Sequence[FieldRead] | None = None,
+    warnings: list[FieldError] | None = None,
 ) -> Contact:
     """Create a contact from ``data`` (or from ``given`` canonical fields).
 
@@ -191,7 +195,9 @@ def create(
         )
     assert lst.workspace_id == caller.workspace_id
     assert given.get("list_id") in (None, lst.id)
-    columns = _prepare(conn, caller=caller, lst=lst, given=given, existing=None, fields=fields)
+    columns = _prepare(
+        conn, caller=caller, lst=lst, given=given, existing=None, fields=fields, warnings=warnings
+    )
     keys = list(match_on) if match_on is not None else _policy_keys(lst)
     match = find_match(conn, workspace_id=caller.workspace_id, lst=lst, columns=columns, keys=keys)
     if match is not None:
@@ -224,6 +230,7 @@ def update(
     data: ContactUpdate | None = None,
     given: dict[str, Any] | None = None,
     expected_version: int | None = None,
+    warnings: list[FieldError] | None = None,
 ) -> Contact:
     """Apply a partial update; re-checks the duplicate policy when keys change."""
     if given is None:
@@ -231,7 +238,12 @@ def update(
         given = given_fields(data)
     existing = get(conn, caller=caller, id=id)
     return _update(
-        conn, caller=caller, existing=existing, given=given, expected_version=expected_version
+        conn,
+        caller=caller,
+        existing=existing,
+        given=given,
+        expected_version=expected_version,
+        warnings=warnings,
     )
 
 
@@ -242,12 +254,15 @@ def _update(
     existing: Contact,
     given: dict[str, Any],
     expected_version: int | None = None,
+    warnings: list[FieldError] | None = None,
 ) -> Contact:
     if expected_version is not None and expected_version != existing.version:
         raise VersionConflict(current_version=existing.version)
     list_id = given.get("list_id", existing.list_id)
     lst = list_service.get_or_default(conn, workspace_id=caller.workspace_id, id=list_id)
-    columns = _prepare(conn, caller=caller, lst=lst, given=given, existing=existing)
+    columns = _prepare(
+        conn, caller=caller, lst=lst, given=given, existing=existing, warnings=warnings
+    )
     keys = [
         k
         for k in _policy_keys(lst)
@@ -382,6 +397,7 @@ def upsert(
     match_on: Sequence[str] | None = None,
     preserve_existing: bool = False,
     add_tags: bool = False,
+    warnings: list[FieldError] | None = None,
 ) -> UpsertResult:
     """Update the contact that matches ``given`` (by the list's policy unless ``match_on``
     names the keys to try, in order), or create one.
@@ -393,7 +409,7 @@ def upsert(
     lst = list_service.get_or_default(
         conn, workspace_id=caller.workspace_id, id=given.get("list_id")
     )
-    columns = _prepare(conn, caller=caller, lst=lst, given=given, existing=None)
+    columns = _prepare(conn, caller=caller, lst=lst, given=given, existing=None, warnings=warnings)
     keys = list(match_on) if match_on is not None else _policy_keys(lst)
     match = find_match(conn, workspace_id=caller.workspace_id, lst=lst, columns=columns, keys=keys)
     if match is None:

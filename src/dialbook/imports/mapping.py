@@ -68,7 +68,9 @@ EXPORT_READ_ONLY = frozenset(
     }
 )
 STRUCTURED = ("phones", "dnd", "external_refs", "custom_fields")
-PHONE_TYPES = ("mobile", "direct", "office", "home", "other", "extra_1", "extra_2", "extra_3")
+PHONE_TYPES = (
+    "mobile", "direct", "office", "home", "other", "extra_1", "extra_2", "extra_3", "landline"
+)  # fmt: skip
 
 
 def _key(header: str) -> str:
@@ -108,7 +110,8 @@ _add("notes", "notes", "note", "comments", "comment", "description")
 _add("source", "source", "lead source", "contact source")
 _add("date_of_birth", "date of birth", "dob", "birthday", "birth date", "birthdate")
 _add("gender", "gender", "sex")
-_add("phone:other", "phone", "phone 1", "phone number", "telephone", "tel", "phone1",
+# A column that says only "phone": its numbers take their type from their line type.
+_add("phone", "phone", "phone 1", "phone number", "telephone", "tel", "phone1",
      "primary phone", "contact phone", "number")  # fmt: skip
 _add("phone:extra_1", "phone 2", "phone2", "other phone", "alternate phone", "alt phone")
 _add("phone:extra_2", "phone 3", "phone3")
@@ -176,7 +179,7 @@ def _check_target(target: str, item: str) -> str:
     if target in PLAIN_FIELDS or target == "ignore":
         return target
     if kind == "phone" and (rest in PHONE_TYPES or not rest):
-        return f"phone:{rest or 'other'}"
+        return f"phone:{rest}" if rest else "phone"  # no type: from the line type
     if kind == "custom" and rest:
         return f"custom:{key_from_label(rest)}"
     if kind == "external" and rest:
@@ -228,6 +231,8 @@ def _steps(targets: dict[str, str]) -> tuple[Step, ...]:
             continue
         if kind in ("phone", "custom", "external", "dnd") and rest:
             steps.append((column, kind, target, rest))
+        elif target == "phone":
+            steps.append((column, "phone", target, None))
         elif match := _EXPORT_PHONE.match(target):
             part = {None: "number", "_type": "type", "_extension": "extension"}[match.group(2)]
             steps.append((column, "slot", target, (int(match.group(1)), part)))
@@ -318,7 +323,7 @@ def _phone(item: str | dict[str, Any]) -> PhoneIn | str:
     return msgspec.convert(
         {
             "number": number,
-            "type": item.get("type") or "other",
+            "type": item.get("type") or None,  # none: from the line type
             "extension": item.get("extension") or None,
             "country": item.get("country") or None,
         },

@@ -50,8 +50,6 @@ def normalize_rows(plan: Plan, rows: Iterable[dict[str, Any]]) -> list[Result]:
             columns = None
         if problems:
             results.append((None, [(p.name, p.detail) for p in problems]))
-        elif not columns.get("phones") and not columns.get("email"):  # type: ignore[union-attr]
-            results.append((None, [("row", "has no phone and no email")]))
         else:
             results.append((columns, None))
     return results

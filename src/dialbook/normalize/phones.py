@@ -22,6 +22,7 @@ PHONE_TYPES = (
     "extra_1",
     "extra_2",
     "extra_3",
+    "landline",
 )
 
 LINE_TYPES = {
@@ -38,13 +39,31 @@ LINE_TYPES = {
     PhoneNumberType.VOICEMAIL: "voicemail",
 }
 
+# The type a phone gets when none is given, from libphonenumber's line type. A number that
+# may be either (every US and Canadian number: fixed_line_or_mobile) or whose type is unknown
+# is typed mobile, the stricter assumption under the TCPA; only a number known to be a
+# fixed line is a landline.
+_TYPE_OF_LINE = {
+    "fixed_line": "landline",
+    "mobile": "mobile",
+    "pager": "mobile",
+    "fixed_line_or_mobile": "mobile",
+    "unknown": "mobile",
+}
+
+
+def type_for_line(line_type: str) -> str:
+    """The phone type of a number given without one: its line type's ("fixed_line" ->
+    "landline"; toll-free, VoIP and other services -> "other")."""
+    return _TYPE_OF_LINE.get(line_type, "other")
+
+
 # "x5610", "ext. 12", "ext 12", "extension 12", ";ext=12", "#12" at the end of the input.
 _EXTENSION = re.compile(
     r"(?:\s*[;,]\s*ext\s*=\s*|\s*(?:extension|ext\.?|x|#)\s*)(\d{1,10})\s*$",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d")
-_E164_LIKE = re.compile(r"^\+\d{8,15}$")
 _NANPA = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
 
 
@@ -133,8 +152,8 @@ def _parse_full(text: str, region: str | None, extension: str | None) -> ParsedP
     reason = phonenumbers.is_possible_number_with_reason(number)
     # (A local-only number, say 7 digits without the area code, cannot be dialed as is.)
     possible = reason == ValidationResult.IS_POSSIBLE
-    # Input already written as E.164 is kept (flagged invalid): the sender vouched for it.
-    if not possible and not _E164_LIKE.match(re.sub(r"[\s().-]", "", text)):
+    # Even written as E.164: no number of that length can be dialed in its country.
+    if not possible:
         raise PhoneError(_LENGTH_PROBLEMS.get(reason, "has an impossible length"))
     # number_type() already decides validity (UNKNOWN = not an assigned number), so one
     # metadata pass answers valid, line type and (for geographic numbers) time zones.

@@ -104,12 +104,12 @@ def claim(
         conn, workspace_id=caller.workspace_id, ids=[contact_id for contact_id, _ in picks]
     )
     result = []
-    for contact_id, _number in picks:
+    for contact_id, number in picks:
         contact = found[contact_id]
         result.append(
             Lease(
                 lease_id=leases[contact_id],
-                phone=contact.phones[0],
+                phone=next((p for p in contact.phones if p.number == number), contact.phones[0]),
                 contact=contact,
                 expires_at=expires_at,
             )

@@ -464,7 +464,9 @@ def test_the_id_wins_over_a_wrong_key(hl: TestClient) -> None:
     field = define_field(hl, "Pin Code", "TEXT")
 
     created = create(
-        hl, customFields=[{"id": field["id"], "key": "default_key", "field_value": "1"}]
+        hl,
+        firstName="Ann",  # a contact needs something to identify it
+        customFields=[{"id": field["id"], "key": "default_key", "field_value": "1"}],
     )
 
     assert created["customFields"] == [{"id": field["id"], "value": "1"}]
@@ -493,7 +495,7 @@ def test_a_custom_field_value_of_the_wrong_type_is_refused(hl: TestClient) -> No
 
 def test_a_null_custom_field_value_clears_it(hl: TestClient) -> None:
     field = define_field(hl, "Pin Code", "TEXT")
-    created = create(hl, customFields=[{"id": field["id"], "value": "1"}])
+    created = create(hl, firstName="Ann", customFields=[{"id": field["id"], "value": "1"}])
 
     hl.put(
         f"{BASE}/contacts/{created['id']}",
@@ -693,3 +695,11 @@ def test_a_contact_made_through_v1_reads_through_highlevel(hl: TestClient) -> No
 
     assert (shown["firstName"], shown["phone"]) == ("Vic", "+15125550127")
     assert "dndSettings" not in shown
+
+
+def test_a_contact_with_nothing_to_identify_it_is_refused(hl: TestClient) -> None:
+    response = hl.post(f"{BASE}/contacts/", json={"locationId": LOCATION, "companyName": "Acme"})
+
+    assert error(response, 422)["message"] == [
+        "phone a contact needs a phone, an email, a name or an external id"
+    ]

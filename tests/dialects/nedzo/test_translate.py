@@ -117,14 +117,6 @@ def test_custom_values_are_returned_as_strings(value: Any, text: str) -> None:
     assert translate.as_text(value) == text
 
 
-def test_an_invalid_time_zone_is_a_400() -> None:
-    with pytest.raises(BadRequest) as caught:
-        translate.zone("Mars/Olympus")
-    assert caught.value.status == 400
-    assert [f.name for f in caught.value.fields] == ["timezone"]
-    assert translate.zone("america/chicago") == "America/Chicago"
-
-
 def test_unknown_custom_field_names_are_a_400_and_bad_values_a_422() -> None:
     names = translate.field_names([definition(1, "lead_source", "Lead Source")])
     assert translate.custom_by_name({"lead source": "x", "lead_source": None}, names) == {

@@ -94,7 +94,7 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
 words = st.text(CHARACTERS, min_size=1, max_size=40)
 phones = st.builds(
     Phone,
-    number=st.sampled_from(["+14155552671", "+12404522332", "+442079460958", "+1234567890"]),
+    number=st.sampled_from(["+14155552671", "+12404522332", "+442079460958", "+15551234567"]),
     raw=st.just("raw"),
     type=st.sampled_from(["mobile", "direct", "office"]),
     extension=st.none() | st.from_regex(r"\A[0-9]{1,10}\Z"),

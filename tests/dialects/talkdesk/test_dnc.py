@@ -634,7 +634,7 @@ def callable_list(api: TestClient) -> str:
     lst = create_list(
         api,
         name="Dialing",
-        default_timezone="UTC",
+        default_timezone="Atlantic/Reykjavik",
         calling_window={"start": "00:00", "end": "23:59"},
     )
     return str(lst["id"])

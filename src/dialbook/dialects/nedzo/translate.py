@@ -20,7 +20,6 @@ from dialbook.dialects.nedzo.errors import BadRequest
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.fields.schemas import FieldRead
 from dialbook.normalize.countries import country_code as country_code_of
-from dialbook.normalize.timezones import TimezoneError, normalize_timezone
 
 MAX_ID = 2**63 - 1
 
@@ -224,17 +223,8 @@ def current_given(body: wire.ContactIn | wire.ContactPatch) -> dict[str, Any]:
     if not isinstance(body.tags, UnsetType):
         given["tags"] = body.tags or []
     if not isinstance(body.timezone, UnsetType):
-        given["timezone"] = zone(body.timezone)
+        given["timezone"] = body.timezone  # read (or ignored) like any contact's zone
     return given
-
-
-def zone(raw: str | None) -> str | None:
-    if raw is None or not raw.strip():
-        return None
-    try:
-        return normalize_timezone(raw)
-    except TimezoneError as error:
-        raise BadRequest(fields=[FieldError("timezone", f"{raw!r} {error}")]) from None
 
 
 def field_names(definitions: Iterable[FieldRead]) -> dict[str, str]:

@@ -11,6 +11,7 @@ querying numbers) needs ``contacts:read``, changing them ``lists:manage``, as on
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -91,6 +92,8 @@ from dialbook.suppressions.schemas import Suppression, SuppressionListRead, Supp
 from dialbook.workspaces.schemas import Caller
 
 router = Router(tag="talkdesk", prefix=translate.PREFIX)
+
+_E164 = re.compile(r"^\+\d{8,15}$")
 
 
 def _base(ctx: Context) -> str:
@@ -618,10 +621,16 @@ def _delete_matching(conn: Conn, *, caller: Caller, lst: ListRead, item: DeleteI
         return 1
     if item.phone_number is not None:
         try:
-            number = parse_phone(item.phone_number, [lst.default_region, caller.default_region])
+            e164 = parse_phone(
+                item.phone_number, [lst.default_region, caller.default_region]
+            ).number
         except PhoneError as error:
-            raise InvalidInput(fields=[FieldError("phone_number", str(error))]) from None
-        columns: dict[str, object] = {"phones": [{"number": number.number}]}
+            # A number written in E.164 whose length is impossible is refused on the way in,
+            # but it names no record (or one stored before it was refused): look it up.
+            e164 = re.sub(r"[\s().-]", "", item.phone_number)
+            if not _E164.match(e164):
+                raise InvalidInput(fields=[FieldError("phone_number", str(error))]) from None
+        columns: dict[str, object] = {"phones": [{"number": e164}]}
         key: DuplicateKey = "phone"
     else:
         columns = {"external_refs": [{"provider": item.external_provider, "id": item.external_id}]}

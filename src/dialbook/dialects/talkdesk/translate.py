@@ -94,6 +94,7 @@ _FROM_CANONICAL_TYPE = {
     **{canonical: wire for wire, canonical in _TO_CANONICAL_TYPE.items()},
     "direct": "OFFICE",
     "other": "EXTRA_1",
+    "landline": "HOME",
 }
 
 _TO_DUPLICATE_KEY: dict[str, DuplicateKey] = {
