@@ -14,7 +14,7 @@ are read with the same pure functions the application uses (dialbook.normalize).
 Nothing is undone on downgrade: the codes and zones are valid values of the old schema.
 
 Revision ID: 0012
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-05 08:00:00
 """
 
@@ -32,7 +32,7 @@ from dialbook.normalize.timezones import infer_timezone, is_fixed_offset, read_t
 from dialbook.queue import windows
 
 revision = "0012"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
