@@ -50,11 +50,13 @@ def test_each_write_records_one_event_in_id_order(api: TestClient) -> None:
         "contact.deleted",
     ]
     ids = [event["id"] for event in page["data"]]
-    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
     assert page["next_cursor"] == str(ids[-1])
     named = page["data"][2]
     assert named["changes"] == {"first_name": [None, "Ann"], "full_name": [None, "Ann"]}
-    assert named["data"]["first_name"] == "Ann" and named["version"] == 2
+    assert named["data"]["first_name"] == "Ann"
+    assert named["version"] == 2
     assert page["data"][4]["changes"] == {"dnc": [False, True]}
     # Nothing newer: the same cursor comes back, so a reader can poll with it.
     assert feed(api, after=page["next_cursor"]) == {"data": [], "next_cursor": str(ids[-1])}
@@ -129,7 +131,8 @@ def test_a_cursor_older_than_retention_gets_410(api: TestClient, db: Database) -
     # The newest event survives and the cursor the 410 names reads on.
     kept = feed(api, after="3")
     assert "after=3" in response.json()["detail"]
-    assert types_of(kept) == ["list.created"] and kept["data"][0]["data"]["name"] == "new"
+    assert types_of(kept) == ["list.created"]
+    assert kept["data"][0]["data"]["name"] == "new"
 
 
 def test_an_outcome_bumps_the_version_keeps_the_notes_and_refuses_stale_writes(
