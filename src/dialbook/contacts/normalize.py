@@ -215,7 +215,7 @@ def checked(given: dict[str, Any]) -> dict[str, Any]:
     try:
         typed = msgspec.convert(plain, ContactUpdate)
     except msgspec.ValidationError as error:
-        raise InvalidInput(fields=[field_error(error)]) from None
+        raise InvalidInput(fields=[field_error(error, ContactUpdate)]) from None
     result = {name: getattr(typed, name) for name in plain}
     result.update((k, given[k]) for k in _CHECKED_ELSEWHERE if k in given)
     return result
