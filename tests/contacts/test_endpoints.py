@@ -414,3 +414,16 @@ def test_a_reference_or_tag_given_twice_is_kept_and_found(api: TestClient) -> No
     assert patched.status_code == 200, patched.text
     found = api.get("/v1/contacts", params={"tag": "hot"}).json()["data"]
     assert [c["id"] for c in found] == [created.json()["id"]]
+
+
+def test_a_full_name_is_split_by_a_name_parser(api: TestClient) -> None:
+    def split(full: str) -> tuple[str, str, str]:
+        response = api.post("/v1/contacts", json={"full_name": full})
+        assert response.status_code == 201, response.text
+        body = response.json()
+        return body["first_name"], body["last_name"], body["full_name"]
+
+    king = "Dr. Martin Luther King Jr."
+    assert split(king) == ("Martin Luther", "King", king)
+    assert split("Ludwig van Beethoven") == ("Ludwig", "van Beethoven", "Ludwig van Beethoven")
+    assert split("Lovelace, Ada") == ("Ada", "Lovelace", "Lovelace, Ada")
