@@ -54,6 +54,13 @@ from dialbook.imports.schemas import ImportOptions, ImportRead
     help="A row that matches a contact by the list's duplicate policy.",
 )
 @click.option(
+    "--allow-new-fields",
+    type=click.IntRange(0, 100_000),
+    default=50,
+    show_default=True,
+    help="New custom fields the file may create; more refuses the import before any write.",
+)
+@click.option(
     "--dry-run", is_flag=True, help="Show the mapping and the first errors; write nothing."
 )
 @click.option("--resume", "resume_id", type=int, help="Resume (or re-run) an import by its id.")
@@ -64,7 +71,8 @@ from dialbook.imports.schemas import ImportOptions, ImportRead
 def import_command(
     app: App, file: Path | None, list_id: int | None, workspace: str, format_: str | None,
     delimiter: str | None, encoding: str | None, maps: tuple[str, ...], unmapped: str,
-    on_duplicate: str, dry_run: bool, resume_id: int | None, force: bool, workers: int | None,
+    on_duplicate: str, allow_new_fields: int, dry_run: bool, resume_id: int | None, force: bool,
+    workers: int | None,
     as_json: bool,
 ) -> None:  # fmt: skip
     """Import a lead file (CSV, TSV, JSON Lines, JSON or XLSX) into a list.
@@ -85,6 +93,7 @@ def import_command(
             map=list(maps),
             unmapped=unmapped,  # type: ignore[arg-type]
             on_duplicate=on_duplicate,  # type: ignore[arg-type]
+            allow_new_fields=allow_new_fields,
             filename=file.name,
         )
         if dry_run:
