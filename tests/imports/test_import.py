@@ -322,9 +322,21 @@ def test_cli_import_dry_run_and_export(tmp_path: Path, sqlite_template: Path) ->
     assert done.exit_code == 0, done.output
     assert "5 created" in done.output
     assert "1 rejected" in done.output
+    assert "7/7 rows" in done.output  # the progress bar counts rows, not bytes
+    assert "rows/s" in done.output
     exported = runner.invoke(cli, ["export", "--list", str(lst["id"])])
     assert exported.exit_code == 0
-    assert len(list(csv.DictReader(io.StringIO(exported.output)))) == 5
+    assert len(list(csv.DictReader(io.StringIO(exported.stdout)))) == 5
+    assert exported.stderr == f"Exported 5 contacts of list {lst['id']} to standard output.\n"
+    path = tmp_path / "out.jsonl"
+    written = runner.invoke(
+        cli, ["export", "--list", str(lst["id"]), "--format", "jsonl", "-o", str(path)]
+    )
+    assert written.exit_code == 0
+    size = path.stat().st_size
+    assert (
+        written.output == f"Exported 5 contacts of list {lst['id']} to {path} ({size:,} bytes).\n"
+    )
 
 
 @pytest.mark.slow
