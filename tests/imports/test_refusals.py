@@ -76,3 +76,23 @@ def test_the_cli_takes_allow_new_fields(tmp_path: Path, sqlite_template: Path) -
     done = runner.invoke(cli, args)
     assert done.exit_code == 0, done.output
     assert "1 created" in done.output
+
+
+def test_a_quote_never_closed_is_reported_as_broken_quoting(api: TestClient) -> None:
+    lst = create_list(api, default_region="US")
+    body = (
+        b"Name,Phone,Notes\n"
+        b"Ada,+12125550100,fine\n"
+        b'Cy,+12125550101,"broken, row with\n'
+        b"Bob,+12125550102,ok\n"
+        b'Dee,+12125550103,"two\nlines"\n'
+    )
+    report = api.post(
+        f"/v1/lists/{lst['id']}/imports", content=body, params={"dry_run": "true"}
+    ).json()
+    assert (report["rows_checked"], report["valid"], report["rejected"]) == (4, 3, 1)
+    [problem] = report["first_errors"]
+    assert problem["line"] == 3
+    assert "quote" in problem["errors"][0]["detail"]
+    assert "never closed" in problem["errors"][0]["detail"]
+    assert "phone" not in problem["errors"][0]["detail"]
