@@ -73,9 +73,12 @@ def _window(window: CallingWindow) -> dict[str, Any]:
     return msgspec.to_builtins(window)  # type: ignore[no-any-return]
 
 
-def create(conn: Conn, *, caller: Caller, data: ListCreate) -> ListRead:
+def create(conn: Conn, *, caller: Caller, data: ListCreate, same_name_ok: bool = False) -> ListRead:
+    """A new list; 409 when another list has its name (unless ``same_name_ok``: for a
+    dialect whose platform allows repeated names)."""
     values = _columns(data)
-    _name_is_free(conn, workspace_id=caller.workspace_id, name=values["name"])
+    if not same_name_ok:
+        _name_is_free(conn, workspace_id=caller.workspace_id, name=values["name"])
     now = clock.now()
     values.update(
         workspace_id=caller.workspace_id, is_default=False, created_at=now, updated_at=now
