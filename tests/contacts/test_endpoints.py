@@ -425,5 +425,17 @@ def test_a_full_name_is_split_by_a_name_parser(api: TestClient) -> None:
 
     king = "Dr. Martin Luther King Jr."
     assert split(king) == ("Martin Luther", "King", king)
+    found = api.get("/v1/contacts", params={"q": "King"}).json()["data"][0]
+    assert (found["name_prefix"], found["name_suffix"]) == ("Dr.", "Jr.")
+    # Given on their own, the title and suffix change nothing else.
+    patched = api.patch(f"/v1/contacts/{found['id']}", json={"name_prefix": "Rev."}).json()
+    assert (patched["name_prefix"], patched["first_name"], patched["full_name"]) == (
+        "Rev.",
+        "Martin Luther",
+        king,
+    )
+    # A new full name brings its own (here: none).
+    renamed = api.patch(f"/v1/contacts/{found['id']}", json={"full_name": "Martin King"}).json()
+    assert (renamed["name_prefix"], renamed["name_suffix"]) == (None, None)
     assert split("Ludwig van Beethoven") == ("Ludwig", "van Beethoven", "Ludwig van Beethoven")
     assert split("Lovelace, Ada") == ("Ada", "Lovelace", "Lovelace, Ada")

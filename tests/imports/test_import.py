@@ -404,3 +404,24 @@ def test_killed_import_resumes_without_duplicates(tmp_path: Path, sqlite_templat
         )
     finally:
         db.close()
+
+
+def test_a_title_and_suffix_column_are_read(api: TestClient) -> None:
+    lst = create_list(api, default_region="US")
+    body = (
+        b"Salutation,Name,Suffix,Phone\n"
+        b"Dr.,Grace Hopper,PhD,+12125550100\n"
+        b",Dr. Ada King Jr.,,+12125550101\n"
+    )
+    job = api.post(f"/v1/lists/{lst['id']}/imports", content=body).json()
+    for _ in range(400):
+        job = api.get(f"/v1/imports/{job['id']}").json()
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert (job["status"], job["created"]) == ("done", 2), job
+    contacts = api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"]
+    assert [(c["name_prefix"], c["first_name"], c["name_suffix"]) for c in contacts] == [
+        ("Dr.", "Grace", "PhD"),
+        ("Dr.", "Ada", "Jr."),
+    ]

@@ -64,5 +64,11 @@ def test_titles_suffixes_particles_and_surname_first(full: str, first: str, last
     assert names.full == " ".join(full.split())  # kept as given
 
 
+def test_the_title_and_suffix_are_split_off() -> None:
+    names = normalize_names(None, None, "Dr. Martin Luther King Jr.")
+    assert (names.prefix, names.suffix) == ("Dr.", "Jr.")
+    assert normalize_names(None, None, "Ada Lovelace").prefix is None
+
+
 def test_one_word() -> None:
     assert normalize_names(None, None, "Cher") == normalize_names("Cher", None, None)

@@ -23,7 +23,10 @@ from dialbook.workspaces.schemas import Caller
 PAGE = 2000
 _encode = msgspec.json.Encoder().encode
 
-_HEAD = ("id", "list_id", "first_name", "last_name", "full_name", "email")
+_HEAD = (
+    "id", "list_id", "first_name", "last_name", "full_name", "name_prefix", "name_suffix",
+    "email",
+)  # fmt: skip
 _BODY = (
     "company", "account", "title", "website", "linkedin", "street", "city", "state",
     "postal_code", "country", "timezone", "timezone_source", "priority", "dnc", "dnd", "tags",

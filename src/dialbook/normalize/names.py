@@ -4,16 +4,16 @@ A full name is split with nameparser (PyPI ``nameparser``), which knows titles (
 suffixes ("Jr.", "III"), particles ("van", "de la"), nicknames and "Last, First": so
 "Dr. Martin Luther King Jr." is first "Martin Luther", last "King", and "Ludwig van
 Beethoven" is first "Ludwig", last "van Beethoven". Given names stay together in the first
-name ("Mary Ann Smith" is "Mary Ann", "Smith"); titles, suffixes and nicknames stay in the
-full name, which is kept as given. Plain names (no punctuation, no word nameparser treats
-specially) take a fast path with the same result: parsing costs ~250 µs, and imports split
-one name a row.
+name ("Mary Ann Smith" is "Mary Ann", "Smith"); the title and suffix are returned apart
+("Dr.", "Jr."); the full name is kept as given. Plain names (no punctuation, no word
+nameparser treats specially) take a fast path with the same result: parsing costs
+~250 µs, and imports split one name a row.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nameparser import HumanName
@@ -25,6 +25,9 @@ class Names:
     first: str | None
     last: str | None
     full: str | None
+    prefix: str | None = None  # the title a full name was given with: "Dr."
+    suffix: str | None = None  # "Jr.", "III"
+    split: bool = field(default=False, compare=False)  # first and last came from full
 
 
 def _clean(value: str | None) -> str | None:
@@ -56,18 +59,23 @@ def _special_words() -> frozenset[str]:
 
 def split_full_name(full: str) -> tuple[str | None, str | None]:
     """(first, last) of a cleaned full name; (full, None) when it has no recognizable parts."""
+    return _parse(full)[:2]
+
+
+def _parse(full: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """(first, last, prefix, suffix) of a cleaned full name."""
     words = full.split(" ")
     if not _SPECIAL_CHARACTERS.search(full) and not any(
         word.lower() in _special_words() for word in words
     ):
         if len(words) == 1:
-            return full, None
-        return " ".join(words[:-1]), words[-1]
+            return full, None, None, None
+        return " ".join(words[:-1]), words[-1], None, None
     parsed = HumanName(full)
     first, last = _clean(f"{parsed.first} {parsed.middle}"), _clean(parsed.last)
     if not first and not last:
-        return full, None
-    return first, last
+        return full, None, None, None
+    return first, last, _clean(parsed.title), _clean(parsed.suffix)
 
 
 def normalize_names(first: str | None, last: str | None, full: str | None) -> Names:
@@ -78,5 +86,5 @@ def normalize_names(first: str | None, last: str | None, full: str | None) -> Na
         return Names(first, last, " ".join(p for p in (first, last) if p))
     if not full:
         return Names(None, None, None)
-    first, last = split_full_name(full)
-    return Names(first, last, full)
+    first, last, prefix, suffix = _parse(full)
+    return Names(first, last, full, prefix, suffix, split=True)
