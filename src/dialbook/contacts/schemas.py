@@ -144,8 +144,8 @@ class Contact(Struct, kw_only=True):
     first_name: str | None
     last_name: str | None
     full_name: str | None
-    name_prefix: str | None
-    name_suffix: str | None
+    name_prefix: str | None = None
+    name_suffix: str | None = None
     email: str | None
     phones: list[Phone]
     company: str | None
