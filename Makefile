@@ -2,24 +2,36 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PORT ?= 8000
+# Serving needs the runtime dependencies only; testing, linting and benchmarks the dev ones.
+RUNTIME := $(VENV)/.installed-runtime
+STAMP := $(VENV)/.installed-dev
 
-.PHONY: serve test lint fix bench bench-quick clean
+.PHONY: serve test test-fast lint fix bench bench-quick clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-serve: $(STAMP)  ## serve on 127.0.0.1:8000 with embedded SQLite in ./dialbook-data
-	$(BIN)/dialbook serve
+serve: $(RUNTIME)  ## serve on 127.0.0.1:$(PORT) (make serve PORT=8001) with SQLite in ./dialbook-data
+	$(BIN)/dialbook serve --port $(PORT)
 
 test: $(STAMP)  ## the whole suite: lint, types, tests on SQLite (and PostgreSQL when one answers)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2
+
+test-fast: $(STAMP)  ## the tests without the slow process-level ones (servers, kill -9)
+	$(BIN)/pytest -n 2 -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

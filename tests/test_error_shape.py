@@ -81,3 +81,40 @@ def test_body_too_large(db: Database, admin_key: str, tmp_path: Any) -> None:
 
         streamed = small.post("/v1/contacts", content=chunks())
         assert streamed.status_code == 413
+
+
+def test_a_bad_enum_value_lists_the_allowed_ones(api: TestClient) -> None:
+    window = api.post("/v1/lists", json={"name": "W", "calling_window": {"days": ["Monday"]}})
+    assert window.status_code == 422
+    [field] = window.json()["fields"]
+    assert field["name"] == "calling_window.days[0]"
+    assert field["detail"] == (
+        "Invalid enum value 'Monday'; allowed: "
+        + ", ".join(repr(day) for day in sorted(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]))
+    )
+    policy = api.post("/v1/lists", json={"name": "P", "duplicate_policy": {"key": "fax"}})
+    assert policy.json()["fields"][0]["detail"].endswith(
+        "allowed: 'email', 'external_id', 'none', 'phone'"
+    )
+    outcome = api.post("/v1/queue/leases/1/outcome", json={"outcome": "hung_up"})
+    assert outcome.status_code == 422
+    assert "'no_answer'" in outcome.json()["fields"][0]["detail"]
+    phone = api.post("/v1/contacts", json={"phones": [{"number": "2125550100", "type": "fax"}]})
+    assert "allowed: " in phone.json()["fields"][0]["detail"]
+
+
+def test_a_form_body_is_told_the_api_takes_json(api: TestClient) -> None:
+    form = api.post("/v1/lists", data={"name": "Spring leads"})
+    assert form.status_code == 400
+    assert form.json()["error"] == "malformed_request"
+    assert form.json()["detail"].startswith(
+        "The API takes a JSON body (Content-Type: application/json), but this request sent "
+        "Content-Type: application/x-www-form-urlencoded and its body is not JSON"
+    )
+    # curl -d sends JSON with a form Content-Type: the body decides, as before.
+    curl = api.post(
+        "/v1/lists",
+        content=b'{"name": "Spring leads"}',
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert curl.status_code == 201

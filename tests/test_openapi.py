@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -49,3 +53,38 @@ def test_swagger_ui_is_served_from_bundled_assets(client: TestClient) -> None:
 
 def test_healthz_needs_no_key(client: TestClient) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_root_points_browsers_and_clients_at_the_docs(client: TestClient) -> None:
+    page = client.get("/", headers={"Accept": "text/html,*/*"}, follow_redirects=False)
+    assert page.status_code == 307
+    assert page.headers["location"] == "/docs"
+    assert "swagger-ui" in client.get("/", headers={"Accept": "text/html"}).text
+    pointer = client.get("/", headers={"Accept": "application/json"})
+    assert pointer.status_code == 200
+    assert pointer.json()["docs"] == "/docs"
+    assert pointer.json()["openapi"] == "/openapi.json"
+
+
+def test_the_length_limits_in_the_docs_are_the_schemas(client: TestClient) -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "api.md").read_text()
+    documented: dict[str, int] = {}
+    for limit, fields in re.findall(r"^\| ([\d,]+) (?:characters|items) \| (.*) \|$", doc, re.M):
+        for field in re.findall(r"`([^`]+)`", fields):
+            documented[field] = int(limit.replace(",", ""))
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+
+    def bound(prop: dict[str, Any]) -> int | None:
+        for option in prop.get("anyOf", [prop]):
+            for key in ("maxLength", "maxItems"):
+                if key in option:
+                    return int(option[key])
+        return None
+
+    served = {
+        name: found
+        for name, prop in schemas["ContactCreate"]["properties"].items()
+        if (found := bound(prop)) is not None
+    }
+    served["phones[].number"] = schemas["PhoneIn"]["properties"]["number"]["maxLength"]
+    assert documented == served

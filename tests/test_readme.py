@@ -6,15 +6,17 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from subprocess import PIPE
 
 import httpx2 as httpx
 import pytest
+
+from tests import servers
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -24,32 +26,21 @@ def _sessions() -> list[list[str]]:
     return [[line[2:] for line in block.splitlines() if line.startswith("$ ")] for block in blocks]
 
 
-def _free_port() -> int:
-    """8000 as the README says, unless something listens there already."""
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", 8000)) != 0:
-            return 8000
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[tuple[Path, int]]:
     (tmp_path / ".venv").symlink_to(sys.prefix)
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIALBOOK_")}
-    process = subprocess.Popen(
-        [str(Path(sys.prefix) / "bin" / "dialbook"), "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    try:  # 8000 as the README says, unless something listens there already
+        process, url = servers.spawn(env=env, cwd=tmp_path, port=8000, stdout=PIPE, text=True)
+    except OSError:
+        process, url = servers.spawn(env=env, cwd=tmp_path, stdout=PIPE, text=True)
+    port = int(url.rsplit(":", 1)[1])
     try:
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
                     break

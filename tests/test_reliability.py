@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,32 +19,19 @@ from click.testing import CliRunner
 
 from dialbook.cli import cli
 from dialbook.db.tenancy import CHECK_VARIABLE
+from tests import servers
 from tests.conftest import POSTGRES_ADMIN_URL
 
-DIALBOOK = str(Path(sys.prefix) / "bin" / "dialbook")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+pytestmark = pytest.mark.slow
 
 
 class Server:
     """A `dialbook serve` process of our own, stopped by its id."""
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [DIALBOOK, "serve", "--port", str(self.port), "--log-level", "warning"],
-            env=env,
-            cwd=cwd,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self.process, self.url = servers.spawn("--log-level", "warning", env=env, cwd=cwd)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 if httpx.get(f"{self.url}/healthz").status_code == 200:
                     return

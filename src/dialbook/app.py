@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialbook import __version__, dialects
@@ -49,6 +49,15 @@ async def healthz(request: Request) -> Response:
     return json_response({"status": "ok", "version": __version__})
 
 
+async def root(request: Request) -> Response:
+    """There is no console yet: a browser goes to the API docs, a client is told where they are."""
+    if "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse("/docs", status_code=307)
+    return json_response(
+        {"name": "dialbook", "version": __version__, "docs": "/docs", "openapi": "/openapi.json"}
+    )
+
+
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> Starlette:
     """Build the app. The database is opened here and closed when the app shuts down."""
     settings = settings or Settings.from_env()
@@ -61,7 +70,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         limits=RateLimiter(settings.rate_limit),
     )
     native = [route for router in NATIVE for route in router.routes(services)]
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [
+        Route("/", root, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
     routes.append(PrefixRoutes("/v1/", native))
     routes += openapi.routes(openapi.build(e for r in NATIVE for e in r.endpoints))
     surfaces: dict[str, Render] = {}

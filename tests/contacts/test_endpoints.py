@@ -419,3 +419,28 @@ def test_a_reference_or_tag_given_twice_is_kept_and_found(api: TestClient) -> No
     assert patched.status_code == 200, patched.text
     found = api.get("/v1/contacts", params={"tag": "hot"}).json()["data"]
     assert [c["id"] for c in found] == [created.json()["id"]]
+
+
+def test_a_full_name_is_split_by_a_name_parser(api: TestClient) -> None:
+    def split(full: str) -> tuple[str, str, str]:
+        response = api.post("/v1/contacts", json={"full_name": full})
+        assert response.status_code == 201, response.text
+        body = response.json()
+        return body["first_name"], body["last_name"], body["full_name"]
+
+    king = "Dr. Martin Luther King Jr."
+    assert split(king) == ("Martin Luther", "King", king)
+    found = api.get("/v1/contacts", params={"q": "King"}).json()["data"][0]
+    assert (found["name_prefix"], found["name_suffix"]) == ("Dr.", "Jr.")
+    # Given on their own, the title and suffix change nothing else.
+    patched = api.patch(f"/v1/contacts/{found['id']}", json={"name_prefix": "Rev."}).json()
+    assert (patched["name_prefix"], patched["first_name"], patched["full_name"]) == (
+        "Rev.",
+        "Martin Luther",
+        king,
+    )
+    # A new full name brings its own (here: none).
+    renamed = api.patch(f"/v1/contacts/{found['id']}", json={"full_name": "Martin King"}).json()
+    assert (renamed["name_prefix"], renamed["name_suffix"]) == (None, None)
+    assert split("Ludwig van Beethoven") == ("Ludwig", "van Beethoven", "Ludwig van Beethoven")
+    assert split("Lovelace, Ada") == ("Ada", "Lovelace", "Lovelace, Ada")

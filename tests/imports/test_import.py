@@ -322,11 +322,24 @@ def test_cli_import_dry_run_and_export(tmp_path: Path, sqlite_template: Path) ->
     assert done.exit_code == 0, done.output
     assert "5 created" in done.output
     assert "1 rejected" in done.output
+    assert "7/7 rows" in done.output  # the progress bar counts rows, not bytes
+    assert "rows/s" in done.output
     exported = runner.invoke(cli, ["export", "--list", str(lst["id"])])
     assert exported.exit_code == 0
-    assert len(list(csv.DictReader(io.StringIO(exported.output)))) == 5
+    assert len(list(csv.DictReader(io.StringIO(exported.stdout)))) == 5
+    assert exported.stderr == f"Exported 5 contacts of list {lst['id']} to standard output.\n"
+    path = tmp_path / "out.jsonl"
+    written = runner.invoke(
+        cli, ["export", "--list", str(lst["id"]), "--format", "jsonl", "-o", str(path)]
+    )
+    assert written.exit_code == 0
+    size = path.stat().st_size
+    assert (
+        written.output == f"Exported 5 contacts of list {lst['id']} to {path} ({size:,} bytes).\n"
+    )
 
 
+@pytest.mark.slow
 def test_killed_import_resumes_without_duplicates(tmp_path: Path, sqlite_template: Path) -> None:
     """kill -9 in the middle, then --resume: every row once, nothing half-written."""
     data = tmp_path / "data"
@@ -362,9 +375,12 @@ def test_killed_import_resumes_without_duplicates(tmp_path: Path, sqlite_templat
             time.sleep(0.02)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        job_id, last_line = jobs[0]
-        count = db.run_read(
-            lambda conn: conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar()
+        # Read after the kill, in one transaction: a chunk that committed between the poll
+        # and the kill moved both numbers.
+        job_id, last_line, count = db.run_read(
+            lambda conn: conn.exec_driver_sql(
+                "SELECT id, last_line, (SELECT count(*) FROM contacts) FROM imports"
+            ).one()
         )
         assert count == last_line - 1  # exactly the committed rows (line 1 is the header)
         assert (
@@ -388,3 +404,24 @@ def test_killed_import_resumes_without_duplicates(tmp_path: Path, sqlite_templat
         )
     finally:
         db.close()
+
+
+def test_a_title_and_suffix_column_are_read(api: TestClient) -> None:
+    lst = create_list(api, default_region="US")
+    body = (
+        b"Salutation,Name,Suffix,Phone\n"
+        b"Dr.,Grace Hopper,PhD,+12125550100\n"
+        b",Dr. Ada King Jr.,,+12125550101\n"
+    )
+    job = api.post(f"/v1/lists/{lst['id']}/imports", content=body).json()
+    for _ in range(400):
+        job = api.get(f"/v1/imports/{job['id']}").json()
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert (job["status"], job["created"]) == ("done", 2), job
+    contacts = api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"]
+    assert [(c["name_prefix"], c["first_name"], c["name_suffix"]) for c in contacts] == [
+        ("Dr.", "Grace", "PhD"),
+        ("Dr.", "Ada", "Jr."),
+    ]

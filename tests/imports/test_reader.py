@@ -117,7 +117,12 @@ def test_an_unterminated_quote_is_an_error_row_not_a_crash(tmp_path: Path) -> No
     data = 'name,phone\r\nAda,1\r\n"Bob,2\r\nCy,3\r\n'
     rows = list(open_rows(write(tmp_path, "f.csv", data.encode())).rows)
     assert rows[0].values == {"name": "Ada", "phone": "1"}
-    assert len(rows) == 2
+    # The broken row says so, and the lines its quote swallowed are read as their rows.
+    assert (rows[1].line, rows[1].values) == (3, {})
+    assert rows[1].error is not None
+    assert "never closed" in rows[1].error
+    assert (rows[2].line, rows[2].values) == (4, {"name": "Cy", "phone": "3"})
+    assert len(rows) == 3
 
 
 def test_bom_excel_and_nul(tmp_path: Path) -> None:

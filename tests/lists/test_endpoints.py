@@ -86,3 +86,18 @@ def test_bad_settings(api: TestClient) -> None:
         response = api.post("/v1/lists", json=body)
         assert response.status_code == 422, body
         assert response.json()["fields"][0]["name"] == name, body
+
+
+def test_a_list_name_is_used_once_per_workspace(api: TestClient) -> None:
+    first = create_list(api, name="Spring leads")
+    again = api.post("/v1/lists", json={"name": " Spring leads "})
+    assert again.status_code == 409
+    assert again.json()["error"] == "conflict"
+    assert f"(id {first['id']})" in again.json()["detail"]
+    other = create_list(api, name="spring leads")  # names are case-sensitive
+    renamed = api.patch(f"/v1/lists/{other['id']}", json={"name": "Spring leads"})
+    assert renamed.status_code == 409
+    same = api.patch(f"/v1/lists/{first['id']}", json={"name": "Spring leads", "max_attempts": 3})
+    assert same.status_code == 200
+    names = [lst["name"] for lst in api.get("/v1/lists").json()["data"]]
+    assert names.count("Spring leads") == 1

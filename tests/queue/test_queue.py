@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -410,3 +411,21 @@ def test_queue_over_http(api: TestClient) -> None:
     assert bad.json()["fields"][0]["name"] == "count"
     weird = api.post("/v1/queue/leases/1/outcome", json={"outcome": "exploded"})
     assert weird.status_code == 422
+
+
+def test_a_callback_time_comes_back_in_utc(api: TestClient) -> None:
+    window = {"start": "00:00", "end": "23:59"}
+    lst = api.post(
+        "/v1/lists", json={"name": "Now", "default_timezone": "UTC", "calling_window": window}
+    ).json()
+    api.post("/v1/contacts", json={"list_id": lst["id"], "phones": ["+18005550100"]})
+    [lease] = api.post(f"/v1/lists/{lst['id']}/queue/claim", json={"count": 1}).json()["leases"]
+    done = api.post(
+        f"/v1/queue/leases/{lease['lease_id']}/outcome",
+        json={"outcome": "callback", "retry_at": "2030-01-01T10:00:00-05:00"},
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["due_at"] == "2030-01-01T15:00:00Z"
+    events = api.get("/v1/events", params={"types": "queue.outcome_recorded"}).json()["data"]
+    assert "2030-01-01T15:00:00Z" in json.dumps(events)
+    assert "-05:00" not in json.dumps(events)

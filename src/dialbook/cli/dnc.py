@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from dialbook.cli import App, pass_app, workspace_option
-from dialbook.cli.output import console, json_option, print_json, print_table
+from dialbook.cli.output import console, json_option, print_json, print_table, text
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import MAX_BULK, SuppressionCreate, SuppressionQuery
 
@@ -28,9 +28,15 @@ def command() -> None:
 @workspace_option
 @click.option("--reason")
 @click.option("--expires", type=click.DateTime(["%Y-%m-%d"]), help="Last day in force (UTC).")
+@json_option
 @pass_app
 def add(
-    app: App, number: str, workspace: str, reason: str | None, expires: dt.datetime | None
+    app: App,
+    number: str,
+    workspace: str,
+    reason: str | None,
+    expires: dt.datetime | None,
+    as_json: bool,
 ) -> None:
     """Add a number not to call.
 
@@ -41,10 +47,14 @@ def add(
         suppression_service.add,
         caller=caller,
         data=SuppressionCreate(number=number, reason=reason, expires_at=_end_of(expires)),
+        source="cli",
     )
+    if as_json:
+        print_json(entry)
+        return
     console.print(
         f"{entry.number} will not be called"
-        + (f" until {entry.expires_at}" if entry.expires_at else "")
+        + (f" until {text(entry.expires_at)}" if entry.expires_at else "")
         + "."
     )
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     TextColumn,
     TimeRemainingColumn,
@@ -54,6 +54,13 @@ from dialbook.imports.schemas import ImportOptions, ImportRead
     help="A row that matches a contact by the list's duplicate policy.",
 )
 @click.option(
+    "--allow-new-fields",
+    type=click.IntRange(0, 100_000),
+    default=50,
+    show_default=True,
+    help="New custom fields the file may create; more refuses the import before any write.",
+)
+@click.option(
     "--dry-run", is_flag=True, help="Show the mapping and the first errors; write nothing."
 )
 @click.option("--resume", "resume_id", type=int, help="Resume (or re-run) an import by its id.")
@@ -64,7 +71,8 @@ from dialbook.imports.schemas import ImportOptions, ImportRead
 def import_command(
     app: App, file: Path | None, list_id: int | None, workspace: str, format_: str | None,
     delimiter: str | None, encoding: str | None, maps: tuple[str, ...], unmapped: str,
-    on_duplicate: str, dry_run: bool, resume_id: int | None, force: bool, workers: int | None,
+    on_duplicate: str, allow_new_fields: int, dry_run: bool, resume_id: int | None, force: bool,
+    workers: int | None,
     as_json: bool,
 ) -> None:  # fmt: skip
     """Import a lead file (CSV, TSV, JSON Lines, JSON or XLSX) into a list.
@@ -85,6 +93,7 @@ def import_command(
             map=list(maps),
             unmapped=unmapped,  # type: ignore[arg-type]
             on_duplicate=on_duplicate,  # type: ignore[arg-type]
+            allow_new_fields=allow_new_fields,
             filename=file.name,
         )
         if dry_run:
@@ -140,21 +149,32 @@ def import_command(
 def _run(
     app: App, workspace_id: int, job: ImportRead, workers: int | None, *, show: bool, force: bool
 ) -> ImportRead:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]} rows/s"), TimeRemainingColumn())  # fmt: skip
+    # Rows, not bytes: the total is estimated from the bytes read so far (rows per byte),
+    # so the bar, the rate and the ETA are all in rows.
+    columns = (TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.completed:,.0f}/{task.fields[estimate]} rows"),
+               TextColumn("{task.fields[rate]} rows/s"), TextColumn("ETA"),
+               TimeRemainingColumn())  # fmt: skip
     with Progress(*columns, console=console, disable=not show, transient=False) as bar:
-        task = bar.add_task(f"import {job.id}", total=job.bytes_total or None, rate="-")
+        task = bar.add_task(
+            f"import {job.id}", total=None, completed=job.rows_read, rate="-", estimate="?"
+        )
         started = [0.0, job.rows_read]
 
         def update(progress: ImportRead) -> None:
-            import time
-
             now = time.monotonic()
             if not started[0]:
                 started[0] = now
             elapsed = max(now - started[0], 1e-6)
             rate = (progress.rows_read - started[1]) / elapsed if elapsed > 0.5 else 0
-            bar.update(task, completed=progress.bytes_done, rate=f"{rate:,.0f}" if rate else "-")
+            total = _estimated_rows(progress)
+            bar.update(
+                task,
+                completed=progress.rows_read,
+                total=total,
+                estimate=f"~{total:,}" if total else "?",
+                rate=f"{rate:,.0f}" if rate else "-",
+            )
 
         try:
             result = import_service.run(
@@ -171,8 +191,18 @@ def _run(
             ) from None
         except DialbookError as error:
             raise click.ClickException(error.detail) from None
-        bar.update(task, completed=job.bytes_total)
+        rows = result.rows_read
+        bar.update(task, completed=rows, total=rows, estimate=f"{rows:,}")
     return result
+
+
+def _estimated_rows(job: ImportRead) -> int | None:
+    """The rows the whole file holds, judged by the rows per byte read so far."""
+    if job.status == "done":
+        return job.rows_read
+    if not job.rows_read or not job.bytes_done or not job.bytes_total:
+        return None
+    return max(job.rows_read, round(job.rows_read * job.bytes_total / job.bytes_done))
 
 
 @click.command("import-rejects")
@@ -213,14 +243,28 @@ def export_command(
     Example: dialbook export --list 2 --format csv -o leads.csv
     """
     caller = app.caller(workspace)
+    contacts = [0]
+
+    def counted(page: int) -> None:
+        contacts[0] += page
+
     try:
-        chunks = exporter.export(app.db, caller=caller, list_id=list_id, format=format_)  # type: ignore[arg-type]
+        chunks = exporter.export(
+            app.db,
+            caller=caller,
+            list_id=list_id,
+            format=format_,  # type: ignore[arg-type]
+            counted=counted,
+        )
         if output is None:
             for text in chunks:
                 sys.stdout.write(text)
-            return
-        with output.open("w", newline="", encoding="utf-8") as handle:
-            for text in chunks:
-                handle.write(text)
+        else:
+            with output.open("w", newline="", encoding="utf-8") as handle:
+                for text in chunks:
+                    handle.write(text)
     except DialbookError as error:
         raise click.ClickException(error.detail) from None
+    # On standard error, so that standard output stays the file.
+    where = f"{output} ({output.stat().st_size:,} bytes)" if output else "standard output"
+    click.echo(f"Exported {contacts[0]:,} contacts of list {list_id} to {where}.", err=True)

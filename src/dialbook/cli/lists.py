@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
+import msgspec
 
 from dialbook.cli import App, pass_app, workspace_option
-from dialbook.cli.output import json_option, print_json, print_record, print_table
+from dialbook.cli.output import fail, json_option, print_json, print_record, print_table
+from dialbook.errors import InvalidInput
+from dialbook.kit.validation import field_error
 from dialbook.lists import service as list_service
-from dialbook.lists.schemas import DuplicatePolicy, ListCreate, ListRead
+from dialbook.lists.schemas import (
+    WEEKDAYS,
+    CallingWindow,
+    DuplicatePolicy,
+    ListCreate,
+    ListRead,
+    ListUpdate,
+)
 
 
 @click.group("lists")
@@ -133,3 +145,121 @@ def show(app: App, list_id: int, workspace: str, as_json: bool) -> None:
     """
     caller = app.caller(workspace)
     _show(app.read(list_service.get, workspace_id=caller.workspace_id, id=list_id), as_json, "List")
+
+
+def _hours(value: str, option: str) -> tuple[str, str]:
+    start, sep, end = value.partition("-")
+    if not sep:
+        raise click.BadParameter(
+            f"write it as START-END, e.g. 09:00-20:00 (got {value!r})", param_hint=option
+        )
+    return start.strip(), end.strip()
+
+
+def _days(value: str) -> list[str]:
+    """``mon-fri``, ``mon,wed,fri`` or ``sat-mon`` -> the weekdays."""
+    days: list[str] = []
+    for part in value.lower().split(","):
+        first, sep, last = part.strip().partition("-")
+        if not sep:
+            days.append(first)
+            continue
+        if first not in WEEKDAYS or last not in WEEKDAYS:
+            raise click.BadParameter(
+                f"{part!r}: days are {', '.join(WEEKDAYS)}", param_hint="--days"
+            )
+        index = WEEKDAYS.index(first)
+        while True:
+            days.append(WEEKDAYS[index])
+            if WEEKDAYS[index] == last:
+                break
+            index = (index + 1) % len(WEEKDAYS)
+    return list(dict.fromkeys(days))
+
+
+@command.command("set")
+@click.argument("list_id", type=int)
+@workspace_option
+@click.option("--name")
+@click.option("--region", help="Default region for national-format phones, e.g. US.")
+@click.option("--window", metavar="START-END", help="Calling hours, e.g. 09:00-20:00.")
+@click.option("--days", metavar="DAYS", help="Calling days, e.g. mon-fri or mon,wed,fri.")
+@click.option(
+    "--state-override",
+    "state_overrides",
+    multiple=True,
+    metavar="STATE=START-END",
+    help="Stricter hours for a US state, e.g. FL=08:00-20:00; STATE= removes one.",
+)
+@click.option(
+    "--holiday", "holidays", multiple=True, metavar="YYYY-MM-DD", help="No calls that day."
+)
+@click.option("--max-attempts", type=int)
+@click.option("--retry-minutes", type=int)
+@click.option("--timezone", "default_timezone", help="Zone for contacts whose zone is unknown.")
+@click.option("--queue-mode", type=click.Choice(["immediate", "on_publish"]))
+@json_option
+@pass_app
+def set_(
+    app: App,
+    list_id: int,
+    workspace: str,
+    name: str | None,
+    region: str | None,
+    window: str | None,
+    days: str | None,
+    state_overrides: tuple[str, ...],
+    holidays: tuple[str, ...],
+    max_attempts: int | None,
+    retry_minutes: int | None,
+    default_timezone: str | None,
+    queue_mode: str | None,
+    as_json: bool,
+) -> None:
+    """Change a list's settings; the calling window options change only what they name.
+
+    Example: dialbook lists set 2 --window 09:00-20:00 --days mon-fri
+    --state-override FL=08:00-20:00
+    """
+    caller = app.caller(workspace)
+    given: dict[str, Any] = {
+        key: value
+        for key, value in (
+            ("name", name),
+            ("default_region", region),
+            ("max_attempts", max_attempts),
+            ("retry_minutes", retry_minutes),
+            ("default_timezone", default_timezone),
+            ("queue_mode", queue_mode),
+        )
+        if value is not None
+    }
+    if window or days or state_overrides or holidays:
+        current = app.read(list_service.get, workspace_id=caller.workspace_id, id=list_id)
+        calling = msgspec.to_builtins(current.calling_window or CallingWindow())
+        if window:
+            calling["start"], calling["end"] = _hours(window, "--window")
+        if days:
+            calling["days"] = _days(days)
+        for item in state_overrides:
+            state, sep, hours = item.partition("=")
+            if not sep:
+                raise click.BadParameter(
+                    f"write it as STATE=START-END (got {item!r})", param_hint="--state-override"
+                )
+            if hours.strip():
+                start, end = _hours(hours, "--state-override")
+                calling["state_overrides"][state.strip().upper()] = {"start": start, "end": end}
+            else:
+                calling["state_overrides"].pop(state.strip().upper(), None)
+        if holidays:
+            calling["holidays"] = sorted({*calling["holidays"], *holidays})
+        given["calling_window"] = calling
+    if not given:
+        raise click.UsageError("Name at least one setting to change (see --help).")
+    try:
+        data = msgspec.convert(given, ListUpdate)
+    except msgspec.ValidationError as error:
+        fail(InvalidInput(fields=[field_error(error, ListUpdate)]))
+    lst = app.write(list_service.update, caller=caller, id=list_id, data=data)
+    _show(lst, as_json, "List updated")

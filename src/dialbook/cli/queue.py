@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import click
+import msgspec
 
 from dialbook.cli import App, pass_app, workspace_option
-from dialbook.cli.output import console, json_option, print_json, print_table
+from dialbook.cli.output import console, fail, json_option, print_json, print_table, text
+from dialbook.errors import InvalidInput
+from dialbook.kit.validation import field_error
 from dialbook.queue import service as queue_service
-from dialbook.queue.schemas import ClaimRequest
+from dialbook.queue.schemas import ClaimRequest, Outcome, OutcomeRequest
+
+OUTCOMES = list(get_args(Outcome))
 
 
 @click.group("queue")
@@ -75,4 +82,49 @@ def claim(
             )
             for lease in result.leases
         ],
+    )
+
+
+@command.command("outcome")
+@click.argument("lease_id", type=int)
+@click.argument("outcome", type=click.Choice(OUTCOMES))
+@workspace_option
+@click.option("--notes", help="What happened on the call.")
+@click.option(
+    "--retry-at",
+    metavar="TIME",
+    help="When to call again (ISO 8601 with an offset, e.g. 2026-12-01T15:00:00Z); "
+    "required for callback.",
+)
+@json_option
+@pass_app
+def outcome(
+    app: App,
+    lease_id: int,
+    outcome: str,
+    workspace: str,
+    notes: str | None,
+    retry_at: str | None,
+    as_json: bool,
+) -> None:
+    """Record the outcome of a leased call.
+
+    Example: dialbook queue outcome 7 callback --retry-at 2026-12-01T15:00:00Z
+    """
+    caller = app.caller(workspace)
+    given = {"outcome": outcome, "notes": notes, "retry_at": retry_at}
+    try:
+        request = msgspec.convert(given, OutcomeRequest)
+    except msgspec.ValidationError as error:
+        fail(InvalidInput(fields=[field_error(error, OutcomeRequest)]))
+    result = app.write(
+        queue_service.record_outcome, caller=caller, lease_id=lease_id, request=request
+    )
+    if as_json:
+        print_json(result)
+        return
+    due = f", due {text(result.due_at)}" if result.due_at else ""
+    console.print(
+        f"Lease {result.lease_id}: {result.outcome}. Contact {result.contact_id} is "
+        f"{result.status} after {result.attempts} attempt(s){due}."
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import click
 import uvicorn
 
@@ -11,7 +14,19 @@ from dialbook.cli.output import console
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=int,
+    help="0 picks a free port (the address is printed).",
+)
+@click.option(
+    "--fd",
+    type=int,
+    default=None,
+    help="Serve on this already-bound socket (process managers, tests) instead of --host/--port.",
+)
 @click.option(
     "--workers",
     default=1,
@@ -21,13 +36,17 @@ from dialbook.cli.output import console
 )
 @click.option("--log-level", default="info", show_default=True)
 @pass_app
-def command(app: App, host: str, port: int, workers: int, log_level: str) -> None:
+def command(app: App, host: str, port: int, fd: int | None, workers: int, log_level: str) -> None:
     """Serve the API; on a fresh data directory, create the database, a default workspace
     and one admin API key (printed once).
 
-    Example: dialbook serve --port 8000
+    Example: dialbook serve --port 8001
     """
     from dialbook.workspaces import service as workspace_service
+
+    # The socket is bound here, before anything else, so a taken port is one clear line,
+    # and port 0 reports the port it got.
+    listener = socket.socket(fileno=fd) if fd is not None else _bind(host, port)
 
     created = app.write(
         workspace_service.bootstrap, default_region=app.settings.default_region, with_key=True
@@ -39,15 +58,36 @@ def command(app: App, host: str, port: int, workers: int, log_level: str) -> Non
             "Keep it now: it is not shown again. Send it as 'Authorization: Bearer <key>'."
         )
     console.print(f"Database: {app.settings.url.split('@')[-1]}")
+    bound_host, bound_port = listener.getsockname()[:2]
+    address = f"http://{bound_host}:{bound_port}"
+    console.print(f"Serving on {address} (API docs at {address}/docs)")
     app.close()
-    uvicorn.run(
-        "dialbook.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        loop="uvloop",
-        http="httptools",
-        log_level=log_level,
-        access_log=False,
-    )
+    with listener:
+        uvicorn.run(
+            "dialbook.app:create_app",
+            factory=True,
+            fd=listener.fileno(),
+            workers=workers,
+            loop="uvloop",
+            http="httptools",
+            log_level=log_level,
+            access_log=False,
+        )
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} on {host} is in use; pick another with "
+                f"`dialbook serve --port N` (or `make serve PORT=N`), or --port 0 for any free one"
+            ) from None
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    listener.set_inheritable(True)
+    return listener

@@ -40,7 +40,7 @@ _TEXT_FIELDS = (
     "source",
     "gender",
 )
-_NAME_FIELDS = ("first_name", "last_name", "full_name")
+_NAME_FIELDS = ("first_name", "last_name", "full_name", "name_prefix", "name_suffix")
 
 
 class Builder:
@@ -110,7 +110,19 @@ class Builder:
         return columns
 
     def _names(self, given: dict[str, Any]) -> dict[str, Any]:
+        """First, last and full name kept consistent; the title and suffix split from a full
+        name given alone unless given themselves."""
+        columns = self._name_parts(given)
+        for name in ("name_prefix", "name_suffix"):
+            # A create carries every field (null when not sent): null does not undo a split.
+            if name in given and (given[name] is not None or name not in columns):
+                columns[name] = _text(given[name])
+        return columns
+
+    def _name_parts(self, given: dict[str, Any]) -> dict[str, Any]:
         old = self.existing
+        if not any(name in given for name in ("first_name", "last_name", "full_name")):
+            return {}
         if "first_name" in given or "last_name" in given:
             first = given.get("first_name", old.first_name if old else None)
             last = given.get("last_name", old.last_name if old else None)
@@ -119,7 +131,10 @@ class Builder:
                 names = normalize_names(None, None, given["full_name"])
         else:
             names = normalize_names(None, None, given.get("full_name"))
-        return {"first_name": names.first, "last_name": names.last, "full_name": names.full}
+        columns = {"first_name": names.first, "last_name": names.last, "full_name": names.full}
+        if names.split:  # the parts came from a full name: its title and suffix come too
+            columns.update(name_prefix=names.prefix, name_suffix=names.suffix)
+        return columns
 
     def _email(self, raw: str | None) -> dict[str, Any]:
         if raw is None or not raw.strip():
@@ -267,7 +282,7 @@ def checked(given: dict[str, Any]) -> dict[str, Any]:
     try:
         typed = msgspec.convert(plain, ContactUpdate)
     except msgspec.ValidationError as error:
-        raise InvalidInput(fields=[field_error(error)]) from None
+        raise InvalidInput(fields=[field_error(error, ContactUpdate)]) from None
     result = {name: getattr(typed, name) for name in plain}
     result.update((k, given[k]) for k in _CHECKED_ELSEWHERE if k in given)
     return result
@@ -294,6 +309,8 @@ _SCALAR_DEFAULTS: dict[str, Any] = {
     "first_name": None,
     "last_name": None,
     "full_name": None,
+    "name_prefix": None,
+    "name_suffix": None,
     "email": None,
     "email_key": None,
     **{name: None for name in _TEXT_FIELDS},

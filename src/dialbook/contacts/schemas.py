@@ -78,6 +78,8 @@ class ContactCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     first_name: Str200 | None = None
     last_name: Str200 | None = None
     full_name: Str401 | None = None
+    name_prefix: Str100 | None = None  # "Dr.", "Mrs.": split from full_name when not given
+    name_suffix: Str100 | None = None  # "Jr.", "III"
     email: Str254 | None = None
     phones: Annotated[list[PhoneIn | str], Meta(max_length=MAX_PHONES)] = []
     company: Str300 | None = None
@@ -114,6 +116,8 @@ class ContactUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
     first_name: Str200 | None | UnsetType = UNSET
     last_name: Str200 | None | UnsetType = UNSET
     full_name: Str401 | None | UnsetType = UNSET
+    name_prefix: Str100 | None | UnsetType = UNSET
+    name_suffix: Str100 | None | UnsetType = UNSET
     email: Str254 | None | UnsetType = UNSET
     phones: Annotated[list[PhoneIn | str], Meta(max_length=MAX_PHONES)] | UnsetType = UNSET
     company: Str300 | None | UnsetType = UNSET
@@ -148,6 +152,8 @@ class Contact(Struct, kw_only=True):
     first_name: str | None
     last_name: str | None
     full_name: str | None
+    name_prefix: str | None = None
+    name_suffix: str | None = None
     email: str | None
     phones: list[Phone]
     company: str | None

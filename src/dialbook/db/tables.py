@@ -134,6 +134,8 @@ contacts = Table(
     Column("first_name", String(200)),
     Column("last_name", String(200)),
     Column("full_name", String(401)),
+    Column("name_prefix", String(100)),
+    Column("name_suffix", String(100)),
     Column("email", String(254)),
     Column("email_key", String(254)),
     Column("phones", Json, nullable=False),

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from dialbook.fields import service as field_service
-from dialbook.fields.schemas import FieldCreate, FieldPage, FieldRead, FieldUpdate
+from dialbook.fields.schemas import (
+    FieldBulkDelete,
+    FieldCreate,
+    FieldPage,
+    FieldQuery,
+    FieldRead,
+    FieldsDeleted,
+    FieldUpdate,
+)
 from dialbook.http.routing import Context, Router
 
 router = Router(tag="custom-fields", prefix="/v1")
@@ -16,10 +24,23 @@ async def create_field(ctx: Context, body: FieldCreate) -> FieldRead:
 
 
 @router.route("GET", "/custom-fields", scope="contacts:read", response=FieldPage)
-async def list_fields(ctx: Context) -> FieldPage:
-    """Every custom field definition of the workspace."""
-    rows = await ctx.db.read(field_service.list_all, workspace_id=ctx.caller.workspace_id)
-    return FieldPage(data=rows)
+async def list_fields(ctx: Context, query: FieldQuery) -> FieldPage:
+    """The workspace's custom field definitions, oldest first, a page at a time."""
+    return await ctx.db.read(
+        field_service.page,
+        workspace_id=ctx.caller.workspace_id,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+
+
+@router.route("POST", "/custom-fields/bulk-delete", scope="lists:manage", response=FieldsDeleted)
+async def delete_fields(ctx: Context, body: FieldBulkDelete) -> FieldsDeleted:
+    """Delete definitions by `ids`, by `keys`, and/or every one no contact uses
+    (`unused: true`); stored values stay on contacts."""
+    return await ctx.db.write(
+        field_service.delete_many, workspace_id=ctx.caller.workspace_id, which=body
+    )
 
 
 @router.route("GET", "/custom-fields/{id:int}", scope="contacts:read", response=FieldRead)

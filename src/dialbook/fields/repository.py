@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 
 from dialbook.db import Conn, bulk
 from dialbook.db.tables import custom_fields
@@ -32,6 +32,44 @@ def _fast(conn: Conn, where: str, params: list[Any]) -> list[FieldRead]:
 
 def all_for(conn: Conn, *, workspace_id: int) -> list[FieldRead]:
     return _fast(conn, "workspace_id = ?", [workspace_id])
+
+
+def page(conn: Conn, *, workspace_id: int, after_id: int, limit: int) -> list[FieldRead]:
+    rows = conn.execute(
+        select(*_COLUMNS)
+        .where(custom_fields.c.workspace_id == workspace_id, custom_fields.c.id > after_id)
+        .order_by(custom_fields.c.id)
+        .limit(limit)
+    ).all()
+    return [to_struct(row, FieldRead) for row in rows]
+
+
+def keys_in_use(conn: Conn, *, workspace_id: int) -> set[str]:
+    """Every custom field key some contact of the workspace has a value for (a scan of the
+    workspace's contacts: for clean-ups, not hot paths)."""
+    if conn.dialect.name == "postgresql":
+        sql = (
+            "SELECT DISTINCT jsonb_object_keys(c.custom_fields) FROM contacts AS c"
+            " WHERE c.workspace_id = :ws"
+        )
+    else:
+        sql = (
+            "SELECT DISTINCT j.key FROM contacts AS c, json_each(c.custom_fields) AS j"
+            " WHERE c.workspace_id = :ws"
+        )
+    return {row[0] for row in conn.execute(text(sql), {"ws": workspace_id})}
+
+
+def delete_fields(conn: Conn, *, workspace_id: int, ids: list[int]) -> list[str]:
+    """Delete the definitions ``ids``; the keys of those that existed."""
+    if not ids:
+        return []
+    rows = conn.execute(
+        delete(custom_fields)
+        .where(custom_fields.c.workspace_id == workspace_id, custom_fields.c.id.in_(ids))
+        .returning(custom_fields.c.key)
+    ).all()
+    return sorted(row[0] for row in rows)
 
 
 def get(conn: Conn, *, workspace_id: int, id: int) -> FieldRead | None:

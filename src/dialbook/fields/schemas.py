@@ -45,3 +45,22 @@ class FieldRead(Struct, kw_only=True):
 
 class FieldPage(Struct):
     data: list[FieldRead]
+    next_cursor: str | None = None
+
+
+class FieldQuery(Struct, forbid_unknown_fields=True, kw_only=True):
+    cursor: str | None = None
+    limit: Annotated[int, Meta(ge=1, le=500)] = 100
+
+
+class FieldBulkDelete(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Which definitions to delete: by id, by key, and/or every one no contact uses."""
+
+    ids: Annotated[list[int], Meta(max_length=10_000)] = []
+    keys: Annotated[list[str], Meta(max_length=10_000)] = []
+    unused: bool = False
+
+
+class FieldsDeleted(Struct, kw_only=True):
+    deleted: int
+    keys: list[str]

@@ -10,10 +10,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dialbook.db import Conn, locks
-from dialbook.errors import Conflict, NotFound
+from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.fields import repository
-from dialbook.fields.schemas import FieldCreate, FieldRead, FieldUpdate
-from dialbook.kit import clock
+from dialbook.fields.schemas import (
+    FieldBulkDelete,
+    FieldCreate,
+    FieldPage,
+    FieldRead,
+    FieldsDeleted,
+    FieldUpdate,
+)
+from dialbook.kit import clock, cursors
 from dialbook.kit.structs import set_fields
 from dialbook.normalize.fields import FieldDefinition, FieldType, key_from_label
 
@@ -96,6 +103,30 @@ def update(conn: Conn, *, workspace_id: int, id: int, data: FieldUpdate) -> Fiel
     if found is None:
         raise NotFound(f"No custom field with id {id}.")
     return found
+
+
+def page(conn: Conn, *, workspace_id: int, cursor: str | None, limit: int) -> FieldPage:
+    rows = repository.page(
+        conn, workspace_id=workspace_id, after_id=cursors.after(cursor), limit=limit + 1
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return FieldPage(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
+
+
+def delete_many(conn: Conn, *, workspace_id: int, which: FieldBulkDelete) -> FieldsDeleted:
+    """Delete definitions by id, by key and/or every one no contact has a value for (stored
+    values stay on contacts, as with one delete). Unknown ids and keys are skipped."""
+    if not (which.ids or which.keys or which.unused):
+        raise invalid("body", "name the fields to delete: ids, keys, or unused: true")
+    fields = repository.all_for(conn, workspace_id=workspace_id)
+    ids, keys = set(which.ids), set(which.keys)
+    chosen = [f.id for f in fields if f.id in ids or f.key in keys]
+    if which.unused:
+        used = repository.keys_in_use(conn, workspace_id=workspace_id)
+        chosen += [f.id for f in fields if f.key not in used]
+    deleted = repository.delete_fields(conn, workspace_id=workspace_id, ids=sorted(set(chosen)))
+    return FieldsDeleted(deleted=len(deleted), keys=deleted)
 
 
 def delete(conn: Conn, *, workspace_id: int, id: int) -> None:

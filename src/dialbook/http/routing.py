@@ -257,7 +257,11 @@ def _asgi(
             raise NotFound()
         kwargs: dict[str, Any] = {}
         if endpoint.body is not None:
-            kwargs["body"] = raw if endpoint.raw_body else decode_json(raw, endpoint.body)
+            kwargs["body"] = (
+                raw
+                if endpoint.raw_body
+                else decode_json(raw, endpoint.body, request.headers.get("content-type"))
+            )
         if endpoint.query is not None:
             kwargs["query"] = decode_query(dict(request.query_params), endpoint.query)
         result = await endpoint.handler(Context(request, caller, services), **kwargs)

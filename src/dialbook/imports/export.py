@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 import msgspec
@@ -23,7 +23,10 @@ from dialbook.workspaces.schemas import Caller
 PAGE = 2000
 _encode = msgspec.json.Encoder().encode
 
-_HEAD = ("id", "list_id", "first_name", "last_name", "full_name", "email")
+_HEAD = (
+    "id", "list_id", "first_name", "last_name", "full_name", "name_prefix", "name_suffix",
+    "email",
+)  # fmt: skip
 _BODY = (
     "company", "account", "title", "website", "linkedin", "street", "city", "state",
     "postal_code", "country", "timezone", "timezone_source", "priority", "dnc", "dnd", "tags",
@@ -58,12 +61,20 @@ def _pages(db: Database, caller: Caller, list_id: int) -> Iterator[list[Contact]
 
 
 def export(
-    db: Database, *, caller: Caller, list_id: int, format: Literal["csv", "jsonl"]
+    db: Database,
+    *,
+    caller: Caller,
+    list_id: int,
+    format: Literal["csv", "jsonl"],
+    counted: Callable[[int], None] | None = None,
 ) -> Iterator[str]:
-    """The list's contacts as CSV or JSON Lines text, a page at a time."""
+    """The list's contacts as CSV or JSON Lines text, a page at a time (``counted`` is told
+    how many contacts each page held)."""
     db.run_read(list_service.get, workspace_id=caller.workspace_id, id=list_id, with_count=False)
     if format == "jsonl":
         for page in _pages(db, caller, list_id):
+            if counted is not None:
+                counted(len(page))
             yield "".join(_encode(contact).decode() + "\n" for contact in page)
         return
     phones = db.run_read(
@@ -82,6 +93,8 @@ def export(
     writer.writerow(header)
     yield _take(buffer)
     for page in _pages(db, caller, list_id):
+        if counted is not None:
+            counted(len(page))
         for contact in page:
             writer.writerow(_row(contact, phones, keys))
         yield _take(buffer)

@@ -31,6 +31,8 @@ PLAIN_FIELDS = (
     "first_name",
     "last_name",
     "full_name",
+    "name_prefix",
+    "name_suffix",
     "email",
     "company",
     "account",
@@ -88,6 +90,8 @@ def _add(target: str, *headers: str) -> None:
 _add("first_name", "first name", "first", "given name", "fname", "contact first name", "forename")
 _add("last_name", "last name", "last", "surname", "family name", "lname", "contact last name")
 _add("full_name", "full name", "name", "contact name", "contact", "lead name", "person name")
+_add("name_prefix", "name prefix", "prefix", "salutation", "honorific")
+_add("name_suffix", "name suffix", "suffix", "generational suffix")
 _add("email", "email", "e-mail", "email address", "email 1", "primary email", "work email", "mail")
 _add("company", "company", "company name", "organization", "organisation", "business name",
      "employer", "account name", "business")  # fmt: skip

@@ -172,22 +172,79 @@ def _csv(
     header = next(csv.reader([first], delimiter=delimiter))
     columns = _unique([h.strip() for h in header])
 
-    def rows() -> Iterator[Row]:
-        reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
-        while True:
-            start = reader.line_num + 2  # the header was line 1
-            try:
-                record = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                yield Row(start, error=f"unreadable CSV: {error}")
-                continue
-            if not record or all(not cell.strip() for cell in record):
-                continue  # blank lines are not rows
-            yield _record(start, record, columns, delimiter)
+    rows = _csv_rows(_lines(text), columns, delimiter, first_line=2)  # the header was line 1
+    return Source(fmt, columns, rows, enc, delimiter, size, handle, text)
 
-    return Source(fmt, columns, rows(), enc, delimiter, size, handle, text)
+
+class _Lines:
+    """The lines the csv reader takes, kept per record (``raw``), with lines given back read
+    again; ``number`` is the count taken and not given back."""
+
+    __slots__ = ("back", "lines", "number", "raw")
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.back: list[str] = []  # a stack: the next line last
+        self.raw: list[str] = []
+        self.number = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.back.pop() if self.back else next(self.lines)
+        self.number += 1
+        self.raw.append(line)
+        return line
+
+    def give_back(self, lines: list[str]) -> None:
+        self.back.extend(reversed(lines))
+        self.number -= len(lines)
+
+
+def _broken_quoting(raw: list[str], delimiter: str) -> bool:
+    """Whether a record read over several lines is a quote never closed (or closed only by
+    a later row's quote) rather than a quoted field with line breaks: then its quote
+    characters are odd in number, or the strict reading of its text fails."""
+    if sum(line.count('"') for line in raw) % 2:
+        return True
+    try:
+        return len(list(csv.reader(raw, delimiter=delimiter, strict=True))) != 1
+    except csv.Error:
+        return True
+
+
+def _csv_rows(
+    lines: Iterator[str], columns: list[str], delimiter: str, *, first_line: int
+) -> Iterator[Row]:
+    taken = _Lines(lines)
+    reader = csv.reader(taken, delimiter=delimiter, strict=False)
+    while True:
+        start = first_line + taken.number
+        taken.raw = []
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield Row(start, error=f"unreadable CSV: {error}")
+            continue
+        raw = taken.raw
+        if len(raw) > 1 and _broken_quoting(raw, delimiter):
+            # Report the row, and read the lines its quote swallowed as the rows they are.
+            yield Row(
+                start,
+                error=(
+                    'has a quote (") that is never closed, so it swallowed the line after '
+                    "it: fix the quoting of this row"
+                ),
+                original=[raw[0].rstrip("\r\n")],
+            )
+            taken.give_back(raw[1:])
+            continue
+        if not record or all(not cell.strip() for cell in record):
+            continue  # blank lines are not rows
+        yield _record(start, record, columns, delimiter)
 
 
 def _lines(text: io.TextIOWrapper) -> Iterator[str]:

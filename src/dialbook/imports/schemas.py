@@ -23,6 +23,8 @@ class ImportOptions(Struct, forbid_unknown_fields=True, kw_only=True):
     map: list[str] = field(default_factory=list)  # "Column=target" overrides
     unmapped: Unmapped = "custom"
     on_duplicate: OnDuplicate = "skip"
+    # New custom field definitions an import may create; more refuses it before any write.
+    allow_new_fields: Annotated[int, Meta(ge=0, le=100_000)] = 50
     filename: Annotated[str, Meta(max_length=500)] | None = None
 
 

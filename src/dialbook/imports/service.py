@@ -64,7 +64,11 @@ def create_job(
 ) -> ImportRead:
     """Register a stored file as a queued import into ``list_id`` (checks the options)."""
     list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
-    open_file(path, options).source.close()  # the file is readable and the mapping fits it
+    opened = open_file(path, options)  # the file is readable and the mapping fits it
+    try:
+        check_file(conn, caller=caller, opened=opened, options=options)
+    finally:
+        opened.source.close()
     now = clock.now()
     row = repository.insert_job(
         conn,
@@ -170,6 +174,46 @@ def open_file(path: Path, options: ImportOptions) -> Opened:
     return Opened(source, rows, mapping)
 
 
+DATA_BINARY = (
+    " (With curl, send a file with --data-binary @FILE: -d strips its newlines"
+    " and makes it one line.)"
+)
+
+
+def check_file(conn: Conn, *, caller: Caller, opened: Opened, options: ImportOptions) -> None:
+    """Refuse, before anything is written, a file that cannot be what the caller meant: a
+    header without data rows, a header with no column dialbook recognizes, or one that
+    would create more custom fields than ``options.allow_new_fields``."""
+    mapping = opened.mapping
+    if opened.source.format not in ("json", "jsonl"):
+        known = [c for c, t in mapping.targets.items() if not t.startswith(("custom:", "ignore"))]
+        if not known:
+            shown = ", ".join(repr(c[:40]) for c in list(mapping.targets)[:5])
+            raise invalid(
+                "file",
+                f"the header has no column dialbook recognizes ({len(mapping.targets):,} "
+                f"columns: {shown}{', ...' if len(mapping.targets) > 5 else ''}); name a column "
+                "Name, Phone or Email, or map one with map=COLUMN=TARGET." + DATA_BINARY,
+            )
+    first = next(opened.rows, None)
+    if first is None:
+        raise invalid(
+            "file",
+            f"it has a header ({len(mapping.targets):,} columns) and no data rows." + DATA_BINARY,
+        )
+    opened.rows = itertools.chain([first], opened.rows)
+    definitions = field_service.definitions(conn, workspace_id=caller.workspace_id)
+    new = [key for key in mapping.custom_keys() if key not in definitions]
+    if len(new) > options.allow_new_fields:
+        raise invalid(
+            "allow_new_fields",
+            f"the file would create {len(new):,} new custom fields ({', '.join(new[:5])}"
+            f"{', ...' if len(new) > 5 else ''}) and at most {options.allow_new_fields} are "
+            "allowed: pass allow_new_fields=N (--allow-new-fields N), map the columns "
+            "(map=COLUMN=TARGET) or ignore unknown ones (unmapped=ignore).",
+        )
+
+
 def _plan(conn: Conn, *, caller: Caller, lst: ListRead, mapping: Mapping, define: bool) -> Plan:
     """What workers need; with ``define``, missing custom fields are created (as text)."""
     definitions = field_service.definitions(conn, workspace_id=caller.workspace_id)
@@ -207,6 +251,7 @@ def dry_run(
     lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
     opened = open_file(path, options)
     try:
+        check_file(conn, caller=caller, opened=opened, options=options)
         plan = _plan(conn, caller=caller, lst=lst, mapping=opened.mapping, define=False)
         head = list(itertools.islice(opened.rows, rows))
     finally:

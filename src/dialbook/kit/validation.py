@@ -9,13 +9,15 @@ import msgspec
 
 from dialbook.errors import FieldError
 
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 _AT = re.compile(r"^(?P<detail>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 _NAMED = re.compile(r"^Object (?:missing required|contains unknown) field `(?P<field>[^`]+)`")
 
 
-def field_error(error: msgspec.ValidationError) -> FieldError:
+def field_error(error: msgspec.ValidationError, type_: Any = None) -> FieldError:
     """Turn msgspec's message ("Expected `int`, got `str` - at `$.phones[0]`") into a
-    FieldError named by its path ("phones[0]")."""
+    FieldError named by its path ("phones[0]"). Given the decoded ``type_``, a bad enum value
+    says which values are allowed."""
     match = _AT.match(str(error))
     assert match is not None
     detail = match.group("detail")
@@ -25,7 +27,42 @@ def field_error(error: msgspec.ValidationError) -> FieldError:
         field = named.group("field")
         path = f"{path}.{field}" if path else field
         detail = "is required" if "missing" in detail else "is not a known field"
+    elif type_ is not None and detail.startswith("Invalid enum value"):
+        allowed = _allowed_values(msgspec.inspect.type_info(type_), match.group("path") or "")
+        if allowed:
+            detail += "; allowed: " + ", ".join(repr(value) for value in allowed)
     return FieldError(path or "body", detail)
+
+
+def _allowed_values(info: msgspec.inspect.Type, path: str) -> list[Any]:
+    """The values of the enum or literal found at ``path`` (msgspec's ``.a[0].b`` form)."""
+    for name, index in _STEP.findall(path):
+        info = _step(info, name, index)
+    for option in _options(info):
+        if isinstance(option, msgspec.inspect.EnumType):
+            return [member.value for member in option.cls]
+        if isinstance(option, msgspec.inspect.LiteralType):
+            return list(option.values)
+    return []
+
+
+def _options(info: msgspec.inspect.Type) -> list[msgspec.inspect.Type]:
+    while isinstance(info, msgspec.inspect.Metadata):
+        info = info.type
+    return list(info.types) if isinstance(info, msgspec.inspect.UnionType) else [info]
+
+
+def _step(info: msgspec.inspect.Type, name: str, index: str) -> msgspec.inspect.Type:
+    for option in _options(info):
+        if name and isinstance(option, msgspec.inspect.StructType):
+            for field in option.fields:
+                if field.encode_name == name:
+                    return field.type
+        if name and isinstance(option, msgspec.inspect.DictType):
+            return option.value_type
+        if index and isinstance(option, msgspec.inspect.CollectionType):
+            return option.item_type
+    return msgspec.inspect.AnyType()
 
 
 def nul_errors(value: Any, path: str = "") -> list[FieldError]:

@@ -73,13 +73,25 @@ def _window(window: CallingWindow) -> dict[str, Any]:
     return msgspec.to_builtins(window)  # type: ignore[no-any-return]
 
 
-def create(conn: Conn, *, caller: Caller, data: ListCreate) -> ListRead:
+def create(conn: Conn, *, caller: Caller, data: ListCreate, same_name_ok: bool = False) -> ListRead:
+    """A new list; 409 when another list has its name (unless ``same_name_ok``: for a
+    dialect whose platform allows repeated names)."""
     values = _columns(data)
+    if not same_name_ok:
+        _name_is_free(conn, workspace_id=caller.workspace_id, name=values["name"])
     now = clock.now()
     values.update(
         workspace_id=caller.workspace_id, is_default=False, created_at=now, updated_at=now
     )
     return _created(conn, caller, repository.insert_list(conn, values=values))
+
+
+def _name_is_free(conn: Conn, *, workspace_id: int, name: str, list_id: int | None = None) -> None:
+    """409 when another list of the workspace has this name (names are case-sensitive)."""
+    locks.lock(conn, [f"list:{workspace_id}:{name}"])  # two creates of one name: one wins
+    found = repository.find_by_name(conn, workspace_id=workspace_id, name=name)
+    if found is not None and found.id != list_id:
+        raise Conflict(f"A list named {name!r} already exists (id {found.id}); pick another name.")
 
 
 def _created(conn: Conn, caller: Caller, lst: ListRead) -> ListRead:
@@ -172,6 +184,8 @@ def update(conn: Conn, *, caller: Caller, id: int, data: ListUpdate) -> ListRead
     values = _columns(data)
     if not values:
         return get(conn, workspace_id=caller.workspace_id, id=id)
+    if "name" in values:
+        _name_is_free(conn, workspace_id=caller.workspace_id, name=values["name"], list_id=id)
     return _update(conn, caller, id, values)
 
 

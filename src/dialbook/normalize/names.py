@@ -1,8 +1,23 @@
-"""Person names: first, last and full kept consistent."""
+"""Person names: first, last and full kept consistent.
+
+A full name is split with nameparser (PyPI ``nameparser``), which knows titles ("Dr."),
+suffixes ("Jr.", "III"), particles ("van", "de la"), nicknames and "Last, First": so
+"Dr. Martin Luther King Jr." is first "Martin Luther", last "King", and "Ludwig van
+Beethoven" is first "Ludwig", last "van Beethoven". Given names stay together in the first
+name ("Mary Ann Smith" is "Mary Ann", "Smith"); the title and suffix are returned apart
+("Dr.", "Jr."); the full name is kept as given. Plain names (no punctuation, no word
+nameparser treats specially) take a fast path with the same result: parsing costs
+~250 µs, and imports split one name a row.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from nameparser import HumanName
+from nameparser.config import CONSTANTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -10,6 +25,9 @@ class Names:
     first: str | None
     last: str | None
     full: str | None
+    prefix: str | None = None  # the title a full name was given with: "Dr."
+    suffix: str | None = None  # "Jr.", "III"
+    split: bool = field(default=False, compare=False)  # first and last came from full
 
 
 def _clean(value: str | None) -> str | None:
@@ -19,23 +37,54 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def normalize_names(first: str | None, last: str | None, full: str | None) -> Names:
-    """Full from the parts when any part is given; parts split from full when only full is.
+# Characters with a meaning to the parser: "Last, First", initials and abbreviations,
+# nicknames in quotes or parentheses.
+_SPECIAL_CHARACTERS = re.compile(r"[.,\"()\[\]{}“”„«»]")
 
-    "Smith, Jane" is read as last, first. Otherwise the last word is the last name:
-    "Mary Ann Smith" -> ("Mary Ann", "Smith").
-    """
+
+@lru_cache(maxsize=1)
+def _special_words() -> frozenset[str]:
+    words: set[str] = set()
+    for group in (
+        CONSTANTS.titles,
+        CONSTANTS.first_name_titles,
+        CONSTANTS.prefixes,
+        CONSTANTS.suffix_acronyms,
+        CONSTANTS.suffix_not_acronyms,
+        CONSTANTS.conjunctions,
+    ):
+        words.update(str(word).lower() for word in group)
+    return frozenset(words)
+
+
+def split_full_name(full: str) -> tuple[str | None, str | None]:
+    """(first, last) of a cleaned full name; (full, None) when it has no recognizable parts."""
+    return _parse(full)[:2]
+
+
+def _parse(full: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """(first, last, prefix, suffix) of a cleaned full name."""
+    words = full.split(" ")
+    if not _SPECIAL_CHARACTERS.search(full) and not any(
+        word.lower() in _special_words() for word in words
+    ):
+        if len(words) == 1:
+            return full, None, None, None
+        return " ".join(words[:-1]), words[-1], None, None
+    parsed = HumanName(full)
+    first, last = _clean(f"{parsed.first} {parsed.middle}"), _clean(parsed.last)
+    if not first and not last:
+        return full, None, None, None
+    return first, last, _clean(parsed.title), _clean(parsed.suffix)
+
+
+def normalize_names(first: str | None, last: str | None, full: str | None) -> Names:
+    """Full from the parts when any part is given; parts split from full when only full is
+    (the full name is then kept as given, spaces collapsed)."""
     first, last, full = _clean(first), _clean(last), _clean(full)
     if first or last:
         return Names(first, last, " ".join(p for p in (first, last) if p))
     if not full:
         return Names(None, None, None)
-    if "," in full:
-        surname, _, given = full.partition(",")
-        given_clean, surname_clean = _clean(given), _clean(surname)
-        if given_clean and surname_clean:
-            return Names(given_clean, surname_clean, f"{given_clean} {surname_clean}")
-    head, _, tail = full.rpartition(" ")
-    if not head:
-        return Names(full, None, full)
-    return Names(head, tail, full)
+    first, last, prefix, suffix = _parse(full)
+    return Names(first, last, full, prefix, suffix, split=True)

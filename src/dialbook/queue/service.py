@@ -154,8 +154,11 @@ def record_outcome(
         raise Conflict(f"Lease {lease_id} expired and its contact was handed out again.")
     if request.outcome == "callback" and request.retry_at is None:
         raise invalid("retry_at", "is required for a callback")
-    if request.retry_at is not None and request.retry_at.tzinfo is None:
-        raise invalid("retry_at", "needs a time zone offset, e.g. 2026-12-01T15:00:00Z")
+    if request.retry_at is not None:
+        if request.retry_at.tzinfo is None:
+            raise invalid("retry_at", "needs a time zone offset, e.g. 2026-12-01T15:00:00Z")
+        # Every time dialbook answers with is UTC ("Z"), whatever offset it was sent in.
+        request = msgspec.structs.replace(request, retry_at=request.retry_at.astimezone(dt.UTC))
     lst = list_service.get(
         conn, workspace_id=caller.workspace_id, id=attempt.list_id, with_count=False
     )

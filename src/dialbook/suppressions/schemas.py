@@ -11,7 +11,7 @@ from dialbook.workspaces.schemas import Id, Name
 
 Number = Annotated[str, Meta(min_length=1, max_length=64, examples=["(240) 452-2332"])]
 Reason = Annotated[str, Meta(max_length=500)]
-Source = Literal["api", "import", "dnc_request", "dialect"]
+Source = Literal["api", "cli", "import", "dnc_request", "dialect"]
 MAX_BULK = 10_000
 
 

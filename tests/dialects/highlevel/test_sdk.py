@@ -5,7 +5,6 @@ token as a bearer token; here the token is a dialbook API key."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from dialbook.db import Database, migrate
 from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller, WorkspaceUpdate
 from tests.dialects.highlevel.conftest import LOCATION
+from tests.servers import listening_socket
 
 highlevel = pytest.importorskip(
     "highlevel", reason="the official SDK (pip install gohighlevel-api-client==3.0.0) is absent"
@@ -54,25 +54,20 @@ def _prepare(data_dir: Path) -> str:
         db.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(base URL of the HighLevel dialect, API key) of a server on a thread of this process,
     stopped at the end (and, being a daemon thread, never outliving the test run)."""
     data_dir = tmp_path_factory.mktemp("highlevel-sdk")
     key = _prepare(data_dir)
-    port = _free_port()
+    # The socket is bound here and handed to the server: no port is picked and released.
+    sock = listening_socket()
+    port = sock.getsockname()[1]
     app = create_app(Settings(data_dir=data_dir, key_cache_seconds=0.0))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="highlevel-sdk-server", daemon=True
     )
-    thread = threading.Thread(target=server.run, name="highlevel-sdk-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
@@ -84,6 +79,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+        sock.close()
         assert not thread.is_alive(), "the server did not stop"
 
 

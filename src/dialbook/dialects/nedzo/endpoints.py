@@ -45,7 +45,7 @@ def _strict(raw: bytes, type_: type[T]) -> T:
     try:
         decoded = msgspec.convert(data, type_)
     except msgspec.ValidationError as error:
-        raise InvalidInput(fields=[field_error(error)]) from None
+        raise InvalidInput(fields=[field_error(error, type_)]) from None
     refuse_nul(raw, decoded)
     return decoded
 

@@ -368,7 +368,8 @@ def _create_list(
 ) -> RecordListCreated:
     policy = DuplicatePolicy(key=translate.duplicate_key(body.unique_identifier_type))
     data = ListCreate(name=body.name, duplicate_policy=policy)
-    lst = list_service.create(conn, caller=caller, data=data)
+    # Talkdesk documents no conflict on a record list's name: repeated names stay allowed.
+    lst = list_service.create(conn, caller=caller, data=data, same_name_ok=True)
     return translate.record_list_created(lst, base)
 
 

@@ -376,7 +376,7 @@ def decode_record(item: Any) -> RecordIn:
     try:
         return msgspec.convert(item, RecordIn)
     except msgspec.ValidationError as error:
-        raise InvalidInput(fields=[field_error(error)]) from None
+        raise InvalidInput(fields=[field_error(error, RecordIn)]) from None
 
 
 def _text(value: Any) -> str | None:
@@ -542,7 +542,7 @@ def record_changes(
     try:
         changes = msgspec.convert(_changed(before, after), RecordChanges)
     except msgspec.ValidationError as error:
-        raise InvalidInput(fields=[field_error(error)]) from None
+        raise InvalidInput(fields=[field_error(error, RecordChanges)]) from None
     given: dict[str, Any] = {}
     phone_field = "phone_numbers"
     if not isinstance(changes.phone_numbers, msgspec.UnsetType):
@@ -875,7 +875,7 @@ def entries_in(body: EntryIn | list[Any]) -> tuple[list[tuple[str, EntryIn]], li
         try:
             entries.append((f"[{index}].", msgspec.convert(item, EntryIn)))
         except msgspec.ValidationError as error:
-            problem = field_error(error)
+            problem = field_error(error, EntryIn)
             name = f"[{index}]" if problem.name == "body" else f"[{index}].{problem.name}"
             errors.append(FieldError(name, problem.detail))
     return entries, errors
@@ -936,7 +936,7 @@ def entry_update(changes: Mapping[str, Any], *, today: dt.date) -> SuppressionUp
         try:
             update.reason = msgspec.convert(changes["reason"], Reason | None)
         except msgspec.ValidationError as error:
-            errors.append(FieldError("reason", field_error(error).detail))
+            errors.append(FieldError("reason", field_error(error, Reason | None).detail))
     if errors:
         raise InvalidInput(fields=errors)
     return update

@@ -1,0 +1,54 @@
+"""`dialbook serve` processes for the process-level tests (marked ``slow``).
+
+The test binds the listening socket itself and hands it to the server (``serve --fd``): the
+port is known before the process starts and never released in between, so no other process
+can take it (no bind-and-close port picking)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+DIALBOOK = str(Path(sys.prefix) / "bin" / "dialbook")
+
+
+def listening_socket(port: int = 0) -> socket.socket:
+    """A socket listening on 127.0.0.1:``port`` (0: any free port), inheritable."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def spawn(
+    *args: str,
+    env: dict[str, str],
+    cwd: Path,
+    port: int = 0,
+    stdout: int | IO[Any] | None = subprocess.DEVNULL,
+    text: bool = False,
+) -> tuple[subprocess.Popen[Any], str]:
+    """Start ``dialbook serve ARGS`` on a socket bound here; (the process, its base URL).
+
+    Connections made before the server is ready wait in the socket's backlog."""
+    with listening_socket(port) as sock:
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        process = subprocess.Popen(
+            [DIALBOOK, "serve", "--fd", str(sock.fileno()), *args],
+            env=env,
+            cwd=cwd,
+            pass_fds=(sock.fileno(),),
+            stdout=stdout,
+            stderr=subprocess.STDOUT if stdout is subprocess.PIPE else subprocess.DEVNULL,
+            text=text,
+        )
+    return process, url
