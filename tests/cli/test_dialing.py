@@ -56,7 +56,9 @@ def test_lists_set_changes_the_calling_window(run: CliRunner) -> None:
 
 def test_claim_shows_the_whole_number_and_outcome_records_it(run: CliRunner) -> None:
     lid = str(as_json(run, "lists", "create", "Now")["id"])
-    invoke(run, "lists", "set", lid, "--window", "00:00-23:59", "--timezone", "UTC")
+    invoke(
+        run, "lists", "set", lid, "--window", "00:00-23:59", "--timezone", "Atlantic/Reykjavik"
+    )  # UTC all year; a fixed offset is refused
     invoke(
         run, "contacts", "add", "--list", lid, "--phone", "+12122000123",
         "--name", "Bartholomew Maximilian Fitzgerald-Worthington the Third of Somewhere",
