@@ -54,6 +54,14 @@ def open_zone_ids(conn: Conn, *, window: Window, now: dt.datetime) -> list[int]:
     return open_ids
 
 
+def closed_zones(conn: Conn, *, window: Window, now: dt.datetime) -> dict[int, str | None]:
+    """Zone id -> why its calling window is closed at ``now`` (None: open)."""
+    return {
+        id: window.closed_because(*parse_zone_key(key), now)
+        for id, key in repository.all_zones(conn)
+    }
+
+
 def claim(
     conn: Conn,
     *,
@@ -229,7 +237,7 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     """How many contacts are callable now, and how many are excluded for each reason."""
     now = now or clock.now()
     lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
-    open_ids = set(open_zone_ids(conn, window=window_from(_window(lst)), now=now))
+    closed = closed_zones(conn, window=window_from(_window(lst)), now=now)
     counts: dict[str, int] = dict.fromkeys(REASONS, 0)
     statuses, zones, suppressed = repository.preview_counts(
         conn,
@@ -244,10 +252,10 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     counts["do_not_call"] = statuses.get("dnc", 0)
     callable_count = 0
     for group in zones:
-        callable_count += _spread(group, counts, open_ids, +1)
+        callable_count += _spread(group, counts, closed, +1)
     for group in suppressed:  # counted above as if not suppressed: move them
-        moved = group["total"] - group["leased"] - group["blocked"]
-        callable_count -= _spread(group, counts, open_ids, -1, after_blocked=True)
+        moved = group["total"] - group["leased"] - group["do_not_call"]
+        callable_count -= _spread(group, counts, closed, -1, after_blocked=True)
         counts["suppressed"] += moved
     excluded = {reason: n for reason, n in counts.items() if n}
     return Preview(
@@ -263,30 +271,31 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
 def _spread(
     group: dict[str, Any],
     counts: dict[str, int],
-    open_ids: set[int],
+    closed: dict[int, str | None],
     sign: int,
     *,
     after_blocked: bool = False,
 ) -> int:
     """Add (or take away) a zone group's contacts to their reasons; how many are callable.
 
-    The reasons apply in order: leased, do-not-call, (suppressed), out of attempts, no
-    phone, no time zone, outside calling hours, waiting for a retry.
+    The reasons apply in the order of ``repository.RULES``: leased, do-not-call,
+    (suppressed), out of attempts, no phone; then no time zone, a holiday or outside
+    calling hours (per zone); then waiting for a retry.
     """
     if not after_blocked:
         counts["leased"] += sign * group["leased"]
-        counts["do_not_call"] += sign * group["blocked"]
-    counts["max_attempts"] += sign * group["exhausted"]
+        counts["do_not_call"] += sign * group["do_not_call"]
+    counts["max_attempts"] += sign * group.get("max_attempts", 0)
     counts["no_phone"] += sign * group["no_phone"]
-    rest = group["total"] - sum(group[k] for k in ("leased", "blocked", "exhausted", "no_phone"))
-    if group["zone_id"] is None:
-        counts["no_timezone"] += sign * rest
+    stopped = ("leased", "do_not_call", "max_attempts", "no_phone")
+    rest = group["total"] - sum(group.get(k, 0) for k in stopped)
+    zone_id = group["zone_id"]
+    why = "no_timezone" if zone_id is None else closed.get(zone_id, "outside_calling_hours")
+    if why is not None:
+        counts[why] += sign * rest
         return 0
-    if group["zone_id"] not in open_ids:
-        counts["outside_calling_hours"] += sign * rest
-        return 0
-    counts["retry_later"] += sign * group["later"]
-    return int(rest - group["later"])
+    counts["retry_later"] += sign * group["retry_later"]
+    return int(rest - group["retry_later"])
 
 
 _LABELS = {
@@ -298,6 +307,7 @@ _LABELS = {
     "max_attempts": "out of attempts",
     "no_phone": "without a phone",
     "no_timezone": "without a time zone",
+    "holiday": "on a holiday",
     "outside_calling_hours": "outside calling hours",
     "retry_later": "waiting to be retried",
 }
