@@ -395,7 +395,12 @@ def check_contact(
             contacts.c.due_at,
             contacts.c.lease_expires_at,
             contacts.c.attempts,
-        ).where(contacts.c.workspace_id == workspace_id, contacts.c.id == id)
+            contacts.c.lease_id,
+            call_zones.c.key.label("zone_key"),
+        )
+        .select_from(contacts)
+        .outerjoin(call_zones, call_zones.c.id == contacts.c.zone_id)
+        .where(contacts.c.workspace_id == workspace_id, contacts.c.id == id)
     ).one_or_none()
     if row is None:
         return None

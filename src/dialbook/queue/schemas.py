@@ -137,7 +137,7 @@ class NotCallableReason(Struct, kw_only=True):
     local_times: list[LocalTime]  # the contact's local time in each of its zones
 
 
-class Callable(Struct, kw_only=True):
+class CallableNow(Struct, kw_only=True):
     """Whether a contact may be called now, on which number, and if not, why not."""
 
     contact_id: int

@@ -22,16 +22,21 @@ from dialbook.events import service as event_service
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
+from dialbook.normalize.timezones import zone
 from dialbook.queue import repository
 from dialbook.queue.schemas import (
     REASONS,
     RETRY_OUTCOMES,
+    CallableNow,
     ClaimRequest,
     ClaimResult,
     Lease,
+    LocalTime,
+    NotCallableReason,
     OutcomeRequest,
     OutcomeResult,
     Preview,
+    RuleSource,
 )
 from dialbook.queue.windows import Window, parse_zone_key, window_from, zone_key
 from dialbook.suppressions import service as suppression_service
@@ -318,3 +323,137 @@ def _summary(callable_count: int, total: int, excluded: dict[str, int]) -> str:
     for reason, n in sorted(excluded.items(), key=lambda item: -item[1]):
         parts.append(f"{n:,} {_LABELS[reason]}")
     return "; ".join(parts)
+
+
+# Reasons no time will lift: a contact stopped by one has no next_callable_at.
+_LASTING = frozenset({"held", "finished", "do_not_call", "max_attempts", "no_phone", "no_timezone"})
+
+
+def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None) -> CallableNow:
+    """May this contact be called now, on which number, and if not, every reason why not
+    (the same rules and codes as claims and the preview), with when it next may be."""
+    now = now or clock.now()
+    contact = contact_service.get(conn, caller=caller, id=id)
+    lst = list_service.get(
+        conn, workspace_id=caller.workspace_id, id=contact.list_id, with_count=False
+    )
+    row = repository.check_contact(
+        conn, workspace_id=caller.workspace_id, id=id, now=now, max_attempts=lst.max_attempts
+    )
+    if row is None:  # deleted since
+        raise NotFound(f"No contact with id {id}.")
+    window = window_from(_window(lst))
+    zones, state = parse_zone_key(row["zone_key"]) if row["zone_key"] else ((), None)
+    times = [LocalTime(zone=name, time=now.astimezone(zone(name))) for name in zones]
+    reasons: list[NotCallableReason] = []
+
+    def add(reason: str, detail: str, source: RuleSource) -> None:
+        reasons.append(
+            NotCallableReason(
+                reason=reason,  # type: ignore[arg-type]
+                detail=detail,
+                source=source,
+                local_times=times,
+            )
+        )
+
+    on_contact = RuleSource(kind="contact")
+    on_list = RuleSource(kind="list", list_id=lst.id)
+    status = row["status"]
+    if status == "held":
+        add("held", f"held until list {lst.id} is published", on_list)
+    elif status in ("completed", "exhausted"):
+        add("finished", f"finished ({status}, last outcome {contact.last_outcome})", on_contact)
+    elif status == "dnc":
+        add("do_not_call", "marked do-not-call by a dnc_request outcome", on_contact)
+    if row["leased"]:
+        add(
+            "leased",
+            f"leased to an agent until {row['lease_expires_at'].isoformat()}",
+            RuleSource(kind="lease", lease_id=row["lease_id"]),
+        )
+    if row["do_not_call"]:
+        flag = "its dnc flag is set" if contact.dnc else f"call DND is {contact.dnd.get('call')}"
+        add("do_not_call", f"do-not-call: {flag}", on_contact)
+    expiries: list[dt.datetime | None] = []
+    if row["suppressed"]:
+        found = suppression_service.check(conn, caller=caller, number=row["dial_number"], now=now)
+        for entry in found.entries:
+            until = f" until {entry.expires_at.isoformat()}" if entry.expires_at else ""
+            add(
+                "suppressed",
+                f"{entry.number} is on suppression list {entry.suppression_list_id}{until}",
+                RuleSource(
+                    kind="suppression_list",
+                    suppression_list_id=entry.suppression_list_id,
+                    suppression_id=entry.id,
+                ),
+            )
+            expiries.append(entry.expires_at)
+    if row.get("max_attempts"):
+        add(
+            "max_attempts",
+            f"{row['attempts']} attempts of the list's {lst.max_attempts}",
+            RuleSource(kind="list", list_id=lst.id),
+        )
+    if row["no_phone"]:
+        add("no_phone", "no phone libphonenumber knows as a valid number", on_contact)
+    closed = window.closed_because(zones, state, now)
+    if closed == "no_timezone":
+        add("no_timezone", "no time zone, and the list has no default_timezone", on_contact)
+    elif closed is not None:
+        add(closed, *_closed_detail(window, zones, state, now, lst.id))
+    if row["retry_later"]:
+        add("retry_later", f"due again at {row['due_at'].isoformat()}", on_contact)
+    return CallableNow(
+        contact_id=id,
+        list_id=lst.id,
+        at=now,
+        callable=not reasons,
+        number=row["dial_number"],
+        local_times=times,
+        reasons=reasons,
+        next_callable_at=_next_callable(window, zones, state, now, row, reasons, expiries),
+    )
+
+
+def _closed_detail(
+    window: Window, zones: tuple[str, ...], state: str | None, now: dt.datetime, list_id: int
+) -> tuple[str, RuleSource]:
+    for name in zones:
+        local = now.astimezone(zone(name))
+        if local.date() in window.holidays:
+            detail = f"{local.date().isoformat()} is a holiday of the list in {name}"
+            return detail, RuleSource(kind="holiday", list_id=list_id, date=local.date())
+    hours = window.hours_for(state)
+    span = f"{hours.start:%H:%M}-{hours.end:%H:%M}"
+    local_times = ", ".join(f"{now.astimezone(zone(n)):%a %H:%M} in {n}" for n in zones)
+    if state in window.states:
+        detail = f"outside {state}'s calling hours ({span}): {local_times}"
+        return detail, RuleSource(kind="state_override", list_id=list_id, state=state)
+    detail = f"outside the list's calling hours ({span}): {local_times}"
+    return detail, RuleSource(kind="calling_window", list_id=list_id)
+
+
+def _next_callable(
+    window: Window,
+    zones: tuple[str, ...],
+    state: str | None,
+    now: dt.datetime,
+    row: dict[str, Any],
+    reasons: list[NotCallableReason],
+    expiries: list[dt.datetime | None],
+) -> dt.datetime | None:
+    """The first instant every time-bound reason has passed: the later of the due time,
+    the lease's expiry and the suppressions' expiries, then the next window opening."""
+    if not reasons:
+        return now
+    if any(r.reason in _LASTING for r in reasons) or None in expiries:
+        return None
+    after = max(
+        [now]
+        + [e for e in expiries if e is not None]
+        + ([row["due_at"]] if row["retry_later"] else [])
+        + ([row["lease_expires_at"]] if row["leased"] else [])
+    )
+    return window.next_open(zones, state, after)
