@@ -5,6 +5,10 @@ call DND), its number is not suppressed in the workspace, it has attempts left, 
 zone it must be called in is inside the list's calling window right now. Order: priority
 (null = hot lead first, then lower numbers), then when it became due, then age. Each claim
 leases the contact to one agent until the lease expires or an outcome is recorded.
+
+The per-contact rules are written once, in ``repository.RULES``; claims, the preview and
+``check`` (GET /v1/contacts/{id}/callable) are all built from them, and the calling window
+is decided per zone here (``windows.Window``) for all three.
 """
 
 from __future__ import annotations
@@ -36,9 +40,10 @@ from dialbook.queue.schemas import (
     OutcomeRequest,
     OutcomeResult,
     Preview,
+    Reason,
     RuleSource,
 )
-from dialbook.queue.windows import Window, parse_zone_key, window_from, zone_key
+from dialbook.queue.windows import Closed, Window, parse_zone_key, window_from, zone_key
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import SuppressionCreate
 from dialbook.workspaces.schemas import Caller
@@ -59,7 +64,7 @@ def open_zone_ids(conn: Conn, *, window: Window, now: dt.datetime) -> list[int]:
     return open_ids
 
 
-def closed_zones(conn: Conn, *, window: Window, now: dt.datetime) -> dict[int, str | None]:
+def closed_zones(conn: Conn, *, window: Window, now: dt.datetime) -> dict[int, Closed | None]:
     """Zone id -> why its calling window is closed at ``now`` (None: open)."""
     return {
         id: window.closed_because(*parse_zone_key(key), now)
@@ -276,7 +281,7 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
 def _spread(
     group: dict[str, Any],
     counts: dict[str, int],
-    closed: dict[int, str | None],
+    closed: dict[int, Closed | None],
     sign: int,
     *,
     after_blocked: bool = False,
@@ -347,14 +352,9 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
     times = [LocalTime(zone=name, time=now.astimezone(zone(name))) for name in zones]
     reasons: list[NotCallableReason] = []
 
-    def add(reason: str, detail: str, source: RuleSource) -> None:
+    def add(reason: Reason, detail: str, source: RuleSource) -> None:
         reasons.append(
-            NotCallableReason(
-                reason=reason,  # type: ignore[arg-type]
-                detail=detail,
-                source=source,
-                local_times=times,
-            )
+            NotCallableReason(reason=reason, detail=detail, source=source, local_times=times)
         )
 
     on_contact = RuleSource(kind="contact")
@@ -390,6 +390,9 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
                 ),
             )
             expiries.append(entry.expires_at)
+        if not found.entries:  # removed since the rule was read
+            add("suppressed", f"{row['dial_number']} is suppressed", on_contact)
+            expiries.append(None)
     if row.get("max_attempts"):
         add(
             "max_attempts",

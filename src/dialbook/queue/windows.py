@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from dialbook.normalize.timezones import zone
 
+Closed = Literal["no_timezone", "holiday", "outside_calling_hours"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_START = dt.time(8, 0)
 DEFAULT_END = dt.time(21, 0)  # the US TCPA bound: 8 am to 9 pm in the called party's time
@@ -45,7 +46,7 @@ class Window:
 
     def closed_because(
         self, zones: Iterable[str], state: str | None, now: dt.datetime
-    ) -> str | None:
+    ) -> Closed | None:
         """None when ``now`` is inside the window in every one of ``zones``; else why not:
         ``no_timezone`` (no zone), ``holiday`` (a holiday in one of them) or
         ``outside_calling_hours``."""
