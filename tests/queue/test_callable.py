@@ -123,6 +123,10 @@ def book(api: TestClient) -> Book:
         post(api, "/v1/suppressions", body, 201)
         publish(api, list_id)
         ids["held"] = contact(api, list_id, ["+12125550120"], **ny)  # not published
+    with clock.frozen(LOADED + dt.timedelta(hours=1, minutes=1)):
+        # A lease that runs out unanswered: still "leased", callable again once expired.
+        (stale,) = claim(api, list_id, count=1, lease=300)
+        assert stale["contact"]["id"] == ids["ny"]
     return Book(list_id, ids)
 
 
@@ -177,7 +181,8 @@ def test_callable_answers_each_reason_with_its_source_and_next_time(
     ids = book.ids
     with clock.frozen(NOON_UTC):
         found = {name: check(api, cid) for name, cid in ids.items()}
-    ny = found["ny"]
+    ny = found["ny"]  # its lease ran out on Monday: callable, as a claim would release it
+    assert api.get(f"/v1/contacts/{ids['ny']}").json()["status"] == "leased"
     assert ny["callable"] is True
     assert ny["reasons"] == []
     assert ny["number"] == "+12125550100"
