@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from dialbook.cli import cli
+from dialbook.kit import clock
 
 
 @pytest.fixture
@@ -99,6 +101,19 @@ def test_dnc_and_queue_commands(run: CliRunner, tmp_path: Path) -> None:
     )
     summary = invoke(run, "queue", "preview", str(lst["id"]))
     assert "of 1 callable now" in summary
+    found = json.loads(invoke(run, "contacts", "find", "--phone", "+18005550100", "--json"))
+    contact_id = str(found[0]["id"])
+    noon = (clock.now() + dt.timedelta(days=1)).replace(hour=12, minute=0)  # open in Reykjavik
+    with clock.frozen(noon):
+        why = json.loads(invoke(run, "queue", "callable", contact_id, "--json"))
+        assert why["number"] == "+18005550100"
+        assert (why["callable"], why["reasons"]) == (True, [])
+        assert "is callable now on +18005550100" in invoke(run, "queue", "callable", contact_id)
+        invoke(run, "dnc", "add", "+18005550100")
+        said = invoke(run, "queue", "callable", contact_id)
+    assert "not callable now" in said
+    assert "- suppressed: +18005550100 is on suppression list" in said
+    assert "Not callable until changed." in said
     claimed = json.loads(invoke(run, "queue", "claim", str(lst["id"]), "--count", "3", "--json"))
     assert len(claimed["leases"]) <= 1
 

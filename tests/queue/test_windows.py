@@ -81,3 +81,71 @@ def test_zone_keys_round_trip(zones: list[str], state: str | None) -> None:
     key = zone_key(zones, state)
     assert key is not None
     assert parse_zone_key(key) == (tuple(sorted(set(zones))), state)
+
+
+def test_next_open_across_a_weekend_and_dst() -> None:
+    window = window_from({"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00"})
+    saturday_night = dt.datetime(2026, 3, 8, 3, 0, tzinfo=UTC)  # Sat 22:00 EST
+    # Monday 09:00, after the spring-forward: EDT, 13:00 UTC (it was 14:00 UTC a week before).
+    assert window.next_open(["America/New_York"], None, saturday_night) == dt.datetime(
+        2026, 3, 9, 13, 0, tzinfo=UTC
+    )
+    open_now = dt.datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
+    assert window.next_open(["America/New_York"], None, open_now) == open_now
+    # Two zones: open when the later of the two openings comes (09:00 Central).
+    both = window.next_open(["America/New_York", "America/Chicago"], None, saturday_night)
+    assert both == dt.datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
+    assert window.next_open([], None, saturday_night) is None
+    # A window no zone ever opens (every day a holiday would; here: no days).
+    closed = Window(window.hours.__class__(frozenset(), dt.time(9), dt.time(20)))
+    assert closed.next_open(["America/New_York"], None, saturday_night) is None
+
+
+def test_closed_because_names_the_holiday_before_the_hours() -> None:
+    window = window_from({"start": "09:00", "end": "20:00", "holidays": ["2026-12-25"]})
+    night = dt.datetime(2026, 12, 25, 3, 0, tzinfo=UTC)  # 22:00 on the 24th in New York
+    assert window.closed_because(["America/New_York"], None, night) == "outside_calling_hours"
+    # 03:00 UTC is already the 25th in Berlin: a holiday there, whatever the hour.
+    assert window.closed_because(["America/New_York", "Europe/Berlin"], None, night) == "holiday"
+    assert window.closed_because([], None, night) == "no_timezone"
+    noon = dt.datetime(2026, 12, 24, 17, 0, tzinfo=UTC)
+    assert window.closed_because(["America/New_York"], None, noon) is None
+
+
+@given(
+    after=st.datetimes(
+        min_value=dt.datetime(2026, 1, 1),
+        max_value=dt.datetime(2027, 12, 31),
+        timezones=st.just(UTC),
+    ),
+    zones=st.lists(
+        st.sampled_from(
+            ["America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London"]
+        ),
+        min_size=1,
+        max_size=2,
+    ),
+    state=st.sampled_from([None, "FL"]),
+)
+def test_next_open_is_an_opening_and_nothing_before_it_is_open(
+    after: dt.datetime, zones: list[str], state: str | None
+) -> None:
+    window = window_from(
+        {
+            "days": ["mon", "tue", "wed", "thu", "fri", "sat"],
+            "start": "09:00",
+            "end": "20:00",
+            "state_overrides": {"FL": {"start": "13:00", "end": "18:00"}},
+            "holidays": ["2026-12-25", "2027-01-01"],
+        }
+    )
+    found = window.next_open(zones, state, after)
+    if found is None:  # windows that never overlap (Florida's hours in LA and London)
+        halves = (after + dt.timedelta(minutes=30 * i) for i in range(16 * 48))
+        assert not any(window.open_for(zones, state, t) for t in halves)
+        return
+    assert window.open_for(zones, state, found)
+    assert found == after or not window.open_for(zones, state, found - dt.timedelta(minutes=1))
+    step = (found - after) / 50
+    for i in range(50):
+        assert not window.open_for(zones, state, after + step * i) or found == after

@@ -40,6 +40,33 @@ def preview(app: App, list_id: int, workspace: str, as_json: bool) -> None:
     console.print(result.summary)
 
 
+@command.command("callable")
+@click.argument("contact_id", type=int)
+@workspace_option
+@json_option
+@pass_app
+def callable_now(app: App, contact_id: int, workspace: str, as_json: bool) -> None:
+    """May a contact be called now, on which number; if not, why not, and from when.
+
+    Example: dialbook queue callable 42
+    """
+    caller = app.caller(workspace)
+    result = app.read(queue_service.check, caller=caller, id=contact_id)
+    if as_json:
+        print_json(result)
+        return
+    if result.callable:
+        console.print(f"Contact {contact_id} is callable now on {result.number}.")
+        return
+    console.print(f"Contact {contact_id} is not callable now ({result.number or 'no number'}):")
+    for why in result.reasons:
+        console.print(f"- {why.reason}: {why.detail}")
+    when = result.next_callable_at
+    console.print(
+        f"Next callable at {when.isoformat()}." if when else "Not callable until changed."
+    )
+
+
 @command.command("claim")
 @click.argument("list_id", type=int)
 @workspace_option

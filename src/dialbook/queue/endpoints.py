@@ -1,10 +1,11 @@
-"""/v1/lists/{id}/queue/... and /v1/queue/leases/{id}/outcome."""
+"""/v1/lists/{id}/queue/..., /v1/queue/leases/{id}/outcome, /v1/contacts/{id}/callable."""
 
 from __future__ import annotations
 
 from dialbook.http.routing import Context, Router
 from dialbook.queue import service as queue_service
 from dialbook.queue.schemas import (
+    CallableNow,
     ClaimRequest,
     ClaimResult,
     OutcomeRequest,
@@ -35,3 +36,9 @@ async def record_outcome(ctx: Context, body: OutcomeRequest) -> OutcomeResult:
     return await ctx.db.write(
         queue_service.record_outcome, caller=ctx.caller, lease_id=ctx.path("id"), request=body
     )
+
+
+@router.route("GET", "/contacts/{id:int}/callable", scope="contacts:read", response=CallableNow)
+async def callable_now(ctx: Context) -> CallableNow:
+    """May this contact be called now, on which number; if not, why not, and from when."""
+    return await ctx.db.read(queue_service.check, caller=ctx.caller, id=ctx.path("id"))

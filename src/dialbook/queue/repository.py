@@ -8,22 +8,21 @@ each other's rows instead of waiting or double-leasing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     and_,
-    case,
     func,
     insert,
-    literal,
     select,
     update,
 )
 
 from dialbook.db import Conn, bulk
-from dialbook.db.tables import call_zones, contact_phones, contacts, dial_attempts, suppressions
+from dialbook.db.tables import call_zones, contacts, dial_attempts
 from dialbook.kit.rows import as_dict
 
 
@@ -85,20 +84,18 @@ def callable_now(
     """(contact id, number) of the next callable contacts, in dialing order, locked."""
     if not zone_ids:
         return []
+    rules = _rules(max_attempts)
     if conn.dialect.name == "sqlite":
         return _callable_per_zone(conn, workspace_id, list_id, zone_ids, now, max_attempts, limit)
-    attempts = " AND c.attempts < ?" if max_attempts is not None else ""
+    values = {"workspace_id": workspace_id, "now": now, "max_attempts": max_attempts}
     rows = bulk.query(
         conn,
-        _PER_ZONE_LOCKED.format(attempts=attempts),
+        _PER_ZONE_LOCKED.format(rules=_claim_filter(rules)),
         [
             list(zone_ids),
             workspace_id,
             list_id,
-            now,
-            *([max_attempts] if attempts else []),
-            workspace_id,
-            now,
+            *_values([r for r in rules if r is not LEASED], values),
             limit,
             limit,
         ],
@@ -106,14 +103,60 @@ def callable_now(
     return [(int(row[0]), str(row[1])) for row in rows]
 
 
+# The callable condition, written once. A queued contact of a zone inside its calling
+# window is callable when none of these rules holds; the preview counts each other contact
+# under the first rule that holds, and ``/callable`` reports every one that does. Each rule
+# is SQL over the contacts row ``c`` whose ``?`` take the named values, in order. From this
+# one definition the builders below emit the claim's filter (raw SQL on the driver, the hot
+# path), the preview's per-zone counts and the one-contact check: the forms differ because
+# the claim must stay an index walk and the preview an index-only scan, not the rules.
+@dataclass(frozen=True, slots=True)
+class Rule:
+    reason: str  # the preview's reason code
+    sql: str  # true when the rule stops the contact
+    params: tuple[str, ...] = ()
+
+
+LEASED = Rule("leased", "(c.status = 'leased' AND c.lease_expires_at > ?)", ("now",))
+DO_NOT_CALL = Rule("do_not_call", "(c.dnc OR c.dnd_call)")
+# Suppressions match the number that would be dialed, wherever it is among the phones,
+# with an entry in force.
+_DIALED = "c.dial_number"
+_IN_FORCE = "(s.expires_at IS NULL OR s.expires_at > ?)"
+SUPPRESSED = Rule(
+    "suppressed",
+    f"EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ?"
+    f" AND s.number = {_DIALED} AND {_IN_FORCE})",
+    ("workspace_id", "now"),
+)
+MAX_ATTEMPTS = Rule("max_attempts", "c.attempts >= ?", ("max_attempts",))
+NO_PHONE = Rule("no_phone", "c.dial_number IS NULL")
+RETRY_LATER = Rule("retry_later", "c.due_at > ?", ("now",))
+# In the order the preview applies them (the calling window comes between no_phone and
+# retry_later there: it is per zone, not per row).
+RULES = (LEASED, DO_NOT_CALL, SUPPRESSED, MAX_ATTEMPTS, NO_PHONE, RETRY_LATER)
+
+
+def _rules(max_attempts: int | None) -> tuple[Rule, ...]:
+    return tuple(r for r in RULES if r is not MAX_ATTEMPTS or max_attempts is not None)
+
+
+def _values(rules: Sequence[Rule], values: dict[str, Any]) -> list[Any]:
+    return [values[name] for rule in rules for name in rule.params]
+
+
+@functools.cache
+def _claim_filter(rules: tuple[Rule, ...]) -> str:
+    """The claim's WHERE terms: none of the rules holds (leases: the claim reads only
+    ``queued`` rows, after releasing the expired ones)."""
+    return "".join(f" AND NOT ({rule.sql})" for rule in rules if rule is not LEASED)
+
+
 # The best ``limit`` callable contacts of one zone: a short walk of the per-zone index.
 _IN_ZONE = (
     "SELECT c.id, c.dial_number, c.queue_rank, c.due_at FROM contacts c"
     " WHERE c.workspace_id = ? AND c.list_id = ? AND c.status = 'queued'"
-    " AND c.zone_id = {zone} AND c.due_at <= ?"
-    " AND NOT c.dnc AND NOT c.dnd_call AND c.dial_number IS NOT NULL{attempts}"
-    " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ?"
-    " AND s.number = c.dial_number AND (s.expires_at IS NULL OR s.expires_at > ?))"
+    " AND c.zone_id = {zone}{rules}"
     " ORDER BY c.queue_rank, c.due_at, c.id LIMIT ?"
 )
 
@@ -142,22 +185,16 @@ def _callable_per_zone(
     (list, status, zone, rank, due, id) index, then the best of those. Contacts of closed
     zones are never read, however many wait at the head of the queue."""
     at = bulk.insert_value(conn, contacts.c.due_at, now)
-    part = _PER_ZONE.format(attempts=" AND c.attempts < ?" if max_attempts is not None else "")
+    rules = _rules(max_attempts)
+    part = _PER_ZONE.format(rules=_claim_filter(rules))
+    values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
+    filter_values = _values([r for r in rules if r is not LEASED], values)
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(zone_ids), 100):  # SQLite allows 500 terms in a compound select
         zones = zone_ids[start : start + 100]
         params: list[Any] = []
         for zone in zones:
-            params += [
-                workspace_id,
-                list_id,
-                zone,
-                at,
-                *([max_attempts] if max_attempts is not None else []),
-                workspace_id,
-                at,
-                limit,
-            ]
+            params += [workspace_id, list_id, zone, *filter_values, limit]
         rows += bulk.query(conn, " UNION ALL ".join([part] * len(zones)), params)
     rows.sort(key=lambda row: (row[2], row[3], row[0]))
     return [(int(row[0]), str(row[1])) for row in rows[:limit]]
@@ -255,49 +292,64 @@ def finish_attempt(
     )
 
 
-# Per zone, how many queued contacts stop at each exclusion, in the order they are applied.
-_PIVOT_COLUMNS = ("total", "leased", "blocked", "exhausted", "no_phone", "later")
+def _pivot_sql(rules: Sequence[Rule], sqlite: bool) -> str:
+    """Per rule, a count of the rows it is the first to stop (its parameters repeat: rule
+    ``i`` is in the columns of rules ``i`` and after)."""
+    columns = []
+    for i, rule in enumerate(rules):
+        condition = " AND ".join([f"NOT ({r.sql})" for r in rules[:i]] + [f"({rule.sql})"])
+        # SQLite sums its 0/1 booleans faster than it evaluates CASE or FILTER.
+        columns.append(f"sum({condition})" if sqlite else f"count(*) FILTER (WHERE {condition})")
+    return ", ".join(columns)
 
 
-def _pivot(now: dt.datetime, max_attempts: int | None, leased: bool = True) -> list[Any]:
-    """The per-zone counts; without ``leased`` (the queued pass) only indexed columns are
-    read, so the covering index answers it without touching the table."""
-    live = (
-        (contacts.c.status == "leased") & (contacts.c.lease_expires_at > now)
-        if leased
-        else literal(False)
-    )
-    blocked = ~live & (contacts.c.dnc | contacts.c.dnd_call)
-    exhausted = (
-        (contacts.c.attempts >= max_attempts) if max_attempts is not None else literal(False)
-    )
-    exhausted = ~live & ~blocked & exhausted
-    no_phone = ~live & ~blocked & ~exhausted & contacts.c.dial_number.is_(None)
-    later = ~live & ~blocked & ~exhausted & ~no_phone & (contacts.c.due_at > now)
+def _pivot_values(rules: Sequence[Rule], values: dict[str, Any]) -> list[Any]:
+    return [v for i in range(len(rules)) for v in _values(rules[: i + 1], values)]
 
-    def total(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0))
 
-    return [
-        contacts.c.zone_id.label("zone_id"),
-        func.count().label("total"),
-        total(live).label("leased"),
-        total(blocked).label("blocked"),
-        total(exhausted).label("exhausted"),
-        total(no_phone).label("no_phone"),
-        total(later).label("later"),
-    ]
+# The preview's per-zone counts of one status: the index is in zone order within a status,
+# and every column the rules of queued rows read is in it (no table reads).
+_PIVOT = (
+    "SELECT c.zone_id, count(*), {pivot} FROM contacts c"
+    " WHERE c.workspace_id = ? AND c.list_id = ? AND c.status = ? GROUP BY c.zone_id"
+)
+# The suppressed: the contacts of the suppressed numbers, materialized first so that both
+# planners walk from the (usually far smaller) suppression side, then kept when the number
+# is the one dialed: SUPPRESSED, from the other side.
+_SUPPRESSED_PIVOT = (
+    "WITH found AS MATERIALIZED (SELECT DISTINCT p.contact_id, p.number FROM suppressions s"
+    " JOIN contact_phones p ON p.workspace_id = s.workspace_id AND p.number = s.number"
+    f" WHERE s.workspace_id = ? AND {_IN_FORCE})"
+    " SELECT c.zone_id, count(*), {pivot} FROM found f"
+    " JOIN contacts c ON c.workspace_id = ? AND c.id = f.contact_id"
+    # "+ 0": no index on list_id here, so the planner walks from the suppressed numbers to
+    # their contacts instead of through every contact of the list.
+    f" WHERE c.list_id + 0 = ? AND c.status IN ('queued', 'leased') AND {_DIALED} = f.number"
+    " GROUP BY c.zone_id"
+)
+
+
+_ANY_SUPPRESSED = f"SELECT 1 FROM suppressions s WHERE s.workspace_id = ? AND {_IN_FORCE} LIMIT 1"
+
+
+def _pivot_rows(rows: Sequence[tuple[Any, ...]], rules: Sequence[Rule]) -> list[dict[str, Any]]:
+    found = []
+    for zone, total, *counts in rows:
+        group = {"zone_id": zone, "total": int(total), "leased": 0}
+        group |= {rule.reason: int(n or 0) for rule, n in zip(rules, counts, strict=True)}
+        found.append(group)
+    return found
 
 
 def preview_counts(
     conn: Conn, *, workspace_id: int, list_id: int, now: dt.datetime, max_attempts: int | None
 ) -> tuple[dict[str, int], list[dict[str, Any]], list[dict[str, Any]]]:
-    """What a preview needs, in three passes that each walk an index in order:
+    """What a preview needs, in passes that each walk an index in order:
 
     - contacts per status (index only);
-    - per zone, of the queued and leased contacts: how many stop at each exclusion;
-    - the same for the suppressed ones, driven from the (usually far smaller) suppression
-      list side.
+    - per zone, of the queued and of the leased contacts: how many stop at each rule
+      (``zone_id``, ``total`` and one count per rule's reason);
+    - the same for the suppressed ones.
     """
     in_list = (contacts.c.workspace_id == workspace_id) & (contacts.c.list_id == list_id)
     statuses = {
@@ -306,87 +358,58 @@ def preview_counts(
             select(contacts.c.status, func.count()).where(in_list).group_by(contacts.c.status)
         )
     }
-    in_queue = contacts.c.status.in_(("queued", "leased"))
-    # One status at a time: the index is in zone order within a status.
-    zones: list[dict[str, Any]] = []
-    if conn.dialect.name == "sqlite":
-        zones += _queued_pivot_sqlite(conn, workspace_id, list_id, now, max_attempts)
-    else:
-        zones += [
-            as_dict(row)
-            for row in conn.execute(
-                select(*_pivot(now, max_attempts, leased=False))
-                .where(in_list, contacts.c.status == "queued")
-                .group_by(contacts.c.zone_id)
-            )
-        ]
-    zones += [
-        as_dict(row)
-        for row in conn.execute(
-            select(*_pivot(now, max_attempts))
-            .where(in_list, contacts.c.status == "leased")
-            .group_by(contacts.c.zone_id)
-        )
-    ]
-    in_force = (suppressions.c.workspace_id == workspace_id) & (
-        (suppressions.c.expires_at.is_(None)) | (suppressions.c.expires_at > now)
-    )
-    if conn.execute(select(suppressions.c.id).where(in_force).limit(1)).first() is None:
-        return statuses, zones, []  # nothing suppressed: no second pass
-    numbers = select(suppressions.c.number).where(in_force).distinct().subquery()
-    suppressed = conn.execute(
-        select(*_pivot(now, max_attempts))
-        .select_from(numbers)
-        .join(
-            contact_phones,
-            and_(
-                contact_phones.c.workspace_id == workspace_id,
-                contact_phones.c.number == numbers.c.number,
-                contact_phones.c.position == 0,
-            ),
-        )
-        .join(
-            contacts,
-            and_(
-                contacts.c.workspace_id == contact_phones.c.workspace_id,
-                contacts.c.id == contact_phones.c.contact_id,
-            ),
-        )
-        # "+ 0": no index on list_id here, so the planner walks from the suppressed numbers
-        # to their contacts instead of through every contact of the list.
-        .where((contacts.c.list_id + 0) == list_id, in_queue)
-        .group_by(contacts.c.zone_id)
-    )
-    return statuses, zones, [as_dict(row) for row in suppressed]
-
-
-# The queued pass on SQLite, where it is the bulk of a preview: 0/1 arithmetic instead of
-# CASE (SQLite evaluates it faster), every column from the covering index.
-_QUEUED_PIVOT = (
-    "SELECT zone_id, count(*), sum(dnc | dnd_call),"
-    " sum((1 - (dnc | dnd_call)) * (attempts >= ?)),"
-    " sum((1 - (dnc | dnd_call)) * (attempts < ?) * (dial_number IS NULL)),"
-    " sum((1 - (dnc | dnd_call)) * (attempts < ?) * (dial_number IS NOT NULL) * (due_at > ?))"
-    " FROM contacts WHERE workspace_id = ? AND list_id = ? AND status = 'queued'"
-    " GROUP BY zone_id"
-)
-
-
-def _queued_pivot_sqlite(
-    conn: Conn, workspace_id: int, list_id: int, now: dt.datetime, max_attempts: int | None
-) -> list[dict[str, Any]]:
-    limit = max_attempts if max_attempts is not None else 2**62  # no limit: never exhausted
+    sqlite = conn.dialect.name == "sqlite"
     at = bulk.insert_value(conn, contacts.c.due_at, now)
-    rows = bulk.query(conn, _QUEUED_PIVOT, [limit, limit, limit, at, workspace_id, list_id])
-    return [
-        {
-            "zone_id": zone,
-            "total": total,
-            "leased": 0,
-            "blocked": blocked or 0,
-            "exhausted": exhausted or 0,
-            "no_phone": no_phone or 0,
-            "later": later or 0,
-        }
-        for zone, total, blocked, exhausted, no_phone, later in rows
-    ]
+    values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
+    rules = [r for r in _rules(max_attempts) if r is not SUPPRESSED]
+    queued = rules[1:]  # no leases among queued rows: the index alone answers
+    zones: list[dict[str, Any]] = []
+    for status, pivot in (("queued", queued), ("leased", rules)):
+        rows = bulk.query(
+            conn,
+            _PIVOT.format(pivot=_pivot_sql(pivot, sqlite)),
+            [*_pivot_values(pivot, values), workspace_id, list_id, status],
+        )
+        zones += _pivot_rows(rows, pivot)
+    if not bulk.query(conn, _ANY_SUPPRESSED, [workspace_id, at]):
+        return statuses, zones, []  # nothing suppressed: no second pass
+    rows = bulk.query(
+        conn,
+        _SUPPRESSED_PIVOT.replace("{pivot}", _pivot_sql(rules, sqlite)),
+        [workspace_id, at, *_pivot_values(rules, values), workspace_id, list_id],
+    )
+    return statuses, zones, _pivot_rows(rows, rules)
+
+
+def check_contact(
+    conn: Conn, *, workspace_id: int, id: int, now: dt.datetime, max_attempts: int | None
+) -> dict[str, Any] | None:
+    """One contact's queue state and, per rule's reason, whether it stops the contact."""
+    row = conn.execute(
+        select(
+            contacts.c.list_id,
+            contacts.c.status,
+            contacts.c.zone_id,
+            contacts.c.dial_number,
+            contacts.c.due_at,
+            contacts.c.lease_expires_at,
+            contacts.c.attempts,
+            contacts.c.lease_id,
+            call_zones.c.key.label("zone_key"),
+        )
+        .select_from(contacts)
+        .outerjoin(call_zones, call_zones.c.id == contacts.c.zone_id)
+        .where(contacts.c.workspace_id == workspace_id, contacts.c.id == id)
+    ).one_or_none()
+    if row is None:
+        return None
+    rules = _rules(max_attempts)
+    at = bulk.insert_value(conn, contacts.c.due_at, now)
+    values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
+    flags = bulk.query(
+        conn,
+        "SELECT " + ", ".join(f"({r.sql})" for r in rules) + " FROM contacts c"
+        " WHERE c.workspace_id = ? AND c.id = ?",
+        [*_values(rules, values), workspace_id, id],
+    )[0]
+    return as_dict(row) | {r.reason: bool(flag) for r, flag in zip(rules, flags, strict=True)}

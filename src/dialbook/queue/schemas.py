@@ -43,6 +43,7 @@ Reason = Literal[
     "max_attempts",
     "no_phone",
     "no_timezone",
+    "holiday",
     "outside_calling_hours",
     "retry_later",
 ]
@@ -55,6 +56,7 @@ REASONS: tuple[Reason, ...] = (
     "max_attempts",
     "no_phone",
     "no_timezone",
+    "holiday",
     "outside_calling_hours",
     "retry_later",
 )
@@ -101,3 +103,48 @@ class Preview(Struct, kw_only=True):
     callable: int
     excluded: dict[str, int]
     summary: str
+
+
+class LocalTime(Struct, kw_only=True):
+    zone: str
+    time: dt.datetime  # with the zone's offset at that instant
+
+
+class RuleSource(Struct, kw_only=True, omit_defaults=True):
+    """Where the rule that stops a contact comes from."""
+
+    kind: Literal[
+        "calling_window",
+        "state_override",
+        "holiday",
+        "suppression_list",
+        "contact",
+        "list",
+        "lease",
+    ]
+    list_id: int | None = None
+    state: str | None = None  # state_override: whose hours
+    date: dt.date | None = None  # holiday: the local date
+    suppression_list_id: int | None = None
+    suppression_id: int | None = None
+    lease_id: int | None = None
+
+
+class NotCallableReason(Struct, kw_only=True):
+    reason: Reason  # the preview's codes
+    detail: str
+    source: RuleSource
+    local_times: list[LocalTime]  # the contact's local time in each of its zones
+
+
+class CallableNow(Struct, kw_only=True):
+    """Whether a contact may be called now, on which number, and if not, why not."""
+
+    contact_id: int
+    list_id: int
+    at: dt.datetime
+    callable: bool
+    number: str | None  # the number a claim would dial
+    local_times: list[LocalTime]
+    reasons: list[NotCallableReason]
+    next_callable_at: dt.datetime | None  # when every time-bound reason has passed

@@ -5,6 +5,10 @@ call DND), its number is not suppressed in the workspace, it has attempts left, 
 zone it must be called in is inside the list's calling window right now. Order: priority
 (null = hot lead first, then lower numbers), then when it became due, then age. Each claim
 leases the contact to one agent until the lease expires or an outcome is recorded.
+
+The per-contact rules are written once, in ``repository.RULES``; claims, the preview and
+``check`` (GET /v1/contacts/{id}/callable) are all built from them, and the calling window
+is decided per zone here (``windows.Window``) for all three.
 """
 
 from __future__ import annotations
@@ -22,18 +26,24 @@ from dialbook.events import service as event_service
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
+from dialbook.normalize.timezones import zone
 from dialbook.queue import repository
 from dialbook.queue.schemas import (
     REASONS,
     RETRY_OUTCOMES,
+    CallableNow,
     ClaimRequest,
     ClaimResult,
     Lease,
+    LocalTime,
+    NotCallableReason,
     OutcomeRequest,
     OutcomeResult,
     Preview,
+    Reason,
+    RuleSource,
 )
-from dialbook.queue.windows import Window, parse_zone_key, window_from, zone_key
+from dialbook.queue.windows import Closed, Window, parse_zone_key, window_from, zone_key
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import SuppressionCreate
 from dialbook.workspaces.schemas import Caller
@@ -52,6 +62,14 @@ def open_zone_ids(conn: Conn, *, window: Window, now: dt.datetime) -> list[int]:
         if window.open_for(zones, state, now):
             open_ids.append(id)
     return open_ids
+
+
+def closed_zones(conn: Conn, *, window: Window, now: dt.datetime) -> dict[int, Closed | None]:
+    """Zone id -> why its calling window is closed at ``now`` (None: open)."""
+    return {
+        id: window.closed_because(*parse_zone_key(key), now)
+        for id, key in repository.all_zones(conn)
+    }
 
 
 def claim(
@@ -232,7 +250,7 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     """How many contacts are callable now, and how many are excluded for each reason."""
     now = now or clock.now()
     lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
-    open_ids = set(open_zone_ids(conn, window=window_from(_window(lst)), now=now))
+    closed = closed_zones(conn, window=window_from(_window(lst)), now=now)
     counts: dict[str, int] = dict.fromkeys(REASONS, 0)
     statuses, zones, suppressed = repository.preview_counts(
         conn,
@@ -247,10 +265,10 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     counts["do_not_call"] = statuses.get("dnc", 0)
     callable_count = 0
     for group in zones:
-        callable_count += _spread(group, counts, open_ids, +1)
+        callable_count += _spread(group, counts, closed, +1)
     for group in suppressed:  # counted above as if not suppressed: move them
-        moved = group["total"] - group["leased"] - group["blocked"]
-        callable_count -= _spread(group, counts, open_ids, -1, after_blocked=True)
+        moved = group["total"] - group["leased"] - group["do_not_call"]
+        callable_count -= _spread(group, counts, closed, -1, after_blocked=True)
         counts["suppressed"] += moved
     excluded = {reason: n for reason, n in counts.items() if n}
     return Preview(
@@ -266,30 +284,31 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
 def _spread(
     group: dict[str, Any],
     counts: dict[str, int],
-    open_ids: set[int],
+    closed: dict[int, Closed | None],
     sign: int,
     *,
     after_blocked: bool = False,
 ) -> int:
     """Add (or take away) a zone group's contacts to their reasons; how many are callable.
 
-    The reasons apply in order: leased, do-not-call, (suppressed), out of attempts, no
-    phone, no time zone, outside calling hours, waiting for a retry.
+    The reasons apply in the order of ``repository.RULES``: leased, do-not-call,
+    (suppressed), out of attempts, no phone; then no time zone, a holiday or outside
+    calling hours (per zone); then waiting for a retry.
     """
     if not after_blocked:
         counts["leased"] += sign * group["leased"]
-        counts["do_not_call"] += sign * group["blocked"]
-    counts["max_attempts"] += sign * group["exhausted"]
+        counts["do_not_call"] += sign * group["do_not_call"]
+    counts["max_attempts"] += sign * group.get("max_attempts", 0)
     counts["no_phone"] += sign * group["no_phone"]
-    rest = group["total"] - sum(group[k] for k in ("leased", "blocked", "exhausted", "no_phone"))
-    if group["zone_id"] is None:
-        counts["no_timezone"] += sign * rest
+    stopped = ("leased", "do_not_call", "max_attempts", "no_phone")
+    rest = group["total"] - sum(group.get(k, 0) for k in stopped)
+    zone_id = group["zone_id"]
+    why = "no_timezone" if zone_id is None else closed.get(zone_id, "outside_calling_hours")
+    if why is not None:
+        counts[why] += sign * rest
         return 0
-    if group["zone_id"] not in open_ids:
-        counts["outside_calling_hours"] += sign * rest
-        return 0
-    counts["retry_later"] += sign * group["later"]
-    return int(rest - group["later"])
+    counts["retry_later"] += sign * group["retry_later"]
+    return int(rest - group["retry_later"])
 
 
 _LABELS = {
@@ -301,6 +320,7 @@ _LABELS = {
     "max_attempts": "out of attempts",
     "no_phone": "without a phone",
     "no_timezone": "without a time zone",
+    "holiday": "on a holiday",
     "outside_calling_hours": "outside calling hours",
     "retry_later": "waiting to be retried",
 }
@@ -311,3 +331,135 @@ def _summary(callable_count: int, total: int, excluded: dict[str, int]) -> str:
     for reason, n in sorted(excluded.items(), key=lambda item: -item[1]):
         parts.append(f"{n:,} {_LABELS[reason]}")
     return "; ".join(parts)
+
+
+# Reasons no time will lift: a contact stopped by one has no next_callable_at.
+_LASTING = frozenset({"held", "finished", "do_not_call", "max_attempts", "no_phone", "no_timezone"})
+
+
+def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None) -> CallableNow:
+    """May this contact be called now, on which number, and if not, every reason why not
+    (the same rules and codes as claims and the preview), with when it next may be."""
+    now = now or clock.now()
+    contact = contact_service.get(conn, caller=caller, id=id)
+    lst = list_service.get(
+        conn, workspace_id=caller.workspace_id, id=contact.list_id, with_count=False
+    )
+    row = repository.check_contact(
+        conn, workspace_id=caller.workspace_id, id=id, now=now, max_attempts=lst.max_attempts
+    )
+    if row is None:  # deleted since
+        raise NotFound(f"No contact with id {id}.")
+    window = window_from(_window(lst))
+    zones, state = parse_zone_key(row["zone_key"]) if row["zone_key"] else ((), None)
+    times = [LocalTime(zone=name, time=now.astimezone(zone(name))) for name in zones]
+    reasons: list[NotCallableReason] = []
+
+    def add(reason: Reason, detail: str, source: RuleSource) -> None:
+        reasons.append(
+            NotCallableReason(reason=reason, detail=detail, source=source, local_times=times)
+        )
+
+    on_contact = RuleSource(kind="contact")
+    on_list = RuleSource(kind="list", list_id=lst.id)
+    status = row["status"]
+    if status == "held":
+        add("held", f"held until list {lst.id} is published", on_list)
+    elif status in ("completed", "exhausted"):
+        add("finished", f"finished ({status}, last outcome {contact.last_outcome})", on_contact)
+    elif status == "dnc":
+        add("do_not_call", "marked do-not-call by a dnc_request outcome", on_contact)
+    if row["leased"]:
+        add(
+            "leased",
+            f"leased to an agent until {row['lease_expires_at'].isoformat()}",
+            RuleSource(kind="lease", lease_id=row["lease_id"]),
+        )
+    if row["do_not_call"]:
+        flag = "its dnc flag is set" if contact.dnc else f"call DND is {contact.dnd.get('call')}"
+        add("do_not_call", f"do-not-call: {flag}", on_contact)
+    expiries: list[dt.datetime | None] = []
+    if row["suppressed"]:
+        found = suppression_service.check(conn, caller=caller, number=row["dial_number"], now=now)
+        for entry in found.entries:
+            until = f" until {entry.expires_at.isoformat()}" if entry.expires_at else ""
+            add(
+                "suppressed",
+                f"{entry.number} is on suppression list {entry.suppression_list_id}{until}",
+                RuleSource(
+                    kind="suppression_list",
+                    suppression_list_id=entry.suppression_list_id,
+                    suppression_id=entry.id,
+                ),
+            )
+            expiries.append(entry.expires_at)
+        if not found.entries:  # removed since the rule was read
+            add("suppressed", f"{row['dial_number']} is suppressed", on_contact)
+            expiries.append(None)
+    if row.get("max_attempts"):
+        add(
+            "max_attempts",
+            f"{row['attempts']} attempts of the list's {lst.max_attempts}",
+            RuleSource(kind="list", list_id=lst.id),
+        )
+    if row["no_phone"]:
+        add("no_phone", "no phone libphonenumber knows as a valid number", on_contact)
+    closed = window.closed_because(zones, state, now)
+    if closed == "no_timezone":
+        add("no_timezone", "no time zone, and the list has no default_timezone", on_contact)
+    elif closed is not None:
+        add(closed, *_closed_detail(window, zones, state, now, lst.id))
+    if row["retry_later"]:
+        add("retry_later", f"due again at {row['due_at'].isoformat()}", on_contact)
+    return CallableNow(
+        contact_id=id,
+        list_id=lst.id,
+        at=now,
+        callable=not reasons,
+        number=row["dial_number"],
+        local_times=times,
+        reasons=reasons,
+        next_callable_at=_next_callable(window, zones, state, now, row, reasons, expiries),
+    )
+
+
+def _closed_detail(
+    window: Window, zones: tuple[str, ...], state: str | None, now: dt.datetime, list_id: int
+) -> tuple[str, RuleSource]:
+    for name in zones:
+        local = now.astimezone(zone(name))
+        if local.date() in window.holidays:
+            detail = f"{local.date().isoformat()} is a holiday of the list in {name}"
+            return detail, RuleSource(kind="holiday", list_id=list_id, date=local.date())
+    hours = window.hours_for(state)
+    span = f"{hours.start:%H:%M}-{hours.end:%H:%M}"
+    local_times = ", ".join(f"{now.astimezone(zone(n)):%a %H:%M} in {n}" for n in zones)
+    if state in window.states:
+        detail = f"outside {state}'s calling hours ({span}): {local_times}"
+        return detail, RuleSource(kind="state_override", list_id=list_id, state=state)
+    detail = f"outside the list's calling hours ({span}): {local_times}"
+    return detail, RuleSource(kind="calling_window", list_id=list_id)
+
+
+def _next_callable(
+    window: Window,
+    zones: tuple[str, ...],
+    state: str | None,
+    now: dt.datetime,
+    row: dict[str, Any],
+    reasons: list[NotCallableReason],
+    expiries: list[dt.datetime | None],
+) -> dt.datetime | None:
+    """The first instant every time-bound reason has passed: the later of the due time,
+    the lease's expiry and the suppressions' expiries, then the next window opening."""
+    if not reasons:
+        return now
+    if any(r.reason in _LASTING for r in reasons) or None in expiries:
+        return None
+    after = max(
+        [now]
+        + [e for e in expiries if e is not None]
+        + ([row["due_at"]] if row["retry_later"] else [])
+        + ([row["lease_expires_at"]] if row["leased"] else [])
+    )
+    return window.next_open(zones, state, after)

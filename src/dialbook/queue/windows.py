@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from dialbook.normalize.timezones import zone
 
+Closed = Literal["no_timezone", "holiday", "outside_calling_hours"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_START = dt.time(8, 0)
 DEFAULT_END = dt.time(21, 0)  # the US TCPA bound: 8 am to 9 pm in the called party's time
@@ -36,16 +37,50 @@ class Window:
     states: Mapping[str, Hours] = field(default_factory=dict)
     holidays: frozenset[dt.date] = frozenset()
 
+    def hours_for(self, state: str | None) -> Hours:
+        return self.states.get(state, self.hours) if state else self.hours
+
     def open_for(self, zones: Iterable[str], state: str | None, now: dt.datetime) -> bool:
         """True when ``now`` is inside the window in every one of ``zones``."""
-        hours = self.states.get(state, self.hours) if state else self.hours
-        checked = False
-        for name in zones:
-            local = now.astimezone(zone(name))
-            if local.date() in self.holidays or not hours.open_at(local):
-                return False
-            checked = True
-        return checked
+        return self.closed_because(zones, state, now) is None
+
+    def closed_because(
+        self, zones: Iterable[str], state: str | None, now: dt.datetime
+    ) -> Closed | None:
+        """None when ``now`` is inside the window in every one of ``zones``; else why not:
+        ``no_timezone`` (no zone), ``holiday`` (a holiday in one of them) or
+        ``outside_calling_hours``."""
+        hours = self.hours_for(state)
+        names = list(zones)
+        if not names:
+            return "no_timezone"
+        locals_ = [now.astimezone(zone(name)) for name in names]
+        if any(local.date() in self.holidays for local in locals_):
+            return "holiday"
+        if not all(hours.open_at(local) for local in locals_):
+            return "outside_calling_hours"
+        return None
+
+    def next_open(
+        self, zones: Iterable[str], state: str | None, after: dt.datetime, days: int = 15
+    ) -> dt.datetime | None:
+        """The first instant at or after ``after`` inside the window in every one of
+        ``zones`` (None: not within ``days``). It is ``after`` itself or a moment the window
+        opens in one of the zones, so only those instants are tried."""
+        names = list(zones)
+        if not names:
+            return None
+        hours = self.hours_for(state)
+        candidates = {after}
+        for name in names:
+            tz = zone(name)
+            first = after.astimezone(tz).date()
+            for offset in range(days + 1):
+                day = first + dt.timedelta(days=offset)
+                opening = dt.datetime.combine(day, hours.start, tzinfo=tz).astimezone(dt.UTC)
+                if opening >= after:
+                    candidates.add(opening)
+        return next((t for t in sorted(candidates) if self.open_for(names, state, t)), None)
 
 
 def _time(text: str) -> dt.time:
