@@ -416,7 +416,8 @@ def test_queue_over_http(api: TestClient) -> None:
 def test_a_callback_time_comes_back_in_utc(api: TestClient) -> None:
     window = {"start": "00:00", "end": "23:59"}
     lst = api.post(
-        "/v1/lists", json={"name": "Now", "default_timezone": "UTC", "calling_window": window}
+        "/v1/lists",
+        json={"name": "Now", "default_timezone": "Atlantic/Reykjavik", "calling_window": window},
     ).json()
     api.post("/v1/contacts", json={"list_id": lst["id"], "phones": ["+18005550100"]})
     [lease] = api.post(f"/v1/lists/{lst['id']}/queue/claim", json={"count": 1}).json()["leases"]

@@ -47,9 +47,17 @@ def _allowed_values(info: msgspec.inspect.Type, path: str) -> list[Any]:
 
 
 def _options(info: msgspec.inspect.Type) -> list[msgspec.inspect.Type]:
+    """The types ``info`` may be, each without its metadata (``Annotated[...] | None``)."""
+    info = _bare(info)
+    if isinstance(info, msgspec.inspect.UnionType):
+        return [_bare(option) for option in info.types]
+    return [info]
+
+
+def _bare(info: msgspec.inspect.Type) -> msgspec.inspect.Type:
     while isinstance(info, msgspec.inspect.Metadata):
         info = info.type
-    return list(info.types) if isinstance(info, msgspec.inspect.UnionType) else [info]
+    return info
 
 
 def _step(info: msgspec.inspect.Type, name: str, index: str) -> msgspec.inspect.Type:
