@@ -4,22 +4,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from dialbook.cli import cli
 from dialbook.kit import clock
-
-
-@pytest.fixture
-def run(tmp_path: Path, sqlite_template: Path) -> CliRunner:
-    return CliRunner(env={"DIALBOOK_DATA_DIR": str(tmp_path / "data"), "DIALBOOK_DATABASE_URL": ""})
-
-
-def invoke(runner: CliRunner, *args: str) -> str:
-    result = runner.invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
+from tests.cli.conftest import invoke
 
 
 def test_workspaces_keys_lists_contacts(run: CliRunner) -> None:

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
-import pytest
 from click.testing import CliRunner
 
 from dialbook.cli import cli
-
-
-@pytest.fixture
-def run(tmp_path: Path, sqlite_template: Path) -> CliRunner:
-    return CliRunner(env={"DIALBOOK_DATA_DIR": str(tmp_path / "data"), "DIALBOOK_DATABASE_URL": ""})
-
-
-def invoke(runner: CliRunner, *args: str) -> str:
-    result = runner.invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
+from tests.cli.conftest import invoke
 
 
 def as_json(runner: CliRunner, *args: str) -> Any:

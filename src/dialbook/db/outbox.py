@@ -42,10 +42,6 @@ def add(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
     conn.info.setdefault(_PENDING, []).extend(rows)
 
 
-def pending(conn: Connection) -> int:
-    return len(conn.info.get(_PENDING, ()))
-
-
 def discard(conn: Connection) -> None:
     """Forget the queued events (their transaction rolled back)."""
     conn.info.pop(_PENDING, None)

@@ -15,6 +15,10 @@ from dialbook.kit.rows import as_dict
 
 E = webhook_endpoints
 D = webhook_deliveries
+# Each delivery with its event (NULL columns once retention pruned the event).
+_WITH_EVENT = D.outerjoin(
+    events, and_(events.c.workspace_id == D.c.workspace_id, events.c.id == D.c.event_id)
+)
 
 
 def _endpoint(workspace_id: int, id: int) -> Any:
@@ -197,12 +201,7 @@ def lease(
             events.c.changes,
             events.c.data,
         )
-        .select_from(
-            D.outerjoin(
-                events,
-                and_(events.c.workspace_id == D.c.workspace_id, events.c.id == D.c.event_id),
-            )
-        )
+        .select_from(_WITH_EVENT)
         .where(D.c.workspace_id == workspace_id, D.c.id.in_(ids))
         .order_by(D.c.id)
     )
@@ -237,12 +236,7 @@ def deliveries_page(
 ) -> list[dict[str, Any]]:
     query = (
         select(D, events.c.type.label("event_type"))
-        .select_from(
-            D.outerjoin(
-                events,
-                and_(events.c.workspace_id == D.c.workspace_id, events.c.id == D.c.event_id),
-            )
-        )
+        .select_from(_WITH_EVENT)
         .where(D.c.workspace_id == workspace_id, D.c.endpoint_id == endpoint_id, D.c.id > after_id)
     )
     if status is not None:

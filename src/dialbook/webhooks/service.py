@@ -380,8 +380,8 @@ class Answer:
 class Policy:
     """The delivery settings (config.Settings) the rules need."""
 
-    retry_scale: float = 1.0
-    disable_after: dt.timedelta = dt.timedelta(days=5)
+    retry_scale: float
+    disable_after: dt.timedelta
 
 
 def next_wait(attempts: int, *, scale: float, retry_after: float | None = None) -> float | None:
