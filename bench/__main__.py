@@ -16,11 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench import claims, create, imports, webhooks
+from bench import claims, create, imports, phones, webhooks
 from bench.common import ROOT, Result, checkout, load_average, log, machine, stopping_children
 from bench.report import console, notes, table, write_json
 
-GROUPS = ("http", "import", "claim", "lookup", "webhooks")
+GROUPS = ("http", "import", "claim", "lookup", "webhooks", "phones")
 
 
 def _sizes(text: str) -> list[int]:
@@ -47,7 +47,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         type=_groups,
         default=list(GROUPS),
-        help="comma-separated: http,import,claim,lookup,webhooks",
+        help="comma-separated: http,import,claim,lookup,webhooks,phones",
     )
     parser.add_argument(
         "--rows", type=_sizes, default=None, help="import sizes (default 100000,1000000)"
@@ -144,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
             if "webhooks" in args.only:
                 webhooks.bench(2_000 if args.quick else webhooks.EVENTS, results=results)
                 phases["webhooks"] = load_average()
+            if "phones" in args.only:
+                phones.bench(5_000 if args.quick else 100_000, 1 if args.quick else 10, results)
+                phases["phones"] = load_average()
         except KeyboardInterrupt:
             log("[red]interrupted[/red]: writing what was measured")
             meta["interrupted"] = True

@@ -204,7 +204,7 @@ def test_the_nanp_shortcut_agrees_with_the_full_parse(
     written = style.format(a=area, b=f"{exchange:03d}", c=f"{line:04d}")
     text = phones.clean(written, region)
     try:
-        slow = phones._parse_full(text, region, None)
+        slow = phones._parse_full(text, region, None, phonenumbers)
     except PhoneError:
         slow = None
     digits = phones._nanp_digits(text, region)
@@ -228,7 +228,8 @@ def test_barbados_mobile_numbers_need_seven_digits() -> None:
             phones._FACTS.clear()
             for seed_first in (first, (first + 5) % 10):  # a neighbour warms the cache first
                 phones._nanp_facts(national[:7], f"246{exchange}{seed_first}999"[:10])
-            assert phones._nanp(national, None) == phones._parse_full("+1" + national, None, None)
+            full = phones._parse_full("+1" + national, None, None, phonenumbers)
+            assert phones._nanp(national, None) == full
 
 
 @pytest.mark.parametrize(
@@ -244,3 +245,24 @@ def test_barbados_mobile_numbers_need_seven_digits() -> None:
 )
 def test_a_phone_type_from_its_line_type(line_type: str, phone_type: str) -> None:
     assert type_for_line(line_type) == phone_type
+
+
+def test_zones_of_every_example_number_are_libphonenumbers() -> None:
+    """Non-geographic numbers' zones are cached per country code: still what
+    libphonenumber answers for each number."""
+    from phonenumbers import timezone
+
+    checked = 0
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in sorted(phonenumbers.supported_types_for_region(region)):
+            example = phonenumbers.example_number_for_type(region, kind)
+            possible = phonenumbers.is_possible_number_with_reason(example)
+            if example is None or possible != phonenumbers.ValidationResult.IS_POSSIBLE:
+                continue
+            e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+            expected = tuple(
+                z for z in timezone.time_zones_for_number(example) if z != "Etc/Unknown"
+            )
+            assert parse_phone(e164).zones == expected, (region, kind, e164)
+            checked += 1
+    assert checked > 1000

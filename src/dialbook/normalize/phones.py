@@ -1,17 +1,48 @@
 """Phone numbers: what people type in, to E.164 plus what a dialer needs to know.
 
 The only module that imports ``phonenumbers``; everything else sees :class:`ParsedPhone`.
+
+Parsing, validity, line type and region come from ``rphonenumbers`` (a Rust port of
+libphonenumber with the same API, ``pip install dialbook[fast]``) when it is installed, else
+from ``phonenumbers``; ``DIALBOOK_PHONE_LIBRARY=phonenumbers`` keeps the pure-Python one.
+tests/normalize/test_phone_library.py holds the two to the same answers on 20,000+ inputs.
+Time zones and metadata always come from ``phonenumbers`` (the port has neither).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import ModuleType
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+from phonenumbers import PhoneNumberType, ValidationResult
 from phonenumbers import timezone as phone_timezone
+
+
+def _library() -> ModuleType:
+    """The phonenumbers-compatible module that parses: chosen once per process."""
+    wanted = os.environ.get("DIALBOOK_PHONE_LIBRARY", "auto")
+    if wanted not in ("auto", "phonenumbers", "rphonenumbers"):
+        raise RuntimeError(
+            f"DIALBOOK_PHONE_LIBRARY={wanted!r}: use auto, phonenumbers or rphonenumbers"
+        )
+    installed = importlib.util.find_spec("rphonenumbers") is not None
+    if wanted == "rphonenumbers" and not installed:
+        raise RuntimeError(
+            "DIALBOOK_PHONE_LIBRARY=rphonenumbers: not installed (pip install 'dialbook[fast]')"
+        )
+    if wanted == "phonenumbers" or not installed:
+        return phonenumbers
+    import rphonenumbers
+
+    return rphonenumbers  # type: ignore[no-any-return]
+
+
+LIBRARY = _library()
 
 PHONE_TYPES = (
     "mobile",
@@ -105,13 +136,15 @@ def parse_phone(
     regions: Iterable[str | None] = (),
     *,
     extension: str | None = None,
+    library: ModuleType = LIBRARY,
 ) -> ParsedPhone:
     """Parse ``raw`` with the most specific region known, first match wins.
 
     ``regions`` lists the candidate default regions from most to least specific (the phone's
     own country, the contact's country, the list's default, the workspace's). A number written
     with its country code ignores them. Raises :class:`PhoneError` when the input is not a
-    phone number or its length is impossible for its country.
+    phone number or its length is impossible for its country. ``library`` is the
+    phonenumbers-compatible module that parses (the tests compare the two).
     """
     if not raw or not raw.strip():
         raise PhoneError("is empty")
@@ -123,33 +156,46 @@ def parse_phone(
     first_error: PhoneError | None = None
     for region in dict.fromkeys(candidates):
         try:
-            return _parse_in(body, region, extension)
+            return _parse_in(body, region, extension, library)
         except PhoneError as error:
             first_error = first_error or error
     assert first_error is not None
     raise first_error
 
 
-def _parse_in(body: str, region: str | None, extension: str | None) -> ParsedPhone:
+def _parse_in(body: str, region: str | None, extension: str | None, lib: ModuleType) -> ParsedPhone:
     text = clean(body, region)
     nanp = _nanp_digits(text, region)
     if nanp is not None:
         return _nanp(nanp, extension)
-    return _parse_full(text, region, extension)
+    if lib is not phonenumbers:
+        # The port decides only the numbers it finds valid; whatever else it answers (an
+        # error, an impossible length, an unassigned number) is asked again of phonenumbers,
+        # whose messages and edge cases are the reference. Such inputs are rare, so this
+        # costs nothing on real files; the differential test covers the rest.
+        try:
+            found = _parse_full(text, region, extension, lib)
+        except PhoneError:
+            found = None
+        if found is not None and found.valid:
+            return found
+    return _parse_full(text, region, extension, phonenumbers)
 
 
-def _parse_full(text: str, region: str | None, extension: str | None) -> ParsedPhone:
+def _parse_full(
+    text: str, region: str | None, extension: str | None, lib: ModuleType
+) -> ParsedPhone:
     try:
-        number = phonenumbers.parse(text, region)
-    except NumberParseException as error:
-        if error.error_type == NumberParseException.INVALID_COUNTRY_CODE and region is None:
+        number = lib.parse(text, region)
+    except lib.NumberParseException as error:
+        if error.error_type == lib.NumberParseException.INVALID_COUNTRY_CODE and region is None:
             raise PhoneError(
                 "has no country code and no default region is known: "
                 "write it as +<country code><number> or set the list's default_region"
             ) from None
         raise PhoneError("is not a phone number") from None
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    reason = phonenumbers.is_possible_number_with_reason(number)
+    e164 = lib.format_number(number, lib.PhoneNumberFormat.E164)
+    reason = lib.is_possible_number_with_reason(number)
     # (A local-only number, say 7 digits without the area code, cannot be dialed as is.)
     possible = reason == ValidationResult.IS_POSSIBLE
     # Even written as E.164: no number of that length can be dialed in its country.
@@ -157,11 +203,11 @@ def _parse_full(text: str, region: str | None, extension: str | None) -> ParsedP
         raise PhoneError(_LENGTH_PROBLEMS.get(reason, "has an impossible length"))
     # number_type() already decides validity (UNKNOWN = not an assigned number), so one
     # metadata pass answers valid, line type and (for geographic numbers) time zones.
-    kind = phonenumbers.number_type(number)
+    kind = lib.number_type(number)
     valid = kind != PhoneNumberType.UNKNOWN
-    country = phonenumbers.region_code_for_number(number)
+    country = lib.region_code_for_number(number)
     if country is None or country == "001":
-        country = phonenumbers.region_code_for_country_code(number.country_code or 0)
+        country = lib.region_code_for_country_code(number.country_code or 0)
         country = None if country in ("ZZ", "001") else country
     return ParsedPhone(
         number=e164,
@@ -169,7 +215,7 @@ def _parse_full(text: str, region: str | None, extension: str | None) -> ParsedP
         country=country,
         valid=valid,
         line_type=LINE_TYPES.get(kind, "unknown"),
-        zones=_zones(number, kind) if valid else (),
+        zones=_zones(_own(number), kind) if valid else (),
     )
 
 
@@ -242,7 +288,8 @@ _MAX_FACTS = 200_000
 
 def _nanp_facts(prefix: str, example: str) -> _Facts:
     """Validity, region, line type and zones of every number starting ``prefix``, worked
-    out once from ``example``, the first full number seen with it."""
+    out once from ``example``, the first full number seen with it (by phonenumbers: once
+    per prefix, the port would save nothing)."""
     found = _FACTS.get(prefix)
     if found is None:
         number = phonenumbers.PhoneNumber(country_code=1, national_number=int(example))
@@ -257,12 +304,35 @@ def _nanp_facts(prefix: str, example: str) -> _Facts:
     return found
 
 
+def _own(number: object) -> phonenumbers.PhoneNumber:
+    """``number`` as phonenumbers' own object, for its time-zone tables."""
+    if isinstance(number, phonenumbers.PhoneNumber):
+        return number
+    return phonenumbers.PhoneNumber(
+        country_code=getattr(number, "country_code", None),
+        national_number=getattr(number, "national_number", None),
+        italian_leading_zero=getattr(number, "italian_leading_zero", None),
+        number_of_leading_zeros=getattr(number, "number_of_leading_zeros", None),
+    )
+
+
 def _zones(number: phonenumbers.PhoneNumber, kind: int) -> tuple[str, ...]:
+    """The zones of a valid number, from phonenumbers' own tables (the port has none)."""
     if phonenumbers.is_number_type_geographical(kind, number.country_code or 0):
         zones = phone_timezone.time_zones_for_geographical_number(number)
-    else:
+        return tuple(z for z in zones if z != "Etc/Unknown")
+    # A mobile or other non-geographic number gets its country's zones: the same for every
+    # number of the country code, so worked out once (asking costs a full type check).
+    found = _COUNTRY_ZONES.get(number.country_code or 0)
+    if found is None:
         zones = phone_timezone.time_zones_for_number(number)
-    return tuple(z for z in zones if z != "Etc/Unknown")
+        found = _COUNTRY_ZONES[number.country_code or 0] = tuple(
+            z for z in zones if z != "Etc/Unknown"
+        )
+    return found
+
+
+_COUNTRY_ZONES: dict[int, tuple[str, ...]] = {}
 
 
 _LENGTH_PROBLEMS = {
