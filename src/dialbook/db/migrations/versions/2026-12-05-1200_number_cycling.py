@@ -65,17 +65,19 @@ _attempts = sa.table(
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("lists") as batch:
-        batch.add_column(
-            sa.Column("phone_order", sa.String(20), nullable=False, server_default="as_given")
-        )
-        batch.add_column(
-            sa.Column("dial_invalid_numbers", sa.Boolean, nullable=False, server_default=sa.false())
-        )
-    with op.batch_alter_table("contacts") as batch:
-        batch.add_column(
-            sa.Column("dial_number_valid", sa.Boolean, nullable=False, server_default=sa.true())
-        )
+    # Plain ALTER TABLE on both backends: a batch would copy the tables on SQLite, and
+    # dropping the old ``lists`` would cascade to every contact.
+    op.add_column(
+        "lists", sa.Column("phone_order", sa.String(20), nullable=False, server_default="as_given")
+    )
+    op.add_column(
+        "lists",
+        sa.Column("dial_invalid_numbers", sa.Boolean, nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "contacts",
+        sa.Column("dial_number_valid", sa.Boolean, nullable=False, server_default=sa.true()),
+    )
     op.drop_index("ix_contacts_queue_by_zone", table_name="contacts")
     op.create_index(
         "ix_contacts_queue_by_zone",
@@ -167,10 +169,10 @@ def _utc_text(when: dt.datetime | str) -> str:
 
 def downgrade() -> None:
     op.drop_index("ix_contacts_queue_by_zone", table_name="contacts")
-    op.create_index("ix_contacts_queue_by_zone", "contacts", ["workspace_id", "list_id",
-                                                              *QUEUE_COLUMNS])  # fmt: skip
-    with op.batch_alter_table("contacts") as batch:
-        batch.drop_column("dial_number_valid")
-    with op.batch_alter_table("lists") as batch:
-        batch.drop_column("dial_invalid_numbers")
-        batch.drop_column("phone_order")
+    op.create_index(
+        "ix_contacts_queue_by_zone", "contacts", ["workspace_id", "list_id", *QUEUE_COLUMNS]
+    )
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35+), for the same reason as above.
+    op.drop_column("contacts", "dial_number_valid")
+    op.drop_column("lists", "dial_invalid_numbers")
+    op.drop_column("lists", "phone_order")
