@@ -100,3 +100,25 @@ def test_every_read_command_takes_json() -> None:
     assert set(commands) >= READ_COMMANDS
     for name in READ_COMMANDS | {"queue claim", "queue outcome", "lists set", "dnc add"}:
         assert "--json" in [o for p in commands[name].params for o in p.opts], name
+
+
+def test_numbers_cycle_from_the_cli(run: CliRunner) -> None:
+    lid = str(as_json(run, "lists", "create", "Cycling")["id"])
+    changed = as_json(
+        run, "lists", "set", lid, "--window", "00:00-23:59", "--timezone", "Atlantic/Reykjavik",
+        "--phone-order", "mobile_first", "--dial-invalid-numbers",
+    )  # fmt: skip
+    assert (changed["phone_order"], changed["dial_invalid_numbers"]) == ("mobile_first", True)
+    invoke(run, "contacts", "add", "--list", lid, "--phone", "+12122000123",
+           "--phone", "+12122000124")  # fmt: skip
+    as_json(run, "lists", "set", lid, "--phone-order", "as_given", "--no-dial-invalid-numbers")
+    [lease] = as_json(run, "queue", "claim", lid)["leases"]
+    assert (lease["phone"]["number"], lease["number_reason"]) == ("+12122000123", "first")
+    result = as_json(run, "queue", "outcome", str(lease["lease_id"]), "disconnected")
+    assert (result["number"], result["next_number"]) == ("+12122000123", "+12122000124")
+    assert result["number_dialing"]["done"] is True
+    [lease] = as_json(run, "queue", "claim", lid)["leases"]
+    assert lease["number_reason"] == "next_after_disconnected"
+    done = invoke(run, "queue", "outcome", str(lease["lease_id"]), "failed")
+    assert "is exhausted" in done
+    assert "no number left" in done

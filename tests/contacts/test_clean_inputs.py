@@ -270,7 +270,7 @@ def test_claims_never_hand_out_a_number_not_known_as_valid(api: TestClient) -> N
         )
     assert [p["valid"] for p in fake["phones"]] == [False]
     preview = api.get(f"/v1/lists/{lst['id']}/queue/preview").json()
-    assert preview["excluded"]["no_phone"] == 1  # no number that may be dialed
+    assert preview["excluded"]["invalid_number"] == 1  # no number the list may dial
     with clock.frozen(AT_16_09_EASTERN):
         claim = api.post(f"/v1/lists/{lst['id']}/queue/claim", json={"count": 10}).json()
     assert [(lease["contact"]["id"], lease["phone"]["number"]) for lease in claim["leases"]] == [

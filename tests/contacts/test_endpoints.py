@@ -63,6 +63,7 @@ def test_every_canonical_field_round_trips(api: TestClient) -> None:
         "country": "US",
         "valid": True,
         "line_type": "fixed_line_or_mobile",
+        "dialing": {"attempts": 0, "last_outcome": None, "last_dial_at": None, "done": False},
     }
     assert body["phones"][1]["country"] == "GB"  # read with the contact's own country
     assert body["phones"][2]["valid"] is False  # 887 is not an assigned area code: kept, flagged

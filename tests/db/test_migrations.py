@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,5 +167,72 @@ def test_states_become_codes_and_fixed_offset_zones_real_zones(empty_url: str) -
             # The first number is not a valid one: the second is dialed.
             (5, None, None, None, None, "+12124561234"),
         ]
+    finally:
+        engine.dispose()
+
+
+def _attempt(id: int, contact_id: int, number: str, outcome: str, claimed_at: str) -> str:
+    return (
+        "INSERT INTO dial_attempts (id, workspace_id, list_id, contact_id, number, claimed_at,"
+        f" lease_expires_at, outcome) VALUES ({id}, 7, 3, {contact_id}, '{number}',"
+        f" '{claimed_at}', '{claimed_at}', '{outcome}')"
+    )
+
+
+def test_existing_contacts_get_their_numbers_dialing_state(empty_url: str) -> None:
+    migrate.upgrade(empty_url, "0015")
+    engine = engines.create(empty_url, pool_size=0, writer=True, check_statements=False)
+    a, b, invalid = "+12124561234", "+12124561235", "+15555550100"
+
+    def phones(*numbers: str) -> str:
+        found = [{"number": n, "raw": n, "type": "mobile", "valid": n != invalid} for n in numbers]
+        return f"'{json.dumps(found)}'"
+
+    try:
+        with engine.begin() as conn:
+            for statement in [
+                f"INSERT INTO workspaces (id, name, created_at) VALUES (7, 'w', '{NOW}')",
+                "INSERT INTO lists (id, workspace_id, name, is_default, duplicate_key,"
+                " duplicate_scope, queue_mode, retry_minutes, created_at, updated_at)"
+                f" VALUES (3, 7, 'Leads', true, 'phone', 'list', 'immediate', 60, '{NOW}',"
+                f" '{NOW}')",
+                # Twice unanswered on its first number: the second is next.
+                _contact(1, phones=phones(a, b), dial_number=f"'{a}'"),
+                _attempt(1, 1, a, "no_answer", "2026-11-30 10:00:00"),
+                _attempt(2, 1, a, "no_answer", "2026-11-30 11:00:00"),
+                # Only an invalid number: it has one to dial now, marked invalid.
+                _contact(2, phones=phones(invalid), dial_number="NULL"),
+                # A wrong number: done.
+                _contact(3, phones=phones(b), dial_number=f"'{b}'"),
+                _attempt(3, 3, b, "wrong_number", "2026-11-30 12:00:00"),
+            ]:  # fmt: skip
+                conn.execute(text(statement))
+        migrate.upgrade(empty_url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT id, phones, dial_number, dial_number_valid FROM contacts ORDER BY id")
+            ).all()
+            listed = conn.execute(text("SELECT phone_order, dial_invalid_numbers FROM lists")).one()
+        assert (listed[0], bool(listed[1])) == ("as_given", False)
+        found = {
+            row[0]: (
+                [p["dialing"] for p in (json.loads(row[1]) if isinstance(row[1], str) else row[1])],
+                row[2],
+                bool(row[3]),
+            )
+            for row in rows
+        }
+        fresh = {"attempts": 0, "last_outcome": None, "last_dial_at": None, "done": False}
+        assert found == {
+            1: ([{"attempts": 2, "last_outcome": "no_answer",
+                  "last_dial_at": "2026-11-30T11:00:00Z", "done": False}, fresh], b, True),
+            2: ([fresh], invalid, False),
+            3: ([{"attempts": 1, "last_outcome": "wrong_number",
+                  "last_dial_at": "2026-11-30T12:00:00Z", "done": True}], None, True),
+        }  # fmt: skip
+        backend = "sqlite" if engines.is_sqlite(empty_url) else "postgresql"
+        assert _schema_diff(empty_url, backend) == []
+        command.downgrade(migrate.config(empty_url), "0015")
+        migrate.upgrade(empty_url)
     finally:
         engine.dispose()

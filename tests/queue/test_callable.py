@@ -115,7 +115,8 @@ def book(api: TestClient) -> Book:
         ids["suppressed"] = contact(api, list_id, ["+15555550100", "+12125550110"], **ny)
         ids["first_suppressed"] = contact(api, list_id, ["+15555550101", "+12125550111"], **ny)
         ids["suppressed_until"] = contact(api, list_id, ["+12125550112"], **ny)
-        ids["no_phone"] = contact(api, list_id, ["+15555550102"], **ny)
+        ids["invalid_number"] = contact(api, list_id, ["+15555550102"], **ny)
+        ids["no_phone"] = contact(api, list_id, [], first_name="Nobody", **ny)
         ids["no_zone"] = contact(api, list_id, ["+18005550100"])
         post(api, "/v1/suppressions", {"number": "+12125550110"}, 201)
         post(api, "/v1/suppressions", {"number": "+15555550101"}, 201)
@@ -161,7 +162,8 @@ def test_preview_claim_and_callable_agree(api: TestClient, book: Book, now: dt.d
         assert checks[live[0]["contact"]["id"]]["reasons"][0]["reason"] == "leased"
     # Whatever the instant, these are never callable, and the first-phone suppression
     # (not the number dialed) never stops a contact.
-    never = {"dnc", "call_dnd", "suppressed", "no_phone", "no_zone", "held", "completed"}
+    never = {"dnc", "call_dnd", "suppressed", "no_phone", "invalid_number", "no_zone", "held"}
+    never.add("completed")
     assert not callable_ids & {book.ids[name] for name in never | {"exhausted", "tired"}}
     if now == NOON_UTC:
         expected = {"ny", "ny_sms_dnd", "la", "two_zones", "first_suppressed"}
@@ -227,6 +229,7 @@ def test_callable_answers_each_reason_with_its_source_and_next_time(
         ("call_dnd", "do_not_call"),
         ("dnc_request", "do_not_call"),
         ("no_phone", "no_phone"),
+        ("invalid_number", "invalid_number"),
         ("no_zone", "no_timezone"),
         ("held", "held"),
         ("completed", "finished"),

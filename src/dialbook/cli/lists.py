@@ -9,6 +9,7 @@ import msgspec
 
 from dialbook.cli import App, pass_app, workspace_option
 from dialbook.cli.output import fail, json_option, print_json, print_record, print_table
+from dialbook.contacts import service as contact_service
 from dialbook.errors import InvalidInput
 from dialbook.kit.validation import field_error
 from dialbook.lists import service as list_service
@@ -20,6 +21,7 @@ from dialbook.lists.schemas import (
     ListRead,
     ListUpdate,
 )
+from dialbook.queue.numbers import PHONE_ORDERS
 
 
 @click.group("lists")
@@ -41,6 +43,8 @@ def _show(lst: ListRead, as_json: bool, title: str) -> None:
             ("duplicates", f"{lst.duplicate_policy.key} within {lst.duplicate_policy.scope}"),
             ("queue mode", lst.queue_mode),
             ("max attempts", lst.max_attempts),
+            ("phone order", lst.phone_order),
+            ("dial invalid numbers", lst.dial_invalid_numbers),
             ("calling window", lst.calling_window),
             ("created", lst.created_at),
         ],
@@ -198,6 +202,16 @@ def _days(value: str) -> list[str]:
 @click.option("--retry-minutes", type=int)
 @click.option("--timezone", "default_timezone", help="Zone for contacts whose zone is unknown.")
 @click.option("--queue-mode", type=click.Choice(["immediate", "on_publish"]))
+@click.option(
+    "--phone-order",
+    type=click.Choice(list(PHONE_ORDERS)),
+    help="Which of a contact's numbers is dialed first (number cycling).",
+)
+@click.option(
+    "--dial-invalid-numbers/--no-dial-invalid-numbers",
+    default=None,
+    help="Whether numbers libphonenumber does not know as valid may be dialed.",
+)
 @json_option
 @pass_app
 def set_(
@@ -214,6 +228,8 @@ def set_(
     retry_minutes: int | None,
     default_timezone: str | None,
     queue_mode: str | None,
+    phone_order: str | None,
+    dial_invalid_numbers: bool | None,
     as_json: bool,
 ) -> None:
     """Change a list's settings; the calling window options change only what they name.
@@ -231,6 +247,8 @@ def set_(
             ("retry_minutes", retry_minutes),
             ("default_timezone", default_timezone),
             ("queue_mode", queue_mode),
+            ("phone_order", phone_order),
+            ("dial_invalid_numbers", dial_invalid_numbers),
         )
         if value is not None
     }
@@ -261,5 +279,5 @@ def set_(
         data = msgspec.convert(given, ListUpdate)
     except msgspec.ValidationError as error:
         fail(InvalidInput(fields=[field_error(error, ListUpdate)]))
-    lst = app.write(list_service.update, caller=caller, id=list_id, data=data)
+    lst = app.write(contact_service.update_list, caller=caller, id=list_id, data=data)
     _show(lst, as_json, "List updated")

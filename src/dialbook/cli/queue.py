@@ -96,13 +96,14 @@ def claim(
         return
     print_table(
         f"Leased {len(result.leases)} contact(s)",
-        ["lease", "contact", "name", "dial", "timezone", "priority", "expires"],
+        ["lease", "contact", "name", "dial", "why this number", "timezone", "priority", "expires"],
         [
             (
                 lease.lease_id,
                 lease.contact.id,
                 lease.contact.full_name,
                 lease.phone.number,
+                lease.number_reason,
                 lease.contact.timezone,
                 lease.contact.priority,
                 lease.expires_at,
@@ -151,7 +152,9 @@ def outcome(
         print_json(result)
         return
     due = f", due {text(result.due_at)}" if result.due_at else ""
+    following = f"next number {result.next_number}" if result.next_number else "no number left"
     console.print(
-        f"Lease {result.lease_id}: {result.outcome}. Contact {result.contact_id} is "
-        f"{result.status} after {result.attempts} attempt(s){due}."
+        f"Lease {result.lease_id}: {result.outcome} on {result.number}. Contact "
+        f"{result.contact_id} is {result.status} after {result.attempts} attempt(s){due}; "
+        f"{following}."
     )

@@ -23,6 +23,7 @@ from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for, t
 from dialbook.normalize.states import is_north_american
 from dialbook.normalize.states import state_code as region_code
 from dialbook.normalize.timezones import infer_timezone, read_timezone
+from dialbook.queue import numbers
 from dialbook.queue.windows import state_code, zone_key
 
 # Plain text columns: trimmed, and an empty string means "no value".
@@ -149,6 +150,8 @@ class Builder:
     def _phones(self, items: Iterable[PhoneIn | Phone | str]) -> list[dict[str, Any]]:
         phones: list[dict[str, Any]] = []
         seen: set[str] = set()
+        # A number kept through a change of the phones keeps how it has been dialed.
+        dialed = {p.number: p.dialing for p in self.existing.phones} if self.existing else {}
         for index, item in enumerate(items):
             if isinstance(item, Phone):  # already normalized (kept by an upsert)
                 if item.number not in seen:
@@ -180,6 +183,11 @@ class Builder:
                     "country": parsed.country,
                     "valid": parsed.valid,
                     "line_type": parsed.line_type,
+                    "dialing": (
+                        msgspec.to_builtins(dialed[parsed.number])
+                        if parsed.number in dialed
+                        else numbers.fresh()
+                    ),
                 }
             )
         return phones
@@ -357,6 +365,7 @@ def locate(
     existing: Contact | None,
     list_default_timezone: str | None,
     phone_zones: tuple[str, ...] | None = None,
+    phone_order: str = "as_given",
 ) -> dict[str, Any]:
     """The time zone (inferred unless given explicitly) and the dial-queue columns.
 
@@ -387,7 +396,7 @@ def locate(
         merged.update(out)
     zones = merged["timezone_candidates"] or ([merged["timezone"]] if merged["timezone"] else [])
     out["zone_key"] = zone_key(zones, state_code(merged["state"], merged["country"]))
-    out["dial_number"] = dial_number(phones)
+    out.update(dial_columns(phones, phone_order))
     out["queue_rank"] = -1 if merged["priority"] is None else merged["priority"]
     out["dnd_call"] = merged["dnd"].get("call") in ("active", "permanent")
     return out
@@ -414,10 +423,15 @@ def _loses_identity(existing: Contact | None, columns: dict[str, Any]) -> bool:
     return identifies(before) and not identifies({**before, **columns})
 
 
-def dial_number(phones: Sequence[dict[str, Any]]) -> str | None:
-    """The number a claim hands out: the first phone libphonenumber knows as valid. A
-    contact with none (no phone, or only numbers such as +1 555 ...) is never queued."""
-    return next((p["number"] for p in phones if p.get("valid", True)), None)
+def dial_columns(phones: Sequence[dict[str, Any]], phone_order: str) -> dict[str, Any]:
+    """The number the next claim dials (``queue/numbers.py``: number cycling in the list's
+    ``phone_order``) and whether libphonenumber knows it as valid: a number such as
+    +1 555 ... is dialed only when no valid one is left, and only by a list with
+    ``dial_invalid_numbers``. No number (none, or every one done): never handed out."""
+    phone = numbers.next_phone(phones, phone_order)
+    if phone is None:
+        return {"dial_number": None, "dial_number_valid": True}
+    return {"dial_number": phone["number"], "dial_number_valid": bool(phone.get("valid", True))}
 
 
 def build(
@@ -428,6 +442,7 @@ def build(
     existing: Contact | None = None,
     list_default_timezone: str | None = None,
     warnings: list[FieldError] | None = None,
+    phone_order: str = "as_given",
 ) -> dict[str, Any]:
     """Column values for ``given`` (merged over ``existing``); raises InvalidInput naming
     every bad field. ``regions`` are the phone regions after the contact's own country.
@@ -450,6 +465,7 @@ def build(
             existing=existing,
             list_default_timezone=list_default_timezone,
             phone_zones=builder.first_phone_zones,
+            phone_order=phone_order,
         )
     )
     return columns

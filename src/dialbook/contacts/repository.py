@@ -33,7 +33,16 @@ from dialbook.kit.rows import AnyRow
 
 # Queue state (dial_number, queue_rank, ...) is derived and internal; see queue/.
 _QUEUE_COLUMNS = frozenset(
-    {"dial_number", "queue_rank", "due_at", "dnd_call", "zone_id", "lease_id", "lease_expires_at"}
+    {
+        "dial_number",
+        "dial_number_valid",
+        "queue_rank",
+        "due_at",
+        "dnd_call",
+        "zone_id",
+        "lease_id",
+        "lease_expires_at",
+    }
 )
 _READ_COLUMNS = [c for c in contacts.c if c.name != "email_key" and c.name not in _QUEUE_COLUMNS]
 _INDEXED = ("phones", "tags", "external_refs")
@@ -187,6 +196,23 @@ def release_held(conn: Conn, *, workspace_id: int, ids: Sequence[int], now: dt.d
         )
         .values(status="queued", due_at=now, updated_at=now, version=contacts.c.version + 1)
     )
+
+
+def set_dial_numbers(
+    conn: Conn, *, workspace_id: int, numbers: Sequence[tuple[int, str | None, bool]]
+) -> None:
+    """Store the number the next claim dials, (contact id, number, valid) each: derived
+    queue state, not a field of the contact (no new version)."""
+    if numbers:
+        conn.execute(
+            update(contacts)
+            .where(
+                contacts.c.workspace_id == workspace_id,
+                contacts.c.id == bindparam("contact_id"),
+            )
+            .values(dial_number=bindparam("number"), dial_number_valid=bindparam("number_valid")),
+            [{"contact_id": i, "number": n, "number_valid": v} for i, n, v in numbers],
+        )
 
 
 def delete_many(conn: Conn, *, workspace_id: int, ids: Sequence[int]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from msgspec import UNSET, Meta, Struct, UnsetType
+from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from dialbook.events.schemas import Event
 from dialbook.workspaces.schemas import Id, Region
@@ -54,6 +54,15 @@ class PhoneIn(Struct, forbid_unknown_fields=True, kw_only=True):
     country: Region | None = None
 
 
+class Dialing(Struct, kw_only=True):
+    """How one number has been dialed (written by queue outcomes; read-only on input)."""
+
+    attempts: int = 0
+    last_outcome: str | None = None
+    last_dial_at: dt.datetime | None = None
+    done: bool = False  # wrong_number, disconnected or failed: never dialed again
+
+
 class Phone(Struct, kw_only=True):
     number: str  # E.164
     raw: str
@@ -62,6 +71,9 @@ class Phone(Struct, kw_only=True):
     country: str | None = None
     valid: bool = True
     line_type: str = "unknown"
+    # Number cycling (docs/dialing.md); a nested object so other per-number facts sit
+    # beside it rather than among its fields.
+    dialing: Dialing = field(default_factory=Dialing)
 
 
 class ExternalRef(Struct, forbid_unknown_fields=True, kw_only=True):

@@ -41,7 +41,7 @@ from dialbook.fields.schemas import FieldRead
 from dialbook.kit import clock, cursors
 from dialbook.kit.structs import set_fields
 from dialbook.lists import service as list_service
-from dialbook.lists.schemas import ListRead, PublishResult
+from dialbook.lists.schemas import ListRead, ListUpdate, PublishResult
 from dialbook.normalize.emails import email_key
 from dialbook.normalize.phones import PhoneError, parse_phone
 from dialbook.queue import repository as queue_repository
@@ -76,6 +76,7 @@ def _prepare(
         existing=existing,
         list_default_timezone=lst.default_timezone,
         warnings=warnings,
+        phone_order=lst.phone_order,
     )
     key = columns.pop("zone_key")
     columns["zone_id"] = None if key is None else queue_repository.zone_id(conn, key=key)
@@ -518,6 +519,28 @@ def publish_list(conn: Conn, *, caller: Caller, id: int) -> PublishResult:
     data = {"list_id": lst.id, "published": published}
     event_service.record(conn, caller, "list.published", list_id=lst.id, data=data)
     return PublishResult(list_id=id, published=published)
+
+
+def update_list(conn: Conn, *, caller: Caller, id: int, data: ListUpdate) -> ListRead:
+    """Change a list's settings (``lists.service.update``). A new ``phone_order`` changes
+    which number each contact is dialed on next: worked out again for every contact of the
+    list, so a claim keeps reading it from the row."""
+    before = list_service.get(conn, workspace_id=caller.workspace_id, id=id, with_count=False)
+    lst = list_service.update(conn, caller=caller, id=id, data=data)
+    if lst.phone_order == before.phone_order:
+        return lst
+    after = 0
+    while ids := repository.ids_in_list(
+        conn, workspace_id=caller.workspace_id, list_id=id, after_id=after, limit=CHUNK
+    ):
+        found = repository.get_many(conn, workspace_id=caller.workspace_id, ids=ids)
+        dials = []
+        for contact_id, contact in found.items():
+            dial = normalize.dial_columns(msgspec.to_builtins(contact.phones), lst.phone_order)
+            dials.append((contact_id, dial["dial_number"], dial["dial_number_valid"]))
+        repository.set_dial_numbers(conn, workspace_id=caller.workspace_id, numbers=dials)
+        after = ids[-1]
+    return lst
 
 
 def delete_list(conn: Conn, *, caller: Caller, id: int) -> None:

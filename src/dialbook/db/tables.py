@@ -96,6 +96,10 @@ lists = Table(
     Column("dialect_settings", Json),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # Number cycling (queue/numbers.py): as_given | mobile_first; whether numbers
+    # libphonenumber does not know as valid may be dialed.
+    Column("phone_order", String(20), nullable=False, default="as_given"),
+    Column("dial_invalid_numbers", Boolean, nullable=False, default=False),
     PrimaryKeyConstraint("workspace_id", "id"),
     Index(None, "workspace_id", "name"),
 )
@@ -173,6 +177,9 @@ contacts = Table(
     # rank (hot leads, priority null, rank -1), when the contact is next due, its call DND,
     # the zones whose calling windows must all be open, and its current lease.
     Column("dial_number", String(20)),
+    # Whether libphonenumber knows dial_number as valid (an invalid one is dialed only
+    # when no valid number is left, by lists with dial_invalid_numbers).
+    Column("dial_number_valid", Boolean, nullable=False, default=True),
     Column("queue_rank", Integer, nullable=False, default=-1),
     Column("due_at", UTCDateTime),
     Column("dnd_call", Boolean, nullable=False, default=False),
@@ -210,6 +217,7 @@ contacts = Table(
         "dnd_call",
         "attempts",
         "dial_number",
+        "dial_number_valid",
     ),
     # SQLite keys this table by id alone (see schema_for): a workspace's rows in id order.
     Index(None, "workspace_id", "id"),

@@ -235,6 +235,7 @@ def _plan(conn: Conn, *, caller: Caller, lst: ListRead, mapping: Mapping, define
         regions=(lst.default_region, caller.default_region),
         definitions=definitions,
         list_default_timezone=lst.default_timezone,
+        phone_order=lst.phone_order,
     )
 
 

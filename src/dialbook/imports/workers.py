@@ -32,6 +32,7 @@ class Plan:
     regions: tuple[str | None, ...]
     definitions: dict[str, FieldDefinition]
     list_default_timezone: str | None
+    phone_order: str = "as_given"
 
 
 def normalize_rows(plan: Plan, rows: Iterable[dict[str, Any]]) -> list[Result]:
@@ -44,6 +45,7 @@ def normalize_rows(plan: Plan, rows: Iterable[dict[str, Any]]) -> list[Result]:
                 regions=plan.regions,
                 definitions=plan.definitions,
                 list_default_timezone=plan.list_default_timezone,
+                phone_order=plan.phone_order,
             )
         except InvalidInput as error:
             problems += error.fields

@@ -46,7 +46,9 @@ async def get_list(ctx: Context) -> ListRead:
 @router.route("PATCH", "/lists/{id:int}", scope="lists:manage", response=ListRead)
 async def update_list(ctx: Context, body: ListUpdate) -> ListRead:
     """Rename a list or change its settings."""
-    return await ctx.db.write(list_service.update, caller=ctx.caller, id=ctx.path("id"), data=body)
+    return await ctx.db.write(
+        contact_service.update_list, caller=ctx.caller, id=ctx.path("id"), data=body
+    )
 
 
 @router.route("DELETE", "/lists/{id:int}", scope="lists:manage", status=204)

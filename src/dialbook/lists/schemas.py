@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
+from dialbook.queue.numbers import PhoneOrder
 from dialbook.workspaces.schemas import Aliases, Name, Region
 
 DuplicateKey = Literal["phone", "email", "external_id", "none"]
@@ -55,6 +56,10 @@ class ListCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     default_timezone: Annotated[str, Meta(max_length=64)] | None = None
     calling_window: CallingWindow | None = None
     aliases: Aliases = {}
+    # Number cycling (docs/dialing.md): which of a contact's numbers is dialed first, and
+    # whether numbers libphonenumber does not know as valid may be dialed at all.
+    phone_order: PhoneOrder = "as_given"
+    dial_invalid_numbers: bool = False
 
 
 class ListUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -67,6 +72,8 @@ class ListUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
     default_timezone: Annotated[str, Meta(max_length=64)] | None | UnsetType = UNSET
     calling_window: CallingWindow | None | UnsetType = UNSET
     aliases: Aliases | UnsetType = UNSET
+    phone_order: PhoneOrder | UnsetType = UNSET
+    dial_invalid_numbers: bool | UnsetType = UNSET
 
 
 class ListRead(Struct, kw_only=True):
@@ -83,6 +90,8 @@ class ListRead(Struct, kw_only=True):
     calling_window: CallingWindow | None
     aliases: dict[str, str] | None
     dialect_settings: dict[str, Any] | None
+    phone_order: PhoneOrder = "as_given"
+    dial_invalid_numbers: bool = False
     created_at: dt.datetime
     updated_at: dt.datetime
     contact_count: int | None = None

@@ -80,13 +80,16 @@ def callable_now(
     now: dt.datetime,
     max_attempts: int | None,
     limit: int,
+    dial_invalid_numbers: bool = False,
 ) -> list[tuple[int, str]]:
     """(contact id, number) of the next callable contacts, in dialing order, locked."""
     if not zone_ids:
         return []
-    rules = _rules(max_attempts)
+    rules = _rules(max_attempts, dial_invalid_numbers)
     if conn.dialect.name == "sqlite":
-        return _callable_per_zone(conn, workspace_id, list_id, zone_ids, now, max_attempts, limit)
+        return _callable_per_zone(
+            conn, workspace_id, list_id, zone_ids, now, max_attempts, rules, limit
+        )
     values = {"workspace_id": workspace_id, "now": now, "max_attempts": max_attempts}
     rows = bulk.query(
         conn,
@@ -131,14 +134,23 @@ SUPPRESSED = Rule(
 )
 MAX_ATTEMPTS = Rule("max_attempts", "c.attempts >= ?", ("max_attempts",))
 NO_PHONE = Rule("no_phone", "c.dial_number IS NULL")
+# The number to dial is one libphonenumber does not know as valid (no valid one is left);
+# not applied on lists with dial_invalid_numbers.
+INVALID_NUMBER = Rule("invalid_number", "NOT c.dial_number_valid")
 RETRY_LATER = Rule("retry_later", "c.due_at > ?", ("now",))
-# In the order the preview applies them (the calling window comes between no_phone and
-# retry_later there: it is per zone, not per row).
-RULES = (LEASED, DO_NOT_CALL, SUPPRESSED, MAX_ATTEMPTS, NO_PHONE, RETRY_LATER)
+# In the order the preview applies them (the calling window comes between invalid_number
+# and retry_later there: it is per zone, not per row).
+RULES = (LEASED, DO_NOT_CALL, SUPPRESSED, MAX_ATTEMPTS, NO_PHONE, INVALID_NUMBER, RETRY_LATER)
 
 
-def _rules(max_attempts: int | None) -> tuple[Rule, ...]:
-    return tuple(r for r in RULES if r is not MAX_ATTEMPTS or max_attempts is not None)
+def _rules(max_attempts: int | None, dial_invalid_numbers: bool = False) -> tuple[Rule, ...]:
+    """The rules a list applies: no attempt limit without max_attempts, and invalid
+    numbers allowed with dial_invalid_numbers."""
+    skipped = {
+        MAX_ATTEMPTS: max_attempts is None,
+        INVALID_NUMBER: dial_invalid_numbers,
+    }
+    return tuple(r for r in RULES if not skipped.get(r, False))
 
 
 def _values(rules: Sequence[Rule], values: dict[str, Any]) -> list[Any]:
@@ -179,13 +191,13 @@ def _callable_per_zone(
     zone_ids: Sequence[int],
     now: dt.datetime,
     max_attempts: int | None,
+    rules: tuple[Rule, ...],
     limit: int,
 ) -> list[tuple[int, str]]:
     """SQLite: the best ``limit`` contacts of each open zone, each a short walk of the
     (list, status, zone, rank, due, id) index, then the best of those. Contacts of closed
     zones are never read, however many wait at the head of the queue."""
     at = bulk.insert_value(conn, contacts.c.due_at, now)
-    rules = _rules(max_attempts)
     part = _PER_ZONE.format(rules=_claim_filter(rules))
     values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
     filter_values = _values([r for r in rules if r is not LEASED], values)
@@ -342,7 +354,13 @@ def _pivot_rows(rows: Sequence[tuple[Any, ...]], rules: Sequence[Rule]) -> list[
 
 
 def preview_counts(
-    conn: Conn, *, workspace_id: int, list_id: int, now: dt.datetime, max_attempts: int | None
+    conn: Conn,
+    *,
+    workspace_id: int,
+    list_id: int,
+    now: dt.datetime,
+    max_attempts: int | None,
+    dial_invalid_numbers: bool = False,
 ) -> tuple[dict[str, int], list[dict[str, Any]], list[dict[str, Any]]]:
     """What a preview needs, in passes that each walk an index in order:
 
@@ -361,7 +379,7 @@ def preview_counts(
     sqlite = conn.dialect.name == "sqlite"
     at = bulk.insert_value(conn, contacts.c.due_at, now)
     values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
-    rules = [r for r in _rules(max_attempts) if r is not SUPPRESSED]
+    rules = [r for r in _rules(max_attempts, dial_invalid_numbers) if r is not SUPPRESSED]
     queued = rules[1:]  # no leases among queued rows: the index alone answers
     zones: list[dict[str, Any]] = []
     for status, pivot in (("queued", queued), ("leased", rules)):
@@ -382,7 +400,13 @@ def preview_counts(
 
 
 def check_contact(
-    conn: Conn, *, workspace_id: int, id: int, now: dt.datetime, max_attempts: int | None
+    conn: Conn,
+    *,
+    workspace_id: int,
+    id: int,
+    now: dt.datetime,
+    max_attempts: int | None,
+    dial_invalid_numbers: bool = False,
 ) -> dict[str, Any] | None:
     """One contact's queue state and, per rule's reason, whether it stops the contact."""
     row = conn.execute(
@@ -403,7 +427,7 @@ def check_contact(
     ).one_or_none()
     if row is None:
         return None
-    rules = _rules(max_attempts)
+    rules = _rules(max_attempts, dial_invalid_numbers)
     at = bulk.insert_value(conn, contacts.c.due_at, now)
     values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
     flags = bulk.query(

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
-from dialbook.contacts.schemas import Contact, Phone
+from dialbook.contacts.schemas import Contact, Dialing, Phone
 
 Outcome = Literal[
     "answered",
@@ -16,6 +16,7 @@ Outcome = Literal[
     "voicemail",
     "failed",
     "wrong_number",
+    "disconnected",
     "dnc_request",
     "completed",
     "callback",
@@ -27,12 +28,14 @@ OUTCOMES: tuple[Outcome, ...] = (
     "voicemail",
     "failed",
     "wrong_number",
+    "disconnected",
     "dnc_request",
     "completed",
     "callback",
 )
-# Outcomes after which the contact is called again (at retry_at, or after the list's delay).
-RETRY_OUTCOMES = frozenset({"no_answer", "busy", "voicemail", "failed", "callback"})
+# Outcomes after which the contact is called again (at retry_at, or after the list's
+# delay), on the same number or the next (queue/numbers.py).
+RETRY_OUTCOMES = frozenset({"no_answer", "busy", "voicemail", "callback"})
 
 Reason = Literal[
     "held",
@@ -42,6 +45,7 @@ Reason = Literal[
     "suppressed",
     "max_attempts",
     "no_phone",
+    "invalid_number",
     "no_timezone",
     "holiday",
     "outside_calling_hours",
@@ -55,6 +59,7 @@ REASONS: tuple[Reason, ...] = (
     "suppressed",
     "max_attempts",
     "no_phone",
+    "invalid_number",
     "no_timezone",
     "holiday",
     "outside_calling_hours",
@@ -71,6 +76,9 @@ class ClaimRequest(Struct, forbid_unknown_fields=True, kw_only=True):
 class Lease(Struct, kw_only=True):
     lease_id: int
     phone: Phone  # the number to dial
+    # Why this number (queue/numbers.py): first, mobile_first, same_number,
+    # next_after_<outcome>, invalid_allowed.
+    number_reason: str
     contact: Contact
     expires_at: dt.datetime
 
@@ -94,6 +102,9 @@ class OutcomeResult(Struct, kw_only=True):
     attempts: int
     due_at: dt.datetime | None
     version: int  # the contact's version after the outcome (for If-Match)
+    number: str  # the number the outcome was recorded on
+    number_dialing: Dialing  # that number's dialing state after it
+    next_number: str | None  # the number the next claim dials (null: none left)
 
 
 class Preview(Struct, kw_only=True):

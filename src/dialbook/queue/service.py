@@ -18,8 +18,10 @@ from typing import Any
 
 import msgspec
 
+from dialbook.contacts import normalize
 from dialbook.contacts import repository as contact_repository
 from dialbook.contacts import service as contact_service
+from dialbook.contacts.schemas import Dialing
 from dialbook.db import Conn
 from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.events import service as event_service
@@ -27,7 +29,7 @@ from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.timezones import zone
-from dialbook.queue import repository
+from dialbook.queue import numbers, repository
 from dialbook.queue.schemas import (
     REASONS,
     RETRY_OUTCOMES,
@@ -107,6 +109,7 @@ def claim(
         now=now,
         max_attempts=lst.max_attempts,
         limit=request.count,
+        dial_invalid_numbers=lst.dial_invalid_numbers,
     )
     expires_at = now + dt.timedelta(seconds=request.lease_seconds)
     leases = repository.lease(
@@ -124,10 +127,12 @@ def claim(
     result = []
     for contact_id, number in picks:
         contact = found[contact_id]
+        phones = msgspec.to_builtins(contact.phones)
         result.append(
             Lease(
                 lease_id=leases[contact_id],
                 phone=next((p for p in contact.phones if p.number == number), contact.phones[0]),
+                number_reason=numbers.reason(phones, lst.phone_order, number),
                 contact=contact,
                 expires_at=expires_at,
             )
@@ -181,7 +186,19 @@ def record_outcome(
         conn, workspace_id=caller.workspace_id, id=attempt.list_id, with_count=False
     )
     attempts = attempt.attempts + 1
-    status, due_at = _next_state(request, lst, attempts, now)
+    contact = contact_service.get(conn, caller=caller, id=attempt.contact_id)
+    # The outcome is the dialed number's too; the next number follows from them all.
+    phones = numbers.after_outcome(
+        msgspec.to_builtins(contact.phones),
+        number=attempt.number,
+        outcome=request.outcome,
+        at=attempt.claimed_at,
+    )
+    dial = normalize.dial_columns(phones, lst.phone_order)
+    left = dial["dial_number"] is not None and (
+        dial["dial_number_valid"] or lst.dial_invalid_numbers
+    )
+    status, due_at = _next_state(request, lst, attempts, now, numbers_left=left)
     values: dict[str, Any] = {
         "status": status,
         "attempts": attempts,
@@ -191,7 +208,13 @@ def record_outcome(
         "lease_id": None,
         "lease_expires_at": None,
         "updated_at": now,
+        "phones": phones,
+        **dial,
     }
+    dialed = next((p for p in phones if p["number"] == attempt.number), None)
+    number_dialing = msgspec.convert(
+        numbers.dialing(dialed) if dialed else numbers.fresh(), Dialing
+    )
     if request.outcome == "dnc_request":
         values["dnc"] = True
         suppression_service.add(
@@ -220,6 +243,9 @@ def record_outcome(
             "outcome": request.outcome,
             "notes": request.notes,
             "retry_at": request.retry_at,
+            "number": attempt.number,
+            "number_dialing": number_dialing,
+            "next_number": dial["dial_number"],
         },
     )
     return OutcomeResult(
@@ -230,18 +256,34 @@ def record_outcome(
         attempts=attempts,
         due_at=due_at,
         version=contact.version,
+        number=attempt.number,
+        number_dialing=number_dialing,
+        next_number=dial["dial_number"],
     )
 
 
 def _next_state(
-    request: OutcomeRequest, lst: ListRead, attempts: int, now: dt.datetime
+    request: OutcomeRequest,
+    lst: ListRead,
+    attempts: int,
+    now: dt.datetime,
+    *,
+    numbers_left: bool,
 ) -> tuple[str, dt.datetime | None]:
+    """The contact's status and due time after an outcome. A number marked bad moves on
+    to the next at once; with no number left that the list dials, the contact is
+    exhausted."""
     if request.outcome == "dnc_request":
         return "dnc", None
-    if request.outcome not in RETRY_OUTCOMES:
+    moves_on = request.outcome in numbers.NUMBER_DONE
+    if not moves_on and request.outcome not in RETRY_OUTCOMES:
         return "completed", None
+    if not numbers_left:
+        return "exhausted", None
     if lst.max_attempts is not None and attempts >= lst.max_attempts:
         return "exhausted", None
+    if moves_on:
+        return "queued", request.retry_at or now
     due = request.retry_at or now + dt.timedelta(minutes=lst.retry_minutes)
     return "queued", due
 
@@ -258,6 +300,7 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
         list_id=list_id,
         now=now,
         max_attempts=lst.max_attempts,
+        dial_invalid_numbers=lst.dial_invalid_numbers,
     )
     total = sum(statuses.values())
     counts["held"] = statuses.get("held", 0)
@@ -300,7 +343,8 @@ def _spread(
         counts["do_not_call"] += sign * group["do_not_call"]
     counts["max_attempts"] += sign * group.get("max_attempts", 0)
     counts["no_phone"] += sign * group["no_phone"]
-    stopped = ("leased", "do_not_call", "max_attempts", "no_phone")
+    counts["invalid_number"] += sign * group.get("invalid_number", 0)
+    stopped = ("leased", "do_not_call", "max_attempts", "no_phone", "invalid_number")
     rest = group["total"] - sum(group.get(k, 0) for k in stopped)
     zone_id = group["zone_id"]
     why = "no_timezone" if zone_id is None else closed.get(zone_id, "outside_calling_hours")
@@ -319,6 +363,7 @@ _LABELS = {
     "suppressed": "on the suppression list",
     "max_attempts": "out of attempts",
     "no_phone": "without a phone",
+    "invalid_number": "with only invalid numbers left",
     "no_timezone": "without a time zone",
     "holiday": "on a holiday",
     "outside_calling_hours": "outside calling hours",
@@ -334,7 +379,9 @@ def _summary(callable_count: int, total: int, excluded: dict[str, int]) -> str:
 
 
 # Reasons no time will lift: a contact stopped by one has no next_callable_at.
-_LASTING = frozenset({"held", "finished", "do_not_call", "max_attempts", "no_phone", "no_timezone"})
+_LASTING = frozenset(
+    {"held", "finished", "do_not_call", "max_attempts", "no_phone", "invalid_number", "no_timezone"}
+)
 
 
 def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None) -> CallableNow:
@@ -346,7 +393,12 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
         conn, workspace_id=caller.workspace_id, id=contact.list_id, with_count=False
     )
     row = repository.check_contact(
-        conn, workspace_id=caller.workspace_id, id=id, now=now, max_attempts=lst.max_attempts
+        conn,
+        workspace_id=caller.workspace_id,
+        id=id,
+        now=now,
+        max_attempts=lst.max_attempts,
+        dial_invalid_numbers=lst.dial_invalid_numbers,
     )
     if row is None:  # deleted since
         raise NotFound(f"No contact with id {id}.")
@@ -403,7 +455,14 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
             RuleSource(kind="list", list_id=lst.id),
         )
     if row["no_phone"]:
-        add("no_phone", "no phone libphonenumber knows as a valid number", on_contact)
+        add("no_phone", "no number left to dial", on_contact)
+    if row.get("invalid_number"):
+        add(
+            "invalid_number",
+            f"{row['dial_number']} is not a number libphonenumber knows as valid, and the"
+            " list does not dial such numbers (dial_invalid_numbers)",
+            on_list,
+        )
     closed = window.closed_because(zones, state, now)
     if closed == "no_timezone":
         add("no_timezone", "no time zone, and the list has no default_timezone", on_contact)
