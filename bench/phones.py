@@ -4,8 +4,8 @@ Each library parses in its own process (the choice is made once per process, by
 ``DIALBOOK_PHONE_LIBRARY``), over two sets: the phones of the generated lead file (mostly
 North American, which ``parse_phone`` answers from a per-prefix cache whatever the library)
 and every region's valid example numbers in three written forms (where the library does
-the work). One untimed pass first: both libraries load a region's metadata on first use. The figure is phones parsed per second; the accelerator's is shown against
-phonenumbers'.
+the work). One untimed pass first: both libraries load a region's metadata on first use.
+The figure is phones parsed per second; the accelerator's is shown against phonenumbers'.
 """
 
 from __future__ import annotations
