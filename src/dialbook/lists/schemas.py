@@ -45,6 +45,22 @@ class CallingWindow(Struct, forbid_unknown_fields=True, kw_only=True):
     holidays: list[IsoDate] = []
 
 
+class CallCap(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """At most ``count`` calls to one number within any ``hours`` hours (every list of the
+    workspace counts)."""
+
+    count: Annotated[int, Meta(ge=1, le=1000)]
+    hours: Annotated[int, Meta(ge=1, le=8760)]
+
+
+class Compliance(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Rules applied on top of the calling window (docs/compliance.md)."""
+
+    # The built-in US state rules (hours, holidays, frequency caps): on unless turned off.
+    us_state_rules: bool = True
+    max_calls_per_number: CallCap | None = None
+
+
 class ListCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name
     default_region: Region | None = None
@@ -54,6 +70,7 @@ class ListCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     retry_minutes: RetryMinutes = 60
     default_timezone: Annotated[str, Meta(max_length=64)] | None = None
     calling_window: CallingWindow | None = None
+    compliance: Compliance = Compliance()
     aliases: Aliases = {}
 
 
@@ -66,6 +83,7 @@ class ListUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
     retry_minutes: RetryMinutes | UnsetType = UNSET
     default_timezone: Annotated[str, Meta(max_length=64)] | None | UnsetType = UNSET
     calling_window: CallingWindow | None | UnsetType = UNSET
+    compliance: Compliance | UnsetType = UNSET
     aliases: Aliases | UnsetType = UNSET
 
 
@@ -81,6 +99,7 @@ class ListRead(Struct, kw_only=True):
     retry_minutes: int
     default_timezone: str | None
     calling_window: CallingWindow | None
+    compliance: Compliance
     aliases: dict[str, str] | None
     dialect_settings: dict[str, Any] | None
     created_at: dt.datetime
