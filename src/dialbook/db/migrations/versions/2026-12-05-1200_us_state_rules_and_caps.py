@@ -43,7 +43,7 @@ _zones = sa.table("call_zones", sa.column("id", sa.Integer), sa.column("key", sa
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("lists") as batch:
+    with op.batch_alter_table("lists", recreate="never") as batch:
         batch.add_column(sa.Column("compliance", Json, nullable=True))
     op.create_index(_INDEX, "dial_attempts", ["workspace_id", "number", "claimed_at"])
     _add_area_code_states(op.get_bind())
@@ -93,5 +93,6 @@ def _add_area_code_states(conn: sa.Connection) -> None:
 
 def downgrade() -> None:
     op.drop_index(_INDEX, "dial_attempts")
-    with op.batch_alter_table("lists") as batch:
+    # In place (SQLite 3.35+): a copied `lists` table would cascade its drop to the contacts.
+    with op.batch_alter_table("lists", recreate="never") as batch:
         batch.drop_column("compliance")
