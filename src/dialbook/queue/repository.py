@@ -161,7 +161,7 @@ class Cap:
     zone_ids: tuple[int, ...] | None = None
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)
 def _cap_rule(i: int, zone_ids: tuple[int, ...] | None) -> Rule:
     """FREQUENCY_CAP for the ``i``-th cap, limited to its zones (ids are our integers)."""
     params = ("workspace_id", f"cap{i}_since", f"cap{i}_count")

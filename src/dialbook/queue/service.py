@@ -117,36 +117,46 @@ def _within_caps(
     """The picks that stay within every cap, counted again under a lock per number.
 
     The claim's filter read the counts before this claim's picks and without seeing
-    concurrent claims. Here each number is locked (PostgreSQL: an advisory lock until the
-    commit; SQLite's single writer already serializes claims), the calls are counted again
-    (read committed: the claims that held the lock before are visible) with this batch's
-    own picks added, and a pick that would pass a cap is dropped."""
+    concurrent claims. Here each capped number is locked (PostgreSQL: an advisory lock
+    until the commit; SQLite's single writer already serializes claims), its calls are
+    counted again (read committed: the claims that held the lock before are visible) with
+    this batch's own picks added, and a pick that would pass a cap is dropped. Numbers no
+    cap covers are neither locked nor counted."""
     if not caps or not picks:
         return picks
-    numbers = sorted({number for _, number in picks})
+    zone_ids = repository.zones_of(conn, workspace_id=workspace_id, ids=[c for c, _ in picks])
+    capped = {c: _caps_on(caps, zone_ids.get(c)) for c, _ in picks}
+    numbers = sorted({number for c, number in picks if capped[c]})
+    if not numbers:
+        return picks
     locks.lock(conn, [f"calls:{workspace_id}:{number}" for number in numbers])
     longest = max(cap.hours for cap in caps)
     calls = repository.calls_since(
         conn, workspace_id=workspace_id, numbers=numbers, since=now - dt.timedelta(hours=longest)
     )
-    zone_ids = repository.zones_of(conn, workspace_id=workspace_id, ids=[c for c, _ in picks])
     kept = []
     for contact_id, number in picks:
         times = calls.setdefault(number, [])
         if all(
             sum(t > now - dt.timedelta(hours=cap.hours) for t in times) < cap.count
-            for cap in _caps_on(caps, zone_ids.get(contact_id))
+            for cap in capped[contact_id]
         ):
             kept.append((contact_id, number))
             times.append(now)
     return kept
 
 
-def closed_zones(conn: Conn, *, window: Window, now: dt.datetime) -> dict[int, Closed | None]:
+def closed_zones(
+    conn: Conn,
+    *,
+    window: Window,
+    now: dt.datetime,
+    zones: list[tuple[int, str]] | None = None,
+) -> dict[int, Closed | None]:
     """Zone id -> why its calling window is closed at ``now`` (None: open)."""
     return {
         id: window.closed_because(*parse_zone_key(key), now)
-        for id, key in repository.all_zones(conn)
+        for id, key in (repository.all_zones(conn) if zones is None else zones)
     }
 
 
@@ -178,12 +188,19 @@ def claim(
         ),
     )
     zones = repository.all_zones(conn)
-    caps = caps_of(lst, zones)
+    open_ids = open_zone_ids(conn, window=window_of(lst), now=now, zones=zones)
+    # Only the caps of zones open now (the zones listed stay all of the cap's, so that the
+    # claim's statement changes only when a new zone key appears).
+    caps = [
+        cap
+        for cap in caps_of(lst, zones)
+        if cap.zone_ids is None or not set(cap.zone_ids).isdisjoint(open_ids)
+    ]
     picks = repository.callable_now(
         conn,
         workspace_id=caller.workspace_id,
         list_id=list_id,
-        zone_ids=open_zone_ids(conn, window=window_of(lst), now=now, zones=zones),
+        zone_ids=open_ids,
         now=now,
         max_attempts=lst.max_attempts,
         limit=request.count,
@@ -332,7 +349,8 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     """How many contacts are callable now, and how many are excluded for each reason."""
     now = now or clock.now()
     lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
-    closed = closed_zones(conn, window=window_of(lst), now=now)
+    all_zones = repository.all_zones(conn)
+    closed = closed_zones(conn, window=window_of(lst), now=now, zones=all_zones)
     counts: dict[str, int] = dict.fromkeys(REASONS, 0)
     statuses, zones, suppressed = repository.preview_counts(
         conn,
@@ -340,7 +358,7 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
         list_id=list_id,
         now=now,
         max_attempts=lst.max_attempts,
-        caps=caps_of(lst, repository.all_zones(conn)),
+        caps=caps_of(lst, all_zones),
     )
     total = sum(statuses.values())
     counts["held"] = statuses.get("held", 0)
