@@ -61,9 +61,6 @@ class Window:
     # The built-in US state rules (state_rules.book()) apply on top: the stricter wins.
     us_state_rules: bool = False
 
-    def hours_for(self, state: str | None) -> Hours:
-        return self.states.get(state, self.hours) if state else self.hours
-
     def _operator_hours(self, states: tuple[str, ...]) -> list[tuple[str | None, Hours]]:
         """The list's hours for each state (its override, else the list's own hours)."""
         return [(s, self.states[s]) for s in states if s in self.states] + (
