@@ -1,10 +1,12 @@
 """Rules of the dial queue.
 
 A contact is handed out when it is queued and due, not flagged do-not-call (flag or active
-call DND), its number is not suppressed in the workspace, it has attempts left, and every
-zone it must be called in is inside the list's calling window right now. Order: priority
-(null = hot lead first, then lower numbers), then when it became due, then age. Each claim
-leases the contact to one agent until the lease expires or an outcome is recorded.
+call DND), its number is not suppressed in the workspace, it has attempts left, its number
+is within its frequency caps, and every zone it must be called in is inside the list's
+calling window right now (with the built-in rules of the contact's US states on top).
+Order: priority (null = hot lead first, then lower numbers), then when it became due, then
+age. Each claim leases the contact to one agent until the lease expires or an outcome is
+recorded.
 
 The per-contact rules are written once, in ``repository.RULES``; claims, the preview and
 ``check`` (GET /v1/contacts/{id}/callable) are all built from them, and the calling window
