@@ -42,6 +42,26 @@ def test_lists_set_changes_the_calling_window(run: CliRunner) -> None:
     assert "Name at least one setting" in nothing.output
 
 
+def test_lists_set_changes_the_compliance_settings(run: CliRunner) -> None:
+    lid = str(as_json(run, "lists", "create", "Capped")["id"])
+    capped = as_json(run, "lists", "set", lid, "--max-calls-per-number", "3/24")
+    assert capped["compliance"] == {
+        "us_state_rules": True,
+        "max_calls_per_number": {"count": 3, "hours": 24},
+    }
+    off = as_json(run, "lists", "set", lid, "--no-us-state-rules")
+    assert off["compliance"]["us_state_rules"] is False
+    assert off["compliance"]["max_calls_per_number"] == {"count": 3, "hours": 24}
+    cleared = as_json(run, "lists", "set", lid, "--max-calls-per-number", "none")
+    assert cleared["compliance"]["max_calls_per_number"] is None
+    bad = run.invoke(cli, ["lists", "set", lid, "--max-calls-per-number", "3 a day"])
+    assert bad.exit_code == 2
+    assert "COUNT/HOURS" in bad.output
+    zero = run.invoke(cli, ["lists", "set", lid, "--max-calls-per-number", "0/24"])
+    assert zero.exit_code == 1
+    assert "max_calls_per_number" in zero.output
+
+
 def test_claim_shows_the_whole_number_and_outcome_records_it(run: CliRunner) -> None:
     lid = str(as_json(run, "lists", "create", "Now")["id"])
     invoke(

@@ -158,11 +158,12 @@ def test_states_become_codes_and_fixed_offset_zones_real_zones(empty_url: str) -
             ).all()
             default = conn.execute(text("SELECT default_timezone FROM lists")).scalar()
         assert default == "Europe/London"  # UTC for a list of British numbers
+        # Migration 0016 adds the area code's state (+1 212: New York) to the zone keys.
         assert [tuple(row) for row in rows] == [
-            (1, "FL", "America/New_York", "phone", "America/New_York@FL", "+12124561234"),
-            (2, "FL", "America/New_York", "given", "America/New_York@FL", "+12124561234"),
+            (1, "FL", "America/New_York", "phone", "America/New_York@FL+NY", "+12124561234"),
+            (2, "FL", "America/New_York", "given", "America/New_York@FL+NY", "+12124561234"),
             # GMT-7 fits Denver and Phoenix: the zone is inferred from the phone again.
-            (3, None, "America/New_York", "phone", "America/New_York", "+12124561234"),
+            (3, None, "America/New_York", "phone", "America/New_York@NY", "+12124561234"),
             (4, "Bayern", "Europe/Berlin", "phone", "Europe/Berlin", "+49301234567"),
             # The first number is not a valid one: the second is dialed.
             (5, None, None, None, None, "+12124561234"),

@@ -80,7 +80,7 @@ def test_open_exactly_when_local_time_is_inside(now: dt.datetime, name: str) -> 
 def test_zone_keys_round_trip(zones: list[str], state: str | None) -> None:
     key = zone_key(zones, state)
     assert key is not None
-    assert parse_zone_key(key) == (tuple(sorted(set(zones))), state)
+    assert parse_zone_key(key) == (tuple(sorted(set(zones))), (state,) if state else ())
 
 
 def test_next_open_across_a_weekend_and_dst() -> None:
@@ -149,3 +149,84 @@ def test_next_open_is_an_opening_and_nothing_before_it_is_open(
     step = (found - after) / 50
     for i in range(50):
         assert not window.open_for(zones, state, after + step * i) or found == after
+
+
+# -- the built-in US state rules ------------------------------------------------------------
+
+
+@given(
+    after=st.datetimes(
+        min_value=dt.datetime(2026, 1, 1),
+        max_value=dt.datetime(2027, 12, 31),
+        timezones=st.just(UTC),
+    ),
+    zone=st.sampled_from(["America/New_York", "America/Chicago", "America/Denver"]),
+    states=st.lists(st.sampled_from(["FL", "TX", "AL", "LA", "MS", "RI", "NY"]), max_size=2),
+    overrides=st.booleans(),
+)
+def test_next_open_with_the_state_rules_is_the_first_open_instant(
+    after: dt.datetime, zone: str, states: list[str], overrides: bool
+) -> None:
+    settings = {"state_overrides": {"TX": {"start": "13:00", "end": "22:00"}}} if overrides else {}
+    window = window_from(settings, us_state_rules=True)
+    found = window.next_open([zone], states, after)
+    assert found is not None  # every state rule opens within 15 days
+    assert window.open_for([zone], states, found)
+    # Nothing open the minute before it, nor at 50 steps from ``after`` to it.
+    assert found == after or not window.open_for([zone], states, found - dt.timedelta(minutes=1))
+    step = (found - after) / 50
+    earlier = (after + step * i for i in range(50))
+    assert found == after or not any(window.open_for([zone], states, t) for t in earlier)
+    # The built-in rules never open wider than the list's own hours.
+    assert window_from(settings).open_for([zone], states, found)
+
+
+def test_state_rules_apply_only_when_turned_on_and_the_stricter_wins() -> None:
+    sunday_11 = dt.datetime(2026, 6, 7, 16, 0, tzinfo=UTC)  # 11:00 CDT
+    chicago = ["America/Chicago"]
+    assert window_from(None).open_for(chicago, "TX", sunday_11)
+    on = window_from(None, us_state_rules=True)
+    assert on.closed_because(chicago, "TX", sunday_11) == "outside_calling_hours"
+    (closure,) = on.closures(chicago, "TX", sunday_11)
+    assert closure.kind == "state_rule"
+    assert closure.rule is not None
+    assert "301.051" in closure.rule.citation
+    # Two states: both apply (Texas's Sunday noon, Alabama's no Sunday at all).
+    sunday_13 = sunday_11 + dt.timedelta(hours=2)
+    assert on.open_for(chicago, ("TX",), sunday_13)
+    assert not on.open_for(chicago, ("AL", "TX"), sunday_13)
+    assert on.next_open(chicago, ("AL", "TX"), sunday_13) == dt.datetime(
+        2026, 6, 8, 14, 0, tzinfo=UTC
+    )  # Monday 09:00 CDT: Texas's weekday start, after Alabama's 08:00
+
+
+def test_restricted_holidays_and_their_observed_days() -> None:
+    from dialbook.queue import state_rules
+
+    alabama = state_rules.book().states["AL"]
+    assert alabama.holiday(dt.date(2026, 7, 4)) == "Independence Day"  # a Saturday
+    assert alabama.holiday(dt.date(2026, 7, 3)) == "Independence Day (observed)"
+    assert alabama.holiday(dt.date(2027, 12, 24)) == "Christmas Day (observed)"  # Sat 25th
+    assert alabama.holiday(dt.date(2026, 5, 25)) == "National Memorial Day"  # last Monday
+    assert alabama.holiday(dt.date(2026, 5, 26)) is None
+    rhode_island = state_rules.book().states["RI"]
+    assert rhode_island.holiday(dt.date(2027, 7, 5)) == "Independence Day (observed)"  # Sunday 4th
+    assert rhode_island.holiday(dt.date(2026, 8, 10)) == "Victory Day"
+    # Observed across the new year: 1 January 2028 is a Saturday.
+    assert alabama.holiday(dt.date(2027, 12, 31)) == "New Year's Day (observed)"
+
+
+def test_area_codes_name_their_state() -> None:
+    from dialbook.normalize.area_codes import area_code_state, phone_states
+
+    assert area_code_state("+13055550100") == "FL"
+    assert area_code_state("+14055550100") == "OK"
+    assert area_code_state("+14165550100") is None  # Toronto
+    assert area_code_state("+18005550100") is None  # toll-free
+    assert area_code_state("+443055550100") is None
+    phones = [
+        {"number": "+13015550100"},
+        {"number": "+15555550100", "valid": False},
+        {"number": "+12125550100", "valid": True},
+    ]
+    assert phone_states(phones) == {"MD", "NY"}

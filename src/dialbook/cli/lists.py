@@ -46,6 +46,7 @@ def _show(lst: ListRead, as_json: bool, title: str) -> None:
             ("phone order", lst.phone_order),
             ("dial invalid numbers", lst.dial_invalid_numbers),
             ("calling window", lst.calling_window),
+            ("compliance", lst.compliance),
             ("created", lst.created_at),
         ],
     )
@@ -181,6 +182,18 @@ def _days(value: str) -> list[str]:
     return list(dict.fromkeys(days))
 
 
+def _cap(text: str) -> dict[str, Any] | None:
+    if text.strip().lower() == "none":
+        return None
+    count, sep, hours = text.partition("/")
+    if not (sep and count.strip().isdigit() and hours.strip().isdigit()):
+        raise click.BadParameter(
+            f"write it as COUNT/HOURS, e.g. 3/24 (got {text!r})",
+            param_hint="--max-calls-per-number",
+        )
+    return {"count": int(count), "hours": int(hours)}
+
+
 @command.command("set")
 @click.argument("list_id", type=int)
 @workspace_option
@@ -212,6 +225,17 @@ def _days(value: str) -> list[str]:
     default=None,
     help="Whether numbers libphonenumber does not know as valid may be dialed.",
 )
+@click.option(
+    "--us-state-rules/--no-us-state-rules",
+    "us_state_rules",
+    default=None,
+    help="Apply the built-in US state rules (docs/compliance.md); on by default.",
+)
+@click.option(
+    "--max-calls-per-number",
+    metavar="COUNT/HOURS",
+    help="At most COUNT calls to a number in HOURS hours, across lists, e.g. 3/24; none: no cap.",
+)
 @json_option
 @pass_app
 def set_(
@@ -230,9 +254,12 @@ def set_(
     queue_mode: str | None,
     phone_order: str | None,
     dial_invalid_numbers: bool | None,
+    us_state_rules: bool | None,
+    max_calls_per_number: str | None,
     as_json: bool,
 ) -> None:
-    """Change a list's settings; the calling window options change only what they name.
+    """Change a list's settings; the calling window and compliance options change only
+    what they name.
 
     Example: dialbook lists set 2 --window 09:00-20:00 --days mon-fri
     --state-override FL=08:00-20:00
@@ -273,6 +300,14 @@ def set_(
         if holidays:
             calling["holidays"] = sorted({*calling["holidays"], *holidays})
         given["calling_window"] = calling
+    if us_state_rules is not None or max_calls_per_number is not None:
+        current = app.read(list_service.get, workspace_id=caller.workspace_id, id=list_id)
+        compliance = msgspec.to_builtins(current.compliance)
+        if us_state_rules is not None:
+            compliance["us_state_rules"] = us_state_rules
+        if max_calls_per_number is not None:
+            compliance["max_calls_per_number"] = _cap(max_calls_per_number)
+        given["compliance"] = compliance
     if not given:
         raise click.UsageError("Name at least one setting to change (see --help).")
     try:

@@ -14,6 +14,7 @@ import msgspec
 from dialbook.contacts.schemas import Contact, ContactUpdate, Phone, PhoneIn
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.kit.validation import field_error
+from dialbook.normalize.area_codes import phone_states
 from dialbook.normalize.countries import country_code
 from dialbook.normalize.dates import DateError, parse_date
 from dialbook.normalize.emails import EmailError, email_key, normalize_email
@@ -395,7 +396,9 @@ def locate(
         out["timezone_candidates"] = list(inference.candidates) or None
         merged.update(out)
     zones = merged["timezone_candidates"] or ([merged["timezone"]] if merged["timezone"] else [])
-    out["zone_key"] = zone_key(zones, state_code(merged["state"], merged["country"]))
+    # The address's state and every US area code's state: the stricter rules of all apply.
+    address_state = state_code(merged["state"], merged["country"])
+    out["zone_key"] = zone_key(zones, address_state, *sorted(phone_states(phones)))
     out.update(dial_columns(phones, phone_order))
     out["queue_rank"] = -1 if merged["priority"] is None else merged["priority"]
     out["dnd_call"] = merged["dnd"].get("call") in ("active", "permanent")

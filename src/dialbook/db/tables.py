@@ -89,6 +89,8 @@ lists = Table(
     Column("retry_minutes", Integer, nullable=False, default=60),
     Column("default_timezone", String(64)),
     Column("calling_window", Json),
+    # us_state_rules (NULL: on) and max_calls_per_number (lists/schemas.Compliance).
+    Column("compliance", Json),
     # Ids other platforms know this list by, e.g. {"nedzo": "<contact_list_id>"}, so code
     # with a platform's list id hard-coded works unchanged.
     Column("aliases", Json),
@@ -316,6 +318,8 @@ dial_attempts = Table(
     Index(None, "contact_id"),
     # SQLite keys this table by id alone (see schema_for): a workspace's rows in id order.
     Index(None, "workspace_id", "id"),
+    # Frequency caps: the calls to one number in a rolling window, one index range.
+    Index(None, "workspace_id", "number", "claimed_at"),
 )
 
 imports = Table(

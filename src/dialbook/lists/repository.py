@@ -25,6 +25,7 @@ def _to_list(data: dict[str, Any], count: int | None = None) -> ListRead:
         "key": data.pop("duplicate_key"),
         "scope": data.pop("duplicate_scope"),
     }
+    data["compliance"] = data.get("compliance") or {}  # NULL (lists made before): defaults
     data["contact_count"] = count
     return msgspec.convert(data, ListRead)
 

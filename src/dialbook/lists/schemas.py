@@ -46,6 +46,22 @@ class CallingWindow(Struct, forbid_unknown_fields=True, kw_only=True):
     holidays: list[IsoDate] = []
 
 
+class CallCap(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """At most ``count`` calls to one number within any ``hours`` hours (every list of the
+    workspace counts)."""
+
+    count: Annotated[int, Meta(ge=1, le=1000)]
+    hours: Annotated[int, Meta(ge=1, le=8760)]
+
+
+class Compliance(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Rules applied on top of the calling window (docs/compliance.md)."""
+
+    # The built-in US state rules (hours, holidays, frequency caps): on unless turned off.
+    us_state_rules: bool = True
+    max_calls_per_number: CallCap | None = None
+
+
 class ListCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name
     default_region: Region | None = None
@@ -55,6 +71,7 @@ class ListCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     retry_minutes: RetryMinutes = 60
     default_timezone: Annotated[str, Meta(max_length=64)] | None = None
     calling_window: CallingWindow | None = None
+    compliance: Compliance = Compliance()
     aliases: Aliases = {}
     # Number cycling (docs/dialing.md): which of a contact's numbers is dialed first, and
     # whether numbers libphonenumber does not know as valid may be dialed at all.
@@ -71,6 +88,7 @@ class ListUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
     retry_minutes: RetryMinutes | UnsetType = UNSET
     default_timezone: Annotated[str, Meta(max_length=64)] | None | UnsetType = UNSET
     calling_window: CallingWindow | None | UnsetType = UNSET
+    compliance: Compliance | UnsetType = UNSET
     aliases: Aliases | UnsetType = UNSET
     phone_order: PhoneOrder | UnsetType = UNSET
     dial_invalid_numbers: bool | UnsetType = UNSET
@@ -88,6 +106,7 @@ class ListRead(Struct, kw_only=True):
     retry_minutes: int
     default_timezone: str | None
     calling_window: CallingWindow | None
+    compliance: Compliance
     aliases: dict[str, str] | None
     dialect_settings: dict[str, Any] | None
     phone_order: PhoneOrder = "as_given"

@@ -48,6 +48,8 @@ def _columns(data: ListCreate | ListUpdate) -> dict[str, Any]:
             values[name] = _zone(value)
         elif name == "calling_window":
             values["calling_window"] = None if value is None else _window(value)
+        elif name == "compliance":
+            values["compliance"] = msgspec.to_builtins(value)
         else:
             values[name] = value
     return values

@@ -1,4 +1,5 @@
-"""/v1/lists/{id}/queue/..., /v1/queue/leases/{id}/outcome, /v1/contacts/{id}/callable."""
+"""/v1/lists/{id}/queue/..., /v1/queue/leases/{id}/outcome, /v1/contacts/{id}/callable,
+/v1/compliance/us-state-rules."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dialbook.queue.schemas import (
     OutcomeRequest,
     OutcomeResult,
     Preview,
+    UsStateRules,
 )
 
 router = Router(tag="queue", prefix="/v1")
@@ -42,3 +44,10 @@ async def record_outcome(ctx: Context, body: OutcomeRequest) -> OutcomeResult:
 async def callable_now(ctx: Context) -> CallableNow:
     """May this contact be called now, on which number; if not, why not, and from when."""
     return await ctx.db.read(queue_service.check, caller=ctx.caller, id=ctx.path("id"))
+
+
+@router.route("GET", "/compliance/us-state-rules", scope="contacts:read", response=UsStateRules)
+async def us_state_rules(ctx: Context) -> UsStateRules:
+    """The built-in US state calling rules: hours, holidays and caps, each with its source,
+    and the version of the rules file."""
+    return queue_service.us_state_rules()

@@ -81,16 +81,18 @@ def callable_now(
     max_attempts: int | None,
     limit: int,
     dial_invalid_numbers: bool = False,
+    caps: Sequence[Cap] = (),
 ) -> list[tuple[int, str]]:
     """(contact id, number) of the next callable contacts, in dialing order, locked."""
     if not zone_ids:
         return []
-    rules = _rules(max_attempts, dial_invalid_numbers)
+    rules = _rules(max_attempts, dial_invalid_numbers, caps)
     if conn.dialect.name == "sqlite":
         return _callable_per_zone(
-            conn, workspace_id, list_id, zone_ids, now, max_attempts, rules, limit
+            conn, workspace_id, list_id, zone_ids, now, max_attempts, rules, limit, caps
         )
     values = {"workspace_id": workspace_id, "now": now, "max_attempts": max_attempts}
+    values |= _cap_values(conn, caps, now)
     rows = bulk.query(
         conn,
         _PER_ZONE_LOCKED.format(rules=_claim_filter(rules)),
@@ -138,19 +140,73 @@ NO_PHONE = Rule("no_phone", "c.dial_number IS NULL")
 # not applied on lists with dial_invalid_numbers.
 INVALID_NUMBER = Rule("invalid_number", "NOT c.dial_number_valid")
 RETRY_LATER = Rule("retry_later", "c.due_at > ?", ("now",))
+# A frequency cap: the number dialed was called ``cap_count`` times or more since
+# ``cap_since`` (now minus the cap's window), in any list of the workspace. One rule per cap
+# in force (``cap_rules``): the list's, and per group of zones the states' cap.
+FREQUENCY_CAP = Rule(
+    "frequency_cap",
+    "(SELECT count(*) FROM dial_attempts a WHERE a.workspace_id = ?"
+    f" AND a.number = {_DIALED} AND a.claimed_at > ?) >= ?",
+    ("workspace_id", "cap_since", "cap_count"),
+)
 # In the order the preview applies them (the calling window comes between invalid_number
-# and retry_later there: it is per zone, not per row).
-RULES = (LEASED, DO_NOT_CALL, SUPPRESSED, MAX_ATTEMPTS, NO_PHONE, INVALID_NUMBER, RETRY_LATER)
+# and retry_later there: it is per zone, not per row). The caps come last.
+RULES = (
+    LEASED,
+    DO_NOT_CALL,
+    SUPPRESSED,
+    MAX_ATTEMPTS,
+    NO_PHONE,
+    INVALID_NUMBER,
+    RETRY_LATER,
+    FREQUENCY_CAP,
+)
 
 
-def _rules(max_attempts: int | None, dial_invalid_numbers: bool = False) -> tuple[Rule, ...]:
-    """The rules a list applies: no attempt limit without max_attempts, and invalid
-    numbers allowed with dial_invalid_numbers."""
+@dataclass(frozen=True, slots=True)
+class Cap:
+    """A frequency cap in force: at most ``count`` calls to a number in ``hours`` hours,
+    for the contacts of ``zone_ids`` (None: every zone; a state's cap covers the zones
+    keyed with that state)."""
+
+    count: int
+    hours: int
+    zone_ids: tuple[int, ...] | None = None
+
+
+@functools.lru_cache(maxsize=256)
+def _cap_rule(i: int, zone_ids: tuple[int, ...] | None) -> Rule:
+    """FREQUENCY_CAP for the ``i``-th cap, limited to its zones (ids are our integers)."""
+    params = ("workspace_id", f"cap{i}_since", f"cap{i}_count")
+    if zone_ids is None:
+        return Rule(FREQUENCY_CAP.reason, FREQUENCY_CAP.sql, params)
+    zones = ", ".join(str(int(z)) for z in zone_ids)
+    return Rule(FREQUENCY_CAP.reason, f"(c.zone_id IN ({zones}) AND {FREQUENCY_CAP.sql})", params)
+
+
+def _rules(
+    max_attempts: int | None, dial_invalid_numbers: bool = False, caps: Sequence[Cap] = ()
+) -> tuple[Rule, ...]:
+    """The rules a list applies: no attempt limit without max_attempts, invalid numbers
+    allowed with dial_invalid_numbers, and one frequency-cap rule per cap in force."""
     skipped = {
         MAX_ATTEMPTS: max_attempts is None,
         INVALID_NUMBER: dial_invalid_numbers,
+        FREQUENCY_CAP: True,
     }
-    return tuple(r for r in RULES if not skipped.get(r, False))
+    base = tuple(r for r in RULES if not skipped.get(r, False))
+    return base + tuple(
+        _cap_rule(i, cap.zone_ids) for i, cap in enumerate(caps) if cap.zone_ids != ()
+    )
+
+
+def _cap_values(conn: Conn, caps: Sequence[Cap], now: dt.datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for i, cap in enumerate(caps):
+        since = now - dt.timedelta(hours=cap.hours)
+        values[f"cap{i}_since"] = bulk.insert_value(conn, dial_attempts.c.claimed_at, since)
+        values[f"cap{i}_count"] = cap.count
+    return values
 
 
 def _values(rules: Sequence[Rule], values: dict[str, Any]) -> list[Any]:
@@ -193,6 +249,7 @@ def _callable_per_zone(
     max_attempts: int | None,
     rules: tuple[Rule, ...],
     limit: int,
+    caps: Sequence[Cap],
 ) -> list[tuple[int, str]]:
     """SQLite: the best ``limit`` contacts of each open zone, each a short walk of the
     (list, status, zone, rank, due, id) index, then the best of those. Contacts of closed
@@ -200,6 +257,7 @@ def _callable_per_zone(
     at = bulk.insert_value(conn, contacts.c.due_at, now)
     part = _PER_ZONE.format(rules=_claim_filter(rules))
     values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
+    values |= _cap_values(conn, caps, now)
     filter_values = _values([r for r in rules if r is not LEASED], values)
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(zone_ids), 100):  # SQLite allows 500 terms in a compound select
@@ -348,7 +406,8 @@ def _pivot_rows(rows: Sequence[tuple[Any, ...]], rules: Sequence[Rule]) -> list[
     found = []
     for zone, total, *counts in rows:
         group = {"zone_id": zone, "total": int(total), "leased": 0}
-        group |= {rule.reason: int(n or 0) for rule, n in zip(rules, counts, strict=True)}
+        for rule, n in zip(rules, counts, strict=True):  # several caps share one reason
+            group[rule.reason] = group.get(rule.reason, 0) + int(n or 0)
         found.append(group)
     return found
 
@@ -361,6 +420,7 @@ def preview_counts(
     now: dt.datetime,
     max_attempts: int | None,
     dial_invalid_numbers: bool = False,
+    caps: Sequence[Cap] = (),
 ) -> tuple[dict[str, int], list[dict[str, Any]], list[dict[str, Any]]]:
     """What a preview needs, in passes that each walk an index in order:
 
@@ -379,7 +439,8 @@ def preview_counts(
     sqlite = conn.dialect.name == "sqlite"
     at = bulk.insert_value(conn, contacts.c.due_at, now)
     values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
-    rules = [r for r in _rules(max_attempts, dial_invalid_numbers) if r is not SUPPRESSED]
+    values |= _cap_values(conn, caps, now)
+    rules = [r for r in _rules(max_attempts, dial_invalid_numbers, caps) if r is not SUPPRESSED]
     queued = rules[1:]  # no leases among queued rows: the index alone answers
     zones: list[dict[str, Any]] = []
     for status, pivot in (("queued", queued), ("leased", rules)):
@@ -407,6 +468,7 @@ def check_contact(
     now: dt.datetime,
     max_attempts: int | None,
     dial_invalid_numbers: bool = False,
+    caps: Sequence[Cap] = (),
 ) -> dict[str, Any] | None:
     """One contact's queue state and, per rule's reason, whether it stops the contact."""
     row = conn.execute(
@@ -427,13 +489,63 @@ def check_contact(
     ).one_or_none()
     if row is None:
         return None
-    rules = _rules(max_attempts, dial_invalid_numbers)
+    rules = _rules(max_attempts, dial_invalid_numbers, caps)
     at = bulk.insert_value(conn, contacts.c.due_at, now)
     values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
+    values |= _cap_values(conn, caps, now)
     flags = bulk.query(
         conn,
         "SELECT " + ", ".join(f"({r.sql})" for r in rules) + " FROM contacts c"
         " WHERE c.workspace_id = ? AND c.id = ?",
         [*_values(rules, values), workspace_id, id],
     )[0]
-    return as_dict(row) | {r.reason: bool(flag) for r, flag in zip(rules, flags, strict=True)}
+    found = as_dict(row)
+    for rule, flag in zip(rules, flags, strict=True):  # several caps share one reason
+        found[rule.reason] = found.get(rule.reason, False) or bool(flag)
+    return found
+
+
+def zone_of_contact(conn: Conn, *, workspace_id: int, id: int) -> tuple[int, str] | None:
+    """The contact's zone: (id, key), or None."""
+    rows = bulk.query(
+        conn,
+        "SELECT z.id, z.key FROM contacts c JOIN call_zones z ON z.id = c.zone_id"
+        " WHERE c.workspace_id = ? AND c.id = ?",
+        [workspace_id, id],
+    )
+    return (int(rows[0][0]), str(rows[0][1])) if rows else None
+
+
+def zones_of(conn: Conn, *, workspace_id: int, ids: Sequence[int]) -> dict[int, int | None]:
+    """Contact id -> its zone id (which state caps apply to a pick)."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = bulk.query(
+        conn,
+        f"SELECT id, zone_id FROM contacts WHERE workspace_id = ? AND id IN ({marks})",
+        [workspace_id, *ids],
+    )
+    return {int(i): None if z is None else int(z) for i, z in rows}
+
+
+def calls_since(
+    conn: Conn, *, workspace_id: int, numbers: Sequence[str], since: dt.datetime
+) -> dict[str, list[dt.datetime]]:
+    """Number -> when it was claimed after ``since``, in any list of the workspace, oldest
+    first (a short range of the (workspace, number, claimed_at) index per number)."""
+    if not numbers:
+        return {}
+    rows = conn.execute(
+        select(dial_attempts.c.number, dial_attempts.c.claimed_at)
+        .where(
+            dial_attempts.c.workspace_id == workspace_id,
+            dial_attempts.c.number.in_(sorted(set(numbers))),
+            dial_attempts.c.claimed_at > since,
+        )
+        .order_by(dial_attempts.c.number, dial_attempts.c.claimed_at)
+    )
+    found: dict[str, list[dt.datetime]] = {}
+    for number, claimed_at in rows:
+        found.setdefault(str(number), []).append(claimed_at)
+    return found

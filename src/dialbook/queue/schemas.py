@@ -50,6 +50,7 @@ Reason = Literal[
     "holiday",
     "outside_calling_hours",
     "retry_later",
+    "frequency_cap",
 ]
 REASONS: tuple[Reason, ...] = (
     "held",
@@ -64,6 +65,7 @@ REASONS: tuple[Reason, ...] = (
     "holiday",
     "outside_calling_hours",
     "retry_later",
+    "frequency_cap",
 )
 
 
@@ -132,9 +134,16 @@ class RuleSource(Struct, kw_only=True, omit_defaults=True):
         "contact",
         "list",
         "lease",
+        "state_rule",
     ]
     list_id: int | None = None
-    state: str | None = None  # state_override: whose hours
+    state: str | None = None  # state_override, state_rule: whose rule
+    # state_rule: the built-in rule's statute or regulation, where to read it, since when it
+    # is in force, and the version of the rules file (GET /v1/compliance/us-state-rules).
+    law: str | None = None
+    url: str | None = None
+    effective: dt.date | None = None
+    rules_version: str | None = None
     date: dt.date | None = None  # holiday: the local date
     suppression_list_id: int | None = None
     suppression_id: int | None = None
@@ -159,3 +168,41 @@ class CallableNow(Struct, kw_only=True):
     local_times: list[LocalTime]
     reasons: list[NotCallableReason]
     next_callable_at: dt.datetime | None  # when every time-bound reason has passed
+
+
+class StateHours(Struct, kw_only=True):
+    days: list[str]
+    start: str
+    end: str
+
+
+class StateCap(Struct, kw_only=True):
+    count: int
+    hours: int
+    scope: str
+
+
+class StateHoliday(Struct, kw_only=True):
+    name: str
+    date: str  # "MM-DD" or "nth:<weekday>:<n>:<month>" (n = -1: the last)
+
+
+class StateRuleRead(Struct, kw_only=True):
+    state: str
+    name: str
+    law: str
+    url: str
+    effective: dt.date
+    hours: list[StateHours]
+    holidays: list[StateHoliday]
+    observed: str
+    cap: StateCap | None
+    note: str
+
+
+class UsStateRules(Struct, kw_only=True):
+    """The built-in US state rules a list applies with ``compliance.us_state_rules``."""
+
+    version: str
+    states: dict[str, StateRuleRead]
+    unverified: dict[str, str]  # VICIdial seed rows not applied (their text is unchecked)

@@ -1,10 +1,12 @@
 """Rules of the dial queue.
 
 A contact is handed out when it is queued and due, not flagged do-not-call (flag or active
-call DND), its number is not suppressed in the workspace, it has attempts left, and every
-zone it must be called in is inside the list's calling window right now. Order: priority
-(null = hot lead first, then lower numbers), then when it became due, then age. Each claim
-leases the contact to one agent until the lease expires or an outcome is recorded.
+call DND), its number is not suppressed in the workspace, it has attempts left, its number
+is within its frequency caps, and every zone it must be called in is inside the list's
+calling window right now (with the built-in rules of the contact's US states on top).
+Order: priority (null = hot lead first, then lower numbers), then when it became due, then
+age. Each claim leases the contact to one agent until the lease expires or an outcome is
+recorded.
 
 The per-contact rules are written once, in ``repository.RULES``; claims, the preview and
 ``check`` (GET /v1/contacts/{id}/callable) are all built from them, and the calling window
@@ -22,14 +24,14 @@ from dialbook.contacts import normalize
 from dialbook.contacts import repository as contact_repository
 from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import Dialing
-from dialbook.db import Conn
+from dialbook.db import Conn, locks
 from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.events import service as event_service
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
-from dialbook.normalize.timezones import zone
-from dialbook.queue import numbers, repository
+from dialbook.normalize.timezones import zone as tz
+from dialbook.queue import numbers, repository, state_rules
 from dialbook.queue.schemas import (
     REASONS,
     RETRY_OUTCOMES,
@@ -44,8 +46,17 @@ from dialbook.queue.schemas import (
     Preview,
     Reason,
     RuleSource,
+    StateRuleRead,
+    UsStateRules,
 )
-from dialbook.queue.windows import Closed, Window, parse_zone_key, window_from, zone_key
+from dialbook.queue.windows import (
+    Closed,
+    Closure,
+    Window,
+    parse_zone_key,
+    window_from,
+    zone_key,
+)
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import SuppressionCreate
 from dialbook.workspaces.schemas import Caller
@@ -56,21 +67,100 @@ def zone_id_for(conn: Conn, *, zones: list[str] | tuple[str, ...], state: str | 
     return None if key is None else repository.zone_id(conn, key=key)
 
 
-def open_zone_ids(conn: Conn, *, window: Window, now: dt.datetime) -> list[int]:
+def open_zone_ids(
+    conn: Conn,
+    *,
+    window: Window,
+    now: dt.datetime,
+    zones: list[tuple[int, str]] | None = None,
+) -> list[int]:
     """Ids of the zone keys whose calling window is open at ``now``."""
     open_ids = []
-    for id, key in repository.all_zones(conn):
-        zones, state = parse_zone_key(key)
-        if window.open_for(zones, state, now):
+    for id, key in repository.all_zones(conn) if zones is None else zones:
+        names, states = parse_zone_key(key)
+        if window.open_for(names, states, now):
             open_ids.append(id)
     return open_ids
 
 
-def closed_zones(conn: Conn, *, window: Window, now: dt.datetime) -> dict[int, Closed | None]:
+def window_of(lst: ListRead) -> Window:
+    """The list's calling window, with the built-in US state rules unless turned off."""
+    return window_from(_window(lst), us_state_rules=lst.compliance.us_state_rules)
+
+
+def caps_of(lst: ListRead, zones: list[tuple[int, str]]) -> list[repository.Cap]:
+    """The frequency caps in force for the list: its own ``max_calls_per_number`` (every
+    zone) and, with the state rules on, per group of zones the cap of their states."""
+    caps = []
+    own = lst.compliance.max_calls_per_number
+    if own is not None:
+        caps.append(repository.Cap(own.count, own.hours))
+    if lst.compliance.us_state_rules:
+        groups: dict[state_rules.Cap, list[int]] = {}
+        for id, key in zones:
+            found = state_rules.strictest_cap(parse_zone_key(key)[1])
+            if found is not None:
+                groups.setdefault(found[0], []).append(id)
+        for cap, ids in sorted(groups.items(), key=lambda item: (item[0].count, item[0].hours)):
+            caps.append(repository.Cap(cap.count, cap.hours, tuple(sorted(ids))))
+    return caps
+
+
+def _caps_on(caps: list[repository.Cap], zone_id: int | None) -> list[repository.Cap]:
+    return [c for c in caps if c.zone_ids is None or zone_id in c.zone_ids]
+
+
+def _within_caps(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    picks: list[tuple[int, str]],
+    caps: list[repository.Cap],
+    now: dt.datetime,
+) -> list[tuple[int, str]]:
+    """The picks that stay within every cap, counted again under a lock per number.
+
+    The claim's filter read the counts before this claim's picks and without seeing
+    concurrent claims. Here each capped number is locked (PostgreSQL: an advisory lock
+    until the commit; SQLite's single writer already serializes claims), its calls are
+    counted again (read committed: the claims that held the lock before are visible) with
+    this batch's own picks added, and a pick that would pass a cap is dropped. Numbers no
+    cap covers are neither locked nor counted."""
+    if not caps or not picks:
+        return picks
+    zone_ids = repository.zones_of(conn, workspace_id=workspace_id, ids=[c for c, _ in picks])
+    capped = {c: _caps_on(caps, zone_ids.get(c)) for c, _ in picks}
+    numbers = sorted({number for c, number in picks if capped[c]})
+    if not numbers:
+        return picks
+    locks.lock(conn, [f"calls:{workspace_id}:{number}" for number in numbers])
+    longest = max(cap.hours for cap in caps)
+    calls = repository.calls_since(
+        conn, workspace_id=workspace_id, numbers=numbers, since=now - dt.timedelta(hours=longest)
+    )
+    kept = []
+    for contact_id, number in picks:
+        times = calls.setdefault(number, [])
+        if all(
+            sum(t > now - dt.timedelta(hours=cap.hours) for t in times) < cap.count
+            for cap in capped[contact_id]
+        ):
+            kept.append((contact_id, number))
+            times.append(now)
+    return kept
+
+
+def closed_zones(
+    conn: Conn,
+    *,
+    window: Window,
+    now: dt.datetime,
+    zones: list[tuple[int, str]] | None = None,
+) -> dict[int, Closed | None]:
     """Zone id -> why its calling window is closed at ``now`` (None: open)."""
     return {
         id: window.closed_because(*parse_zone_key(key), now)
-        for id, key in repository.all_zones(conn)
+        for id, key in (repository.all_zones(conn) if zones is None else zones)
     }
 
 
@@ -101,16 +191,27 @@ def claim(
             for contact_id, lease_id in expired
         ),
     )
+    zones = repository.all_zones(conn)
+    open_ids = open_zone_ids(conn, window=window_of(lst), now=now, zones=zones)
+    # Only the caps of zones open now (the zones listed stay all of the cap's, so that the
+    # claim's statement changes only when a new zone key appears).
+    caps = [
+        cap
+        for cap in caps_of(lst, zones)
+        if cap.zone_ids is None or not set(cap.zone_ids).isdisjoint(open_ids)
+    ]
     picks = repository.callable_now(
         conn,
         workspace_id=caller.workspace_id,
         list_id=list_id,
-        zone_ids=open_zone_ids(conn, window=window_from(_window(lst)), now=now),
+        zone_ids=open_ids,
         now=now,
         max_attempts=lst.max_attempts,
         limit=request.count,
         dial_invalid_numbers=lst.dial_invalid_numbers,
+        caps=caps,
     )
+    picks = _within_caps(conn, workspace_id=caller.workspace_id, picks=picks, caps=caps, now=now)
     expires_at = now + dt.timedelta(seconds=request.lease_seconds)
     leases = repository.lease(
         conn,
@@ -292,7 +393,8 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     """How many contacts are callable now, and how many are excluded for each reason."""
     now = now or clock.now()
     lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
-    closed = closed_zones(conn, window=window_from(_window(lst)), now=now)
+    all_zones = repository.all_zones(conn)
+    closed = closed_zones(conn, window=window_of(lst), now=now, zones=all_zones)
     counts: dict[str, int] = dict.fromkeys(REASONS, 0)
     statuses, zones, suppressed = repository.preview_counts(
         conn,
@@ -301,6 +403,7 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
         now=now,
         max_attempts=lst.max_attempts,
         dial_invalid_numbers=lst.dial_invalid_numbers,
+        caps=caps_of(lst, all_zones),
     )
     total = sum(statuses.values())
     counts["held"] = statuses.get("held", 0)
@@ -336,7 +439,7 @@ def _spread(
 
     The reasons apply in the order of ``repository.RULES``: leased, do-not-call,
     (suppressed), out of attempts, no phone; then no time zone, a holiday or outside
-    calling hours (per zone); then waiting for a retry.
+    calling hours (per zone); then waiting for a retry, then a frequency cap.
     """
     if not after_blocked:
         counts["leased"] += sign * group["leased"]
@@ -352,7 +455,8 @@ def _spread(
         counts[why] += sign * rest
         return 0
     counts["retry_later"] += sign * group["retry_later"]
-    return int(rest - group["retry_later"])
+    counts["frequency_cap"] += sign * group.get("frequency_cap", 0)
+    return int(rest - group["retry_later"] - group.get("frequency_cap", 0))
 
 
 _LABELS = {
@@ -368,6 +472,7 @@ _LABELS = {
     "holiday": "on a holiday",
     "outside_calling_hours": "outside calling hours",
     "retry_later": "waiting to be retried",
+    "frequency_cap": "called as often as a frequency cap allows",
 }
 
 
@@ -392,6 +497,8 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
     lst = list_service.get(
         conn, workspace_id=caller.workspace_id, id=contact.list_id, with_count=False
     )
+    zone = repository.zone_of_contact(conn, workspace_id=caller.workspace_id, id=id)
+    caps = caps_of(lst, [zone] if zone else [])
     row = repository.check_contact(
         conn,
         workspace_id=caller.workspace_id,
@@ -399,12 +506,13 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
         now=now,
         max_attempts=lst.max_attempts,
         dial_invalid_numbers=lst.dial_invalid_numbers,
+        caps=caps,
     )
     if row is None:  # deleted since
         raise NotFound(f"No contact with id {id}.")
-    window = window_from(_window(lst))
-    zones, state = parse_zone_key(row["zone_key"]) if row["zone_key"] else ((), None)
-    times = [LocalTime(zone=name, time=now.astimezone(zone(name))) for name in zones]
+    window = window_of(lst)
+    zones, state = parse_zone_key(row["zone_key"]) if row["zone_key"] else ((), ())
+    times = [LocalTime(zone=name, time=now.astimezone(tz(name))) for name in zones]
     reasons: list[NotCallableReason] = []
 
     def add(reason: Reason, detail: str, source: RuleSource) -> None:
@@ -463,13 +571,22 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
             " list does not dial such numbers (dial_invalid_numbers)",
             on_list,
         )
-    closed = window.closed_because(zones, state, now)
-    if closed == "no_timezone":
+    if not zones:
         add("no_timezone", "no time zone, and the list has no default_timezone", on_contact)
-    elif closed is not None:
-        add(closed, *_closed_detail(window, zones, state, now, lst.id))
+    else:
+        # The first rule that closes the window (the preview's reason), with its source.
+        closures = window.closures(zones, state, now)
+        if closures:
+            add(closures[0].reason, *_closed_detail(closures[0], zones, now, lst.id))
     if row["retry_later"]:
         add("retry_later", f"due again at {row['due_at'].isoformat()}", on_contact)
+    cap_free_at: list[dt.datetime] = []
+    if row.get("frequency_cap"):
+        for detail, source, free_at in _capped(
+            conn, caller, lst, row["dial_number"], _caps_on(caps, row["zone_id"]), zone, now
+        ):
+            add("frequency_cap", detail, source)
+            cap_free_at.append(free_at)
     return CallableNow(
         contact_id=id,
         list_id=lst.id,
@@ -478,39 +595,100 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
         number=row["dial_number"],
         local_times=times,
         reasons=reasons,
-        next_callable_at=_next_callable(window, zones, state, now, row, reasons, expiries),
+        next_callable_at=_next_callable(
+            window, zones, state, now, row, reasons, [*expiries, *cap_free_at]
+        ),
+    )
+
+
+def _state_source(rule: state_rules.StateRule) -> RuleSource:
+    return RuleSource(
+        kind="state_rule",
+        state=rule.state,
+        law=rule.law,
+        url=rule.url,
+        effective=rule.effective,
+        rules_version=state_rules.book().version,
     )
 
 
 def _closed_detail(
-    window: Window, zones: tuple[str, ...], state: str | None, now: dt.datetime, list_id: int
+    closure: Closure, zones: tuple[str, ...], now: dt.datetime, list_id: int
 ) -> tuple[str, RuleSource]:
-    for name in zones:
-        local = now.astimezone(zone(name))
-        if local.date() in window.holidays:
-            detail = f"{local.date().isoformat()} is a holiday of the list in {name}"
-            return detail, RuleSource(kind="holiday", list_id=list_id, date=local.date())
-    hours = window.hours_for(state)
-    span = f"{hours.start:%H:%M}-{hours.end:%H:%M}"
-    local_times = ", ".join(f"{now.astimezone(zone(n)):%a %H:%M} in {n}" for n in zones)
-    if state in window.states:
-        detail = f"outside {state}'s calling hours ({span}): {local_times}"
-        return detail, RuleSource(kind="state_override", list_id=list_id, state=state)
+    local_times = ", ".join(f"{now.astimezone(tz(n)):%a %H:%M} in {n}" for n in zones)
+    day = closure.local.date()
+    if closure.rule is not None:
+        rule = closure.rule
+        if closure.reason == "holiday":
+            detail = f"{day.isoformat()} is {closure.holiday}, a restricted day in {rule.name}"
+        else:
+            found = rule.hours_on(day)
+            span = f"{found.start:%H:%M}-{found.end:%H:%M}" if found else "no calls that day"
+            detail = f"outside {rule.name}'s calling hours on {day:%A}s ({span}): {local_times}"
+        return f"{detail}; {rule.citation}", _state_source(rule)
+    if closure.kind == "holiday":
+        detail = f"{day.isoformat()} is a holiday of the list in {closure.zone}"
+        return detail, RuleSource(kind="holiday", list_id=list_id, date=day)
+    assert closure.hours is not None
+    span = f"{closure.hours.start:%H:%M}-{closure.hours.end:%H:%M}"
+    if closure.kind == "state_override":
+        detail = f"outside {closure.state}'s calling hours ({span}): {local_times}"
+        return detail, RuleSource(kind="state_override", list_id=list_id, state=closure.state)
     detail = f"outside the list's calling hours ({span}): {local_times}"
     return detail, RuleSource(kind="calling_window", list_id=list_id)
+
+
+def _capped(
+    conn: Conn,
+    caller: Caller,
+    lst: ListRead,
+    number: str,
+    caps: list[repository.Cap],
+    zone: tuple[int, str] | None,
+    now: dt.datetime,
+) -> list[tuple[str, RuleSource, dt.datetime]]:
+    """Each cap ``number`` has reached: why, its source, and when the oldest call counted
+    leaves the window (the cap is no longer reached)."""
+    longest = max((cap.hours for cap in caps), default=0)
+    calls = repository.calls_since(
+        conn,
+        workspace_id=caller.workspace_id,
+        numbers=[number],
+        since=now - dt.timedelta(hours=longest),
+    ).get(number, [])
+    found = []
+    for cap in caps:
+        within = [t for t in calls if t > now - dt.timedelta(hours=cap.hours)]
+        if len(within) < cap.count:
+            continue
+        free_at = within[len(within) - cap.count] + dt.timedelta(hours=cap.hours)
+        detail = f"{number} was called {len(within)} times in the last {cap.hours} hours"
+        if cap.zone_ids is None:
+            source = RuleSource(kind="list", list_id=lst.id)
+            detail += f" (the list's max_calls_per_number allows {cap.count})"
+        else:
+            states = parse_zone_key(zone[1])[1] if zone else ()
+            capped = state_rules.strictest_cap(states)
+            assert capped is not None
+            rule = capped[1]
+            source = _state_source(rule)
+            detail += f" ({rule.name} allows {cap.count}); {rule.citation}"
+        found.append((detail, source, free_at))
+    return found
 
 
 def _next_callable(
     window: Window,
     zones: tuple[str, ...],
-    state: str | None,
+    state: tuple[str, ...],
     now: dt.datetime,
     row: dict[str, Any],
     reasons: list[NotCallableReason],
     expiries: list[dt.datetime | None],
 ) -> dt.datetime | None:
     """The first instant every time-bound reason has passed: the later of the due time,
-    the lease's expiry and the suppressions' expiries, then the next window opening."""
+    the lease's expiry, the suppressions' expiries and the frequency caps' releases, then
+    the next window opening."""
     if not reasons:
         return now
     if any(r.reason in _LASTING for r in reasons) or None in expiries:
@@ -522,3 +700,16 @@ def _next_callable(
         + ([row["lease_expires_at"]] if row["leased"] else [])
     )
     return window.next_open(zones, state, after)
+
+
+def us_state_rules() -> UsStateRules:
+    """The built-in rules file, as the API shows it."""
+    found = state_rules.book()
+    states = {
+        code: msgspec.convert(
+            {"state": code, "observed": "none", "holidays": [], "cap": None, **data},
+            StateRuleRead,
+        )
+        for code, data in found.raw["states"].items()
+    }
+    return UsStateRules(version=found.version, states=states, unverified=dict(found.unverified))

@@ -34,7 +34,7 @@ from dialbook.db.types import Json
 from dialbook.queue import numbers
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
