@@ -6,12 +6,13 @@ row of a lead file is cleaned exactly as an API request is.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
 
-from dialbook.contacts.schemas import Contact, ContactUpdate, Phone, PhoneIn
+from dialbook.contacts.schemas import PHONE_EVIDENCE, Contact, ContactUpdate, Phone, PhoneIn
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.kit.validation import field_error
 from dialbook.normalize.countries import country_code
@@ -180,9 +181,41 @@ class Builder:
                     "country": parsed.country,
                     "valid": parsed.valid,
                     "line_type": parsed.line_type,
+                    **self._evidence(index, phone, parsed.number),
                 }
             )
         return phones
+
+    def _evidence(self, index: int, phone: PhoneIn, number: str) -> dict[str, Any]:
+        """A phone's consent, last verification and reassigned check: as given (null
+        clears), else kept from the contact's phone with the same number, so that a
+        surface that knows nothing of consent (a dialect, a CRM sync) never drops it."""
+        kept = (
+            next((p for p in self.existing.phones if p.number == number), None)
+            if (self.existing is not None)
+            else None
+        )
+        found: dict[str, Any] = {}
+        for name in PHONE_EVIDENCE:
+            value = getattr(phone, name)
+            if value is msgspec.UNSET:
+                value = getattr(kept, name) if kept is not None else None
+            elif value is not None:
+                self._check_instants(f"phones[{index}].{name}", value)
+            if value is not None:
+                found[name] = msgspec.to_builtins(value)
+        return found
+
+    def _check_instants(self, path: str, value: Any) -> None:
+        """Evidence times need an offset (they are compared with the dialing time)."""
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                self.fail(path, "needs a time zone offset, e.g. 2026-12-01T15:00:00Z")
+            return
+        for name in ("obtained_at", "checked_at"):
+            at = getattr(value, name, None)
+            if at is not None and at.tzinfo is None:
+                self.fail(f"{path}.{name}", "needs a time zone offset, e.g. 2026-12-01T15:00:00Z")
 
     def _state(self, text: str | None) -> str | None:
         """A US state, DC, territory or Canadian province as its two-letter code; any other
@@ -388,6 +421,7 @@ def locate(
     zones = merged["timezone_candidates"] or ([merged["timezone"]] if merged["timezone"] else [])
     out["zone_key"] = zone_key(zones, state_code(merged["state"], merged["country"]))
     out["dial_number"] = dial_number(phones)
+    out.update(dial_compliance(phones, out["dial_number"]))
     out["queue_rank"] = -1 if merged["priority"] is None else merged["priority"]
     out["dnd_call"] = merged["dnd"].get("call") in ("active", "permanent")
     return out
@@ -418,6 +452,39 @@ def dial_number(phones: Sequence[dict[str, Any]]) -> str | None:
     """The number a claim hands out: the first phone libphonenumber knows as valid. A
     contact with none (no phone, or only numbers such as +1 555 ...) is never queued."""
     return next((p["number"] for p in phones if p.get("valid", True)), None)
+
+
+# Line types a mobile may have: libphonenumber cannot tell most US and Canadian numbers
+# apart ("fixed_line_or_mobile"), so only the phone's own type says landline then.
+_MAYBE_MOBILE = frozenset({"mobile", "fixed_line_or_mobile"})
+_NOT_MOBILE_TYPES = frozenset({"landline", "home", "office"})
+
+
+def is_mobile(phone: dict[str, Any]) -> bool:
+    """Whether the TCPA's rules for mobiles apply (conservative): typed mobile, or a line
+    type that is or may be a mobile unless the phone is typed as a landline, home or
+    office number."""
+    if phone.get("type") == "mobile" or phone.get("line_type") == "mobile":
+        return True
+    return phone.get("line_type") in _MAYBE_MOBILE and phone.get("type") not in _NOT_MOBILE_TYPES
+
+
+def dial_compliance(phones: Sequence[dict[str, Any]], number: str | None) -> dict[str, Any]:
+    """The consent columns of the phone that is dialed (``number``), which claims filter
+    on: its consent type and when it was obtained, whether it is a mobile, and its latest
+    reassigned-number result. Call it wherever ``dial_number`` changes."""
+    phone = next((p for p in phones if p["number"] == number), None) if number else None
+    if phone is None:
+        return {"dial_consent": None, "dial_consent_at": None, "dial_mobile": False,
+                "dial_reassigned": None}  # fmt: skip
+    consent, reassigned = phone.get("consent"), phone.get("reassigned")  # to_builtins'
+    at = consent.get("obtained_at") if consent else None
+    return {
+        "dial_consent": consent["type"] if consent else None,
+        "dial_consent_at": msgspec.convert(at, dt.datetime) if isinstance(at, str) else at,
+        "dial_mobile": is_mobile(phone),
+        "dial_reassigned": reassigned["result"] if reassigned else None,
+    }
 
 
 def build(

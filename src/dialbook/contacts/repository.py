@@ -34,6 +34,7 @@ from dialbook.kit.rows import AnyRow
 # Queue state (dial_number, queue_rank, ...) is derived and internal; see queue/.
 _QUEUE_COLUMNS = frozenset(
     {"dial_number", "queue_rank", "due_at", "dnd_call", "zone_id", "lease_id", "lease_expires_at"}
+    | {"dial_consent", "dial_consent_at", "dial_mobile", "dial_reassigned"}
 )
 _READ_COLUMNS = [c for c in contacts.c if c.name != "email_key" and c.name not in _QUEUE_COLUMNS]
 _INDEXED = ("phones", "tags", "external_refs")

@@ -26,6 +26,20 @@ from dialbook.db.tables import call_zones, contacts, dial_attempts
 from dialbook.kit.rows import as_dict
 
 
+@dataclass(frozen=True, slots=True)
+class Compliance:
+    """Which of the optional rules apply to a list now (queue.service.compliance)."""
+
+    registries: bool = False  # the workspace holds a registry copy: NATIONAL_DNC
+    stale_registry: bool = False  # STALE_REGISTRY
+    block_reassigned: bool = False  # REASSIGNED
+    consent_for_mobile: bool = False  # NO_CONSENT
+    ebr_since: dt.datetime | None = None  # NATIONAL_DNC's exemption window
+
+
+NO_COMPLIANCE = Compliance()
+
+
 def zone_id(conn: Conn, *, key: str) -> int:
     """The id of a zone key, added on first use."""
     found = bulk.query(conn, "SELECT id FROM call_zones WHERE key = ?", [key])
@@ -80,14 +94,17 @@ def callable_now(
     now: dt.datetime,
     max_attempts: int | None,
     limit: int,
+    compliance: Compliance = NO_COMPLIANCE,
 ) -> list[tuple[int, str]]:
     """(contact id, number) of the next callable contacts, in dialing order, locked."""
     if not zone_ids:
         return []
-    rules = _rules(max_attempts)
+    rules = _rules(max_attempts, compliance)
     if conn.dialect.name == "sqlite":
-        return _callable_per_zone(conn, workspace_id, list_id, zone_ids, now, max_attempts, limit)
-    values = {"workspace_id": workspace_id, "now": now, "max_attempts": max_attempts}
+        return _callable_per_zone(
+            conn, workspace_id, list_id, zone_ids, now, max_attempts, limit, compliance
+        )
+    values = _named_values(conn, workspace_id, now, max_attempts, compliance)
     rows = bulk.query(
         conn,
         _PER_ZONE_LOCKED.format(rules=_claim_filter(rules)),
@@ -131,14 +148,71 @@ SUPPRESSED = Rule(
 )
 MAX_ATTEMPTS = Rule("max_attempts", "c.attempts >= ?", ("max_attempts",))
 NO_PHONE = Rule("no_phone", "c.dial_number IS NULL")
+# Consent and registries read the dialed phone's columns (contacts.normalize.dial_compliance).
+# On a do-not-call registry: the number, or its whole area code ("+1NPA"), unless the phone
+# has express written consent, or an established business relationship obtained after
+# ``ebr_since`` (three months back: the TSR's shorter window, for inquiries).
+_NOT_EXEMPT = (
+    "(c.dial_consent IS NULL OR c.dial_consent = 'prior_express'"
+    " OR (c.dial_consent = 'established_business_relationship'"
+    " AND (c.dial_consent_at IS NULL OR c.dial_consent_at <= ?)))"
+)
+NATIONAL_DNC = Rule(
+    "national_dnc",
+    f"({_NOT_EXEMPT} AND EXISTS (SELECT 1 FROM dnc_registry_numbers r WHERE r.workspace_id = ?"
+    f" AND r.number IN ({_DIALED}, substr({_DIALED}, 1, 5))))",
+    ("ebr_since", "workspace_id"),
+)
+# The list asks for a registry copy no older than its registry_max_age_days, and the
+# workspace's us-national copy is older (or missing): no +1 number is dialed.
+STALE_REGISTRY = Rule("stale_registry", f"{_DIALED} LIKE '+1%'")
+REASSIGNED = Rule("reassigned", "(c.dial_reassigned IS NOT NULL AND c.dial_reassigned = 'yes')")
+# A mobile needs prior express (written) consent: an established business relationship
+# is no consent to autodialed calls to a mobile under the TCPA.
+NO_CONSENT = Rule(
+    "no_consent",
+    "(c.dial_mobile AND (c.dial_consent IS NULL"
+    " OR c.dial_consent NOT IN ('express_written', 'prior_express')))",
+)
 RETRY_LATER = Rule("retry_later", "c.due_at > ?", ("now",))
-# In the order the preview applies them (the calling window comes between no_phone and
+# In the order the preview applies them (the calling window comes between no_consent and
 # retry_later there: it is per zone, not per row).
-RULES = (LEASED, DO_NOT_CALL, SUPPRESSED, MAX_ATTEMPTS, NO_PHONE, RETRY_LATER)
+RULES = (
+    LEASED,
+    DO_NOT_CALL,
+    SUPPRESSED,
+    MAX_ATTEMPTS,
+    NO_PHONE,
+    NATIONAL_DNC,
+    STALE_REGISTRY,
+    REASSIGNED,
+    NO_CONSENT,
+    RETRY_LATER,
+)
 
 
-def _rules(max_attempts: int | None) -> tuple[Rule, ...]:
-    return tuple(r for r in RULES if r is not MAX_ATTEMPTS or max_attempts is not None)
+def _rules(max_attempts: int | None, compliance: Compliance = NO_COMPLIANCE) -> tuple[Rule, ...]:
+    skip = {
+        MAX_ATTEMPTS: max_attempts is None,
+        NATIONAL_DNC: not compliance.registries,
+        STALE_REGISTRY: not compliance.stale_registry,
+        REASSIGNED: not compliance.block_reassigned,
+        NO_CONSENT: not compliance.consent_for_mobile,
+    }
+    return tuple(r for r in RULES if not skip.get(r, False))
+
+
+def _named_values(
+    conn: Conn, workspace_id: int, now: Any, max_attempts: int | None, compliance: Compliance
+) -> dict[str, Any]:
+    """The values the rules' ``?`` take, by name (times as the driver takes them)."""
+    since = compliance.ebr_since
+    return {
+        "workspace_id": workspace_id,
+        "now": now,
+        "max_attempts": max_attempts,
+        "ebr_since": None if since is None else bulk.insert_value(conn, contacts.c.due_at, since),
+    }
 
 
 def _values(rules: Sequence[Rule], values: dict[str, Any]) -> list[Any]:
@@ -180,14 +254,15 @@ def _callable_per_zone(
     now: dt.datetime,
     max_attempts: int | None,
     limit: int,
+    compliance: Compliance,
 ) -> list[tuple[int, str]]:
     """SQLite: the best ``limit`` contacts of each open zone, each a short walk of the
     (list, status, zone, rank, due, id) index, then the best of those. Contacts of closed
     zones are never read, however many wait at the head of the queue."""
     at = bulk.insert_value(conn, contacts.c.due_at, now)
-    rules = _rules(max_attempts)
+    rules = _rules(max_attempts, compliance)
     part = _PER_ZONE.format(rules=_claim_filter(rules))
-    values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
+    values = _named_values(conn, workspace_id, at, max_attempts, compliance)
     filter_values = _values([r for r in rules if r is not LEASED], values)
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(zone_ids), 100):  # SQLite allows 500 terms in a compound select
@@ -342,7 +417,13 @@ def _pivot_rows(rows: Sequence[tuple[Any, ...]], rules: Sequence[Rule]) -> list[
 
 
 def preview_counts(
-    conn: Conn, *, workspace_id: int, list_id: int, now: dt.datetime, max_attempts: int | None
+    conn: Conn,
+    *,
+    workspace_id: int,
+    list_id: int,
+    now: dt.datetime,
+    max_attempts: int | None,
+    compliance: Compliance = NO_COMPLIANCE,
 ) -> tuple[dict[str, int], list[dict[str, Any]], list[dict[str, Any]]]:
     """What a preview needs, in passes that each walk an index in order:
 
@@ -360,8 +441,8 @@ def preview_counts(
     }
     sqlite = conn.dialect.name == "sqlite"
     at = bulk.insert_value(conn, contacts.c.due_at, now)
-    values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
-    rules = [r for r in _rules(max_attempts) if r is not SUPPRESSED]
+    values = _named_values(conn, workspace_id, at, max_attempts, compliance)
+    rules = [r for r in _rules(max_attempts, compliance) if r is not SUPPRESSED]
     queued = rules[1:]  # no leases among queued rows: the index alone answers
     zones: list[dict[str, Any]] = []
     for status, pivot in (("queued", queued), ("leased", rules)):
@@ -382,7 +463,13 @@ def preview_counts(
 
 
 def check_contact(
-    conn: Conn, *, workspace_id: int, id: int, now: dt.datetime, max_attempts: int | None
+    conn: Conn,
+    *,
+    workspace_id: int,
+    id: int,
+    now: dt.datetime,
+    max_attempts: int | None,
+    compliance: Compliance = NO_COMPLIANCE,
 ) -> dict[str, Any] | None:
     """One contact's queue state and, per rule's reason, whether it stops the contact."""
     row = conn.execute(
@@ -403,9 +490,9 @@ def check_contact(
     ).one_or_none()
     if row is None:
         return None
-    rules = _rules(max_attempts)
+    rules = _rules(max_attempts, compliance)
     at = bulk.insert_value(conn, contacts.c.due_at, now)
-    values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
+    values = _named_values(conn, workspace_id, at, max_attempts, compliance)
     flags = bulk.query(
         conn,
         "SELECT " + ", ".join(f"({r.sql})" for r in rules) + " FROM contacts c"

@@ -42,6 +42,10 @@ Reason = Literal[
     "suppressed",
     "max_attempts",
     "no_phone",
+    "national_dnc",
+    "stale_registry",
+    "reassigned",
+    "no_consent",
     "no_timezone",
     "holiday",
     "outside_calling_hours",
@@ -55,6 +59,10 @@ REASONS: tuple[Reason, ...] = (
     "suppressed",
     "max_attempts",
     "no_phone",
+    "national_dnc",
+    "stale_registry",
+    "reassigned",
+    "no_consent",
     "no_timezone",
     "holiday",
     "outside_calling_hours",
@@ -121,6 +129,7 @@ class RuleSource(Struct, kw_only=True, omit_defaults=True):
         "contact",
         "list",
         "lease",
+        "dnc_registry",
     ]
     list_id: int | None = None
     state: str | None = None  # state_override: whose hours
@@ -128,6 +137,7 @@ class RuleSource(Struct, kw_only=True, omit_defaults=True):
     suppression_list_id: int | None = None
     suppression_id: int | None = None
     lease_id: int | None = None
+    registry: str | None = None  # dnc_registry: its name
 
 
 class NotCallableReason(Struct, kw_only=True):

@@ -44,6 +44,7 @@ from dialbook.queue.schemas import (
     RuleSource,
 )
 from dialbook.queue.windows import Closed, Window, parse_zone_key, window_from, zone_key
+from dialbook.registries import service as registry_service
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import SuppressionCreate
 from dialbook.workspaces.schemas import Caller
@@ -70,6 +71,43 @@ def closed_zones(conn: Conn, *, window: Window, now: dt.datetime) -> dict[int, C
         id: window.closed_because(*parse_zone_key(key), now)
         for id, key in repository.all_zones(conn)
     }
+
+
+def compliance(
+    conn: Conn, *, workspace_id: int, lst: ListRead, now: dt.datetime
+) -> repository.Compliance:
+    """Which consent and registry rules apply to ``lst``'s contacts at ``now``."""
+    as_of = registry_service.as_of_dates(conn, workspace_id=workspace_id)
+    max_age = lst.registry_max_age_days
+    return repository.Compliance(
+        registries=bool(as_of),
+        stale_registry=max_age is not None
+        and registry_service.is_stale(
+            as_of.get(registry_service.US_NATIONAL), max_age_days=max_age, now=now
+        ),
+        block_reassigned=lst.block_reassigned,
+        consent_for_mobile=lst.require_consent_for_mobile,
+        ebr_since=_months_before(now, EBR_MONTHS),
+    )
+
+
+# An established business relationship exempts a number from the do-not-call registries
+# for three months after ``consent.obtained_at``: the TSR's window for an inquiry (a
+# purchase gives 18 months, but dialbook cannot tell them apart, so the shorter applies).
+EBR_MONTHS = 3
+
+
+def _months_before(at: dt.datetime, months: int) -> dt.datetime:
+    month = at.month - months
+    year = at.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    day = min(at.day, _days_in(year, month))
+    return at.replace(year=year, month=month, day=day)
+
+
+def _days_in(year: int, month: int) -> int:
+    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (after - dt.timedelta(days=1)).day
 
 
 def claim(
@@ -107,6 +145,7 @@ def claim(
         now=now,
         max_attempts=lst.max_attempts,
         limit=request.count,
+        compliance=compliance(conn, workspace_id=caller.workspace_id, lst=lst, now=now),
     )
     expires_at = now + dt.timedelta(seconds=request.lease_seconds)
     leases = repository.lease(
@@ -258,6 +297,7 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
         list_id=list_id,
         now=now,
         max_attempts=lst.max_attempts,
+        compliance=compliance(conn, workspace_id=caller.workspace_id, lst=lst, now=now),
     )
     total = sum(statuses.values())
     counts["held"] = statuses.get("held", 0)
@@ -281,6 +321,17 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     )
 
 
+# The rules after leases, do-not-call and suppressions that stop a row whatever its zone.
+_PER_ROW = (
+    "max_attempts",
+    "no_phone",
+    "national_dnc",
+    "stale_registry",
+    "reassigned",
+    "no_consent",
+)
+
+
 def _spread(
     group: dict[str, Any],
     counts: dict[str, int],
@@ -292,15 +343,15 @@ def _spread(
     """Add (or take away) a zone group's contacts to their reasons; how many are callable.
 
     The reasons apply in the order of ``repository.RULES``: leased, do-not-call,
-    (suppressed), out of attempts, no phone; then no time zone, a holiday or outside
-    calling hours (per zone); then waiting for a retry.
+    (suppressed), out of attempts, no phone, the registries, reassigned, no consent; then
+    no time zone, a holiday or outside calling hours (per zone); then waiting for a retry.
     """
     if not after_blocked:
         counts["leased"] += sign * group["leased"]
         counts["do_not_call"] += sign * group["do_not_call"]
-    counts["max_attempts"] += sign * group.get("max_attempts", 0)
-    counts["no_phone"] += sign * group["no_phone"]
-    stopped = ("leased", "do_not_call", "max_attempts", "no_phone")
+    for reason in _PER_ROW:
+        counts[reason] += sign * group.get(reason, 0)
+    stopped = ("leased", "do_not_call", *_PER_ROW)
     rest = group["total"] - sum(group.get(k, 0) for k in stopped)
     zone_id = group["zone_id"]
     why = "no_timezone" if zone_id is None else closed.get(zone_id, "outside_calling_hours")
@@ -319,6 +370,10 @@ _LABELS = {
     "suppressed": "on the suppression list",
     "max_attempts": "out of attempts",
     "no_phone": "without a phone",
+    "national_dnc": "on a do-not-call registry",
+    "stale_registry": "not checked against a fresh do-not-call registry",
+    "reassigned": "reassigned numbers",
+    "no_consent": "mobiles without consent",
     "no_timezone": "without a time zone",
     "holiday": "on a holiday",
     "outside_calling_hours": "outside calling hours",
@@ -334,7 +389,10 @@ def _summary(callable_count: int, total: int, excluded: dict[str, int]) -> str:
 
 
 # Reasons no time will lift: a contact stopped by one has no next_callable_at.
-_LASTING = frozenset({"held", "finished", "do_not_call", "max_attempts", "no_phone", "no_timezone"})
+_LASTING = frozenset(
+    {"held", "finished", "do_not_call", "max_attempts", "no_phone", "no_timezone"}
+    | {"national_dnc", "stale_registry", "reassigned", "no_consent"}
+)
 
 
 def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None) -> CallableNow:
@@ -345,8 +403,14 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
     lst = list_service.get(
         conn, workspace_id=caller.workspace_id, id=contact.list_id, with_count=False
     )
+    rules = compliance(conn, workspace_id=caller.workspace_id, lst=lst, now=now)
     row = repository.check_contact(
-        conn, workspace_id=caller.workspace_id, id=id, now=now, max_attempts=lst.max_attempts
+        conn,
+        workspace_id=caller.workspace_id,
+        id=id,
+        now=now,
+        max_attempts=lst.max_attempts,
+        compliance=rules,
     )
     if row is None:  # deleted since
         raise NotFound(f"No contact with id {id}.")
@@ -404,6 +468,7 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
         )
     if row["no_phone"]:
         add("no_phone", "no phone libphonenumber knows as a valid number", on_contact)
+    _compliance_reasons(conn, caller, lst, row, contact, now, add)
     closed = window.closed_because(zones, state, now)
     if closed == "no_timezone":
         add("no_timezone", "no time zone, and the list has no default_timezone", on_contact)
@@ -421,6 +486,51 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
         reasons=reasons,
         next_callable_at=_next_callable(window, zones, state, now, row, reasons, expiries),
     )
+
+
+def _compliance_reasons(
+    conn: Conn,
+    caller: Caller,
+    lst: ListRead,
+    row: dict[str, Any],
+    contact: Any,
+    now: dt.datetime,
+    add: Any,
+) -> None:
+    """``check``'s reasons from the consent and registry rules."""
+    number = row["dial_number"]
+    on_list = RuleSource(kind="list", list_id=lst.id)
+    if row.get("national_dnc"):
+        found = registry_service.entries_for(conn, workspace_id=caller.workspace_id, number=number)
+        for name, key in found or [("a", number)]:
+            entry = f"its area code {key[2:]}" if len(key) == 5 else number
+            add(
+                "national_dnc",
+                f"{number}: {entry} is on the {name} do-not-call registry, and the phone has"
+                " no express written consent or recent established business relationship",
+                RuleSource(kind="dnc_registry", registry=name),
+            )
+    if row.get("stale_registry"):
+        as_of = registry_service.as_of_dates(conn, workspace_id=caller.workspace_id).get(
+            registry_service.US_NATIONAL
+        )
+        copy = f"is as of {as_of.isoformat()}" if as_of else "was never imported"
+        add(
+            "stale_registry",
+            f"the workspace's us-national registry copy {copy}; list {lst.id} dials only on a"
+            f" copy at most {lst.registry_max_age_days} days old (16 CFR 310.4(b)(3)(iv))",
+            RuleSource(kind="dnc_registry", list_id=lst.id, registry=registry_service.US_NATIONAL),
+        )
+    phone = next((p for p in contact.phones if p.number == number), None)
+    if row.get("reassigned") and phone is not None and phone.reassigned is not None:
+        checked = phone.reassigned.checked_at
+        when = f" (checked {checked.isoformat()})" if checked else ""
+        add("reassigned", f"{number} was reassigned{when}; the list blocks reassigned numbers",
+            on_list)  # fmt: skip
+    if row.get("no_consent"):
+        kind = f" ({phone.consent.type} is not enough)" if phone and phone.consent else ""
+        add("no_consent", f"{number} is a mobile without prior express consent{kind}; the list"
+            " requires consent for mobiles", on_list)  # fmt: skip
 
 
 def _closed_detail(

@@ -1,0 +1,129 @@
+"""consent, reassigned numbers and do-not-call registries
+
+Lists get ``require_consent_for_mobile``, ``block_reassigned`` and
+``registry_max_age_days``. Contacts get the dialed phone's consent, whether it is a mobile
+and its latest reassigned-number result (``dial_consent``, ``dial_consent_at``,
+``dial_mobile``, ``dial_reassigned``: derived on every write, like ``dial_number``; a
+contact stored before has none of them until it is next written). ``dnc_registries`` and
+``dnc_registry_numbers`` hold a workspace's copy of a do-not-call registry (distributed by
+workspace_id on Citus).
+
+Revision ID: 0018
+Revises: 0015
+Create Date: 2026-12-05 12:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from dialbook.db import citus
+from dialbook.db.types import Id, UTCDateTime
+
+revision = "0018"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("lists") as batch:
+        batch.add_column(
+            sa.Column(
+                "require_consent_for_mobile",
+                sa.Boolean(),
+                nullable=False,
+                server_default=sa.false(),
+            )
+        )
+        batch.add_column(
+            sa.Column("block_reassigned", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch.add_column(sa.Column("registry_max_age_days", sa.Integer(), nullable=True))
+    with op.batch_alter_table("lists") as batch:  # the default only filled existing rows
+        batch.alter_column("require_consent_for_mobile", server_default=None)
+        batch.alter_column("block_reassigned", server_default=None)
+    with op.batch_alter_table("contacts") as batch:
+        batch.add_column(sa.Column("dial_consent", sa.String(40), nullable=True))
+        batch.add_column(sa.Column("dial_consent_at", UTCDateTime, nullable=True))
+        batch.add_column(
+            sa.Column("dial_mobile", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch.add_column(sa.Column("dial_reassigned", sa.String(10), nullable=True))
+    with op.batch_alter_table("contacts") as batch:
+        batch.alter_column("dial_mobile", server_default=None)
+
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    op.create_table(
+        "dnc_registries",
+        sa.Column("id", Id, autoincrement=True, nullable=False),
+        sa.Column("workspace_id", Id, nullable=False),
+        sa.Column("name", sa.String(40), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("imported_at", UTCDateTime, nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.PrimaryKeyConstraint(
+            *(["workspace_id", "id"] if postgresql else ["id"]), name="pk_dnc_registries"
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name="fk_dnc_registries_workspace_id_workspaces",
+            ondelete="CASCADE",
+        ),
+        sa.UniqueConstraint("workspace_id", "name", name="uq_dnc_registries_workspace_id_name"),
+    )
+    # Created without its foreign key to dnc_registries on PostgreSQL: Citus distributes
+    # the tables first (docs/scaling.md).
+    registry_key = (
+        []
+        if postgresql
+        else [
+            sa.ForeignKeyConstraint(
+                ["registry_id"],
+                ["dnc_registries.id"],
+                name="fk_dnc_registry_numbers_registry_id_dnc_registries",
+                ondelete="CASCADE",
+            )
+        ]
+    )
+    op.create_table(
+        "dnc_registry_numbers",
+        sa.Column("workspace_id", Id, nullable=False),
+        sa.Column("number", sa.String(16), nullable=False),
+        sa.Column("registry_id", Id, nullable=False),
+        sa.PrimaryKeyConstraint(
+            "workspace_id", "number", "registry_id", name="pk_dnc_registry_numbers"
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name="fk_dnc_registry_numbers_workspace_id_workspaces",
+            ondelete="CASCADE",
+        ),
+        *registry_key,
+    )
+    citus.distribute(
+        op.get_bind(), reference=[], tenants=["dnc_registries", "dnc_registry_numbers"]
+    )
+    if postgresql:
+        op.create_foreign_key(
+            "fk_dnc_registry_numbers_workspace_id_dnc_registries",
+            "dnc_registry_numbers",
+            "dnc_registries",
+            ["workspace_id", "registry_id"],
+            ["workspace_id", "id"],
+            ondelete="CASCADE",
+        )
+
+
+def downgrade() -> None:
+    op.drop_table("dnc_registry_numbers")
+    op.drop_table("dnc_registries")
+    with op.batch_alter_table("contacts") as batch:
+        for name in ("dial_reassigned", "dial_mobile", "dial_consent_at", "dial_consent"):
+            batch.drop_column(name)
+    with op.batch_alter_table("lists") as batch:
+        for name in ("registry_max_age_days", "block_reassigned", "require_consent_for_mobile"):
+            batch.drop_column(name)
