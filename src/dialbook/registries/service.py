@@ -24,8 +24,8 @@ from dialbook.kit import clock
 from dialbook.registries import files, repository
 from dialbook.registries.files import Entry, RegistryFileError
 from dialbook.registries.schemas import (
-    ImportKind,
     REGISTRY_NAMES,
+    ImportKind,
     RegistryImport,
     RegistryPage,
     RegistryRead,
