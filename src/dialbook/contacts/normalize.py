@@ -199,7 +199,8 @@ class Builder:
         for name in PHONE_EVIDENCE:
             value = getattr(phone, name)
             if value is msgspec.UNSET:
-                value = getattr(kept, name) if kept is not None else None
+                value = getattr(kept, name, None) if kept is not None else None
+                value = None if value is msgspec.UNSET else value
             elif value is not None:
                 self._check_instants(f"phones[{index}].{name}", value)
             if value is not None:

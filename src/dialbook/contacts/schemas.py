@@ -103,9 +103,10 @@ class Phone(Struct, kw_only=True):
     country: str | None = None
     valid: bool = True
     line_type: str = "unknown"
-    consent: Consent | None = None
-    last_verified_at: dt.datetime | None = None
-    reassigned: ReassignedCheck | None = None
+    # Left out when the phone has none (so are any later per-number parts).
+    consent: Consent | UnsetType = UNSET
+    last_verified_at: dt.datetime | UnsetType = UNSET
+    reassigned: ReassignedCheck | UnsetType = UNSET
 
 
 class ExternalRef(Struct, forbid_unknown_fields=True, kw_only=True):

@@ -522,13 +522,14 @@ def _compliance_reasons(
             RuleSource(kind="dnc_registry", list_id=lst.id, registry=registry_service.US_NATIONAL),
         )
     phone = next((p for p in contact.phones if p.number == number), None)
-    if row.get("reassigned") and phone is not None and phone.reassigned is not None:
+    if row.get("reassigned") and phone is not None and phone.reassigned:
         checked = phone.reassigned.checked_at
         when = f" (checked {checked.isoformat()})" if checked else ""
         add("reassigned", f"{number} was reassigned{when}; the list blocks reassigned numbers",
             on_list)  # fmt: skip
     if row.get("no_consent"):
-        kind = f" ({phone.consent.type} is not enough)" if phone and phone.consent else ""
+        consent = phone.consent if phone is not None else None
+        kind = f" ({consent.type} is not enough)" if consent else ""
         add("no_consent", f"{number} is a mobile without prior express consent{kind}; the list"
             " requires consent for mobiles", on_list)  # fmt: skip
 

@@ -28,31 +28,26 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMNs (a constant server default fills the rows there are): on SQLite, a
+    # batch copying the tables would drop them, and their foreign keys would cascade.
     with op.batch_alter_table("lists") as batch:
         batch.add_column(
             sa.Column(
                 "require_consent_for_mobile",
                 sa.Boolean(),
                 nullable=False,
-                server_default=sa.false(),
+                server_default="0",
             )
         )
         batch.add_column(
-            sa.Column("block_reassigned", sa.Boolean(), nullable=False, server_default=sa.false())
+            sa.Column("block_reassigned", sa.Boolean(), nullable=False, server_default="0")
         )
         batch.add_column(sa.Column("registry_max_age_days", sa.Integer(), nullable=True))
-    with op.batch_alter_table("lists") as batch:  # the default only filled existing rows
-        batch.alter_column("require_consent_for_mobile", server_default=None)
-        batch.alter_column("block_reassigned", server_default=None)
     with op.batch_alter_table("contacts") as batch:
         batch.add_column(sa.Column("dial_consent", sa.String(40), nullable=True))
         batch.add_column(sa.Column("dial_consent_at", UTCDateTime, nullable=True))
-        batch.add_column(
-            sa.Column("dial_mobile", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+        batch.add_column(sa.Column("dial_mobile", sa.Boolean(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("dial_reassigned", sa.String(10), nullable=True))
-    with op.batch_alter_table("contacts") as batch:
-        batch.alter_column("dial_mobile", server_default=None)
 
     postgresql = op.get_bind().dialect.name == "postgresql"
     op.create_table(
@@ -121,9 +116,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("dnc_registry_numbers")
     op.drop_table("dnc_registries")
-    with op.batch_alter_table("contacts") as batch:
-        for name in ("dial_reassigned", "dial_mobile", "dial_consent_at", "dial_consent"):
-            batch.drop_column(name)
-    with op.batch_alter_table("lists") as batch:
-        for name in ("registry_max_age_days", "block_reassigned", "require_consent_for_mobile"):
-            batch.drop_column(name)
+    # Plain DROP COLUMNs (SQLite 3.35+), for the reason of the ADD COLUMNs above.
+    for name in ("dial_reassigned", "dial_mobile", "dial_consent_at", "dial_consent"):
+        op.execute(f"ALTER TABLE contacts DROP COLUMN {name}")
+    for name in ("registry_max_age_days", "block_reassigned", "require_consent_for_mobile"):
+        op.execute(f"ALTER TABLE lists DROP COLUMN {name}")
