@@ -202,21 +202,25 @@ class Builder:
                 value = getattr(kept, name, None) if kept is not None else None
                 value = None if value is msgspec.UNSET else value
             elif value is not None:
-                self._check_instants(f"phones[{index}].{name}", value)
+                value = self._in_utc(f"phones[{index}].{name}", value)
             if value is not None:
                 found[name] = msgspec.to_builtins(value)
         return found
 
-    def _check_instants(self, path: str, value: Any) -> None:
-        """Evidence times need an offset (they are compared with the dialing time)."""
+    def _in_utc(self, path: str, value: Any) -> Any:
+        """Evidence times need an offset (they are compared with the dialing time) and are
+        kept in UTC, as every time dialbook answers with."""
         if isinstance(value, dt.datetime):
             if value.tzinfo is None:
                 self.fail(path, "needs a time zone offset, e.g. 2026-12-01T15:00:00Z")
-            return
+                return value
+            return value.astimezone(dt.UTC)
+        changed = {}
         for name in ("obtained_at", "checked_at"):
             at = getattr(value, name, None)
-            if at is not None and at.tzinfo is None:
-                self.fail(f"{path}.{name}", "needs a time zone offset, e.g. 2026-12-01T15:00:00Z")
+            if at is not None:
+                changed[name] = self._in_utc(f"{path}.{name}", at)
+        return msgspec.structs.replace(value, **changed) if changed else value
 
     def _state(self, text: str | None) -> str | None:
         """A US state, DC, territory or Canadian province as its two-letter code; any other

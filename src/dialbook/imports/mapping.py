@@ -12,7 +12,8 @@ Targets: a canonical field name, ``phone:<type>``, ``external:<provider>``,
 
 A phone's consent and checks (``EVIDENCE``: ``consent_type``, ``consent_obtained_at``,
 ``consent_source``, ``reassigned``, ``reassigned_checked_at``, ``last_verified_at``)
-apply to the row's first phone; ``phone_2_consent_type`` and the like to that slot's.
+apply to the row's first phone; ``phone_2_consent_type`` and the like to its second (phones
+count in column order).
 """
 
 from __future__ import annotations
@@ -337,23 +338,22 @@ def to_given(values: dict[str, Any], mapping: Mapping) -> tuple[dict[str, Any], 
             errors.append(FieldError(column, str(error) or "has an unusable value"))
     if inferred:
         given.pop("timezone", None)
+    phones += [slots[n] for n in sorted(slots) if slots[n].get("number")]
     for slot, parts in evidence.items():
+        index = 0 if slot is None else slot - 1  # phone_2_...: the row's second phone
         try:
             found = _evidence(parts)
         except FieldValueError as error:
             errors.append(FieldError(_evidence_column(mapping, slot, error), str(error)))
             continue
-        if slot is not None and slots.get(slot, {}).get("number"):
-            slots[slot].update(found)
-        elif slot is None and phones:
-            first = phones[0]
-            phones[0] = {"number": first, **found} if isinstance(first, str) else {**first, **found}
-        elif slot is None and slots:
-            slots[min(slots)].update(found)
+        if 0 <= index < len(phones):
+            phone = phones[index]
+            phones[index] = (
+                {"number": phone, **found} if isinstance(phone, str) else {**phone, **found}
+            )
         else:
             column = _evidence_column(mapping, slot, next(iter(parts)))
             errors.append(FieldError(column, "there is no phone to apply it to"))
-    phones += [slots[n] for n in sorted(slots) if slots[n].get("number")]
     if phones:
         try:
             given["phones"] = [_phone(item) for item in phones]
