@@ -35,7 +35,7 @@ async def import_registry(ctx: Context, query: RegistryImportQuery) -> RegistryI
     full list replaces the copy, a change list (`changes=true`) applies its additions and
     deletions. `as_of` is the date the file is current as of (default: today, UTC)."""
     name = registry_service.check_name(ctx.path("name"))
-    path, _ = await save_upload(ctx, ctx.services.settings.data_dir / "registries")
+    path, filename = await save_upload(ctx, ctx.services.settings.data_dir / "registries")
     try:
         return await ctx.db.write(
             registry_service.import_file,
@@ -44,6 +44,7 @@ async def import_registry(ctx: Context, query: RegistryImportQuery) -> RegistryI
             path=path,
             as_of=query.as_of,
             changes=query.changes,
+            label=filename or "body",
         )
     finally:
         path.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,36 +47,48 @@ class Entry:
 
 
 @contextmanager
-def open_lines(path: Path) -> Iterator[Iterator[tuple[str, str]]]:
+def open_lines(path: Path, name: str | None = None) -> Iterator[Iterator[tuple[str, str]]]:
     """(where, line) of a plain or zipped file, streamed; a zip's files are read in name
-    order (a download of several area codes is one file each)."""
+    order (a download of several area codes is one file each). ``name``: what to call the
+    file in errors (default: its file name)."""
+    name = name or path.name
     with path.open("rb") as raw:
         zipped = raw.read(4) == b"PK\x03\x04"
         raw.seek(0)
+        lines: Lines
         if not zipped:
-            yield _numbered(path.name, raw)
-            return
-        try:
-            archive = zipfile.ZipFile(raw)
-        except zipfile.BadZipFile as error:
-            raise RegistryFileError(path.name, f"is not a readable zip file ({error})") from None
-        with archive:
+            lines = _numbered(name, raw)
+        else:
+            try:
+                archive = zipfile.ZipFile(raw)
+            except zipfile.BadZipFile as error:
+                detail = f"is not a readable zip file ({error})"
+                raise RegistryFileError(name, detail) from None
             members = sorted(i.filename for i in archive.infolist() if not i.is_dir())
             if not members:
-                raise RegistryFileError(path.name, "the zip file holds no file")
-            yield _members(archive, members)
+                archive.close()
+                raise RegistryFileError(name, "the zip file holds no file")
+            lines = _members(archive, members)
+        try:
+            yield lines
+        finally:
+            lines.close()  # closes the file it was reading, however the reader stopped
 
 
-def _members(archive: zipfile.ZipFile, members: list[str]) -> Iterator[tuple[str, str]]:
-    for name in members:
-        with archive.open(name) as member:
-            yield from _numbered(name, member)
+Lines = Generator[tuple[str, str], None, None]
 
 
-def _numbered(name: str, raw: IO[bytes]) -> Iterator[tuple[str, str]]:
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline=None)
-    for number, line in enumerate(text, 1):
-        yield f"{name} line {number}", line
+def _members(archive: zipfile.ZipFile, members: list[str]) -> Lines:
+    with archive:
+        for name in members:
+            with archive.open(name) as member:
+                yield from _numbered(name, member)
+
+
+def _numbered(name: str, raw: IO[bytes]) -> Lines:
+    with io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline=None) as text:
+        for number, line in enumerate(text, 1):
+            yield f"{name} line {number}", line
 
 
 def entries(lines: Iterator[tuple[str, str]], *, changes: bool) -> Iterator[Entry]:

@@ -53,9 +53,11 @@ def import_file(
     path: Path,
     as_of: dt.date | None = None,
     changes: bool = False,
+    label: str | None = None,
     now: dt.datetime | None = None,
 ) -> RegistryImport:
-    """Load a registry file (plain or zipped) into the workspace's copy of ``name``."""
+    """Load a registry file (plain or zipped) into the workspace's copy of ``name``;
+    ``label`` names the file in errors (default: its file name)."""
     check_name(name)
     now = now or clock.now()
     as_of = as_of or now.date()
@@ -76,7 +78,7 @@ def import_file(
     )
     lines = added = 0
     try:
-        with files.open_lines(path) as numbered:
+        with files.open_lines(path, label) as numbered:
             if changes:
                 lines, added, deleted = _apply_changes(
                     conn, workspace_id, registry_id, files.entries(numbered, changes=True)
@@ -89,7 +91,7 @@ def import_file(
     except RegistryFileError as error:
         raise invalid("file", str(error)) from None
     if lines == 0 and not changes:
-        raise invalid("file", f"{path.name}: no numbers in the file (a full list would have some)")
+        raise invalid("file", f"{label or path.name}: no numbers (a full list has some)")
     repository.update_registry(conn, workspace_id=workspace_id, id=registry_id, values=values)
     result = RegistryImport(
         registry=_read(conn, workspace_id, name),
