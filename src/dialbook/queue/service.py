@@ -502,13 +502,13 @@ def _compliance_reasons(
     on_list = RuleSource(kind="list", list_id=lst.id)
     if row.get("national_dnc"):
         found = registry_service.entries_for(conn, workspace_id=caller.workspace_id, number=number)
-        for name, key in found or [("a", number)]:
+        for name, key in found or [("", number)]:  # ("": removed since the rule was read)
             entry = f"its area code {key[2:]}" if len(key) == 5 else number
             add(
                 "national_dnc",
-                f"{number}: {entry} is on the {name} do-not-call registry, and the phone has"
-                " no express written consent or recent established business relationship",
-                RuleSource(kind="dnc_registry", registry=name),
+                f"{number}: {entry} is on the {name or 'a'} do-not-call registry, and the phone"
+                " has no express written consent or recent established business relationship",
+                RuleSource(kind="dnc_registry", registry=name or None),
             )
     if row.get("stale_registry"):
         as_of = registry_service.as_of_dates(conn, workspace_id=caller.workspace_id).get(
