@@ -250,3 +250,28 @@ def test_cli_imports_registry_files(db_url: str, admin_key: str, tmp_path: Path)
     result = run("dnc", "import", str(bad), "--changes")
     assert result.exit_code != 0
     assert "--registry" in result.output
+
+
+def test_cli_sets_the_consent_and_registry_options(
+    db_url: str, admin_key: str, tmp_path: Path
+) -> None:
+    run = CliRunner(env={"DIALBOOK_DATA_DIR": str(tmp_path / "data"),
+                         "DIALBOOK_DATABASE_URL": db_url})  # fmt: skip
+
+    def invoke(*args: str) -> Any:
+        result = run.invoke(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    created = invoke("lists", "create", "Consent", "--json")
+    found = invoke("lists", "set", str(created["id"]), "--require-consent-for-mobile",
+                   "--block-reassigned", "--registry-max-age", "31", "--json")  # fmt: skip
+    assert (found["require_consent_for_mobile"], found["block_reassigned"]) == (True, True)
+    assert found["registry_max_age_days"] == 31
+    found = invoke("lists", "set", str(created["id"]), "--no-block-reassigned",
+                   "--registry-max-age", "off", "--json")  # fmt: skip
+    assert (found["block_reassigned"], found["registry_max_age_days"]) == (False, None)
+    assert found["require_consent_for_mobile"] is True
+    result = run.invoke(cli, ["lists", "set", str(created["id"]), "--registry-max-age", "45"])
+    assert result.exit_code != 0
+    assert "registry_max_age_days" in result.output

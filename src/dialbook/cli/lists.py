@@ -42,6 +42,9 @@ def _show(lst: ListRead, as_json: bool, title: str) -> None:
             ("queue mode", lst.queue_mode),
             ("max attempts", lst.max_attempts),
             ("calling window", lst.calling_window),
+            ("consent for mobiles", lst.require_consent_for_mobile),
+            ("block reassigned", lst.block_reassigned),
+            ("registry max age (days)", lst.registry_max_age_days),
             ("created", lst.created_at),
         ],
     )
@@ -198,6 +201,22 @@ def _days(value: str) -> list[str]:
 @click.option("--retry-minutes", type=int)
 @click.option("--timezone", "default_timezone", help="Zone for contacts whose zone is unknown.")
 @click.option("--queue-mode", type=click.Choice(["immediate", "on_publish"]))
+@click.option(
+    "--require-consent-for-mobile/--no-require-consent-for-mobile",
+    default=None,
+    help="Dial a mobile only with express written or prior express consent.",
+)
+@click.option(
+    "--block-reassigned/--no-block-reassigned",
+    default=None,
+    help="Do not dial a number whose reassigned-number check says yes.",
+)
+@click.option(
+    "--registry-max-age",
+    metavar="DAYS",
+    help="Dial +1 numbers only on a us-national registry copy at most DAYS old (31: the "
+    "safe-harbor rule); 'off' removes it.",
+)
 @json_option
 @pass_app
 def set_(
@@ -214,6 +233,9 @@ def set_(
     retry_minutes: int | None,
     default_timezone: str | None,
     queue_mode: str | None,
+    require_consent_for_mobile: bool | None,
+    block_reassigned: bool | None,
+    registry_max_age: str | None,
     as_json: bool,
 ) -> None:
     """Change a list's settings; the calling window options change only what they name.
@@ -231,9 +253,16 @@ def set_(
             ("retry_minutes", retry_minutes),
             ("default_timezone", default_timezone),
             ("queue_mode", queue_mode),
+            ("require_consent_for_mobile", require_consent_for_mobile),
+            ("block_reassigned", block_reassigned),
         )
         if value is not None
     }
+    if registry_max_age is not None:
+        off = registry_max_age.strip().lower() in ("off", "none", "")
+        if not off and not registry_max_age.strip().isdigit():
+            raise click.BadParameter("a number of days, or off", param_hint="--registry-max-age")
+        given["registry_max_age_days"] = None if off else int(registry_max_age)
     if window or days or state_overrides or holidays:
         current = app.read(list_service.get, workspace_id=caller.workspace_id, id=list_id)
         calling = msgspec.to_builtins(current.calling_window or CallingWindow())
