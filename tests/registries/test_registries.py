@@ -275,3 +275,55 @@ def test_cli_sets_the_consent_and_registry_options(
     result = run.invoke(cli, ["lists", "set", str(created["id"]), "--registry-max-age", "45"])
     assert result.exit_code != 0
     assert "registry_max_age_days" in result.output
+
+
+def test_preview_claims_and_callable_agree_on_every_new_reason(api: TestClient) -> None:
+    with clock.frozen(NOW):
+        lst = create_list(api, require_consent_for_mobile=True, block_reassigned=True)
+        yes = {"result": "yes"}
+        mobile, landline = {"type": "mobile"}, {"type": "landline"}
+        phones = {
+            "callable": {"number": "+12125550100", **landline},
+            "registry": {"number": "+12125550101", **landline},
+            "registry_and_mobile": {"number": "+12125550102", **mobile},
+            "suppressed_and_registry": {"number": "+12125550103", **landline},
+            "reassigned_mobile": {"number": "+12125550104", "reassigned": yes, **mobile},
+            "mobile": {"number": "+12125550105", **mobile},
+            "written_on_registry": {
+                "number": "+12125550106",
+                "consent": {"type": "express_written"},
+                **mobile,
+            },
+            "area_code": {"number": "+13055550100", **landline},
+            "dnc_flag": {"number": "+12125550107", **landline},
+        }
+        ids = {name: add(api, lst["id"], phone) for name, phone in phones.items()}
+        api.patch(f"/v1/contacts/{ids['dnc_flag']}", json={"dnc": True})
+        upload(api, b"2125550101\n2125550102\n2125550103\n2125550106\n2125550107\n305\n")
+        assert api.post("/v1/suppressions", json={"number": "+12125550103"}).status_code == 201
+        checks = {name: api.get(f"/v1/contacts/{i}/callable").json() for name, i in ids.items()}
+        counted = preview(api, lst["id"])
+        first = {}
+        for found in checks.values():
+            if found["reasons"]:
+                reason = found["reasons"][0]["reason"]
+                first[reason] = first.get(reason, 0) + 1
+        assert (
+            counted["excluded"]
+            == first
+            == {
+                "national_dnc": 3,
+                "suppressed": 1,
+                "reassigned": 1,
+                "no_consent": 1,
+                "do_not_call": 1,
+            }
+        )
+        assert [r["reason"] for r in checks["registry_and_mobile"]["reasons"]] == [
+            "national_dnc",
+            "no_consent",
+        ]
+        callable_ids = {ids[n] for n, found in checks.items() if found["callable"]}
+        assert callable_ids == {ids["callable"], ids["written_on_registry"]}
+        assert counted["callable"] == 2
+        assert claimed(api, lst["id"]) == callable_ids
