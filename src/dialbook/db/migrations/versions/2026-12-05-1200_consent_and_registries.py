@@ -73,20 +73,7 @@ def upgrade() -> None:
         ),
         sa.UniqueConstraint("workspace_id", "name", name="uq_dnc_registries_workspace_id_name"),
     )
-    # Created without its foreign key to dnc_registries on PostgreSQL: Citus distributes
-    # the tables first (docs/scaling.md).
-    registry_key = (
-        []
-        if postgresql
-        else [
-            sa.ForeignKeyConstraint(
-                ["registry_id"],
-                ["dnc_registries.id"],
-                name="fk_dnc_registry_numbers_registry_id_dnc_registries",
-                ondelete="CASCADE",
-            )
-        ]
-    )
+    # No foreign keys (tables.py says why).
     op.create_table(
         "dnc_registry_numbers",
         sa.Column("workspace_id", Id, nullable=False),
@@ -95,26 +82,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "workspace_id", "number", "registry_id", name="pk_dnc_registry_numbers"
         ),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name="fk_dnc_registry_numbers_workspace_id_workspaces",
-            ondelete="CASCADE",
-        ),
-        *registry_key,
     )
     citus.distribute(
         op.get_bind(), reference=[], tenants=["dnc_registries", "dnc_registry_numbers"]
     )
-    if postgresql:
-        op.create_foreign_key(
-            "fk_dnc_registry_numbers_workspace_id_dnc_registries",
-            "dnc_registry_numbers",
-            "dnc_registries",
-            ["workspace_id", "registry_id"],
-            ["workspace_id", "id"],
-            ondelete="CASCADE",
-        )
 
 
 def _mark_mobiles(conn: sa.Connection) -> None:
