@@ -14,12 +14,14 @@ is decided per zone here (``windows.Window``) for all three.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 
 from dialbook.contacts import repository as contact_repository
 from dialbook.contacts import service as contact_service
+from dialbook.contacts.schemas import Contact
 from dialbook.db import Conn
 from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.events import service as event_service
@@ -468,7 +470,7 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
         )
     if row["no_phone"]:
         add("no_phone", "no phone libphonenumber knows as a valid number", on_contact)
-    _compliance_reasons(conn, caller, lst, row, contact, now, add)
+    _compliance_reasons(conn, caller, lst, row, contact, add)
     closed = window.closed_because(zones, state, now)
     if closed == "no_timezone":
         add("no_timezone", "no time zone, and the list has no default_timezone", on_contact)
@@ -493,9 +495,8 @@ def _compliance_reasons(
     caller: Caller,
     lst: ListRead,
     row: dict[str, Any],
-    contact: Any,
-    now: dt.datetime,
-    add: Any,
+    contact: Contact,
+    add: Callable[[Reason, str, RuleSource], None],
 ) -> None:
     """``check``'s reasons from the consent and registry rules."""
     number = row["dial_number"]
