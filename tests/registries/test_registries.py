@@ -211,6 +211,10 @@ def test_bad_files_are_refused_naming_the_line(
 def test_registry_routes_refuse_unknown_names_and_read_only_keys(api: TestClient, db: Any) -> None:
     assert api.post("/v1/dnc-registries/uk-tps/imports", content=b"1\n").status_code == 404
     assert api.get("/v1/dnc-registries/us-national").status_code == 404  # none imported
+    response = api.post(IMPORTS, content=b"2125550100,A\n", params={"changes": "true"})
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["name"] == "changes"
+    assert "import a full list" in response.text
     reader = make_key(db, scopes=["contacts:read"])
     response = api.post(
         IMPORTS, content=b"2125550100\n", headers={"Authorization": f"Bearer {reader}"}

@@ -65,6 +65,9 @@ def import_file(
         raise invalid("as_of", f"{as_of.isoformat()} is in the future")
     workspace_id = caller.workspace_id
     found = repository.get(conn, workspace_id=workspace_id, name=name)
+    if changes and found is None:
+        # A change list alone is no copy of the registry (its date would pass for one).
+        raise invalid("changes", f"there is no {name} copy to change yet: import a full list")
     kind: ImportKind = "changes" if changes else "full"
     values = {"as_of": as_of, "imported_at": now, "kind": kind}
     if found is None:
