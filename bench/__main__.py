@@ -4,6 +4,7 @@
     python -m bench --quick               # small sizes: checks the harness in about a minute
     python -m bench --only http --duration 20
     python -m bench --only import --rows 100000
+    python -m bench --only dnc-registry --registry-lines 1000000
 
 See docs/performance.md for what each figure means.
 """
@@ -16,11 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench import claims, create, imports, phones, webhooks
+from bench import claims, create, imports, phones, registry, webhooks
 from bench.common import ROOT, Result, checkout, load_average, log, machine, stopping_children
 from bench.report import console, notes, table, write_json
 
-GROUPS = ("http", "import", "claim", "lookup", "webhooks", "phones")
+GROUPS = ("http", "import", "claim", "lookup", "webhooks", "dnc-registry", "phones")
 
 
 def _sizes(text: str) -> list[int]:
@@ -47,7 +48,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         type=_groups,
         default=list(GROUPS),
-        help="comma-separated: http,import,claim,lookup,webhooks,phones",
+        help="comma-separated: http,import,claim,lookup,webhooks,dnc-registry,phones",
+    )
+    parser.add_argument(
+        "--registry-lines",
+        type=int,
+        default=None,
+        help="lines of the do-not-call registry file (default 1000000)",
     )
     parser.add_argument(
         "--rows", type=_sizes, default=None, help="import sizes (default 100000,1000000)"
@@ -81,6 +88,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args.contacts = args.contacts or (20_000 if quick else 1_000_000)
     args.duration = args.duration if args.duration is not None else (2.0 if quick else 10.0)
     args.warmup = args.warmup if args.warmup is not None else (1.0 if quick else 2.0)
+    args.registry_lines = args.registry_lines or (20_000 if quick else registry.TARGET_LINES)
     args.claims = 200 if quick else 2_000
     args.lookups = 500 if quick else 3_000
     if args.targets:
@@ -110,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         "lookups": args.lookups,
         "quick": args.quick,
         "import_timeout": args.import_timeout,
+        "registry_lines": args.registry_lines,
     }
     log(
         f"dialbook bench on {meta['cpu']} ({meta['cores']} cores), load average "
@@ -141,6 +150,14 @@ def main(argv: list[str] | None = None) -> int:
                     results=results,
                 )
                 phases["claim/lookup"] = load_average()
+            if "dnc-registry" in args.only:
+                registry.bench(
+                    args.registry_lines,
+                    postgres=not args.no_postgres,
+                    timeout=args.import_timeout,
+                    results=results,
+                )
+                phases["dnc-registry"] = load_average()
             if "webhooks" in args.only:
                 webhooks.bench(2_000 if args.quick else webhooks.EVENTS, results=results)
                 phases["webhooks"] = load_average()

@@ -27,6 +27,7 @@ from dialbook.imports.endpoints import router as imports_router
 from dialbook.imports.jobs import Jobs
 from dialbook.lists.endpoints import router as lists_router
 from dialbook.queue.endpoints import router as queue_router
+from dialbook.registries.endpoints import router as registries_router
 from dialbook.suppressions.endpoints import router as suppressions_router
 from dialbook.webhooks.delivery import Deliverer
 from dialbook.webhooks.endpoints import router as webhooks_router
@@ -38,6 +39,7 @@ NATIVE: tuple[Router, ...] = (
     contacts_router,
     fields_router,
     suppressions_router,
+    registries_router,
     queue_router,
     imports_router,
     events_router,

@@ -237,3 +237,41 @@ def test_existing_contacts_get_their_numbers_dialing_state(empty_url: str) -> No
         migrate.upgrade(empty_url)
     finally:
         engine.dispose()
+
+
+def test_contacts_stored_before_consent_know_whether_they_dial_a_mobile(empty_url: str) -> None:
+    migrate.upgrade(empty_url, "0015")
+    engine = engines.create(empty_url, pool_size=0, writer=True, check_statements=False)
+    mobile = """'[{"number": "+12124561234", "raw": "x", "type": "mobile", "line_type":"""
+    landline = """'[{"number": "+12124561235", "raw": "x", "type": "landline", "line_type":"""
+    try:
+        with engine.begin() as conn:
+            for statement in [
+                f"INSERT INTO workspaces (id, name, created_at) VALUES (7, 'w', '{NOW}')",
+                "INSERT INTO lists (id, workspace_id, name, is_default, duplicate_key,"
+                " duplicate_scope, queue_mode, retry_minutes, created_at, updated_at)"
+                f" VALUES (3, 7, 'Leads', true, 'phone', 'list', 'immediate', 60, '{NOW}',"
+                f" '{NOW}')",
+                _contact(1, phones=mobile + """ "fixed_line_or_mobile"}]'""",
+                         dial_number="'+12124561234'"),
+                _contact(2, phones=landline + """ "fixed_line_or_mobile"}]'""",
+                         dial_number="'+12124561235'"),
+                _contact(3, phones="'[]'"),
+            ]:  # fmt: skip
+                conn.execute(text(statement))
+        migrate.upgrade(empty_url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT id, dial_mobile, dial_consent FROM contacts ORDER BY id")
+            ).all()
+            lists = conn.execute(
+                text("SELECT require_consent_for_mobile, block_reassigned FROM lists")
+            ).all()
+        assert [(i, bool(m), c) for i, m, c in rows] == [
+            (1, True, None),
+            (2, False, None),
+            (3, False, None),
+        ]
+        assert [tuple(bool(v) for v in row) for row in lists] == [(False, False)]
+    finally:
+        engine.dispose()

@@ -123,6 +123,8 @@ def seed(api: TestClient, *, tag: str = "seeded", phone: str = "+180055501") -> 
         json={"url": f"https://hooks-{tag}.example.com/in", "description": f"CRM {tag}"},
     )
     made("PATCH", f"/v1/webhook-endpoints/{hook['id']}", json={"enabled": False})
+    # A do-not-call registry copy holding the number + 98 (the registry's 10 digits).
+    made("POST", "/v1/dnc-registries/us-national/imports", content=f"{phone[2:]}98\n".encode())
     return Ids(
         workspace=key["workspace_id"],
         key=key["id"],

@@ -110,6 +110,10 @@ _RESOURCE = {
 }
 
 
+# Path parameters that are names, the same in every workspace (not ids): a registry's.
+NAMED = {"dnc-registries": "us-national"}
+
+
 def spell(surface: str, value: int) -> str:
     """An id as the surface shows it (see docs/dialects/*.md)."""
     if surface == "salesfinity":
@@ -123,7 +127,9 @@ def fill(route: Route, ids: Ids) -> str:
     """The route's path with each parameter set to the id of the resource it names."""
     parts = route.path.split("/")
     for i, part in enumerate(parts):
-        if part.startswith("{"):
+        if part.startswith("{") and parts[i - 1] in NAMED:
+            parts[i] = NAMED[parts[i - 1]]
+        elif part.startswith("{"):
             resource = _RESOURCE.get(parts[i - 1])
             assert resource is not None, (
                 f"{route}: which resource does {part} name? Add its path segment to _RESOURCE."

@@ -56,6 +56,9 @@ INSTANCE_WIDE = {"native.get_workspace", "native.update_workspace", "native.list
 # Streams never end, so TestClient cannot read them; tests/events/test_stream.py reads the
 # stream as B from a live server and checks it shows nothing of A.
 STREAMS = {"native.stream_events"}
+# Routes whose only parameter is a name every workspace has its own of (a do-not-call
+# registry's): test_registry_copies_are_each_workspace_s_own checks them.
+BY_NAME = {"native.get_registry", "native.import_registry"}
 
 
 # -- the two workspaces -------------------------------------------------------------------
@@ -222,7 +225,11 @@ def request_body(route: Route, own: Ids, *, valid: bool = True) -> dict[str, Any
 
 # -- ids of A in paths ----------------------------------------------------------------------
 
-ID_ROUTES = [r for r in distinct(all_routes()) if "{" in r.path and r.name not in INSTANCE_WIDE]
+ID_ROUTES = [
+    r
+    for r in distinct(all_routes())
+    if "{" in r.path and r.name not in INSTANCE_WIDE and r.name not in BY_NAME
+]
 
 
 def foreign_paths(route: Route, a: Ids, b: Ids) -> list[str]:
@@ -243,6 +250,20 @@ def test_ids_of_another_workspace_are_not_found(t: Tenants, route: Route) -> Non
         response = t.b.request(route.method, path, **request_body(route, t.b_ids))
         assert_error(route, response, 403 if location else 404, case=path)
         assert_nothing_of_a(response)
+
+
+def test_registry_copies_are_each_workspace_s_own(t: Tenants) -> None:
+    """B reads and replaces its own us-national copy; A's stays as it was (the snapshot
+    comparison after the module checks its rows)."""
+    path = "/v1/dnc-registries/us-national"
+    for response in (t.b.get(path), t.b.get("/v1/dnc-registries")):
+        assert response.status_code == 200
+        assert '"numbers":1,' in response.text
+        assert_nothing_of_a(response)
+    imported = t.b.post(f"{path}/imports", content=f"{B_PHONE[2:]}98\n".encode())
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["removed"] == imported.json()["added"] == 1
+    assert_nothing_of_a(imported)
 
 
 def test_workspaces_are_instance_wide_for_admin_keys_only(t: Tenants) -> None:

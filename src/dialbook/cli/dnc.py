@@ -12,15 +12,18 @@ import click
 
 from dialbook.cli import App, pass_app, workspace_option
 from dialbook.cli.output import console, json_option, print_json, print_table, text
+from dialbook.registries import service as registry_service
+from dialbook.registries.schemas import REGISTRY_NAMES
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import MAX_BULK, SuppressionCreate, SuppressionQuery
+from dialbook.workspaces.schemas import Caller
 
 _NUMBER_COLUMNS = ("number", "phone", "phone_number", "phone number", "telephone", "mobile")
 
 
 @click.group("dnc")
 def command() -> None:
-    """Do-not-call numbers (the workspace suppression list)."""
+    """Do-not-call numbers: the workspace suppression list and do-not-call registries."""
 
 
 @command.command("add")
@@ -66,14 +69,70 @@ def _end_of(day: dt.datetime | None) -> dt.datetime | None:
 @command.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @workspace_option
-@click.option("--reason", help="Reason kept with every number.")
+@click.option("--reason", help="Reason kept with every number (suppression CSV files).")
+@click.option(
+    "--registry",
+    type=click.Choice(REGISTRY_NAMES),
+    help="Load a do-not-call registry's download file (plain or zipped) instead of a CSV.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="With --registry: the date the file is current as of (default: today, UTC).",
+)
+@click.option(
+    "--changes",
+    is_flag=True,
+    help="With --registry: a change list (additions and deletions), not a full list.",
+)
+@json_option
 @pass_app
-def import_(app: App, file: Path, workspace: str, reason: str | None) -> None:
-    """Load numbers from a CSV file: a column named number/phone, or else the first column.
+def import_(
+    app: App,
+    file: Path,
+    workspace: str,
+    reason: str | None,
+    registry: str | None,
+    as_of: dt.datetime | None,
+    changes: bool,
+    as_json: bool,
+) -> None:
+    """Load numbers not to call.
 
-    Example: dialbook dnc import national-dnc.csv --reason "national registry"
+    A CSV file (a column named number/phone, or else the first column) goes to the
+    workspace's suppression list. With --registry us-national, a file of the US National
+    Do Not Call Registry: a full list replaces the workspace's copy, a change list
+    (--changes) applies its additions and deletions.
+
+    Examples: dialbook dnc import our-dnc.csv --reason "asked by phone";
+    dialbook dnc import 2026-12-01-full.zip --registry us-national --as-of 2026-12-01
     """
     caller = app.caller(workspace)
+    if registry is None:
+        if as_of is not None or changes:
+            raise click.UsageError("--as-of and --changes go with --registry.")
+        _import_suppressions(app, caller, file, reason)
+        return
+    result = app.write(
+        registry_service.import_file,
+        caller=caller,
+        name=registry,
+        path=file,
+        as_of=None if as_of is None else as_of.date(),
+        changes=changes,
+    )
+    if as_json:
+        print_json(result)
+        return
+    copy = result.registry
+    console.print(
+        f"{result.lines:,} lines read ({result.kind}): {result.added:,} added, "
+        f"{result.removed:,} removed; the {copy.name} copy holds {copy.numbers:,} entries "
+        f"({copy.area_codes:,} whole area codes), as of {copy.as_of.isoformat()}."
+    )
+
+
+def _import_suppressions(app: App, caller: Caller, file: Path, reason: str | None) -> None:
     added = updated = 0
 
     def flush(batch: list[SuppressionCreate]) -> None:
@@ -101,6 +160,27 @@ def import_(app: App, file: Path, workspace: str, reason: str | None) -> None:
         if batch:
             flush(batch)
     console.print(f"{added:,} numbers added, {updated:,} already there (refreshed).")
+
+
+@command.command("registries")
+@workspace_option
+@json_option
+@pass_app
+def registries(app: App, workspace: str, as_json: bool) -> None:
+    """The do-not-call registries imported in the workspace, with their as-of dates.
+
+    Example: dialbook dnc registries
+    """
+    caller = app.caller(workspace)
+    page = app.read(registry_service.page, caller=caller)
+    if as_json:
+        print_json(page.data)
+        return
+    print_table(
+        "Do-not-call registries",
+        ["name", "as of", "entries", "area codes", "last import", "imported"],
+        [(r.name, r.as_of, r.numbers, r.area_codes, r.kind, r.imported_at) for r in page.data],
+    )
 
 
 @command.command("check")

@@ -47,6 +47,9 @@ def _show(lst: ListRead, as_json: bool, title: str) -> None:
             ("dial invalid numbers", lst.dial_invalid_numbers),
             ("calling window", lst.calling_window),
             ("compliance", lst.compliance),
+            ("consent for mobiles", lst.require_consent_for_mobile),
+            ("block reassigned", lst.block_reassigned),
+            ("registry max age (days)", lst.registry_max_age_days),
             ("created", lst.created_at),
         ],
     )
@@ -236,6 +239,22 @@ def _cap(text: str) -> dict[str, Any] | None:
     metavar="COUNT/HOURS",
     help="At most COUNT calls to a number in HOURS hours, across lists, e.g. 3/24; none: no cap.",
 )
+@click.option(
+    "--require-consent-for-mobile/--no-require-consent-for-mobile",
+    default=None,
+    help="Dial a mobile only with express written or prior express consent.",
+)
+@click.option(
+    "--block-reassigned/--no-block-reassigned",
+    default=None,
+    help="Do not dial a number whose reassigned-number check says yes.",
+)
+@click.option(
+    "--registry-max-age",
+    metavar="DAYS",
+    help="Dial +1 numbers only on a us-national registry copy at most DAYS old (31: the "
+    "safe-harbor rule); 'off' removes it.",
+)
 @json_option
 @pass_app
 def set_(
@@ -256,6 +275,9 @@ def set_(
     dial_invalid_numbers: bool | None,
     us_state_rules: bool | None,
     max_calls_per_number: str | None,
+    require_consent_for_mobile: bool | None,
+    block_reassigned: bool | None,
+    registry_max_age: str | None,
     as_json: bool,
 ) -> None:
     """Change a list's settings; the calling window and compliance options change only
@@ -276,9 +298,16 @@ def set_(
             ("queue_mode", queue_mode),
             ("phone_order", phone_order),
             ("dial_invalid_numbers", dial_invalid_numbers),
+            ("require_consent_for_mobile", require_consent_for_mobile),
+            ("block_reassigned", block_reassigned),
         )
         if value is not None
     }
+    if registry_max_age is not None:
+        off = registry_max_age.strip().lower() in ("off", "none", "")
+        if not off and not registry_max_age.strip().isdigit():
+            raise click.BadParameter("a number of days, or off", param_hint="--registry-max-age")
+        given["registry_max_age_days"] = None if off else int(registry_max_age)
     if window or days or state_overrides or holidays:
         current = app.read(list_service.get, workspace_id=caller.workspace_id, id=list_id)
         calling = msgspec.to_builtins(current.calling_window or CallingWindow())

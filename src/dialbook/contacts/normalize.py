@@ -6,12 +6,13 @@ row of a lead file is cleaned exactly as an API request is.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
 
-from dialbook.contacts.schemas import Contact, ContactUpdate, Phone, PhoneIn
+from dialbook.contacts.schemas import PHONE_EVIDENCE, Contact, ContactUpdate, Phone, PhoneIn
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.kit.validation import field_error
 from dialbook.normalize.area_codes import phone_states
@@ -189,9 +190,46 @@ class Builder:
                         if parsed.number in dialed
                         else numbers.fresh()
                     ),
+                    **self._evidence(index, phone, parsed.number),
                 }
             )
         return phones
+
+    def _evidence(self, index: int, phone: PhoneIn, number: str) -> dict[str, Any]:
+        """A phone's consent, last verification and reassigned check: as given (null
+        clears), else kept from the contact's phone with the same number, so that a
+        surface that knows nothing of consent (a dialect, a CRM sync) never drops it."""
+        kept = (
+            next((p for p in self.existing.phones if p.number == number), None)
+            if (self.existing is not None)
+            else None
+        )
+        found: dict[str, Any] = {}
+        for name in PHONE_EVIDENCE:
+            value = getattr(phone, name)
+            if value is msgspec.UNSET:
+                value = getattr(kept, name, None) if kept is not None else None
+                value = None if value is msgspec.UNSET else value
+            elif value is not None:
+                value = self._in_utc(f"phones[{index}].{name}", value)
+            if value is not None:
+                found[name] = msgspec.to_builtins(value)
+        return found
+
+    def _in_utc(self, path: str, value: Any) -> Any:
+        """Evidence times need an offset (they are compared with the dialing time) and are
+        kept in UTC, as every time dialbook answers with."""
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                self.fail(path, "needs a time zone offset, e.g. 2026-12-01T15:00:00Z")
+                return value
+            return value.astimezone(dt.UTC)
+        changed = {}
+        for name in ("obtained_at", "checked_at"):
+            at = getattr(value, name, None)
+            if at is not None:
+                changed[name] = self._in_utc(f"{path}.{name}", at)
+        return msgspec.structs.replace(value, **changed) if changed else value
 
     def _state(self, text: str | None) -> str | None:
         """A US state, DC, territory or Canadian province as its two-letter code; any other
@@ -430,11 +468,48 @@ def dial_columns(phones: Sequence[dict[str, Any]], phone_order: str) -> dict[str
     """The number the next claim dials (``queue/numbers.py``: number cycling in the list's
     ``phone_order``) and whether libphonenumber knows it as valid: a number such as
     +1 555 ... is dialed only when no valid one is left, and only by a list with
-    ``dial_invalid_numbers``. No number (none, or every one done): never handed out."""
+    ``dial_invalid_numbers``. No number (none, or every one done): never handed out. With
+    them, the dialed phone's consent columns (``dial_compliance``), which claims filter on."""
     phone = numbers.next_phone(phones, phone_order)
+    number = None if phone is None else phone["number"]
+    return {
+        "dial_number": number,
+        "dial_number_valid": True if phone is None else bool(phone.get("valid", True)),
+        **dial_compliance(phones, number),
+    }
+
+
+# Line types a mobile may have: libphonenumber cannot tell most US and Canadian numbers
+# apart ("fixed_line_or_mobile"), so only the phone's own type says landline then.
+_MAYBE_MOBILE = frozenset({"mobile", "fixed_line_or_mobile"})
+_NOT_MOBILE_TYPES = frozenset({"landline", "home", "office"})
+
+
+def is_mobile(phone: dict[str, Any]) -> bool:
+    """Whether the TCPA's rules for mobiles apply (conservative): typed mobile, or a line
+    type that is or may be a mobile unless the phone is typed as a landline, home or
+    office number."""
+    if phone.get("type") == "mobile" or phone.get("line_type") == "mobile":
+        return True
+    return phone.get("line_type") in _MAYBE_MOBILE and phone.get("type") not in _NOT_MOBILE_TYPES
+
+
+def dial_compliance(phones: Sequence[dict[str, Any]], number: str | None) -> dict[str, Any]:
+    """The consent columns of the phone that is dialed (``number``), which claims filter
+    on: its consent type and when it was obtained, whether it is a mobile, and its latest
+    reassigned-number result (part of ``dial_columns``)."""
+    phone = next((p for p in phones if p["number"] == number), None) if number else None
     if phone is None:
-        return {"dial_number": None, "dial_number_valid": True}
-    return {"dial_number": phone["number"], "dial_number_valid": bool(phone.get("valid", True))}
+        return {"dial_consent": None, "dial_consent_at": None, "dial_mobile": False,
+                "dial_reassigned": None}  # fmt: skip
+    consent, reassigned = phone.get("consent"), phone.get("reassigned")  # to_builtins'
+    at = consent.get("obtained_at") if consent else None
+    return {
+        "dial_consent": consent["type"] if consent else None,
+        "dial_consent_at": msgspec.convert(at, dt.datetime) if isinstance(at, str) else at,
+        "dial_mobile": is_mobile(phone),
+        "dial_reassigned": reassigned["result"] if reassigned else None,
+    }
 
 
 def build(

@@ -43,6 +43,7 @@ _QUEUE_COLUMNS = frozenset(
         "lease_id",
         "lease_expires_at",
     }
+    | {"dial_consent", "dial_consent_at", "dial_mobile", "dial_reassigned"}
 )
 _READ_COLUMNS = [c for c in contacts.c if c.name != "email_key" and c.name not in _QUEUE_COLUMNS]
 _INDEXED = ("phones", "tags", "external_refs")
@@ -198,20 +199,24 @@ def release_held(conn: Conn, *, workspace_id: int, ids: Sequence[int], now: dt.d
     )
 
 
-def set_dial_numbers(
-    conn: Conn, *, workspace_id: int, numbers: Sequence[tuple[int, str | None, bool]]
+def set_dial_columns(
+    conn: Conn, *, workspace_id: int, columns: Sequence[tuple[int, dict[str, Any]]]
 ) -> None:
-    """Store the number the next claim dials, (contact id, number, valid) each: derived
+    """Store what the next claim dials, (contact id, normalize.dial_columns) each: derived
     queue state, not a field of the contact (no new version)."""
-    if numbers:
+    if columns:
+        names = list(columns[0][1])
         conn.execute(
             update(contacts)
             .where(
                 contacts.c.workspace_id == workspace_id,
                 contacts.c.id == bindparam("contact_id"),
             )
-            .values(dial_number=bindparam("number"), dial_number_valid=bindparam("number_valid")),
-            [{"contact_id": i, "number": n, "number_valid": v} for i, n, v in numbers],
+            .values({name: bindparam(f"new_{name}") for name in names}),
+            [
+                {"contact_id": i, **{f"new_{name}": values[name] for name in names}}
+                for i, values in columns
+            ],
         )
 
 

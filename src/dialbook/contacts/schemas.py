@@ -41,6 +41,40 @@ MAX_PHONES = 20
 MAX_TAGS = 100
 
 
+ConsentType = Literal["express_written", "prior_express", "established_business_relationship"]
+ReassignedResult = Literal["yes", "no", "no_data"]
+
+
+class Consent(Struct, forbid_unknown_fields=True, kw_only=True):
+    """The called party's consent to be called on this number, and its evidence."""
+
+    type: ConsentType
+    obtained_at: (
+        Annotated[
+            dt.datetime,
+            Meta(
+                description="when given (for an established business relationship: the date "
+                "of the inquiry or transaction it rests on)"
+            ),
+        ]
+        | None
+    ) = None
+    source: Str200 | None = None  # where the evidence is: a form, a recording, a contract
+
+
+class ReassignedCheck(Struct, forbid_unknown_fields=True, kw_only=True):
+    """The latest reassigned-number check (e.g. the FCC's Reassigned Numbers Database)."""
+
+    result: Annotated[
+        ReassignedResult,
+        Meta(
+            description="yes: reassigned since consent (the number is blocked on lists with "
+            "block_reassigned); no; no_data: the database could not tell"
+        ),
+    ]
+    checked_at: dt.datetime | None = None
+
+
 class PhoneIn(Struct, forbid_unknown_fields=True, kw_only=True):
     number: Annotated[str, Meta(min_length=1, max_length=64, examples=["(240) 452-2332"])]
     type: (
@@ -52,6 +86,13 @@ class PhoneIn(Struct, forbid_unknown_fields=True, kw_only=True):
     ) = None
     extension: Annotated[str, Meta(pattern=r"^\d{1,10}$")] | None = None
     country: Region | None = None
+    # Absent: kept from the contact's phone with the same number; null: cleared.
+    consent: Consent | None | UnsetType = UNSET
+    last_verified_at: dt.datetime | None | UnsetType = UNSET
+    reassigned: ReassignedCheck | None | UnsetType = UNSET
+
+
+PHONE_EVIDENCE = ("consent", "last_verified_at", "reassigned")  # PhoneIn's kept-when-absent
 
 
 class Dialing(Struct, kw_only=True):
@@ -74,6 +115,10 @@ class Phone(Struct, kw_only=True):
     # Number cycling (docs/dialing.md); a nested object so other per-number facts sit
     # beside it rather than among its fields.
     dialing: Dialing = field(default_factory=Dialing)
+    # Left out when the phone has none (so are any later per-number parts).
+    consent: Consent | UnsetType = UNSET
+    last_verified_at: dt.datetime | UnsetType = UNSET
+    reassigned: ReassignedCheck | UnsetType = UNSET
 
 
 class ExternalRef(Struct, forbid_unknown_fields=True, kw_only=True):

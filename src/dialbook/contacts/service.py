@@ -534,11 +534,11 @@ def update_list(conn: Conn, *, caller: Caller, id: int, data: ListUpdate) -> Lis
         conn, workspace_id=caller.workspace_id, list_id=id, after_id=after, limit=CHUNK
     ):
         found = repository.get_many(conn, workspace_id=caller.workspace_id, ids=ids)
-        dials = []
-        for contact_id, contact in found.items():
-            dial = normalize.dial_columns(msgspec.to_builtins(contact.phones), lst.phone_order)
-            dials.append((contact_id, dial["dial_number"], dial["dial_number_valid"]))
-        repository.set_dial_numbers(conn, workspace_id=caller.workspace_id, numbers=dials)
+        dials = [
+            (contact_id, normalize.dial_columns(msgspec.to_builtins(c.phones), lst.phone_order))
+            for contact_id, c in found.items()
+        ]
+        repository.set_dial_columns(conn, workspace_id=caller.workspace_id, columns=dials)
         after = ids[-1]
     return lst
 

@@ -91,6 +91,12 @@ lists = Table(
     Column("calling_window", Json),
     # us_state_rules (NULL: on) and max_calls_per_number (lists/schemas.Compliance).
     Column("compliance", Json),
+    # Consent and registries (queue/repository.RULES): a mobile number without consent is
+    # not dialed; a reassigned-number check answering "yes" blocks the number; numbers are
+    # not dialed while the workspace's registry copy is older than this many days.
+    Column("require_consent_for_mobile", Boolean, nullable=False, default=False),
+    Column("block_reassigned", Boolean, nullable=False, default=False),
+    Column("registry_max_age_days", Integer),
     # Ids other platforms know this list by, e.g. {"nedzo": "<contact_list_id>"}, so code
     # with a platform's list id hard-coded works unchanged.
     Column("aliases", Json),
@@ -188,6 +194,12 @@ contacts = Table(
     Column("zone_id", Integer, ForeignKey("call_zones.id")),
     Column("lease_id", Id),
     Column("lease_expires_at", UTCDateTime),
+    # The dialed phone's consent type and when it was obtained, whether it is a mobile, and
+    # its latest reassigned-number result (contacts.normalize.dial_compliance).
+    Column("dial_consent", String(40)),
+    Column("dial_consent_at", UTCDateTime),
+    Column("dial_mobile", Boolean, nullable=False, default=False),
+    Column("dial_reassigned", String(10)),
     PrimaryKeyConstraint("workspace_id", "id"),
     ForeignKeyConstraint(
         ["workspace_id", "list_id"], ["lists.workspace_id", "lists.id"], ondelete="CASCADE"
@@ -296,6 +308,35 @@ suppressions = Table(
     ),
     UniqueConstraint("workspace_id", "suppression_list_id", "number"),
     Index(None, "workspace_id", "number"),
+)
+
+# Copies of do-not-call registries (the US National Do Not Call Registry), one per name and
+# workspace, with the date the copy is current as of (the safe-harbor rule reads it).
+dnc_registries = Table(
+    "dnc_registries",
+    metadata,
+    Column("id", Id, autoincrement=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(40), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("imported_at", UTCDateTime, nullable=False),
+    Column("kind", String(20), nullable=False),  # the last import: "full" or "changes"
+    PrimaryKeyConstraint("workspace_id", "id"),
+    UniqueConstraint("workspace_id", "name"),
+)
+
+# A registry's numbers in E.164, or "+1" and an area code for a whole area code. Keyed for
+# the claim's lookup: by workspace and number. No foreign keys: PostgreSQL checks one per
+# inserted row, which cost a registry load three quarters of its time (a full list is
+# hundreds of millions of rows); only registries/repository.py writes it, always with the
+# registry's id.
+dnc_registry_numbers = Table(
+    "dnc_registry_numbers",
+    metadata,
+    Column("workspace_id", Id, nullable=False),
+    Column("number", String(16), nullable=False),
+    Column("registry_id", Id, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "number", "registry_id"),
 )
 
 dial_attempts = Table(

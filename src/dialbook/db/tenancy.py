@@ -33,6 +33,8 @@ TENANT_TABLES = frozenset(
         "webhook_deliveries",
         "suppression_lists",
         "suppressions",
+        "dnc_registries",
+        "dnc_registry_numbers",
         "dial_attempts",
         "imports",
         "import_rejects",

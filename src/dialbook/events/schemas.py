@@ -16,6 +16,7 @@ EventType = Literal[
     "contact.dnc_changed",
     "suppression.added",
     "suppression.removed",
+    "dnc_registry.imported",
     "list.created",
     "list.updated",
     "list.deleted",

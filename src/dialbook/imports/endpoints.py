@@ -29,7 +29,7 @@ def _options(ctx: Context) -> ImportOptions:
     return decode_query(params, ImportOptions)
 
 
-async def _save_upload(ctx: Context, directory: Path) -> tuple[Path, str | None]:
+async def save_upload(ctx: Context, directory: Path) -> tuple[Path, str | None]:
     """Stream the upload to a file: a multipart 'file' field, or the raw request body."""
     limit = ctx.services.settings.max_upload_bytes
     directory.mkdir(parents=True, exist_ok=True)
@@ -75,7 +75,7 @@ async def start_import(ctx: Context) -> Response:
     background; options go in the query string. With `dry_run=true`, only check it."""
     options = _options(ctx)
     directory = ctx.services.settings.data_dir / "imports"
-    path, name = await _save_upload(ctx, directory)
+    path, name = await save_upload(ctx, directory)
     if name and not options.filename:
         options.filename = name
     if ctx.request.query_params.get("dry_run") in ("1", "true", "yes"):

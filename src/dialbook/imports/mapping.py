@@ -9,10 +9,16 @@ ignored, as the caller chooses. The same file always maps the same way.
 Targets: a canonical field name, ``phone:<type>``, ``external:<provider>``,
 ``custom:<key>``, ``ignore``, or one of dialbook's own export columns (``phone_2``,
 ``phone_2_type``, ``phone_2_extension``, ``dnd``, ``external_refs``).
+
+A phone's consent and checks (``EVIDENCE``: ``consent_type``, ``consent_obtained_at``,
+``consent_source``, ``reassigned``, ``reassigned_checked_at``, ``last_verified_at``)
+apply to the row's first phone; ``phone_2_consent_type`` and the like to its second (phones
+count in column order).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,9 +26,10 @@ from typing import Any, Literal
 
 import msgspec
 
-from dialbook.contacts.schemas import DND_CHANNELS, PhoneIn
+from dialbook.contacts.schemas import DND_CHANNELS, PHONE_EVIDENCE, PhoneIn
 from dialbook.errors import FieldError
 from dialbook.normalize.countries import country_code
+from dialbook.normalize.dates import DateError, parse_date
 from dialbook.normalize.fields import FieldValueError, key_from_label
 
 Unmapped = Literal["custom", "ignore"]
@@ -131,8 +138,26 @@ _add("external:crm", "crm id", "external id", "id (crm)")
 _add("ignore", "id")  # a source system's row id: without a provider it cannot be matched
 for _channel in DND_CHANNELS:
     _add(f"dnd:{_channel}", f"dnd {_channel}")
+# A phone's consent and checks: the first phone's, or phone_<n>_<part> for a slot's.
+EVIDENCE = (
+    "consent_type",
+    "consent_obtained_at",
+    "consent_source",
+    "reassigned",
+    "reassigned_checked_at",
+    "last_verified_at",
+)
+_add("consent_type", "consent type", "consent", "tcpa consent", "consent level")
+_add("consent_obtained_at", "consent obtained at", "consent date", "consent obtained",
+     "opt in date", "optin date", "consent timestamp")  # fmt: skip
+_add("consent_source", "consent source", "opt in source", "optin source", "consent evidence")
+_add("reassigned", "reassigned", "reassigned number", "reassigned result", "rnd result")
+_add("reassigned_checked_at", "reassigned checked at", "reassigned checked", "rnd checked at",
+     "rnd date")  # fmt: skip
+_add("last_verified_at", "last verified at", "last verified", "phone verified at", "verified at")
 
 _EXPORT_PHONE = re.compile(r"^phone_(\d{1,2})(_type|_extension)?$")
+_SLOT_EVIDENCE = re.compile(r"^phone_(\d{1,2})_(" + "|".join(EVIDENCE) + ")$")
 
 _TRUE = frozenset({"true", "yes", "y", "1", "x", "dnc"})
 _FALSE = frozenset({"false", "no", "n", "0", ""})
@@ -180,7 +205,9 @@ def parse_overrides(items: Iterable[str]) -> dict[str, str]:
 
 def _check_target(target: str, item: str) -> str:
     kind, _, rest = target.partition(":")
-    if target in PLAIN_FIELDS or target == "ignore":
+    if target in PLAIN_FIELDS or target in EVIDENCE or target == "ignore":
+        return target
+    if _SLOT_EVIDENCE.match(target):
         return target
     if kind == "phone" and (rest in PHONE_TYPES or not rest):
         return f"phone:{rest}" if rest else "phone"  # no type: from the line type
@@ -211,8 +238,10 @@ def recognize(
         lowered = column.strip().lower()
         if lowered in EXPORT_READ_ONLY:
             targets[column] = "ignore"
-        elif lowered in (*PLAIN_FIELDS, *STRUCTURED, "timezone_source") or _EXPORT_PHONE.match(
-            lowered
+        elif (
+            lowered in (*PLAIN_FIELDS, *STRUCTURED, *EVIDENCE, "timezone_source")
+            or _EXPORT_PHONE.match(lowered)
+            or _SLOT_EVIDENCE.match(lowered)
         ):
             targets[column] = lowered
         elif lowered.startswith("custom."):
@@ -237,6 +266,10 @@ def _steps(targets: dict[str, str]) -> tuple[Step, ...]:
             steps.append((column, kind, target, rest))
         elif target == "phone":
             steps.append((column, "phone", target, None))
+        elif target in EVIDENCE:
+            steps.append((column, "evidence", target, (None, target)))
+        elif match := _SLOT_EVIDENCE.match(target):
+            steps.append((column, "evidence", target, (int(match.group(1)), match.group(2))))
         elif match := _EXPORT_PHONE.match(target):
             part = {None: "number", "_type": "type", "_extension": "extension"}[match.group(2)]
             steps.append((column, "slot", target, (int(match.group(1)), part)))
@@ -263,6 +296,7 @@ def to_given(values: dict[str, Any], mapping: Mapping) -> tuple[dict[str, Any], 
     customs: dict[str, Any] = {}
     refs: list[dict[str, Any]] = []
     dnd: dict[str, str] = {}
+    evidence: dict[int | None, dict[str, str]] = {}  # slot (None: the first phone) -> parts
     inferred = False
     for column, kind, target, arg in mapping.steps:
         value = values.get(column)
@@ -286,6 +320,8 @@ def to_given(values: dict[str, Any], mapping: Mapping) -> tuple[dict[str, Any], 
                 given[target] = _convert(target, value)
             elif kind == "slot":
                 slots.setdefault(arg[0], {})[arg[1]] = text
+            elif kind == "evidence":
+                evidence.setdefault(arg[0], {})[arg[1]] = text
             elif kind == "external":
                 refs.append({"provider": arg, "id": text})
             elif kind == "timezone_source":
@@ -303,6 +339,21 @@ def to_given(values: dict[str, Any], mapping: Mapping) -> tuple[dict[str, Any], 
     if inferred:
         given.pop("timezone", None)
     phones += [slots[n] for n in sorted(slots) if slots[n].get("number")]
+    for slot, parts in evidence.items():
+        index = 0 if slot is None else slot - 1  # phone_2_...: the row's second phone
+        try:
+            found = _evidence(parts)
+        except FieldValueError as error:
+            errors.append(FieldError(_evidence_column(mapping, slot, error), str(error)))
+            continue
+        if 0 <= index < len(phones):
+            phone = phones[index]
+            phones[index] = (
+                {"number": phone, **found} if isinstance(phone, str) else {**phone, **found}
+            )
+        else:
+            column = _evidence_column(mapping, slot, next(iter(parts)))
+            errors.append(FieldError(column, "there is no phone to apply it to"))
     if phones:
         try:
             given["phones"] = [_phone(item) for item in phones]
@@ -324,15 +375,106 @@ def _phone(item: str | dict[str, Any]) -> PhoneIn | str:
     number = item.get("number")
     if not isinstance(number, str) or not number.strip():
         raise FieldValueError("a phone needs a number")
+    evidence = {name: item[name] for name in PHONE_EVIDENCE if name in item}
     return msgspec.convert(
         {
             "number": number,
             "type": item.get("type") or None,  # none: from the line type
             "extension": item.get("extension") or None,
             "country": item.get("country") or None,
+            **evidence,
         },
         PhoneIn,
     )
+
+
+_CONSENT_TYPES = {
+    "expresswritten": "express_written",
+    "priorexpresswritten": "express_written",
+    "pewc": "express_written",
+    "written": "express_written",
+    "priorexpress": "prior_express",
+    "express": "prior_express",
+    "pec": "prior_express",
+    "establishedbusinessrelationship": "established_business_relationship",
+    "ebr": "established_business_relationship",
+}
+_REASSIGNED = {
+    "yes": "yes",
+    "y": "yes",
+    "true": "yes",
+    "reassigned": "yes",
+    "no": "no",
+    "n": "no",
+    "false": "no",
+    "notreassigned": "no",
+    "nodata": "no_data",
+    "unknown": "no_data",
+}
+
+
+class _EvidenceError(FieldValueError):
+    def __init__(self, part: str, detail: str) -> None:
+        super().__init__(detail)
+        self.part = part
+
+
+def _evidence(parts: dict[str, str]) -> dict[str, Any]:
+    """A phone's consent, reassigned check and verification from an import row's cells."""
+    found: dict[str, Any] = {}
+    if "consent_type" in parts:
+        kind = _CONSENT_TYPES.get(_key(parts["consent_type"]))
+        if kind is None:
+            raise _EvidenceError(
+                "consent_type",
+                f"{parts['consent_type']!r} is not a consent type: express_written, "
+                "prior_express or established_business_relationship",
+            )
+        found["consent"] = {
+            "type": kind,
+            "obtained_at": _instant(parts, "consent_obtained_at"),
+            "source": parts.get("consent_source"),
+        }
+    elif "consent_obtained_at" in parts or "consent_source" in parts:
+        part = "consent_obtained_at" if "consent_obtained_at" in parts else "consent_source"
+        raise _EvidenceError(part, "needs a consent_type column beside it")
+    if "reassigned" in parts:
+        result = _REASSIGNED.get(_key(parts["reassigned"]))
+        if result is None:
+            raise _EvidenceError(
+                "reassigned", f"{parts['reassigned']!r} is not a result: yes, no or no_data"
+            )
+        found["reassigned"] = {
+            "result": result,
+            "checked_at": _instant(parts, "reassigned_checked_at"),
+        }
+    elif "reassigned_checked_at" in parts:
+        raise _EvidenceError("reassigned_checked_at", "needs a reassigned column beside it")
+    if "last_verified_at" in parts:
+        found["last_verified_at"] = _instant(parts, "last_verified_at")
+    return found
+
+
+def _instant(parts: dict[str, str], part: str) -> dt.datetime | None:
+    """A time from a cell: ISO 8601 (no offset: UTC), or a date (its start, UTC)."""
+    text = parts.get(part)
+    if text is None:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            at = dt.datetime.combine(parse_date(text), dt.time())
+        except DateError as error:
+            raise _EvidenceError(part, f"{text!r} {error}") from None
+    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+
+
+def _evidence_column(mapping: Mapping, slot: int | None, error: Any) -> str:
+    """The file's column for an evidence part (the error's, or a part name)."""
+    part = error.part if isinstance(error, _EvidenceError) else str(error)
+    target = part if slot is None else f"phone_{slot}_{part}"
+    return next((c for c, t in mapping.targets.items() if t == target), target)
 
 
 def _structured(

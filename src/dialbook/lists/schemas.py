@@ -18,6 +18,15 @@ LocalTime = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=[
 IsoDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-25"])]
 MaxAttempts = Annotated[int, Meta(ge=1, le=1000)]
 RetryMinutes = Annotated[int, Meta(ge=1, le=100_000, description="wait before a retry")]
+RegistryMaxAge = Annotated[
+    int,
+    Meta(
+        ge=1,
+        le=31,
+        description="numbers (+1) are not dialed while the workspace's us-national registry "
+        "copy is older than this many days (31: the safe-harbor rule) or missing; null: off",
+    ),
+]
 
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -77,6 +86,9 @@ class ListCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     # whether numbers libphonenumber does not know as valid may be dialed at all.
     phone_order: PhoneOrder = "as_given"
     dial_invalid_numbers: bool = False
+    require_consent_for_mobile: bool = False  # a mobile without consent is not dialed
+    block_reassigned: bool = False  # a reassigned-number check answering "yes" blocks
+    registry_max_age_days: RegistryMaxAge | None = None
 
 
 class ListUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -92,6 +104,9 @@ class ListUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
     aliases: Aliases | UnsetType = UNSET
     phone_order: PhoneOrder | UnsetType = UNSET
     dial_invalid_numbers: bool | UnsetType = UNSET
+    require_consent_for_mobile: bool | UnsetType = UNSET
+    block_reassigned: bool | UnsetType = UNSET
+    registry_max_age_days: RegistryMaxAge | None | UnsetType = UNSET
 
 
 class ListRead(Struct, kw_only=True):
@@ -111,6 +126,9 @@ class ListRead(Struct, kw_only=True):
     dialect_settings: dict[str, Any] | None
     phone_order: PhoneOrder = "as_given"
     dial_invalid_numbers: bool = False
+    require_consent_for_mobile: bool = False
+    block_reassigned: bool = False
+    registry_max_age_days: int | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
     contact_count: int | None = None

@@ -26,6 +26,20 @@ from dialbook.db.tables import call_zones, contacts, dial_attempts
 from dialbook.kit.rows import as_dict
 
 
+@dataclass(frozen=True, slots=True)
+class Compliance:
+    """Which of the optional rules apply to a list now (queue.service.compliance)."""
+
+    registries: bool = False  # the workspace holds a registry copy: NATIONAL_DNC
+    stale_registry: bool = False  # STALE_REGISTRY
+    block_reassigned: bool = False  # REASSIGNED
+    consent_for_mobile: bool = False  # NO_CONSENT
+    ebr_since: dt.datetime | None = None  # NATIONAL_DNC's exemption window
+
+
+NO_COMPLIANCE = Compliance()
+
+
 def zone_id(conn: Conn, *, key: str) -> int:
     """The id of a zone key, added on first use."""
     found = bulk.query(conn, "SELECT id FROM call_zones WHERE key = ?", [key])
@@ -82,16 +96,18 @@ def callable_now(
     limit: int,
     dial_invalid_numbers: bool = False,
     caps: Sequence[Cap] = (),
+    compliance: Compliance = NO_COMPLIANCE,
 ) -> list[tuple[int, str]]:
     """(contact id, number) of the next callable contacts, in dialing order, locked."""
     if not zone_ids:
         return []
-    rules = _rules(max_attempts, dial_invalid_numbers, caps)
+    rules = _rules(max_attempts, dial_invalid_numbers, caps, compliance)
     if conn.dialect.name == "sqlite":
         return _callable_per_zone(
-            conn, workspace_id, list_id, zone_ids, now, max_attempts, rules, limit, caps
-        )
-    values = {"workspace_id": workspace_id, "now": now, "max_attempts": max_attempts}
+            conn, workspace_id, list_id, zone_ids, now, max_attempts, rules, limit, caps,
+            compliance,
+        )  # fmt: skip
+    values = _named_values(conn, workspace_id, now, max_attempts, compliance)
     values |= _cap_values(conn, caps, now)
     rows = bulk.query(
         conn,
@@ -139,6 +155,32 @@ NO_PHONE = Rule("no_phone", "c.dial_number IS NULL")
 # The number to dial is one libphonenumber does not know as valid (no valid one is left);
 # not applied on lists with dial_invalid_numbers.
 INVALID_NUMBER = Rule("invalid_number", "NOT c.dial_number_valid")
+# Consent and registries read the dialed phone's columns (contacts.normalize.dial_compliance).
+# On a do-not-call registry: the number, or its whole area code ("+1NPA"), unless the phone
+# has express written consent, or an established business relationship obtained after
+# ``ebr_since`` (three months back: the TSR's shorter window, for inquiries).
+_NOT_EXEMPT = (
+    "(c.dial_consent IS NULL OR c.dial_consent = 'prior_express'"
+    " OR (c.dial_consent = 'established_business_relationship'"
+    " AND (c.dial_consent_at IS NULL OR c.dial_consent_at <= ?)))"
+)
+NATIONAL_DNC = Rule(
+    "national_dnc",
+    f"({_NOT_EXEMPT} AND EXISTS (SELECT 1 FROM dnc_registry_numbers r WHERE r.workspace_id = ?"
+    f" AND r.number IN ({_DIALED}, substr({_DIALED}, 1, 5))))",
+    ("ebr_since", "workspace_id"),
+)
+# The list asks for a registry copy no older than its registry_max_age_days, and the
+# workspace's us-national copy is older (or missing): no +1 number is dialed.
+STALE_REGISTRY = Rule("stale_registry", f"{_DIALED} LIKE '+1%'")
+REASSIGNED = Rule("reassigned", "(c.dial_reassigned IS NOT NULL AND c.dial_reassigned = 'yes')")
+# A mobile needs prior express (written) consent: an established business relationship
+# is no consent to autodialed calls to a mobile under the TCPA.
+NO_CONSENT = Rule(
+    "no_consent",
+    "(c.dial_mobile AND (c.dial_consent IS NULL"
+    " OR c.dial_consent NOT IN ('express_written', 'prior_express')))",
+)
 RETRY_LATER = Rule("retry_later", "c.due_at > ?", ("now",))
 # A frequency cap: the number dialed was called ``cap_count`` times or more since
 # ``cap_since`` (now minus the cap's window), in any list of the workspace. One rule per cap
@@ -149,8 +191,8 @@ FREQUENCY_CAP = Rule(
     f" AND a.number = {_DIALED} AND a.claimed_at > ?) >= ?",
     ("workspace_id", "cap_since", "cap_count"),
 )
-# In the order the preview applies them (the calling window comes between invalid_number
-# and retry_later there: it is per zone, not per row). The caps come last.
+# In the order the preview applies them (the calling window comes between no_consent and
+# retry_later there: it is per zone, not per row). The caps come last.
 RULES = (
     LEASED,
     DO_NOT_CALL,
@@ -158,6 +200,10 @@ RULES = (
     MAX_ATTEMPTS,
     NO_PHONE,
     INVALID_NUMBER,
+    NATIONAL_DNC,
+    STALE_REGISTRY,
+    REASSIGNED,
+    NO_CONSENT,
     RETRY_LATER,
     FREQUENCY_CAP,
 )
@@ -185,13 +231,21 @@ def _cap_rule(i: int, zone_ids: tuple[int, ...] | None) -> Rule:
 
 
 def _rules(
-    max_attempts: int | None, dial_invalid_numbers: bool = False, caps: Sequence[Cap] = ()
+    max_attempts: int | None,
+    dial_invalid_numbers: bool = False,
+    caps: Sequence[Cap] = (),
+    compliance: Compliance = NO_COMPLIANCE,
 ) -> tuple[Rule, ...]:
     """The rules a list applies: no attempt limit without max_attempts, invalid numbers
-    allowed with dial_invalid_numbers, and one frequency-cap rule per cap in force."""
+    allowed with dial_invalid_numbers, the consent and registry rules it asks for, and one
+    frequency-cap rule per cap in force."""
     skipped = {
         MAX_ATTEMPTS: max_attempts is None,
         INVALID_NUMBER: dial_invalid_numbers,
+        NATIONAL_DNC: not compliance.registries,
+        STALE_REGISTRY: not compliance.stale_registry,
+        REASSIGNED: not compliance.block_reassigned,
+        NO_CONSENT: not compliance.consent_for_mobile,
         FREQUENCY_CAP: True,
     }
     base = tuple(r for r in RULES if not skipped.get(r, False))
@@ -207,6 +261,19 @@ def _cap_values(conn: Conn, caps: Sequence[Cap], now: dt.datetime) -> dict[str, 
         values[f"cap{i}_since"] = bulk.insert_value(conn, dial_attempts.c.claimed_at, since)
         values[f"cap{i}_count"] = cap.count
     return values
+
+
+def _named_values(
+    conn: Conn, workspace_id: int, now: Any, max_attempts: int | None, compliance: Compliance
+) -> dict[str, Any]:
+    """The values the rules' ``?`` take, by name (times as the driver takes them)."""
+    since = compliance.ebr_since
+    return {
+        "workspace_id": workspace_id,
+        "now": now,
+        "max_attempts": max_attempts,
+        "ebr_since": None if since is None else bulk.insert_value(conn, contacts.c.due_at, since),
+    }
 
 
 def _values(rules: Sequence[Rule], values: dict[str, Any]) -> list[Any]:
@@ -250,13 +317,14 @@ def _callable_per_zone(
     rules: tuple[Rule, ...],
     limit: int,
     caps: Sequence[Cap],
+    compliance: Compliance,
 ) -> list[tuple[int, str]]:
     """SQLite: the best ``limit`` contacts of each open zone, each a short walk of the
     (list, status, zone, rank, due, id) index, then the best of those. Contacts of closed
     zones are never read, however many wait at the head of the queue."""
     at = bulk.insert_value(conn, contacts.c.due_at, now)
     part = _PER_ZONE.format(rules=_claim_filter(rules))
-    values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
+    values = _named_values(conn, workspace_id, at, max_attempts, compliance)
     values |= _cap_values(conn, caps, now)
     filter_values = _values([r for r in rules if r is not LEASED], values)
     rows: list[tuple[Any, ...]] = []
@@ -421,6 +489,7 @@ def preview_counts(
     max_attempts: int | None,
     dial_invalid_numbers: bool = False,
     caps: Sequence[Cap] = (),
+    compliance: Compliance = NO_COMPLIANCE,
 ) -> tuple[dict[str, int], list[dict[str, Any]], list[dict[str, Any]]]:
     """What a preview needs, in passes that each walk an index in order:
 
@@ -438,9 +507,13 @@ def preview_counts(
     }
     sqlite = conn.dialect.name == "sqlite"
     at = bulk.insert_value(conn, contacts.c.due_at, now)
-    values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
+    values = _named_values(conn, workspace_id, at, max_attempts, compliance)
     values |= _cap_values(conn, caps, now)
-    rules = [r for r in _rules(max_attempts, dial_invalid_numbers, caps) if r is not SUPPRESSED]
+    rules = [
+        r
+        for r in _rules(max_attempts, dial_invalid_numbers, caps, compliance)
+        if r is not SUPPRESSED
+    ]
     queued = rules[1:]  # no leases among queued rows: the index alone answers
     zones: list[dict[str, Any]] = []
     for status, pivot in (("queued", queued), ("leased", rules)):
@@ -469,6 +542,7 @@ def check_contact(
     max_attempts: int | None,
     dial_invalid_numbers: bool = False,
     caps: Sequence[Cap] = (),
+    compliance: Compliance = NO_COMPLIANCE,
 ) -> dict[str, Any] | None:
     """One contact's queue state and, per rule's reason, whether it stops the contact."""
     row = conn.execute(
@@ -489,9 +563,9 @@ def check_contact(
     ).one_or_none()
     if row is None:
         return None
-    rules = _rules(max_attempts, dial_invalid_numbers, caps)
+    rules = _rules(max_attempts, dial_invalid_numbers, caps, compliance)
     at = bulk.insert_value(conn, contacts.c.due_at, now)
-    values = {"workspace_id": workspace_id, "now": at, "max_attempts": max_attempts}
+    values = _named_values(conn, workspace_id, at, max_attempts, compliance)
     values |= _cap_values(conn, caps, now)
     flags = bulk.query(
         conn,

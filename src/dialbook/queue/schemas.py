@@ -46,6 +46,10 @@ Reason = Literal[
     "max_attempts",
     "no_phone",
     "invalid_number",
+    "national_dnc",
+    "stale_registry",
+    "reassigned",
+    "no_consent",
     "no_timezone",
     "holiday",
     "outside_calling_hours",
@@ -61,6 +65,10 @@ REASONS: tuple[Reason, ...] = (
     "max_attempts",
     "no_phone",
     "invalid_number",
+    "national_dnc",
+    "stale_registry",
+    "reassigned",
+    "no_consent",
     "no_timezone",
     "holiday",
     "outside_calling_hours",
@@ -135,6 +143,7 @@ class RuleSource(Struct, kw_only=True, omit_defaults=True):
         "list",
         "lease",
         "state_rule",
+        "dnc_registry",
     ]
     list_id: int | None = None
     state: str | None = None  # state_override, state_rule: whose rule
@@ -148,6 +157,7 @@ class RuleSource(Struct, kw_only=True, omit_defaults=True):
     suppression_list_id: int | None = None
     suppression_id: int | None = None
     lease_id: int | None = None
+    registry: str | None = None  # dnc_registry: its name
 
 
 class NotCallableReason(Struct, kw_only=True):

@@ -16,6 +16,7 @@ is decided per zone here (``windows.Window``) for all three.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -23,7 +24,7 @@ import msgspec
 from dialbook.contacts import normalize
 from dialbook.contacts import repository as contact_repository
 from dialbook.contacts import service as contact_service
-from dialbook.contacts.schemas import Dialing
+from dialbook.contacts.schemas import Contact, Dialing
 from dialbook.db import Conn, locks
 from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.events import service as event_service
@@ -57,6 +58,7 @@ from dialbook.queue.windows import (
     window_from,
     zone_key,
 )
+from dialbook.registries import service as registry_service
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import SuppressionCreate
 from dialbook.workspaces.schemas import Caller
@@ -164,6 +166,43 @@ def closed_zones(
     }
 
 
+def compliance(
+    conn: Conn, *, workspace_id: int, lst: ListRead, now: dt.datetime
+) -> repository.Compliance:
+    """Which consent and registry rules apply to ``lst``'s contacts at ``now``."""
+    as_of = registry_service.as_of_dates(conn, workspace_id=workspace_id)
+    max_age = lst.registry_max_age_days
+    return repository.Compliance(
+        registries=bool(as_of),
+        stale_registry=max_age is not None
+        and registry_service.is_stale(
+            as_of.get(registry_service.US_NATIONAL), max_age_days=max_age, now=now
+        ),
+        block_reassigned=lst.block_reassigned,
+        consent_for_mobile=lst.require_consent_for_mobile,
+        ebr_since=_months_before(now, EBR_MONTHS),
+    )
+
+
+# An established business relationship exempts a number from the do-not-call registries
+# for three months after ``consent.obtained_at``: the TSR's window for an inquiry (a
+# purchase gives 18 months, but dialbook cannot tell them apart, so the shorter applies).
+EBR_MONTHS = 3
+
+
+def _months_before(at: dt.datetime, months: int) -> dt.datetime:
+    month = at.month - months
+    year = at.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    day = min(at.day, _days_in(year, month))
+    return at.replace(year=year, month=month, day=day)
+
+
+def _days_in(year: int, month: int) -> int:
+    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (after - dt.timedelta(days=1)).day
+
+
 def claim(
     conn: Conn,
     *,
@@ -210,6 +249,7 @@ def claim(
         limit=request.count,
         dial_invalid_numbers=lst.dial_invalid_numbers,
         caps=caps,
+        compliance=compliance(conn, workspace_id=caller.workspace_id, lst=lst, now=now),
     )
     picks = _within_caps(conn, workspace_id=caller.workspace_id, picks=picks, caps=caps, now=now)
     expires_at = now + dt.timedelta(seconds=request.lease_seconds)
@@ -404,6 +444,7 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
         max_attempts=lst.max_attempts,
         dial_invalid_numbers=lst.dial_invalid_numbers,
         caps=caps_of(lst, all_zones),
+        compliance=compliance(conn, workspace_id=caller.workspace_id, lst=lst, now=now),
     )
     total = sum(statuses.values())
     counts["held"] = statuses.get("held", 0)
@@ -427,6 +468,18 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     )
 
 
+# The rules after leases, do-not-call and suppressions that stop a row whatever its zone.
+_PER_ROW = (
+    "max_attempts",
+    "no_phone",
+    "invalid_number",
+    "national_dnc",
+    "stale_registry",
+    "reassigned",
+    "no_consent",
+)
+
+
 def _spread(
     group: dict[str, Any],
     counts: dict[str, int],
@@ -438,16 +491,16 @@ def _spread(
     """Add (or take away) a zone group's contacts to their reasons; how many are callable.
 
     The reasons apply in the order of ``repository.RULES``: leased, do-not-call,
-    (suppressed), out of attempts, no phone; then no time zone, a holiday or outside
-    calling hours (per zone); then waiting for a retry, then a frequency cap.
+    (suppressed), out of attempts, no phone, an invalid number, the registries, reassigned,
+    no consent; then no time zone, a holiday or outside calling hours (per zone); then
+    waiting for a retry, then a frequency cap.
     """
     if not after_blocked:
         counts["leased"] += sign * group["leased"]
         counts["do_not_call"] += sign * group["do_not_call"]
-    counts["max_attempts"] += sign * group.get("max_attempts", 0)
-    counts["no_phone"] += sign * group["no_phone"]
-    counts["invalid_number"] += sign * group.get("invalid_number", 0)
-    stopped = ("leased", "do_not_call", "max_attempts", "no_phone", "invalid_number")
+    for reason in _PER_ROW:
+        counts[reason] += sign * group.get(reason, 0)
+    stopped = ("leased", "do_not_call", *_PER_ROW)
     rest = group["total"] - sum(group.get(k, 0) for k in stopped)
     zone_id = group["zone_id"]
     why = "no_timezone" if zone_id is None else closed.get(zone_id, "outside_calling_hours")
@@ -468,6 +521,10 @@ _LABELS = {
     "max_attempts": "out of attempts",
     "no_phone": "without a phone",
     "invalid_number": "with only invalid numbers left",
+    "national_dnc": "on a do-not-call registry",
+    "stale_registry": "not checked against a fresh do-not-call registry",
+    "reassigned": "reassigned numbers",
+    "no_consent": "mobiles without consent",
     "no_timezone": "without a time zone",
     "holiday": "on a holiday",
     "outside_calling_hours": "outside calling hours",
@@ -486,6 +543,7 @@ def _summary(callable_count: int, total: int, excluded: dict[str, int]) -> str:
 # Reasons no time will lift: a contact stopped by one has no next_callable_at.
 _LASTING = frozenset(
     {"held", "finished", "do_not_call", "max_attempts", "no_phone", "invalid_number", "no_timezone"}
+    | {"national_dnc", "stale_registry", "reassigned", "no_consent"}
 )
 
 
@@ -499,6 +557,7 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
     )
     zone = repository.zone_of_contact(conn, workspace_id=caller.workspace_id, id=id)
     caps = caps_of(lst, [zone] if zone else [])
+    rules = compliance(conn, workspace_id=caller.workspace_id, lst=lst, now=now)
     row = repository.check_contact(
         conn,
         workspace_id=caller.workspace_id,
@@ -507,6 +566,7 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
         max_attempts=lst.max_attempts,
         dial_invalid_numbers=lst.dial_invalid_numbers,
         caps=caps,
+        compliance=rules,
     )
     if row is None:  # deleted since
         raise NotFound(f"No contact with id {id}.")
@@ -571,6 +631,7 @@ def check(conn: Conn, *, caller: Caller, id: int, now: dt.datetime | None = None
             " list does not dial such numbers (dial_invalid_numbers)",
             on_list,
         )
+    _compliance_reasons(conn, caller, lst, row, contact, add)
     if not zones:
         add("no_timezone", "no time zone, and the list has no default_timezone", on_contact)
     else:
@@ -610,6 +671,51 @@ def _state_source(rule: state_rules.StateRule) -> RuleSource:
         effective=rule.effective,
         rules_version=state_rules.book().version,
     )
+
+
+def _compliance_reasons(
+    conn: Conn,
+    caller: Caller,
+    lst: ListRead,
+    row: dict[str, Any],
+    contact: Contact,
+    add: Callable[[Reason, str, RuleSource], None],
+) -> None:
+    """``check``'s reasons from the consent and registry rules."""
+    number = row["dial_number"]
+    on_list = RuleSource(kind="list", list_id=lst.id)
+    if row.get("national_dnc"):
+        found = registry_service.entries_for(conn, workspace_id=caller.workspace_id, number=number)
+        for name, key in found or [("", number)]:  # ("": removed since the rule was read)
+            entry = f"its area code {key[2:]}" if len(key) == 5 else number
+            add(
+                "national_dnc",
+                f"{number}: {entry} is on the {name or 'a'} do-not-call registry, and the phone"
+                " has no express written consent or recent established business relationship",
+                RuleSource(kind="dnc_registry", registry=name or None),
+            )
+    if row.get("stale_registry"):
+        as_of = registry_service.as_of_dates(conn, workspace_id=caller.workspace_id).get(
+            registry_service.US_NATIONAL
+        )
+        copy = f"is as of {as_of.isoformat()}" if as_of else "was never imported"
+        add(
+            "stale_registry",
+            f"the workspace's us-national registry copy {copy}; list {lst.id} dials only on a"
+            f" copy at most {lst.registry_max_age_days} days old (16 CFR 310.4(b)(3)(iv))",
+            RuleSource(kind="dnc_registry", list_id=lst.id, registry=registry_service.US_NATIONAL),
+        )
+    phone = next((p for p in contact.phones if p.number == number), None)
+    if row.get("reassigned") and phone is not None and phone.reassigned:
+        checked = phone.reassigned.checked_at
+        when = f" (checked {checked.isoformat()})" if checked else ""
+        add("reassigned", f"{number} was reassigned{when}; the list blocks reassigned numbers",
+            on_list)  # fmt: skip
+    if row.get("no_consent"):
+        consent = phone.consent if phone is not None else None
+        kind = f" ({consent.type} is not enough)" if consent else ""
+        add("no_consent", f"{number} is a mobile without prior express consent{kind}; the list"
+            " requires consent for mobiles", on_list)  # fmt: skip
 
 
 def _closed_detail(

@@ -107,7 +107,12 @@ def _cycle_contacts(conn: sa.Connection, workspace_id: int) -> None:
             if not row.phones:
                 continue
             phones = [_with_dialing(p, dialed.get((row.id, p["number"]))) for p in row.phones]
-            values = {"phones": phones, **dial_columns(phones, "as_given")}
+            dial = dial_columns(phones, "as_given")  # (later revisions add columns to it)
+            values = {
+                "phones": phones,
+                "dial_number": dial["dial_number"],
+                "dial_number_valid": dial["dial_number_valid"],
+            }
             if values == {
                 "phones": row.phones,
                 "dial_number": row.dial_number,
