@@ -18,6 +18,13 @@ from dialbook.imports.schemas import DryRun, ExportQuery, ImportOptions, ImportR
 
 router = Router(tag="imports", prefix="/v1")
 
+# What a lead file may be sent as: the file itself (CSV or Excel), or a multipart form.
+UPLOADS = (
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "multipart/form-data",
+)
+
 
 def _options(ctx: Context) -> ImportOptions:
     params: dict[str, Any] = {}
@@ -69,6 +76,7 @@ async def _save_upload(ctx: Context, directory: Path) -> tuple[Path, str | None]
     response=ImportRead,
     status=202,
     also={200: DryRun},  # dry_run=true
+    content=UPLOADS,  # streamed to a file by the handler (up to max_upload_bytes)
 )
 async def start_import(ctx: Context) -> Response:
     """Upload a lead file (multipart field `file`, or the raw body) and import it in the

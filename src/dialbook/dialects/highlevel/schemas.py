@@ -147,6 +147,12 @@ class NoQuery(Struct, forbid_unknown_fields=True, kw_only=True):
     pass
 
 
+class VersionHeader(Struct):
+    """The header every call sends (``endpoints.check_version`` checks it), for OpenAPI."""
+
+    Version: Literal["2021-04-15", "2021-07-28", "2023-02-21", "v3"]
+
+
 class TextBoxListOption(Struct, kw_only=True):
     label: str | None = None
     prefillValue: str | None = None
