@@ -114,6 +114,9 @@ class BodyPolicy:
         return decoded
 
     def query(self, params: dict[str, Any], type_: type[T]) -> T:
+        found = nul_errors(params)  # %00 in a query string: no backend compares such text
+        if found:
+            raise InvalidInput(fields=found)
         try:
             if self.refuse_unknown_params:
                 return self._known(params, type_, strict=False)
