@@ -71,7 +71,8 @@ class BodyPolicy:
     every failure is a DialbookError the surface renders in its own shape. A surface only
     chooses what its platform does differently."""
 
-    # An empty body reads as ``{}`` (HighLevel, Talkdesk), instead of a 400.
+    # An empty body reads as ``{}`` (HighLevel), instead of a 400. (One endpoint can say the
+    # same of its body alone: ``Router.route(optional_body=True)``.)
     empty_is_object: bool = False
     # Members the Struct does not know are refused, all of them named at once (HighLevel's
     # whitelisting validator, Nedzo), instead of ignored; and so are query parameters.
@@ -110,7 +111,7 @@ class BodyPolicy:
             raise MalformedRequest(
                 "The request body is not valid JSON: nested too deeply."
             ) from None
-        refuse_nul(raw, decoded)
+        _refuse_nul(raw, decoded)
         return decoded
 
     def query(self, params: dict[str, Any], type_: type[T]) -> T:
@@ -143,14 +144,7 @@ class BodyPolicy:
 NATIVE = BodyPolicy()
 
 
-def decode_json(body: bytes, type_: type[T], content_type: str | None = None) -> T:
-    """``body`` decoded as JSON into ``type_`` by the native API's policy. The Content-Type
-    is not checked (curl's ``-d`` sends JSON as a form), but when the body is not JSON the
-    error says which one came."""
-    return NATIVE.body(body, type_, content_type)
-
-
-def refuse_nul(body: bytes, decoded: Any) -> None:
+def _refuse_nul(body: bytes, decoded: Any) -> None:
     """A field error for each text of ``decoded`` holding a NUL character, which PostgreSQL
     cannot store (a NUL in a member the surface ignores is dropped with it)."""
     if b"u0000" in body.lower() and _NUL.search(body):

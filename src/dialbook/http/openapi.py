@@ -44,7 +44,6 @@ def build(
     for e, headers in endpoints:
         for t in (e.body, e.query, e.response, headers, *(t for _, t in e.also)):
             described.update(members(t) if t is not None else ())
-    described.discard(bytes)  # a raw body is passed to the handler as it came
     _, components = msgspec.json.schema_components(
         sorted(described, key=lambda t: getattr(t, "__name__", str(t))),
         ref_template="#/components/schemas/{name}",
@@ -159,7 +158,7 @@ def _operation(
         operation["description"] = f"Requires the `{e.scope}` scope."
     if e.content:
         operation["requestBody"] = {"required": True, "content": _uploads(e.content)}
-    elif e.body is not None and not e.raw_body:
+    elif e.body is not None:
         operation["requestBody"] = {
             "required": not e.optional_body,
             "content": {"application/json": {"schema": _ref(e.body)}},

@@ -86,7 +86,6 @@ class Endpoint:
     status: int = 200
     summary: str = ""
     tag: str = ""
-    raw_body: bool = False
     # Other successful answers the handler may give, (status, response Struct), for OpenAPI.
     also: tuple[tuple[int, Any], ...] = ()
     # The media types of a body the handler reads itself (an upload), for OpenAPI.
@@ -117,7 +116,6 @@ class Router:
         response: Any = None,
         status: int = 200,
         summary: str | None = None,
-        raw_body: bool = False,
         also: dict[int, Any] | None = None,
         content: tuple[str, ...] = (),
         optional_body: bool = False,
@@ -140,7 +138,6 @@ class Router:
                     status=status,
                     summary=summary or _first_paragraph(handler.__doc__),
                     tag=self.tag,
-                    raw_body=raw_body,
                     also=tuple((also or {}).items()),
                     content=content,
                     optional_body=optional_body,
@@ -300,13 +297,8 @@ def _asgi(
             raise NotFound()
         kwargs: dict[str, Any] = {}
         if endpoint.body is not None:
-            if endpoint.raw_body:
-                kwargs["body"] = raw
-            else:
-                sent = b"{}" if endpoint.optional_body and not raw.strip() else raw
-                kwargs["body"] = bodies.body(
-                    sent, endpoint.body, request.headers.get("content-type")
-                )
+            sent = b"{}" if endpoint.optional_body and not raw.strip() else raw
+            kwargs["body"] = bodies.body(sent, endpoint.body, request.headers.get("content-type"))
         if endpoint.query is not None:
             kwargs["query"] = bodies.query(dict(request.query_params), endpoint.query)
         result = await endpoint.handler(Context(request, caller, services), **kwargs)

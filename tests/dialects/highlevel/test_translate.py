@@ -54,7 +54,7 @@ TEXT = {
 }
 SIX = ("call", "email", "sms", "whatsapp", "gmb", "fb")
 
-# Stored text never holds NUL (every surface refuses it: http.body.refuse_nul).
+# Stored text never holds NUL (every router's http.body.BodyPolicy refuses it).
 _text = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00"),
     max_size=30,
