@@ -18,12 +18,9 @@ from dialbook.imports.schemas import DryRun, ExportQuery, ImportOptions, ImportR
 
 router = Router(tag="imports", prefix="/v1")
 
-# What a lead file may be sent as: the file itself (CSV or Excel), or a multipart form.
-UPLOADS = (
-    "text/csv",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "multipart/form-data",
-)
+# What a lead file may be sent as: the file itself (CSV, or any file the reader knows by its
+# name or content: Excel, JSON Lines), or a multipart form with a ``file`` field.
+UPLOADS = ("text/csv", "application/octet-stream", "multipart/form-data")
 
 
 def _options(ctx: Context) -> ImportOptions:
