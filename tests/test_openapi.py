@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import schemathesis
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -88,3 +89,61 @@ def test_the_length_limits_in_the_docs_are_the_schemas(client: TestClient) -> No
     }
     served["phones[].number"] = schemas["PhoneIn"]["properties"]["number"]["maxLength"]
     assert documented == served
+
+
+DIALECTS = ("cleartalk", "highlevel", "nedzo", "salesfinity", "talkdesk")
+
+
+def test_each_dialect_has_its_own_document(client: TestClient) -> None:
+    """Every /compat route is in its dialect's document (once, at the path without the
+    trailing slash), in the platform's words, and in none other."""
+    native = client.get("/openapi.json").json()
+    assert not any(path.startswith("/compat") for path in native["paths"])
+    for name in DIALECTS:
+        response = client.get(f"/compat/{name}/openapi.json")
+        assert response.status_code == 200, response.text
+        spec = response.json()
+        assert spec["openapi"].startswith("3.1")
+        schema = schemathesis.openapi.from_dict(spec)
+        schema.validate()  # against the OpenAPI 3.1 meta-schema
+        assert all(result.ok() for result in schema.get_all_operations())
+        operation_ids = [op["operationId"] for ops in spec["paths"].values() for op in ops.values()]
+        assert len(operation_ids) == len(set(operation_ids))
+        routes = {
+            (route.methods and sorted(route.methods - {"HEAD"})[0], route.path.rstrip("/"))
+            for group in client.app.routes  # type: ignore[attr-defined]
+            if getattr(group, "prefix", "") == f"/compat/{name}"
+            for route in group.routes
+        }
+        documented = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
+        assert routes == documented, name
+    highlevel = client.get("/compat/highlevel/openapi.json").json()
+    create = highlevel["paths"]["/compat/highlevel/contacts"]["post"]
+    assert create["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ContactCreateIn"
+    }
+    assert "firstName" in highlevel["components"]["schemas"]["ContactCreateIn"]["properties"]
+    assert {"name": "Version", "in": "header", "required": True}.items() <= create["parameters"][
+        0
+    ].items()
+    assert set(create["responses"]) == {"201", "400", "401", "403", "404", "413", "422"}
+    nedzo = client.get("/compat/nedzo/openapi.json").json()
+    problem = nedzo["paths"]["/compat/nedzo/v1/contacts"]["post"]["responses"]["400"]
+    assert problem["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
+
+
+def test_docs_offers_every_document(client: TestClient) -> None:
+    page = client.get("/docs").text
+    assert 'data-url="/openapi.json"' in page
+    for name in DIALECTS:
+        assert f'<option value="{name}" data-url="/compat/{name}/openapi.json">' in page
+
+
+def test_the_import_is_described_whole(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/v1/lists/{id}/imports"]["post"]
+    assert operation["summary"].endswith("With `dry_run=true`, only check it.")
+    content = operation["requestBody"]["content"]
+    assert set(content) == {"text/csv", "application/octet-stream", "multipart/form-data"}
+    assert content["multipart/form-data"]["schema"]["required"] == ["file"]

@@ -1,5 +1,5 @@
-"""The README's sessions run exactly as written against a live server (only the port may be
-swapped when 8000 is taken)."""
+"""The README's sessions, and those of the dialect pages, run exactly as written against a
+live server (only the port may be swapped when 8000 is taken)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,30 @@ import pytest
 from tests import servers
 
 README = Path(__file__).parent.parent / "README.md"
+DIALECT_PAGES = Path(__file__).parent.parent / "docs" / "dialects"
 
 
-def _sessions() -> list[list[str]]:
-    blocks = re.findall(r"```console\n(.*?)```", README.read_text(), re.DOTALL)
-    return [[line[2:] for line in block.splitlines() if line.startswith("$ ")] for block in blocks]
+def _blocks(page: Path) -> list[str]:
+    return re.findall(r"```console\n(.*?)```", page.read_text(), re.DOTALL)
+
+
+def _sessions(page: Path = README) -> list[list[str]]:
+    return [
+        [line[2:] for line in block.splitlines() if line.startswith("$ ")]
+        for block in _blocks(page)
+    ]
+
+
+def _run(commands: list[str], cwd: Path, port: int) -> list[str]:
+    """Each command's output, the script stopping at the first failure."""
+    script = "set -euo pipefail\n" + "\n".join(
+        f'echo "### {i}"\n{c.replace(":8000", f":{port}")}' for i, c in enumerate(commands)
+    )
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return [output.split("\n", 1)[1] for output in result.stdout.split("### ")[1:]]
 
 
 pytestmark = pytest.mark.slow
@@ -61,19 +80,33 @@ def test_readme_sessions_run_as_written(live_server: tuple[Path, int]) -> None:
     assert len(sessions) == 2
     assert all(sessions)
     for commands in sessions:
-        script = "set -euo pipefail\n" + "\n".join(
-            f'echo "### {i}"\n{c.replace(":8000", f":{port}")}' for i, c in enumerate(commands)
-        )
-        result = subprocess.run(
-            ["bash", "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        outputs = result.stdout.split("### ")[1:]
+        outputs = _run(commands, cwd, port)
         for output in outputs:
             assert '"error"' not in output, output
         if "curl" in commands[-1]:
             assert '"number":"+12404522332"' in outputs[-1]
             assert '"extension":"12"' in outputs[-1]
         else:
-            assert "+442079460958" in result.stdout
-            assert "Alan Turing" in result.stdout
+            assert "+442079460958" in "".join(outputs)
+            assert "Alan Turing" in "".join(outputs)
+
+
+@pytest.mark.parametrize("page", ["highlevel.md", "talkdesk.md"])
+def test_dialect_page_sessions_run_as_written(live_server: tuple[Path, int], page: str) -> None:
+    """Each command answers what the page shows after it: every part between ``...``."""
+    cwd, port = live_server
+    blocks = _blocks(DIALECT_PAGES / page)
+    assert blocks
+    for block in blocks:
+        lines = block.splitlines()
+        commands = [line[2:] for line in lines if line.startswith("$ ")]
+        shown = [
+            lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith("$ ") else ""
+            for i, line in enumerate(lines)
+            if line.startswith("$ ")
+        ]
+        for command, output, expected in zip(
+            commands, _run(commands, cwd, port), shown, strict=True
+        ):
+            for part in filter(None, expected.split("...")):
+                assert part in output, (command, part, output)

@@ -77,10 +77,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         Route("/healthz", healthz, methods=["GET"]),
     ]
     routes.append(PrefixRoutes("/v1/", native))
-    routes += openapi.routes(openapi.build(e for r in NATIVE for e in r.endpoints))
+    found = dialects.discover()
+    routes += openapi.routes(
+        openapi.build(NATIVE), {d.name: openapi.build_dialect(d) for d in found}
+    )
     surfaces: dict[str, Render] = {}
     formats = {}
-    for dialect in dialects.discover():
+    for dialect in found:
         surfaces[dialect.prefix] = dialect.render
         group = [route for router in dialect.routers for route in router.routes(services)]
         routes.append(PrefixRoutes(dialect.prefix, group))

@@ -23,9 +23,6 @@ from msgspec import inspect
 from starlette.testclient import TestClient
 
 from dialbook.db import Database
-from dialbook.dialects.highlevel import schemas as highlevel
-from dialbook.dialects.nedzo import schemas as nedzo
-from dialbook.dialects.talkdesk import schemas as talkdesk
 from tests.security.conftest import make_client, seed
 from tests.security.surfaces import (
     ERROR_SHAPES,
@@ -47,35 +44,13 @@ BODY_ROUTES = [r for r in ROUTES if r.reads_body]
 ANY_BODY_ROUTES = [r for r in native_routes() if r.reads_body] + BODY_ROUTES
 PARAM_ROUTES = [r for r in native_routes() + ROUTES if "{" in r.path]
 
-# Routes that read their body (or query string) themselves, and the Struct they read it as.
-RAW_BODIES: dict[str, Any] = {
-    "highlevel.create_contact": highlevel.ContactCreateIn,
-    "highlevel.upsert_contact": highlevel.ContactUpsertIn,
-    "highlevel.update_contact": highlevel.ContactUpdateIn,
-    "highlevel.add_tags": highlevel.TagsIn,
-    "highlevel.remove_tags": highlevel.TagsIn,
-    "highlevel.create_field": highlevel.CustomFieldCreateIn,
-    "highlevel.create_location_tag": highlevel.TagCreateIn,
-    "nedzo.create_contact": nedzo.ContactIn,
-    "nedzo.upsert_contact": nedzo.UpsertIn,
-    "nedzo.update_contact": nedzo.ContactPatch,
-    "talkdesk.update_record_list": talkdesk.RecordListUpdate,
-}
-RAW_QUERIES: dict[str, Any] = {
-    "highlevel.list_contacts": highlevel.ContactListQuery,
-    "highlevel.find_duplicate": highlevel.DuplicateQuery,
-    "highlevel.list_fields": highlevel.FieldListQuery,
-}
-
 
 def body_type(route: Route) -> Any:
-    if route.endpoint.raw_body:
-        return RAW_BODIES.get(route.name)
     return route.endpoint.body
 
 
 def query_type(route: Route) -> Any:
-    return route.endpoint.query or RAW_QUERIES.get(route.name)
+    return route.endpoint.query
 
 
 # -- what a field accepts -----------------------------------------------------------------
@@ -219,8 +194,6 @@ def target(
 def test_every_route_is_fuzzed() -> None:
     unknown = {r.surface for r in ROUTES} - set(ERROR_SHAPES)
     assert not unknown, f"describe the error body of {unknown} in surfaces.ERROR_SHAPES"
-    raw = [str(r) for r in BODY_ROUTES if r.endpoint.raw_body and body_type(r) is None]
-    assert not raw, f"add the Struct these routes read to RAW_BODIES: {raw}"
 
 
 # -- bodies -------------------------------------------------------------------------------

@@ -44,6 +44,14 @@ _TEXT_FIELDS = (
     "gender",
 )
 _NAME_FIELDS = ("first_name", "last_name", "full_name", "name_prefix", "name_suffix")
+# The parts a full name given alone is split into hold less than it (401 characters).
+_SPLIT_LIMITS = {"first_name": 200, "last_name": 200, "name_prefix": 100, "name_suffix": 100}
+_PART_NAMES = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "name_prefix": "title",
+    "name_suffix": "suffix",
+}
 
 
 class Builder:
@@ -137,6 +145,11 @@ class Builder:
         columns = {"first_name": names.first, "last_name": names.last, "full_name": names.full}
         if names.split:  # the parts came from a full name: its title and suffix come too
             columns.update(name_prefix=names.prefix, name_suffix=names.suffix)
+            for part, limit in _SPLIT_LIMITS.items():
+                if len(columns[part] or "") > limit:  # refused, never cut
+                    self.fail(
+                        "full_name", f"its {_PART_NAMES[part]} is longer than {limit} characters"
+                    )
         return columns
 
     def _email(self, raw: str | None) -> dict[str, Any]:

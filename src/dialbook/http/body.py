@@ -1,14 +1,23 @@
-"""Reading requests: bounded bodies, typed JSON, typed query strings, msgspec errors."""
+"""Reading requests: bounded bodies, and BodyPolicy: typed JSON bodies and query strings,
+the same checks on every surface."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
 from starlette.requests import Request
 
-from dialbook.errors import InvalidInput, MalformedRequest, PayloadTooLarge
+from dialbook.errors import (
+    DialbookError,
+    FieldError,
+    InvalidInput,
+    MalformedRequest,
+    PayloadTooLarge,
+)
 from dialbook.kit.validation import field_error as field_error  # re-exported
 from dialbook.kit.validation import nul_errors
 
@@ -38,39 +47,106 @@ async def read_body(request: Request, limit: int) -> bytes:
 # A \u0000 escape (not an escaped backslash followed by "u0000"): PostgreSQL cannot store it.
 _NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
+# How a surface reports input that does not fit the declared Struct: the members it does
+# not know (only when it refuses them) and msgspec's error (None when only members were
+# unknown), for the Struct ``type_``.
+Invalid = Callable[[list[str], msgspec.ValidationError | None, Any], DialbookError]
 
-def decode_json(body: bytes, type_: type[T], content_type: str | None = None) -> T:
-    """``body`` decoded as JSON into ``type_``. The Content-Type is not checked (curl's ``-d``
-    sends JSON as a form), but when the body is not JSON the error says which one came."""
-    if not body.strip():
-        raise MalformedRequest("The request body is empty; send a JSON object.")
-    if not body.isascii():  # JSON is UTF-8; msgspec skips unknown members without checking
+
+def invalid_fields(
+    unknown: list[str], error: msgspec.ValidationError | None, type_: Any
+) -> DialbookError:
+    """One field error per unknown member and one for msgspec's error (the native API's)."""
+    fields = [FieldError(name, "is not a known field") for name in unknown]
+    if error is not None:
+        fields.append(field_error(error, type_))
+    return InvalidInput(fields=fields)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyPolicy:
+    """How the endpoints of one Router read their JSON bodies (and query strings): every
+    body goes through the same checks, in order (size, emptiness, UTF-8, JSON syntax with
+    the Content-Type named when it is not JSON, the declared Struct, NUL characters), and
+    every failure is a DialbookError the surface renders in its own shape. A surface only
+    chooses what its platform does differently."""
+
+    # An empty body reads as ``{}`` (HighLevel), instead of a 400. (One endpoint can say the
+    # same of its body alone: ``Router.route(optional_body=True)``.)
+    empty_is_object: bool = False
+    # Members the Struct does not know are refused, all of them named at once (HighLevel's
+    # whitelisting validator, Nedzo), instead of ignored; and so are query parameters.
+    refuse_unknown: bool = False
+    refuse_unknown_params: bool = False
+    invalid: Invalid = invalid_fields
+
+    def body(self, raw: bytes, type_: type[T], content_type: str | None = None) -> T:
+        if not raw.strip():
+            if not self.empty_is_object:
+                raise MalformedRequest("The request body is empty; send a JSON object.")
+            raw = b"{}"
+        if not raw.isascii():  # JSON is UTF-8; msgspec skips unknown members without checking
+            try:
+                raw.decode()
+            except UnicodeDecodeError:
+                raise MalformedRequest(
+                    "The request body is not valid JSON: not UTF-8 text."
+                ) from None
         try:
-            body.decode()
-        except UnicodeDecodeError:
-            raise MalformedRequest("The request body is not valid JSON: not UTF-8 text.") from None
-    try:
-        decoded = msgspec.json.decode(body, type=type_)
-    except msgspec.ValidationError as error:
-        raise InvalidInput(fields=[field_error(error, type_)]) from None
-    except msgspec.DecodeError as error:
-        media = (content_type or "").split(";")[0].strip().lower()
-        if media and "json" not in media:
+            if self.refuse_unknown:
+                decoded = self._known(msgspec.json.decode(raw), type_, strict=True)
+            else:
+                decoded = msgspec.json.decode(raw, type=type_)
+        except msgspec.ValidationError as error:
+            raise self.invalid([], error, type_) from None
+        except msgspec.DecodeError as error:
+            media = (content_type or "").split(";")[0].strip().lower()
+            if media and "json" not in media:
+                raise MalformedRequest(
+                    f"The API takes a JSON body (Content-Type: application/json), but this "
+                    f"request sent Content-Type: {media} and its body is not JSON ({error})."
+                ) from None
+            raise MalformedRequest(f"The request body is not valid JSON: {error}.") from None
+        except RecursionError:  # msgspec's guard against deeply nested arrays and objects
             raise MalformedRequest(
-                f"The API takes a JSON body (Content-Type: application/json), but this request "
-                f"sent Content-Type: {media} and its body is not JSON ({error})."
+                "The request body is not valid JSON: nested too deeply."
             ) from None
-        raise MalformedRequest(f"The request body is not valid JSON: {error}.") from None
-    except RecursionError:  # msgspec's guard against deeply nested arrays and objects
-        raise MalformedRequest("The request body is not valid JSON: nested too deeply.") from None
-    refuse_nul(body, decoded)
-    return decoded
+        _refuse_nul(raw, decoded)
+        return decoded
+
+    def query(self, params: dict[str, Any], type_: type[T]) -> T:
+        found = nul_errors(params)  # %00 in a query string: no backend compares such text
+        if found:
+            raise InvalidInput(fields=found)
+        try:
+            if self.refuse_unknown_params:
+                return self._known(params, type_, strict=False)
+            return msgspec.convert(params, type_, strict=False)
+        except msgspec.ValidationError as error:
+            raise self.invalid([], error, type_) from None
+
+    def _known(self, data: Any, type_: type[T], *, strict: bool) -> T:
+        """``data`` as ``type_``, refusing every member ``type_`` does not know."""
+        if not isinstance(data, dict):
+            raise MalformedRequest("The request body must be a JSON object.")
+        known = set(getattr(type_, "__struct_encode_fields__", ()))
+        unknown = [str(name) for name in data if name not in known]
+        if not unknown:
+            return msgspec.convert(data, type_, strict=strict)
+        error = None
+        try:
+            msgspec.convert({k: v for k, v in data.items() if k in known}, type_, strict=strict)
+        except msgspec.ValidationError as found:
+            error = found
+        raise self.invalid(unknown, error, type_)
 
 
-def refuse_nul(body: bytes, decoded: Any) -> None:
+NATIVE = BodyPolicy()
+
+
+def _refuse_nul(body: bytes, decoded: Any) -> None:
     """A field error for each text of ``decoded`` holding a NUL character, which PostgreSQL
-    cannot store (a NUL in a member the surface ignores is dropped with it). Every decoder
-    of request bodies calls it, the dialects' own included."""
+    cannot store (a NUL in a member the surface ignores is dropped with it)."""
     if b"u0000" in body.lower() and _NUL.search(body):
         found = nul_errors(msgspec.to_builtins(decoded))
         if found:
@@ -78,7 +154,4 @@ def refuse_nul(body: bytes, decoded: Any) -> None:
 
 
 def decode_query(params: dict[str, Any], type_: type[T]) -> T:
-    try:
-        return msgspec.convert(params, type_, strict=False)
-    except msgspec.ValidationError as error:
-        raise InvalidInput(fields=[field_error(error, type_)]) from None
+    return NATIVE.query(params, type_)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -47,6 +48,33 @@ class ErrorBody(msgspec.Struct, omit_defaults=True):
     fields: list[FieldErrorBody] = []
     existing_id: int | None = None
     current_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorShape:
+    """What a surface's errors look like, for its OpenAPI document: the body (a Struct, or a
+    union of them), every status it answers with (described) and the media type."""
+
+    body: Any
+    statuses: Mapping[int, str]
+    media_type: str = "application/json"
+    # Statuses only reading a body gives (not documented for a GET or DELETE without one).
+    body_only: frozenset[int] = frozenset()
+
+
+NATIVE_ERRORS = ErrorShape(
+    ErrorBody,
+    {
+        400: "The body is not JSON",
+        401: "Missing, unknown or revoked API key",
+        403: "The key lacks the scope",
+        404: "Not found",
+        409: "Conflicts with existing data (e.g. a duplicate contact)",
+        413: "Body too large",
+        422: "A field is invalid; `fields` names each one",
+    },
+    body_only=frozenset({400}),
+)
 
 
 def render_native(request: Request, error: DialbookError) -> Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from typing import Any
 
@@ -13,43 +13,51 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialbook import __version__
-from dialbook.http.errors import ErrorBody
-from dialbook.http.routing import Endpoint, json_response
+from dialbook.dialects.base import Dialect
+from dialbook.http.errors import NATIVE_ERRORS, ErrorShape
+from dialbook.http.routing import Endpoint, Router, json_response, members
 
 _PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
-_ERRORS = {
-    400: "The body is not JSON",
-    401: "Missing, unknown or revoked API key",
-    403: "The key lacks the scope",
-    404: "Not found",
-    409: "Conflicts with existing data (e.g. a duplicate contact)",
-    413: "Body too large",
-    422: "A field is invalid; `fields` names each one",
-}
+_UPLOAD = {"type": "string", "contentMediaType": "application/octet-stream"}
 
 
-def build(endpoints: Iterable[Endpoint], *, title: str = "dialbook") -> dict[str, Any]:
-    endpoints = list(endpoints)
-    types = {ErrorBody}
-    for e in endpoints:
-        types.update(t for t in (e.body, e.query, e.response) if t is not None and not e.raw_body)
-        types.update(t for _, t in e.also if t is not None)
+def build(
+    routers: Iterable[Router],
+    *,
+    title: str = "dialbook",
+    description: str = "Contact lists for outbound dialers and AI calling agents.",
+    errors: ErrorShape = NATIVE_ERRORS,
+) -> dict[str, Any]:
+    """The OpenAPI document of one surface (the native API, or one dialect) from its routers:
+    paths, parameters and bodies from the endpoints and their Structs, errors in the
+    surface's own shape. A handler served at two paths (with and without a trailing slash)
+    is documented at the first."""
+    routers = list(routers)
+    endpoints: list[tuple[Endpoint, Any]] = []
+    seen: set[tuple[str, Any]] = set()
+    for router in routers:
+        for e in router.endpoints:
+            if (e.method, e.handler) not in seen:
+                seen.add((e.method, e.handler))
+                endpoints.append((e, router.headers))
+    described = set(members(errors.body))
+    for e, headers in endpoints:
+        for t in (e.body, e.query, e.response, headers, *(t for _, t in e.also)):
+            described.update(members(t) if t is not None else ())
     _, components = msgspec.json.schema_components(
-        sorted(types, key=lambda t: getattr(t, "__name__", str(t))),
+        sorted(described, key=lambda t: getattr(t, "__name__", str(t))),
         ref_template="#/components/schemas/{name}",
     )
-    _add_key_enums(types, components)
+    _add_key_enums(described, components)
     paths: dict[str, dict[str, Any]] = {}
-    for e in endpoints:
+    for e, headers in endpoints:
         path = _PARAM.sub(r"{\1}", e.path)
-        paths.setdefault(path, {})[e.method.lower()] = _operation(e, components)
+        paths.setdefault(path, {})[e.method.lower()] = _operation(e, headers, components, errors)
+    for headers in {id(r.headers): r.headers for r in routers if r.headers is not None}.values():
+        components.pop(headers.__name__, None)  # documented as parameters, not a schema
     return {
         "openapi": "3.1.0",
-        "info": {
-            "title": title,
-            "version": __version__,
-            "description": "Contact lists for outbound dialers and AI calling agents.",
-        },
+        "info": {"title": title, "version": __version__, "description": description},
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
@@ -61,6 +69,20 @@ def build(endpoints: Iterable[Endpoint], *, title: str = "dialbook") -> dict[str
         },
         "security": [{"bearer": []}, {"apiKey": []}],
     }
+
+
+def build_dialect(dialect: Dialect) -> dict[str, Any]:
+    """A dialect's document: its routes only, in the platform's field names and errors."""
+    return build(
+        dialect.routers,
+        title=f"dialbook: the {dialect.name} dialect",
+        description=(
+            f"The {dialect.name} API as dialbook serves it under {dialect.prefix}: the "
+            f"platform's own paths, field names and error bodies over dialbook's contacts. "
+            f"See docs/dialects/{dialect.name}.md."
+        ),
+        errors=dialect.errors,
+    )
 
 
 def _add_key_enums(types: Iterable[Any], components: dict[str, Any]) -> None:
@@ -99,11 +121,15 @@ def _literal_keys(info: msgspec.inspect.Type) -> list[Any] | None:
 
 
 def _ref(type_: Any) -> dict[str, Any]:
-    schema, _ = msgspec.json.schema_components([type_], ref_template="#/components/schemas/{name}")
-    return schema[0]
+    found, _ = msgspec.json.schema_components(
+        members(type_), ref_template="#/components/schemas/{name}"
+    )
+    return found[0] if len(found) == 1 else {"anyOf": list(found)}
 
 
-def _operation(e: Endpoint, components: dict[str, Any]) -> dict[str, Any]:
+def _operation(
+    e: Endpoint, headers: Any, components: dict[str, Any], errors: ErrorShape
+) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
         {
             "name": name,
@@ -113,13 +139,14 @@ def _operation(e: Endpoint, components: dict[str, Any]) -> dict[str, Any]:
         }
         for name, kind in _PARAM.findall(e.path)
     ]
-    if e.query is not None:
-        query_schema = components[e.query.__name__]
-        required = set(query_schema.get("required", ()))
-        parameters += [
-            {"name": name, "in": "query", "required": name in required, "schema": schema}
-            for name, schema in query_schema["properties"].items()
-        ]
+    for kind, type_ in (("header", headers), ("query", e.query)):
+        if type_ is not None:
+            schema = components[type_.__name__]
+            required = set(schema.get("required", ()))
+            parameters += [
+                {"name": name, "in": kind, "required": name in required, "schema": prop}
+                for name, prop in schema.get("properties", {}).items()
+            ]
     operation: dict[str, Any] = {
         "tags": [e.tag],
         "summary": e.summary,
@@ -129,9 +156,11 @@ def _operation(e: Endpoint, components: dict[str, Any]) -> dict[str, Any]:
     }
     if e.scope:
         operation["description"] = f"Requires the `{e.scope}` scope."
-    if e.body is not None and not e.raw_body:
+    if e.content:
+        operation["requestBody"] = {"required": True, "content": _uploads(e.content)}
+    elif e.body is not None:
         operation["requestBody"] = {
-            "required": True,
+            "required": not e.optional_body,
             "content": {"application/json": {"schema": _ref(e.body)}},
         }
     success: dict[str, Any] = {"description": "Success"}
@@ -143,13 +172,28 @@ def _operation(e: Endpoint, components: dict[str, Any]) -> dict[str, Any]:
         if type_ is not None:
             also["content"] = {"application/json": {"schema": _ref(type_)}}
         operation["responses"][str(status)] = also
-    error_schema = {"application/json": {"schema": _ref(ErrorBody)}}
-    for status, text in _ERRORS.items():
+    error_schema = {errors.media_type: {"schema": _ref(errors.body)}}
+    reads_body = e.body is not None or e.method in ("POST", "PUT", "PATCH")
+    for status, text in errors.statuses.items():
         # Handlers of POST/PUT/PATCH may read a body they do not declare (a lead file upload).
-        if status == 400 and e.body is None and e.method not in ("POST", "PUT", "PATCH"):
+        if status in errors.body_only and not reads_body:
             continue
         operation["responses"][str(status)] = {"description": text, "content": error_schema}
     return operation
+
+
+def _uploads(media_types: Iterable[str]) -> dict[str, Any]:
+    """A raw body's media types: a file as is, or a multipart form with a ``file`` field."""
+    content: dict[str, Any] = {}
+    for media in media_types:
+        if media == "multipart/form-data":
+            form = {"type": "object", "properties": {"file": _UPLOAD}, "required": ["file"]}
+            content[media] = {"schema": form}
+        elif media.startswith("text/"):
+            content[media] = {"schema": {"type": "string"}}
+        else:
+            content[media] = {"schema": {"type": "string", "contentMediaType": media}}
+    return content
 
 
 _SWAGGER_PAGE = """<!doctype html>
@@ -158,30 +202,49 @@ _SWAGGER_PAGE = """<!doctype html>
 <meta charset="utf-8">
 <title>dialbook API</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css">
+<style>#apis {{ font-family: sans-serif; margin: 1em 20px 0; }}</style>
 </head>
 <body>
+<form id="apis"><label for="api">API:</label> <select id="api" name="api">
+{options}
+</select></form>
 <div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
 <script>
-window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true});
+const select = document.getElementById("api");
+const chosen = new URLSearchParams(location.search).get("api");
+if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+select.onchange = () => {{ location.search = "?api=" + encodeURIComponent(select.value); }};
+window.ui = SwaggerUIBundle({{
+  url: select.selectedOptions[0].dataset.url, dom_id: "#swagger-ui", deepLinking: true
+}});
 </script>
 </body>
 </html>
 """
+_OPTION = '<option value="{name}" data-url="{url}">{label}</option>'
 
 _ASSETS = files("dialbook.http") / "static" / "swagger"
 _TYPES = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "text/javascript"}
 
 
-def routes(spec: dict[str, Any]) -> list[BaseRoute]:
-    """/openapi.json, and Swagger UI at /docs from the bundled assets (works offline)."""
-    body = msgspec.json.encode(spec)
+def routes(spec: dict[str, Any], dialects: Mapping[str, dict[str, Any]]) -> list[BaseRoute]:
+    """/openapi.json (the native API), /compat/<name>/openapi.json (each dialect's), and
+    Swagger UI at /docs from the bundled assets (works offline), with a selector of the
+    documents (``/docs?api=<name>`` opens one)."""
+    documents = {"/openapi.json": msgspec.json.encode(spec)}
+    options = [_OPTION.format(name="native", url="/openapi.json", label="dialbook (/v1)")]
+    for name, document in sorted(dialects.items()):
+        url = f"/compat/{name}/openapi.json"
+        documents[url] = msgspec.json.encode(document)
+        options.append(_OPTION.format(name=name, url=url, label=f"{name} (/compat/{name})"))
+    page = _SWAGGER_PAGE.format(options="\n".join(options))
 
     async def openapi_json(request: Request) -> Response:
-        return Response(body, media_type="application/json")
+        return Response(documents[request.url.path], media_type="application/json")
 
     async def docs(request: Request) -> Response:
-        return HTMLResponse(_SWAGGER_PAGE)
+        return HTMLResponse(page)
 
     async def asset(request: Request) -> Response:
         name = request.path_params["name"]
@@ -195,7 +258,7 @@ def routes(spec: dict[str, Any]) -> list[BaseRoute]:
         )
 
     return [
-        Route("/openapi.json", openapi_json, methods=["GET"]),
+        *(Route(url, openapi_json, methods=["GET"]) for url in documents),
         Route("/docs", docs, methods=["GET"]),
         Route("/docs/{name}", asset, methods=["GET"]),
     ]

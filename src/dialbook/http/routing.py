@@ -9,6 +9,8 @@ the surface's exception handler (native or dialect), which renders them once.
 from __future__ import annotations
 
 import inspect
+import types
+import typing
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +26,7 @@ from dialbook.config import Settings
 from dialbook.db import Database
 from dialbook.errors import Forbidden, NotFound
 from dialbook.http.auth import KeyAuthenticator
-from dialbook.http.body import decode_json, decode_query, read_body
+from dialbook.http.body import NATIVE, BodyPolicy, read_body
 from dialbook.http.limits import RateLimiter
 from dialbook.idempotency import service as idempotency_service
 from dialbook.imports.jobs import Jobs
@@ -84,9 +86,12 @@ class Endpoint:
     status: int = 200
     summary: str = ""
     tag: str = ""
-    raw_body: bool = False
     # Other successful answers the handler may give, (status, response Struct), for OpenAPI.
     also: tuple[tuple[int, Any], ...] = ()
+    # The media types of a body the handler reads itself (an upload), for OpenAPI.
+    content: tuple[str, ...] = ()
+    # An empty body reads as ``{}`` (every member of the body Struct is optional).
+    optional_body: bool = False
 
 
 @dataclass
@@ -97,6 +102,10 @@ class Router:
     prefix: str = ""
     checks: list[Check] = field(default_factory=list)
     endpoints: list[Endpoint] = field(default_factory=list)
+    # How every endpoint's body and query string are read: handlers only declare their types.
+    bodies: BodyPolicy = NATIVE
+    # Headers every call must send (a Struct of header names), for OpenAPI: ``checks`` check them.
+    headers: Any = None
 
     def route(
         self,
@@ -107,10 +116,13 @@ class Router:
         response: Any = None,
         status: int = 200,
         summary: str | None = None,
-        raw_body: bool = False,
         also: dict[int, Any] | None = None,
+        content: tuple[str, ...] = (),
+        optional_body: bool = False,
     ) -> Callable[[Handler], Handler]:
-        """Declare an endpoint; the body and query types come from the handler's signature."""
+        """Declare an endpoint; the body and query types come from the handler's signature,
+        and so does the response type when the handler returns a Struct (or a list of
+        them). The summary is the docstring's first paragraph."""
 
         def decorate(handler: Handler) -> Handler:
             hints = inspect.get_annotations(handler, eval_str=True)
@@ -122,12 +134,13 @@ class Router:
                     scope=scope,
                     body=hints.get("body"),
                     query=hints.get("query"),
-                    response=response,
+                    response=response if response is not None else _wire(hints.get("return")),
                     status=status,
-                    summary=summary or (handler.__doc__ or "").strip().split("\n")[0],
+                    summary=summary or _first_paragraph(handler.__doc__),
                     tag=self.tag,
-                    raw_body=raw_body,
                     also=tuple((also or {}).items()),
+                    content=content,
+                    optional_body=optional_body,
                 )
             )
             return handler
@@ -136,9 +149,36 @@ class Router:
 
     def routes(self, services: Services) -> list[Route]:
         return [
-            Route(e.path, _asgi(e, services, self.checks), methods=[e.method])
+            Route(e.path, _asgi(e, services, self.checks, self.bodies), methods=[e.method])
             for e in self.endpoints
         ]
+
+
+def _wire(hint: Any) -> Any:
+    """A handler's return annotation when it is a wire type (Structs), else None: a
+    Response, None or Any says nothing about the body."""
+    if hint is None or hint is Any or hint is type(None):
+        return None
+    if isinstance(hint, type) and issubclass(hint, Response):
+        return None
+    try:
+        for option in members(hint):
+            msgspec.inspect.type_info(option)
+    except TypeError:
+        return None
+    return hint
+
+
+def members(type_: Any) -> tuple[Any, ...]:
+    """The members of a union (``A | B``), else the type alone: msgspec describes a union
+    of untagged Structs only member by member."""
+    if isinstance(type_, types.UnionType) or typing.get_origin(type_) is typing.Union:
+        return typing.get_args(type_)
+    return (type_,)
+
+
+def _first_paragraph(doc: str | None) -> str:
+    return " ".join(inspect.cleandoc(doc or "").split("\n\n")[0].split())
 
 
 class PrefixRoutes(BaseRoute):
@@ -231,7 +271,7 @@ async def _idempotent(
 
 
 def _asgi(
-    endpoint: Endpoint, services: Services, checks: list[Check]
+    endpoint: Endpoint, services: Services, checks: list[Check], bodies: BodyPolicy
 ) -> Callable[[Request], Awaitable[Response]]:
     limit = services.settings.max_body_bytes
 
@@ -257,13 +297,10 @@ def _asgi(
             raise NotFound()
         kwargs: dict[str, Any] = {}
         if endpoint.body is not None:
-            kwargs["body"] = (
-                raw
-                if endpoint.raw_body
-                else decode_json(raw, endpoint.body, request.headers.get("content-type"))
-            )
+            sent = b"{}" if endpoint.optional_body and not raw.strip() else raw
+            kwargs["body"] = bodies.body(sent, endpoint.body, request.headers.get("content-type"))
         if endpoint.query is not None:
-            kwargs["query"] = decode_query(dict(request.query_params), endpoint.query)
+            kwargs["query"] = bodies.query(dict(request.query_params), endpoint.query)
         result = await endpoint.handler(Context(request, caller, services), **kwargs)
         if isinstance(result, Response):
             return result

@@ -18,6 +18,10 @@ from dialbook.imports.schemas import DryRun, ExportQuery, ImportOptions, ImportR
 
 router = Router(tag="imports", prefix="/v1")
 
+# What a lead file may be sent as: the file itself (CSV, or any file the reader knows by its
+# name or content: Excel, JSON Lines), or a multipart form with a ``file`` field.
+UPLOADS = ("text/csv", "application/octet-stream", "multipart/form-data")
+
 
 def _options(ctx: Context) -> ImportOptions:
     params: dict[str, Any] = {}
@@ -69,6 +73,7 @@ async def save_upload(ctx: Context, directory: Path) -> tuple[Path, str | None]:
     response=ImportRead,
     status=202,
     also={200: DryRun},  # dry_run=true
+    content=UPLOADS,  # streamed to a file by the handler (up to max_upload_bytes)
 )
 async def start_import(ctx: Context) -> Response:
     """Upload a lead file (multipart field `file`, or the raw body) and import it in the

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from dialbook.contacts.schemas import Contact, Phone
 from dialbook.dialects.highlevel import schemas as wire
 from dialbook.dialects.highlevel import translate
+from dialbook.dialects.highlevel.endpoints import router
 from dialbook.dialects.highlevel.translate import LocationView
 from dialbook.errors import InvalidInput
 from dialbook.normalize.dates import parse_date
@@ -53,7 +54,7 @@ TEXT = {
 }
 SIX = ("call", "email", "sms", "whatsapp", "gmb", "fb")
 
-# Stored text never holds NUL (every surface refuses it: http.body.refuse_nul).
+# Stored text never holds NUL (every router's http.body.BodyPolicy refuses it).
 _text = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00"),
     max_size=30,
@@ -121,7 +122,7 @@ def back_to_canonical(contact: Contact, *, v3: bool, iso_dob: bool) -> dict[str,
         msgspec.json.encode(translate.contact_out(contact, LOC, v3=v3, iso_dob=iso_dob))
     )
     body = {k: v for k, v in sent.items() if k not in OUTPUT_ONLY}
-    data = translate.decode_body(
+    data = router.bodies.body(
         json.dumps({**body, "locationId": LOC.ref}).encode(), wire.ContactUpsertIn
     )
     return translate.update_given(data, LOC)

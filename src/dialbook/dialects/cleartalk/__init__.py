@@ -7,6 +7,6 @@ from __future__ import annotations
 
 from dialbook.dialects.base import Dialect
 from dialbook.dialects.cleartalk.endpoints import router
-from dialbook.dialects.cleartalk.errors import render
+from dialbook.dialects.cleartalk.errors import ERRORS, render
 
-dialect = Dialect(name="cleartalk", routers=(router,), render=render)
+dialect = Dialect(name="cleartalk", routers=(router,), render=render, errors=ERRORS)

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from dialbook.dialects.cleartalk.schemas import ErrorBody, FieldMessage
 from dialbook.errors import DialbookError, DuplicateContact, FieldError, InvalidInput
+from dialbook.http.errors import ErrorShape
 from dialbook.http.routing import json_response
 
 # Canonical name -> the single-create (camelCase) name and the bulk item (snake_case) name.
@@ -81,3 +82,16 @@ def render(request: Request, error: DialbookError) -> Response:
     if isinstance(error, DuplicateContact):
         body.existing_id = error.existing_id
     return json_response(body, status)
+
+
+ERRORS = ErrorShape(
+    ErrorBody,
+    {
+        400: "Invalid input (``fields`` names each one) or a body that is not JSON",
+        401: "Missing, unknown or revoked API key",
+        403: "The key lacks the scope",
+        404: "Not found",
+        409: "Conflicts with existing data (``existingId`` names the duplicate)",
+        413: "Body too large",
+    },
+)

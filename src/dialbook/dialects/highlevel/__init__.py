@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dialbook.dialects.base import Dialect
 from dialbook.dialects.highlevel.endpoints import router
-from dialbook.dialects.highlevel.errors import render
+from dialbook.dialects.highlevel.errors import ERRORS, render
 from dialbook.dialects.highlevel.webhooks import bodies
 
-dialect = Dialect(name="highlevel", routers=(router,), render=render, webhook_bodies=bodies)
+dialect = Dialect(
+    name="highlevel", routers=(router,), render=render, errors=ERRORS, webhook_bodies=bodies
+)
 
 __all__ = ["dialect"]

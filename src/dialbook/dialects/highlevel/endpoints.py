@@ -4,9 +4,10 @@ A location is the caller's workspace (named by its id, its name or its ``highlev
 alias); its contacts live in the workspace's default list, whose duplicate policy is the
 location's "Allow Duplicate Contact" setting (key "none" allows duplicates).
 
-Handlers decode the wire, make one ``ctx.db`` call and encode the answer. The functions
-named ``_op_*`` are what that call runs: a few canonical service calls in one transaction
-(the location check, then the operation), so nothing is half-written.
+Handlers take the decoded wire Structs (the router's BodyPolicy reads them), make one
+``ctx.db`` call and return the answer. The functions named ``_op_*`` are what that call
+runs: a few canonical service calls in one transaction (the location check, then the
+operation), so nothing is half-written.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+import msgspec
 from starlette.requests import Request
-from starlette.responses import Response
 
 from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import Contact, ContactQuery, UpsertResult
@@ -25,10 +26,11 @@ from dialbook.dialects.highlevel import schemas as wire
 from dialbook.dialects.highlevel import translate
 from dialbook.dialects.highlevel.errors import NO_LOCATION_ACCESS, VersionHeaderError
 from dialbook.dialects.highlevel.translate import LocationView
-from dialbook.errors import DuplicateContact, Forbidden, NotFound
+from dialbook.errors import DuplicateContact, Forbidden, InvalidInput, NotFound
 from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldCreate, FieldRead
-from dialbook.http.routing import Context, Router, json_response
+from dialbook.http.body import BodyPolicy
+from dialbook.http.routing import Context, Router
 from dialbook.kit import cursors
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
@@ -49,17 +51,36 @@ def check_version(request: Request) -> None:
         raise VersionHeaderError("version header is invalid")
 
 
-router = Router(tag="highlevel", prefix="/compat/highlevel", checks=[check_version])
+def _invalid(unknown: list[str], error: msgspec.ValidationError | None, type_: Any) -> InvalidInput:
+    """One line per problem, as HighLevel's class-validator writes them (422)."""
+    messages = [f"property {name} should not exist" for name in unknown]
+    if error is not None:
+        messages.append(translate.describe(str(error)))
+    return translate.problems(messages)
+
+
+router = Router(
+    tag="highlevel",
+    prefix="/compat/highlevel",
+    checks=[check_version],
+    # Like HighLevel's whitelisting validator: every unknown member or parameter is named,
+    # and an empty body is an empty object (so it lacks the required members).
+    bodies=BodyPolicy(
+        empty_is_object=True, refuse_unknown=True, refuse_unknown_params=True, invalid=_invalid
+    ),
+    headers=wire.VersionHeader,
+)
 
 Handler = Callable[..., Awaitable[Any]]
 
 
 def route(method: str, path: str, *, scope: str, status: int = 200) -> Callable[[Handler], Handler]:
-    """Declare ``path`` with and without a trailing slash (clients use both)."""
+    """Declare ``path`` with and without a trailing slash (clients use both; OpenAPI shows
+    the first)."""
 
     def decorate(handler: Handler) -> Handler:
         for variant in (path, path + "/"):
-            router.route(method, variant, scope=scope, status=status, raw_body=True)(handler)
+            router.route(method, variant, scope=scope, status=status)(handler)
         return handler
 
     return decorate
@@ -276,31 +297,27 @@ def _op_create_tag(conn: Conn, *, caller: Caller, location_id: str, name: str) -
 
 
 @route("POST", "/contacts", scope="contacts:write", status=201)
-async def create_contact(ctx: Context, body: bytes) -> Response:
+async def create_contact(ctx: Context, body: wire.ContactCreateIn) -> wire.ContactBody:
     """Create a contact; 400 with the existing contact when the location disallows
     duplicates and one has the email (or else the phone)."""
-    data = translate.decode_body(body, wire.ContactCreateIn)
-    contact, loc = await ctx.db.write(_op_create, caller=ctx.caller, data=data)
-    out = translate.contact_out(contact, loc, v3=_v3(ctx), iso_dob=True)
-    return json_response(wire.ContactBody(contact=out), 201)
+    contact, loc = await ctx.db.write(_op_create, caller=ctx.caller, data=body)
+    return wire.ContactBody(contact=translate.contact_out(contact, loc, v3=_v3(ctx), iso_dob=True))
 
 
 @route("POST", "/contacts/upsert", scope="contacts:write")
-async def upsert_contact(ctx: Context, body: bytes) -> Response:
+async def upsert_contact(ctx: Context, body: wire.ContactUpsertIn) -> wire.UpsertBody:
     """Update the contact with this email (else phone), or create one; tags are replaced."""
-    data = translate.decode_body(body, wire.ContactUpsertIn)
-    result, loc = await ctx.db.write(_op_upsert, caller=ctx.caller, data=data)
+    result, loc = await ctx.db.write(_op_upsert, caller=ctx.caller, data=body)
     out = translate.contact_out(result.contact, loc, v3=_v3(ctx))
-    return json_response(wire.UpsertBody(new=result.created, contact=out, traceId=_trace()))
+    return wire.UpsertBody(new=result.created, contact=out, traceId=_trace())
 
 
 @route("GET", "/contacts", scope="contacts:read")
-async def list_contacts(ctx: Context) -> Response:
+async def list_contacts(ctx: Context, query: wire.ContactListQuery) -> wire.ContactListBody:
     """The location's contacts, oldest first, paged by startAfterId (limit <= 100)."""
-    query = translate.decode_query(ctx.request.query_params, wire.ContactListQuery)
     contacts, more, total, loc = await ctx.db.read(_op_list, caller=ctx.caller, query=query)
     base = str(ctx.request.url.replace(query=""))
-    body = translate.list_body(
+    return translate.list_body(
         contacts,
         loc,
         total=total,
@@ -309,64 +326,59 @@ async def list_contacts(ctx: Context) -> Response:
         limit=query.limit,
         v3=_v3(ctx),
     )
-    return json_response(body)
 
 
 @route("GET", "/contacts/search/duplicate", scope="contacts:read")
-async def find_duplicate(ctx: Context) -> Response:
+async def find_duplicate(ctx: Context, query: wire.DuplicateQuery) -> wire.DuplicateBody:
     """The contact that has this email, else this number; ``{"contact": null}`` if none."""
-    query = translate.decode_query(ctx.request.query_params, wire.DuplicateQuery)
     if not (query.email or "").strip() and not (query.number or "").strip():
         raise translate.problems(["number or email should not be empty"])
     contact, loc = await ctx.db.read(_op_duplicate, caller=ctx.caller, query=query)
     out = None if contact is None else translate.contact_out(contact, loc, v3=_v3(ctx))
-    return json_response(wire.DuplicateBody(contact=out))
+    return wire.DuplicateBody(contact=out)
 
 
 @route("GET", "/contacts/{contactId}", scope="contacts:read")
-async def get_contact(ctx: Context) -> Response:
+async def get_contact(ctx: Context) -> wire.ContactBody:
     """Get a contact."""
     contact, loc = await ctx.db.read(_op_get, caller=ctx.caller, id=_contact_id(ctx))
-    return json_response(wire.ContactBody(contact=translate.contact_out(contact, loc, v3=_v3(ctx))))
+    return wire.ContactBody(contact=translate.contact_out(contact, loc, v3=_v3(ctx)))
 
 
 @route("PUT", "/contacts/{contactId}", scope="contacts:write")
-async def update_contact(ctx: Context, body: bytes) -> Response:
+async def update_contact(ctx: Context, body: wire.ContactUpdateIn) -> wire.UpdatedBody:
     """Change the fields sent; ``tags`` replaces all tags."""
     id = _contact_id(ctx)
-    data = translate.decode_body(body, wire.ContactUpdateIn)
-    contact, loc = await ctx.db.write(_op_update, caller=ctx.caller, id=id, data=data)
+    contact, loc = await ctx.db.write(_op_update, caller=ctx.caller, id=id, data=body)
     out = translate.contact_out(contact, loc, v3=_v3(ctx))
-    return json_response(wire.UpdatedBody(succeded=True, succeeded=True, contact=out))
+    return wire.UpdatedBody(succeded=True, succeeded=True, contact=out)
 
 
 @route("DELETE", "/contacts/{contactId}", scope="contacts:write")
-async def delete_contact(ctx: Context) -> Response:
+async def delete_contact(ctx: Context) -> wire.DeletedBody:
     """Delete a contact."""
     await ctx.db.write(contact_service.delete, caller=ctx.caller, id=_contact_id(ctx))
-    return json_response(wire.DeletedBody(succeded=True, succeeded=True))
+    return wire.DeletedBody(succeded=True, succeeded=True)
 
 
 @route("POST", "/contacts/{contactId}/tags", scope="contacts:write", status=201)
-async def add_tags(ctx: Context, body: bytes) -> Response:
+async def add_tags(ctx: Context, body: wire.TagsIn) -> wire.TagsBody:
     """Add tags to a contact."""
     id = _contact_id(ctx)
-    data = translate.decode_body(body, wire.TagsIn)
     contact = await ctx.db.write(
-        contact_service.change_tags, caller=ctx.caller, id=id, add=data.tags
+        contact_service.change_tags, caller=ctx.caller, id=id, add=body.tags
     )
-    return json_response(wire.TagsBody(tags=contact.tags), 201)
+    return wire.TagsBody(tags=contact.tags)
 
 
 @route("DELETE", "/contacts/{contactId}/tags", scope="contacts:write")
-async def remove_tags(ctx: Context, body: bytes) -> Response:
+async def remove_tags(ctx: Context, body: wire.TagsIn) -> wire.TagsBody:
     """Remove tags from a contact."""
     id = _contact_id(ctx)
-    data = translate.decode_body(body, wire.TagsIn)
     contact = await ctx.db.write(
-        contact_service.change_tags, caller=ctx.caller, id=id, remove=data.tags
+        contact_service.change_tags, caller=ctx.caller, id=id, remove=body.tags
     )
-    return json_response(wire.TagsBody(tags=contact.tags))
+    return wire.TagsBody(tags=contact.tags)
 
 
 def _trace() -> str:
@@ -377,44 +389,40 @@ def _trace() -> str:
 
 
 @route("GET", "/locations/{locationId}/customFields", scope="contacts:read")
-async def list_fields(ctx: Context) -> Response:
+async def list_fields(ctx: Context, query: wire.FieldListQuery) -> wire.CustomFieldListBody:
     """The location's contact custom field definitions."""
-    query = translate.decode_query(ctx.request.query_params, wire.FieldListQuery)
     fields, loc = await ctx.db.read(
         _op_fields, caller=ctx.caller, location_id=ctx.path("locationId")
     )
     shown = [] if query.model == "opportunity" else fields
-    return json_response(
-        wire.CustomFieldListBody(customFields=[translate.field_out(f, loc) for f in shown])
-    )
+    return wire.CustomFieldListBody(customFields=[translate.field_out(f, loc) for f in shown])
 
 
 @route("POST", "/locations/{locationId}/customFields", scope="lists:manage", status=201)
-async def create_field(ctx: Context, body: bytes) -> Response:
+async def create_field(ctx: Context, body: wire.CustomFieldCreateIn) -> wire.CustomFieldBody:
     """Define a contact custom field (its key comes from fieldKey, else from the name)."""
-    data = translate.field_create(translate.decode_body(body, wire.CustomFieldCreateIn))
+    data = translate.field_create(body)
     field, loc = await ctx.db.write(
         _op_create_field, caller=ctx.caller, location_id=ctx.path("locationId"), data=data
     )
-    return json_response(wire.CustomFieldBody(customField=translate.field_out(field, loc)), 201)
+    return wire.CustomFieldBody(customField=translate.field_out(field, loc))
 
 
 @route("GET", "/locations/{locationId}/tags", scope="contacts:read")
-async def list_location_tags(ctx: Context) -> Response:
+async def list_location_tags(ctx: Context, query: wire.NoQuery) -> wire.LocationTagListBody:
     """Tags created for the location and every tag on its contacts."""
-    translate.decode_query(ctx.request.query_params, wire.NoQuery)
     names, loc = await ctx.db.read(
         _op_location_tags, caller=ctx.caller, location_id=ctx.path("locationId")
     )
-    return json_response(wire.LocationTagListBody(tags=translate.location_tags(names, loc)))
+    return wire.LocationTagListBody(tags=translate.location_tags(names, loc))
 
 
 @route("POST", "/locations/{locationId}/tags", scope="lists:manage")
-async def create_location_tag(ctx: Context, body: bytes) -> Response:
+async def create_location_tag(ctx: Context, body: wire.TagCreateIn) -> wire.LocationTagBody:
     """Create a location tag (creating one that exists returns it)."""
-    name = translate.tag_name(translate.decode_body(body, wire.TagCreateIn))
+    name = translate.tag_name(body)
     loc = await ctx.db.write(
         _op_create_tag, caller=ctx.caller, location_id=ctx.path("locationId"), name=name
     )
     tag = translate.location_tags([name], loc)[0]
-    return json_response(wire.LocationTagBody(tag=tag))
+    return wire.LocationTagBody(tag=tag)

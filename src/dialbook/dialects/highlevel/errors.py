@@ -28,6 +28,7 @@ from dialbook.errors import (
     PayloadTooLarge,
     Unauthorized,
 )
+from dialbook.http.errors import ErrorShape
 from dialbook.http.routing import json_response
 
 PREFIX = "/compat/highlevel"
@@ -99,3 +100,16 @@ def render(request: Request, error: DialbookError) -> Response:
     )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return json_response(body, status, headers)
+
+
+ERRORS = ErrorShape(
+    ErrorBody | DuplicateErrorBody,
+    {
+        400: "A body that is not JSON, or a duplicate contact (``meta`` names it)",
+        401: "Invalid token, or a missing or unknown ``Version`` header",
+        403: "The key lacks the scope, or the location is not the key's",
+        404: 'Not found (an unknown route or method too: "Cannot <METHOD> <path>")',
+        413: "Body too large",
+        422: "Invalid input: ``message`` has one line per problem",
+    },
+)

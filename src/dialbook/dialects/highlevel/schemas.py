@@ -7,13 +7,14 @@ OpenAPI files) plus what third-party probes show the live API accepts; responses
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 # The Version header values HighLevel publishes (its Versioning page lists all four;
 # the official SDKs send v3 and 2023-02-21; the OpenAPI files declare 2021-07-28).
-VERSIONS: frozenset[str] = frozenset({"2021-04-15", "2021-07-28", "2023-02-21", "v3"})
+ApiVersion = Literal["2021-04-15", "2021-07-28", "2023-02-21", "v3"]
+VERSIONS: frozenset[str] = frozenset(get_args(ApiVersion))
 
 Text = str | None | UnsetType
 CountryCode = Annotated[str, Meta(pattern="^[A-Za-z]{2}$")] | None | UnsetType
@@ -145,6 +146,12 @@ class FieldListQuery(Struct, forbid_unknown_fields=True, kw_only=True):
 
 class NoQuery(Struct, forbid_unknown_fields=True, kw_only=True):
     pass
+
+
+class VersionHeader(Struct):
+    """The header every call sends (``endpoints.check_version`` checks it), for OpenAPI."""
+
+    Version: ApiVersion
 
 
 class TextBoxListOption(Struct, kw_only=True):

@@ -1,6 +1,7 @@
 """Pure translation between HighLevel's wire format and the canonical model.
 
-Nothing here touches the database or the clock. Reading goes wire bytes -> wire Struct ->
+Nothing here touches the database or the clock. Reading goes wire Struct (decoded by the
+router's BodyPolicy) ->
 canonical "given" fields (checked against ``ContactCreate`` / ``ContactUpdate``); writing
 goes canonical ``Contact`` -> ``ContactOut``. Bad input raises ``InvalidInput`` whose
 field errors carry finished HighLevel messages (name ``""``) or canonical names that
@@ -33,9 +34,8 @@ from msgspec import UNSET
 
 from dialbook.contacts.schemas import Contact, ContactCreate, ContactUpdate, Phone
 from dialbook.dialects.highlevel import schemas as wire
-from dialbook.errors import FieldError, InvalidInput, MalformedRequest
+from dialbook.errors import FieldError, InvalidInput
 from dialbook.fields.schemas import FieldCreate, FieldRead
-from dialbook.http.body import refuse_nul
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.fields import FieldType, key_from_label
 from dialbook.workspaces.schemas import WorkspaceRead
@@ -190,45 +190,6 @@ def describe(message: str, name_of: Callable[[str], str] = lambda name: name) ->
         if found:
             return f"{name} {phrase(found, path)}"
     return f"{name} {detail}"
-
-
-# --- reading requests --------------------------------------------------------------------
-
-
-def decode_body(raw: bytes, type_: type[S]) -> S:
-    """A JSON object body as ``type_``; every unknown property is reported, as HighLevel's
-    whitelisting validator does. An empty body reads as ``{}``."""
-    data: Any = {}
-    if raw.strip():
-        try:
-            data = msgspec.json.decode(raw)
-        # Not UTF-8, or nested deeper than msgspec's recursion guard: not JSON we can read.
-        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
-            raise MalformedRequest(f"Unexpected token in JSON body: {error}") from None
-    if not isinstance(data, dict):
-        raise MalformedRequest("The request body must be a JSON object.")
-    decoded = _convert(data, type_, strict=True)
-    refuse_nul(raw, decoded)
-    return decoded
-
-
-def decode_query(params: Mapping[str, str], type_: type[S]) -> S:
-    return _convert(dict(params), type_, strict=False)
-
-
-def _convert(data: dict[str, Any], type_: type[S], *, strict: bool) -> S:
-    known = set(type_.__struct_fields__)
-    messages = [f"property {key} should not exist" for key in data if key not in known]
-    result: S | None = None
-    try:
-        result = msgspec.convert(
-            {k: v for k, v in data.items() if k in known}, type_, strict=strict
-        )
-    except msgspec.ValidationError as error:
-        messages.append(describe(str(error)))
-    if messages or result is None:
-        raise problems(messages)
-    return result
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ See docs/dialects/nedzo.md for what is supported and where we chose.
 from __future__ import annotations
 
 from dialbook.dialects.base import Dialect
-from dialbook.dialects.nedzo.endpoints import router
-from dialbook.dialects.nedzo.errors import render
+from dialbook.dialects.nedzo.endpoints import legacy, router
+from dialbook.dialects.nedzo.errors import ERRORS, render
 
-dialect = Dialect(name="nedzo", routers=(router,), render=render)
+dialect = Dialect(name="nedzo", routers=(legacy, router), render=render, errors=ERRORS)

@@ -17,16 +17,18 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
-from typing import Any
 
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
+from dialbook.dialects.nedzo.schemas import Problem, ProblemField
 from dialbook.errors import DialbookError, DuplicateContact, FieldError, InvalidInput
+from dialbook.http.errors import ErrorShape
 
 PREFIX = "/compat/nedzo"
 ERROR_TYPE = "https://api.nedzo.ai/errors/"
+MEDIA_TYPE = "application/problem+json"
 
 
 class BadRequest(InvalidInput):
@@ -105,31 +107,49 @@ def render(request: Request, error: DialbookError) -> Response:
         name = _as_sent
     status = error.status
     title = HTTPStatus(status).phrase
-    body: dict[str, Any] = {
-        "type": ERROR_TYPE + title.lower().replace(" ", "-"),
-        "title": title,
-        "status": status,
-        "detail": error.detail,
-    }
-    fields = [{"field": name(f.name), "detail": f.detail} for f in error.fields]
+    body = Problem(
+        type=ERROR_TYPE + title.lower().replace(" ", "-"),
+        title=title,
+        status=status,
+        detail=error.detail,
+    )
+    fields = [ProblemField(field=name(f.name), detail=f.detail) for f in error.fields]
     if isinstance(error, InvalidInput) and fields and error.detail == error.default_detail():
-        body["detail"] = "Invalid value for: " + ", ".join(f["field"] for f in fields) + "."
+        body.detail = "Invalid value for: " + ", ".join(f.field for f in fields) + "."
     if isinstance(error, DuplicateContact):
         existing = str(uuid.UUID(int=error.existing_id))
         field = name(error.matching_field)
-        body["detail"] = f"A contact with this {field} already exists."
-        fields = [{"field": field, "detail": f"is already used by contact {existing}"}]
-        body["existing_id" if legacy else "existingId"] = existing
+        body.detail = f"A contact with this {field} already exists."
+        fields = [ProblemField(field=field, detail=f"is already used by contact {existing}")]
+        if legacy:
+            body.existing_id = existing
+        else:
+            body.existingId = existing
     if status >= 500:
-        body["detail"] = "The server could not complete the request."
+        body.detail = "The server could not complete the request."
     if fields:
-        body["errors"] = fields
+        body.errors = fields
     if legacy:
-        body.update(status_code=status, message=body["detail"], data=None)
+        body.status_code, body.message, body.data = status, body.detail, None
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return Response(
         msgspec.json.encode(body),
         status_code=status,
-        media_type="application/problem+json",
+        media_type=MEDIA_TYPE,
         headers=headers,
     )
+
+
+ERRORS = ErrorShape(
+    Problem,
+    {
+        400: "Unknown members, a body that is not JSON, an invalid time zone or custom field",
+        401: "Missing, unknown or revoked API key",
+        403: "The key lacks the scope",
+        404: "Not found",
+        409: "A duplicate contact (``existingId`` names it)",
+        413: "Body too large",
+        422: "An invalid value (``errors`` names each field)",
+    },
+    media_type=MEDIA_TYPE,
+)

@@ -207,3 +207,28 @@ class ContactQuery(Struct, kw_only=True, rename="camel"):
 class Workspace(Struct, kw_only=True):
     id: str
     name: str
+
+
+# -- errors -------------------------------------------------------------------------------
+
+
+class ProblemField(Struct, kw_only=True):
+    field: str
+    detail: str
+
+
+class Problem(Struct, kw_only=True):
+    """An RFC 7807 problem document (``application/problem+json``), with ``errors`` naming
+    each bad field; the legacy routes add their envelope's members (``status_code``,
+    ``message``, ``data: null``) and spell the duplicate's id ``existing_id``."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemField] | UnsetType = UNSET
+    existingId: str | UnsetType = UNSET
+    existing_id: str | UnsetType = UNSET
+    status_code: int | UnsetType = UNSET
+    message: str | UnsetType = UNSET
+    data: None | UnsetType = UNSET

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dialbook.dialects.base import Dialect
 from dialbook.dialects.salesfinity.endpoints import router
-from dialbook.dialects.salesfinity.errors import render
+from dialbook.dialects.salesfinity.errors import ERRORS, render
 
-dialect = Dialect(name="salesfinity", routers=(router,), render=render)
+dialect = Dialect(name="salesfinity", routers=(router,), render=render, errors=ERRORS)
 
 __all__ = ["dialect"]

@@ -24,6 +24,7 @@ from dialbook.errors import (
     MethodNotAllowed,
     NotFound,
 )
+from dialbook.http.errors import ErrorShape
 from dialbook.http.routing import json_response
 
 PREFIX = f"/compat/{PLATFORM}"
@@ -62,3 +63,16 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
+
+
+ERRORS = ErrorShape(
+    ErrorBody,
+    {
+        400: "Invalid input (``message`` lists each problem) or a body that is not JSON",
+        401: "Missing, unknown or revoked API key",
+        403: "The key lacks the scope",
+        404: 'Not found (an unknown route or method too: "Cannot <METHOD> <path>")',
+        409: "Conflicts with existing data (e.g. a duplicate contact)",
+        413: "Body too large",
+    },
+)

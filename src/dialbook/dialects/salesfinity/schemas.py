@@ -7,7 +7,7 @@ are the documented ones: names 1-100, contacts per request 2,000, phones and cus
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from msgspec import Meta, Struct, field
 
@@ -63,7 +63,7 @@ class ContactIn(Struct, kw_only=True):
     notes: Text2000 | None = None
     priority: int | float | None = None
     timezone: Text100 | None = None
-    external_relations: dict[str, object] | None = None
+    external_relations: dict[str, Any] | None = None
     custom_fields: Annotated[list[CustomFieldIn], Meta(max_length=MAX_CUSTOM_FIELDS)] | None = None
 
 
@@ -142,7 +142,7 @@ class ContactOut(Struct, kw_only=True):
     account: str | None
     priority: int | None
     timezone: str | None
-    external_relations: dict[str, object]
+    external_relations: dict[str, Any]
     custom_fields: list[CustomFieldOut]
     created_at: str = field(name="createdAt")
     updated_at: str = field(name="updatedAt")

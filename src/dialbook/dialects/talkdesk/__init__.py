@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dialbook.dialects.base import Dialect
 from dialbook.dialects.talkdesk.endpoints import router
-from dialbook.dialects.talkdesk.errors import render
+from dialbook.dialects.talkdesk.errors import ERRORS, render
 
-dialect = Dialect(name="talkdesk", routers=(router,), render=render)
+dialect = Dialect(name="talkdesk", routers=(router,), render=render, errors=ERRORS)
 
 __all__ = ["dialect"]

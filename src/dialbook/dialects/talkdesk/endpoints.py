@@ -74,7 +74,6 @@ from dialbook.errors import (
 )
 from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldRead
-from dialbook.http.body import decode_json
 from dialbook.http.routing import Context, Router
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
@@ -129,12 +128,11 @@ async def get_record_list(ctx: Context) -> RecordList:
     return await ctx.db.read(_get_list, caller=ctx.caller, ref=ctx.path("id"), base=_base(ctx))
 
 
-@router.route("PATCH", "/record-lists/{id}", scope="lists:manage", raw_body=True)
-async def update_record_list(ctx: Context, body: bytes) -> RecordList:
+@router.route("PATCH", "/record-lists/{id}", scope="lists:manage", optional_body=True)
+async def update_record_list(ctx: Context, body: RecordListUpdate) -> RecordList:
     """Rename a record list or change its unique_identifier_type (an empty body is a no-op)."""
-    changes = decode_json(body, RecordListUpdate) if body.strip() else RecordListUpdate()
     return await ctx.db.write(
-        _update_list, caller=ctx.caller, ref=ctx.path("id"), body=changes, base=_base(ctx)
+        _update_list, caller=ctx.caller, ref=ctx.path("id"), body=body, base=_base(ctx)
     )
 
 

@@ -23,6 +23,7 @@ from dialbook.errors import (
     MalformedRequest,
     VersionConflict,
 )
+from dialbook.http.errors import ErrorShape
 from dialbook.http.routing import json_response
 
 _MESSAGES = {
@@ -136,3 +137,17 @@ def render(request: Request, error: DialbookError) -> Response:
     status = status_of(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return json_response(body_of(error), status, headers)
+
+
+ERRORS = ErrorShape(
+    ErrorBody,
+    {
+        400: "Invalid data (``fields`` names each one) or a body that is not JSON",
+        401: "Missing, unknown or revoked API key",
+        403: "The key lacks the scope",
+        404: "Not found",
+        409: "A duplicate record, a concurrent change, or the default do-not-call list",
+        413: "Body too large",
+        422: "A JSON Patch whose result is not a valid record or entry",
+    },
+)
