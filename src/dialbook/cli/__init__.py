@@ -120,7 +120,12 @@ def _register() -> None:
 
     for module in (serve, db, workspaces, keys, lists, contacts, queue, dnc, events):
         cli.add_command(module.command)
-    for command in (imports.import_command, imports.rejects_command, imports.export_command):
+    for command in (
+        imports.import_command,
+        imports.rejects_command,
+        imports.warnings_command,
+        imports.export_command,
+    ):
         cli.add_command(command)
 
 

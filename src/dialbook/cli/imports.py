@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -114,14 +115,18 @@ def import_command(
             )
             console.print(
                 f"First {report.rows_checked:,} rows: {report.valid:,} good, "
-                f"{report.rejected:,} rejected."
+                f"{report.rejected:,} rejected, {report.warned:,} with warnings."
             )
-            if report.first_errors:
-                problems = [
-                    (p.line, "; ".join(f"{e['name']}: {e['detail']}" for e in p.errors))
-                    for p in report.first_errors
-                ]
-                print_table("First problems", ["line", "problem"], problems)
+            for title, found in (
+                ("First problems", report.first_errors),
+                ("First warnings", report.first_warnings),
+            ):
+                if found:
+                    rows = [
+                        (p.line, "; ".join(f"{e['name']}: {e['detail']}" for e in p.errors))
+                        for p in found
+                    ]
+                    print_table(title, ["line", "problem"], rows)
             return
         stored = import_service.store_upload(file, app.settings.data_dir / "imports")
         job = app.write(
@@ -136,11 +141,16 @@ def import_command(
     console.print(
         f"Import {result.id} {result.status}: {result.rows_read:,} rows read, "
         f"{result.created:,} created, {result.updated:,} updated, "
-        f"{result.skipped:,} skipped as duplicates, {result.rejected:,} rejected."
+        f"{result.skipped:,} skipped as duplicates, {result.rejected:,} rejected, "
+        f"{result.warned:,} imported with warnings."
     )
     if result.rejected:
         console.print(
             f"Rejected rows and reasons: dialbook import-rejects {result.id} > rejects.csv"
+        )
+    if result.warned:
+        console.print(
+            f"Rows kept with a warning: dialbook import-warnings {result.id} > warnings.csv"
         )
     if result.status != "done":
         raise click.ClickException(result.error or "The import did not finish.")
@@ -214,9 +224,28 @@ def rejects_command(app: App, import_id: int, workspace: str) -> None:
 
     Example: dialbook import-rejects 7 > rejects.csv
     """
+    _print_csv(app, import_service.rejects_csv, import_id, workspace)
+
+
+@click.command("import-warnings")
+@click.argument("import_id", type=int)
+@workspace_option
+@pass_app
+def warnings_command(app: App, import_id: int, workspace: str) -> None:
+    """Print the rows an import kept with a warning as CSV (line, what was kept or ignored:
+    an unknown state, an unusable time zone).
+
+    Example: dialbook import-warnings 7 > warnings.csv
+    """
+    _print_csv(app, import_service.warnings_csv, import_id, workspace)
+
+
+def _print_csv(
+    app: App, rows: Callable[..., Iterator[str]], import_id: int, workspace: str
+) -> None:
     caller = app.caller(workspace)
     try:
-        for text in import_service.rejects_csv(app.db, caller=caller, id=import_id):
+        for text in rows(app.db, caller=caller, id=import_id):
             sys.stdout.write(text)
     except DialbookError as error:
         raise click.ClickException(error.detail) from None

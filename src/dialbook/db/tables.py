@@ -380,6 +380,8 @@ imports = Table(
     Column("updated", Integer, nullable=False, default=0),
     Column("skipped", Integer, nullable=False, default=0),
     Column("rejected", Integer, nullable=False, default=0),
+    # Rows imported with a value kept as given or ignored (import_warnings says which).
+    Column("warned", Integer, nullable=False, default=0),
     # Every row up to this line is committed; a resumed import starts after it.
     Column("last_line", Integer, nullable=False, default=0),
     Column("bytes_total", BigInteger, nullable=False, default=0),
@@ -406,6 +408,22 @@ import_rejects = Table(
     Column("line", Integer, nullable=False),
     Column("original", Json),
     Column("errors", Json, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "id"),
+    ForeignKeyConstraint(
+        ["workspace_id", "import_id"], ["imports.workspace_id", "imports.id"], ondelete="CASCADE"
+    ),
+    Index(None, "import_id", "line"),
+)
+
+# The rows an import kept with a warning: their line and what was kept or ignored.
+import_warnings = Table(
+    "import_warnings",
+    metadata,
+    Column("id", Id, autoincrement=True),
+    Column("workspace_id", Id, nullable=False),
+    Column("import_id", Id, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("warnings", Json, nullable=False),
     PrimaryKeyConstraint("workspace_id", "id"),
     ForeignKeyConstraint(
         ["workspace_id", "import_id"], ["imports.workspace_id", "imports.id"], ondelete="CASCADE"

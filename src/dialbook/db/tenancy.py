@@ -38,6 +38,7 @@ TENANT_TABLES = frozenset(
         "dial_attempts",
         "imports",
         "import_rejects",
+        "import_warnings",
         "idempotency_keys",
     }
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,13 +121,23 @@ async def get_import(ctx: Context) -> ImportRead:
 @router.route("GET", "/imports/{id:int}/rejects", scope="contacts:read")
 async def import_rejects(ctx: Context) -> Response:
     """The rejected rows as CSV: line, reasons per field, then the row as it was."""
-    await ctx.db.read(import_service.get_job, caller=ctx.caller, id=ctx.path("id"))
+    return await _csv(ctx, import_service.rejects_csv, "rejects")
+
+
+@router.route("GET", "/imports/{id:int}/warnings", scope="contacts:read")
+async def import_warnings(ctx: Context) -> Response:
+    """The rows imported with a warning (a value kept as given or ignored) as CSV: line,
+    then each warning."""
+    return await _csv(ctx, import_service.warnings_csv, "warnings")
+
+
+async def _csv(ctx: Context, rows: Callable[..., Iterator[str]], name: str) -> Response:
+    id = ctx.path("id")
+    await ctx.db.read(import_service.get_job, caller=ctx.caller, id=id)
     return StreamingResponse(
-        import_service.rejects_csv(ctx.db, caller=ctx.caller, id=ctx.path("id")),
+        rows(ctx.db, caller=ctx.caller, id=id),
         media_type="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="import-{ctx.path("id")}-rejects.csv"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="import-{id}-{name}.csv"'},
     )
 
 

@@ -1,4 +1,4 @@
-"""All SQL for import jobs and their rejected rows."""
+"""All SQL for import jobs, their rejected rows and the rows kept with warnings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from dialbook.db import Conn
-from dialbook.db.tables import import_rejects, imports
+from dialbook.db.tables import import_rejects, import_warnings, imports
 from dialbook.kit.rows import as_dict
 
 _COLUMNS = [c for c in imports.c if c.name not in ("workspace_id",)]
@@ -94,6 +94,28 @@ def insert_rejects(conn: Conn, *, workspace_id: int, rows: list[dict[str, Any]])
     if rows:
         rows = [{**row, "workspace_id": workspace_id} for row in rows]
         conn.execute(insert(import_rejects), rows)
+
+
+def insert_warnings(conn: Conn, *, workspace_id: int, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        rows = [{**row, "workspace_id": workspace_id} for row in rows]
+        conn.execute(insert(import_warnings), rows)
+
+
+def warnings(
+    conn: Conn, *, workspace_id: int, import_id: int, after_line: int, limit: int
+) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(import_warnings.c.line, import_warnings.c.warnings)
+        .where(
+            import_warnings.c.workspace_id == workspace_id,
+            import_warnings.c.import_id == import_id,
+            import_warnings.c.line > after_line,
+        )
+        .order_by(import_warnings.c.line)
+        .limit(limit)
+    )
+    return [as_dict(row) for row in rows]
 
 
 def rejects(

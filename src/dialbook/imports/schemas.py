@@ -39,6 +39,7 @@ class ImportRead(Struct, kw_only=True):
     updated: int
     skipped: int
     rejected: int
+    warned: int  # imported with a value kept as given or ignored: GET .../warnings
     last_line: int
     bytes_total: int
     bytes_done: int
@@ -68,6 +69,8 @@ class DryRun(Struct, kw_only=True):
     valid: int
     rejected: int
     first_errors: list[RowProblem]
+    warned: int  # would be imported with a value kept as given or ignored
+    first_warnings: list[RowProblem]
 
 
 class ExportQuery(Struct, forbid_unknown_fields=True, kw_only=True):

@@ -34,7 +34,14 @@ from dialbook.imports import repository
 from dialbook.imports.mapping import Mapping, MappingError, parse_overrides, recognize, to_given
 from dialbook.imports.reader import ReadError, Row, Source, open_rows
 from dialbook.imports.schemas import ColumnMapping, DryRun, ImportOptions, ImportRead, RowProblem
-from dialbook.imports.workers import Plan, Result, default_workers, normalize_rows, run_ordered
+from dialbook.imports.workers import (
+    Plan,
+    Problem,
+    Result,
+    default_workers,
+    normalize_rows,
+    run_ordered,
+)
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
@@ -263,10 +270,15 @@ def dry_run(
                 for row in head if row.error is not None]  # fmt: skip
     problems += [
         RowProblem(line=row.line, errors=[{"name": n, "detail": d} for n, d in found])
-        for row, (_columns, found) in zip(good, results, strict=True)
+        for row, (_columns, found, _warned) in zip(good, results, strict=True)
         if found
     ]
     problems.sort(key=lambda p: p.line)
+    warned = [
+        RowProblem(line=row.line, errors=[{"name": n, "detail": d} for n, d in kept])
+        for row, (_columns, _found, kept) in zip(good, results, strict=True)
+        if kept
+    ]
     return DryRun(
         format=opened.source.format,
         encoding=opened.source.encoding,
@@ -276,6 +288,8 @@ def dry_run(
         valid=len(head) - len(problems),
         rejected=len(problems),
         first_errors=problems[:20],
+        warned=len(warned),
+        first_warnings=warned[:20],
     )
 
 
@@ -421,17 +435,17 @@ def _commit_chunk(
     now = clock.now()
     rejects: list[dict[str, Any]] = []
     good = iter(results)
-    outcomes: list[tuple[Row, dict[str, Any]]] = []
+    outcomes: list[tuple[Row, dict[str, Any], list[Problem]]] = []
     for row in chunk:
         if row.error is not None:
             rejects.append(_reject(id, row, [("row", row.error)]))
             continue
-        columns, problems = next(good)
+        columns, problems, kept = next(good)
         if problems:
             rejects.append(_reject(id, row, problems))
         else:
             assert columns is not None
-            outcomes.append((row, columns))
+            outcomes.append((row, columns, kept))
 
     written = contact_service.write_batch(
         conn,
@@ -442,19 +456,23 @@ def _commit_chunk(
             contact_service.BatchRow(
                 columns, to_given(row.values, mapping)[0] if on_duplicate == "update" else {}
             )
-            for row, columns in outcomes
+            for row, columns, _kept in outcomes
         ],
         on_duplicate=on_duplicate,
     )
     counts = dict.fromkeys(("created", "updated", "skipped"), 0)
-    for (row, _columns), result in zip(outcomes, written, strict=True):
+    warned: list[dict[str, Any]] = []
+    for (row, _columns, kept), result in zip(outcomes, written, strict=True):
         if result.error is not None:
             error = result.error
             problems = [(f.name, f.detail) for f in error.fields] or [("row", error.detail)]
             rejects.append(_reject(id, row, problems))
-        else:
-            counts[result.action] += 1
+            continue
+        counts[result.action] += 1
+        if kept and result.action != "skipped":
+            warned.append({"import_id": id, "line": row.line, "warnings": _named(kept)})
     repository.insert_rejects(conn, workspace_id=caller.workspace_id, rows=rejects)
+    repository.insert_warnings(conn, workspace_id=caller.workspace_id, rows=warned)
     job = repository.get_job(conn, workspace_id=caller.workspace_id, id=id)
     assert job is not None
     repository.update_job(
@@ -467,6 +485,7 @@ def _commit_chunk(
             "updated": job["updated"] + counts["updated"],
             "skipped": job["skipped"] + counts["skipped"],
             "rejected": job["rejected"] + len(rejects),
+            "warned": job["warned"] + len(warned),
             "last_line": max(job["last_line"], chunk[-1].line),
             "bytes_done": bytes_done,
             "updated_at": now,
@@ -480,8 +499,12 @@ def _reject(import_id: int, row: Row, problems: list[tuple[str, str]]) -> dict[s
         "import_id": import_id,
         "line": row.line,
         "original": row.original if row.original is not None else row.values,
-        "errors": [{"name": n, "detail": d} for n, d in problems],
+        "errors": _named(problems),
     }
+
+
+def _named(problems: list[Problem]) -> list[dict[str, str]]:
+    return [{"name": n, "detail": d} for n, d in problems]
 
 
 # -- rejects ------------------------------------------------------------------------------
@@ -489,31 +512,67 @@ def _reject(import_id: int, row: Row, problems: list[tuple[str, str]]) -> dict[s
 
 def rejects_csv(db: Database, *, caller: Caller, id: int) -> Iterator[str]:
     """The rejected rows as CSV: line, the reasons (per field), then the row as it was."""
+    job = _job_row(db, caller=caller, id=id)
+
+    def cells(reject: dict[str, Any]) -> list[Any]:
+        original = reject["original"]
+        if isinstance(original, list):
+            row = original
+        elif isinstance(original, str):
+            row = [original]
+        else:
+            row = [msgspec.json.encode(original).decode()]
+        return [reject["line"], _reasons(reject["errors"]), *row]
+
+    header = ["line", "errors", *(job["columns"] or ["row"])]
+    return _csv(db, caller=caller, id=id, read=repository.rejects, header=header, cells=cells)
+
+
+def warnings_csv(db: Database, *, caller: Caller, id: int) -> Iterator[str]:
+    """The rows imported with a warning, as CSV: line, then what was kept or ignored."""
+    _job_row(db, caller=caller, id=id)
+    return _csv(
+        db,
+        caller=caller,
+        id=id,
+        read=repository.warnings,
+        header=["line", "warnings"],
+        cells=lambda row: [row["line"], _reasons(row["warnings"])],
+    )
+
+
+def _job_row(db: Database, *, caller: Caller, id: int) -> dict[str, Any]:
     job = db.run_read(repository.get_job, workspace_id=caller.workspace_id, id=id)
     if job is None:
         raise NotFound(f"No import with id {id}.")
+    return job
+
+
+def _reasons(named: list[dict[str, str]]) -> str:
+    return "; ".join(f"{e['name']}: {e['detail']}" for e in named)
+
+
+def _csv(
+    db: Database,
+    *,
+    caller: Caller,
+    id: int,
+    read: Callable[..., list[dict[str, Any]]],
+    header: list[str],
+    cells: Callable[[dict[str, Any]], list[Any]],
+) -> Iterator[str]:
+    """An import's rows of one kind (``read``, by line) as CSV text, a page at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["line", "errors", *(job["columns"] or ["row"])])
+    writer.writerow(header)
     after = 0
     while True:
         page = db.run_read(
-            repository.rejects,
-            workspace_id=caller.workspace_id,
-            import_id=id,
-            after_line=after,
+            read, workspace_id=caller.workspace_id, import_id=id, after_line=after,
             limit=REJECTS_PAGE,
-        )
-        for reject in page:
-            reasons = "; ".join(f"{e['name']}: {e['detail']}" for e in reject["errors"])
-            original = reject["original"]
-            if isinstance(original, list):
-                cells = original
-            elif isinstance(original, str):
-                cells = [original]
-            else:
-                cells = [msgspec.json.encode(original).decode()]
-            writer.writerow([reject["line"], reasons, *cells])
+        )  # fmt: skip
+        for row in page:
+            writer.writerow(cells(row))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

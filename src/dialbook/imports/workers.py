@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from dialbook.contacts import normalize
-from dialbook.errors import InvalidInput
+from dialbook.errors import FieldError, InvalidInput
 from dialbook.imports.mapping import Mapping, to_given
 from dialbook.normalize.fields import FieldDefinition
 
@@ -23,7 +23,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Problem = tuple[str, str]  # (name, detail)
-Result = tuple[dict[str, Any] | None, list[Problem] | None]
+# (columns, problems, warnings): columns when the row is good, else its problems; the
+# warnings of a good row name what was kept as given or ignored (an unknown state, an
+# unusable time zone), as the API's Dialbook-Warnings header does.
+Result = tuple[dict[str, Any] | None, list[Problem] | None, list[Problem]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ def normalize_rows(plan: Plan, rows: Iterable[dict[str, Any]]) -> list[Result]:
     results: list[Result] = []
     for values in rows:
         given, problems = to_given(values, plan.mapping)
+        warnings: list[FieldError] = []
         try:
             columns = normalize.build(
                 given,
@@ -46,14 +50,15 @@ def normalize_rows(plan: Plan, rows: Iterable[dict[str, Any]]) -> list[Result]:
                 definitions=plan.definitions,
                 list_default_timezone=plan.list_default_timezone,
                 phone_order=plan.phone_order,
+                warnings=warnings,
             )
         except InvalidInput as error:
             problems += error.fields
             columns = None
         if problems:
-            results.append((None, [(p.name, p.detail) for p in problems]))
+            results.append((None, [(p.name, p.detail) for p in problems], []))
         else:
-            results.append((columns, None))
+            results.append((columns, None, [(w.name, w.detail) for w in warnings]))
     return results
 
 
