@@ -51,3 +51,9 @@ def post_form(client: TestClient, url: str, data: dict[str, object], *, page: st
     """Post a form the way the browser does: with the CSRF token of the page it is on."""
     token = csrf_of(client.get(page))
     return client.post(url, data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+def use_session(client: TestClient, cookie: str) -> None:
+    """Send this session cookie (an old one, a forged one) instead of the one held."""
+    client.cookies.clear()
+    client.cookies.set("dialbook_session", cookie)

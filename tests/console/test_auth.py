@@ -1,0 +1,217 @@
+"""Signing in and out of the console, sessions, CSRF, roles and the security headers.
+
+Through the HTTP surface (the test client), on SQLite and PostgreSQL, at fixed instants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from starlette.testclient import TestClient
+
+from dialbook.db import Database
+from dialbook.kit import clock
+from dialbook.users import service as user_service
+from tests.console.conftest import PASSWORD, csrf_of, make_user, post_form, sign_in, use_session
+
+T0 = dt.datetime(2026, 6, 1, 16, 0, tzinfo=dt.UTC)
+
+
+def test_a_browser_at_the_root_goes_to_the_console_and_then_to_sign_in(
+    client: TestClient,
+) -> None:
+    root = client.get("/", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert root.status_code == 307
+    assert root.headers["location"] == "/console/"
+    console = client.get("/console/lists", follow_redirects=False)
+    assert console.status_code == 303
+    assert console.headers["location"] == "/console/login?next=%2Fconsole%2Flists"
+    page = client.get("/console/login")
+    assert page.status_code == 200
+    assert 'name="email"' in page.text and 'name="password"' in page.text
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_htmx_without_a_session_is_told_where_to_sign_in(client: TestClient) -> None:
+    answer = client.get("/console/contacts", headers={"HX-Request": "true"})
+    assert answer.status_code == 204
+    assert answer.headers["hx-redirect"].startswith("/console/login?next=")
+
+
+def test_sign_in_sets_a_signed_httponly_lax_cookie_and_sign_out_ends_the_session(
+    client: TestClient, db: Database
+) -> None:
+    make_user(db, "ana@example.com")
+    answer = sign_in(client, "Ana@Example.com")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/console/"
+    cookie = next(
+        c for c in answer.headers.get_list("set-cookie") if c.startswith("dialbook_session=")
+    )
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/console" in cookie
+    value = client.cookies["dialbook_session"]
+    lists = client.get("/console/lists")
+    assert lists.status_code == 200 and "ana@example.com (admin)" in lists.text
+
+    out = post_form(client, "/console/logout", {}, page="/console/lists")
+    assert out.status_code == 303 and out.headers["location"] == "/console/login"
+    assert "dialbook_session" not in client.cookies
+    use_session(client, value)  # the old cookie, replayed
+    assert client.get("/console/lists", follow_redirects=False).status_code == 303
+
+
+def test_the_session_id_changes_at_sign_in(client: TestClient, db: Database) -> None:
+    make_user(db, "ana@example.com")
+    sign_in(client, "ana@example.com")
+    first = client.cookies["dialbook_session"]
+    sign_in(client, "ana@example.com")
+    second = client.cookies["dialbook_session"]
+    assert first != second
+    use_session(client, first)
+    assert client.get("/console/lists", follow_redirects=False).status_code == 303
+    use_session(client, second)
+    assert client.get("/console/lists").status_code == 200
+
+
+def test_a_forged_or_tampered_cookie_is_no_session(client: TestClient, db: Database) -> None:
+    make_user(db, "ana@example.com")
+    sign_in(client, "ana@example.com")
+    workspace, token, mac = client.cookies["dialbook_session"].split(".")
+    for forged in (f"{workspace}.{token}.{'0' * 64}", f"{int(workspace) + 1}.{token}.{mac}", "x"):
+        use_session(client, forged)
+        assert client.get("/console/lists", follow_redirects=False).status_code == 303
+
+
+def test_wrong_passwords_and_unknown_emails_get_the_same_answer(
+    client: TestClient, db: Database
+) -> None:
+    make_user(db, "ana@example.com")
+    wrong = sign_in(client, "ana@example.com", "not the password")
+    unknown = sign_in(client, "bob@example.com", PASSWORD)
+    for answer in (wrong, unknown):
+        assert answer.status_code == 401
+        assert "Wrong email or password." in answer.text
+    assert "dialbook_session" not in client.cookies
+
+
+def test_repeated_failures_are_refused_for_a_while_without_waiting(
+    client: TestClient, db: Database
+) -> None:
+    make_user(db, "ana@example.com")
+    with clock.frozen(T0):
+        for _ in range(5):
+            assert sign_in(client, "ana@example.com", "guess").status_code == 401
+        refused = sign_in(client, "ana@example.com")  # even the right password
+        assert refused.status_code == 429
+        assert "try again in 30 s" in refused.text
+        assert sign_in(client, "ana@example.com", "guess").status_code == 429
+    with clock.frozen(T0 + dt.timedelta(seconds=31)):
+        assert sign_in(client, "ana@example.com").status_code == 303
+        # a success forgets the failures
+        assert sign_in(client, "ana@example.com", "guess").status_code == 401
+
+
+def test_an_idle_session_expires(client: TestClient, db: Database) -> None:
+    make_user(db, "ana@example.com")
+    with clock.frozen(T0):
+        sign_in(client, "ana@example.com")
+    with clock.frozen(T0 + dt.timedelta(minutes=50)):  # used: the idle clock restarts
+        assert client.get("/console/lists").status_code == 200
+    with clock.frozen(T0 + dt.timedelta(minutes=100)):
+        assert client.get("/console/lists").status_code == 200
+    with clock.frozen(T0 + dt.timedelta(minutes=161)):  # idle for 61 minutes (setting: 60)
+        answer = client.get("/console/lists", follow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("/console/login")
+
+
+def test_a_disabled_user_is_signed_out_and_cannot_sign_in(client: TestClient, db: Database) -> None:
+    make_user(db, "ana@example.com")
+    sign_in(client, "ana@example.com")
+    db.run_write(user_service.disable, email="ana@example.com")
+    assert client.get("/console/lists", follow_redirects=False).status_code == 303
+    assert sign_in(client, "ana@example.com").status_code == 401
+    db.run_write(user_service.set_password, email="ana@example.com", password="a new passphrase")
+    assert sign_in(client, "ana@example.com", "a new passphrase").status_code == 303
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/v1/lists"])
+def test_sign_in_goes_only_to_console_pages(
+    client: TestClient, db: Database, target: str
+) -> None:
+    make_user(db, "ana@example.com")
+    form = client.get("/console/login", params={"next": target})
+    answer = client.post(
+        "/console/login",
+        data={
+            "email": "ana@example.com",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(form),
+            "next": target,
+        },
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == "/console/"
+
+
+def test_sign_in_goes_back_to_the_page_asked_for(client: TestClient, db: Database) -> None:
+    make_user(db, "ana@example.com")
+    first = client.get("/console/dnc?number=1", follow_redirects=True)
+    assert first.url.path == "/console/login"
+    answer = client.post(
+        "/console/login",
+        data={
+            "email": "ana@example.com",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(first),
+            "next": first.url.params["next"],
+        },
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == "/console/dnc?number=1"
+
+
+def test_every_post_needs_the_csrf_token(admin: TestClient) -> None:
+    for token in (None, "forged"):
+        data = {"name": "Sneaky"} | ({"csrf_token": token} if token else {})
+        answer = admin.post("/console/lists", data=data)
+        assert answer.status_code == 403
+        assert "did not come from this console" in answer.text
+    headers = {"X-CSRF-Token": csrf_of(admin.get("/console/lists/new"))}  # as htmx sends it
+    made = admin.post("/console/lists", data={"name": "Fine"}, headers=headers)
+    assert made.status_code == 200 and "Fine" in made.text
+    assert "Sneaky" not in admin.get("/console/lists").text
+
+
+def test_the_sign_in_form_needs_its_csrf_token_too(client: TestClient, db: Database) -> None:
+    make_user(db, "ana@example.com")
+    client.get("/console/login")
+    answer = client.post(
+        "/console/login",
+        data={"email": "ana@example.com", "password": PASSWORD, "csrf_token": "guessed"},
+    )
+    assert answer.status_code == 403
+    assert "dialbook_session" not in client.cookies
+
+
+def test_an_agent_reads_but_does_not_manage(client: TestClient, db: Database) -> None:
+    make_user(db, "agent@example.com", role="agent")
+    sign_in(client, "agent@example.com")
+    lists = client.get("/console/lists")
+    assert lists.status_code == 200
+    assert "New list" not in lists.text
+    answer = post_form(client, "/console/lists", {"name": "Mine"}, page="/console/lists")
+    assert answer.status_code == 403
+    assert "Your role (agent) may not do this." in answer.text
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert client.get("/console/lists/new").status_code == 403
+
+
+def test_unknown_console_pages_answer_in_html(admin: TestClient) -> None:
+    for path in ("/console/nothing", "/console/lists/99999", f"/console/lists/{2**64}"):
+        answer = admin.get(path)
+        assert answer.status_code == 404, path
+        assert answer.headers["content-type"].startswith("text/html")
+        assert answer.headers["x-frame-options"] == "DENY"
