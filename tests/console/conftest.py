@@ -47,7 +47,9 @@ def admin(client: TestClient, db: Database) -> TestClient:
     return client
 
 
-def post_form(client: TestClient, url: str, data: dict[str, object], *, page: str) -> httpx.Response:
+def post_form(
+    client: TestClient, url: str, data: dict[str, object], *, page: str
+) -> httpx.Response:
     """Post a form the way the browser does: with the CSRF token of the page it is on."""
     token = csrf_of(client.get(page))
     return client.post(url, data={**data, "csrf_token": token}, follow_redirects=False)

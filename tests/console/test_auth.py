@@ -28,7 +28,8 @@ def test_a_browser_at_the_root_goes_to_the_console_and_then_to_sign_in(
     assert console.headers["location"] == "/console/login?next=%2Fconsole%2Flists"
     page = client.get("/console/login")
     assert page.status_code == 200
-    assert 'name="email"' in page.text and 'name="password"' in page.text
+    assert 'name="email"' in page.text
+    assert 'name="password"' in page.text
     assert page.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert "script-src 'self'" in page.headers["content-security-policy"]
@@ -50,13 +51,17 @@ def test_sign_in_sets_a_signed_httponly_lax_cookie_and_sign_out_ends_the_session
     cookie = next(
         c for c in answer.headers.get_list("set-cookie") if c.startswith("dialbook_session=")
     )
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/console" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Path=/console" in cookie
     value = client.cookies["dialbook_session"]
     lists = client.get("/console/lists")
-    assert lists.status_code == 200 and "ana@example.com (admin)" in lists.text
+    assert lists.status_code == 200
+    assert "ana@example.com (admin)" in lists.text
 
     out = post_form(client, "/console/logout", {}, page="/console/lists")
-    assert out.status_code == 303 and out.headers["location"] == "/console/login"
+    assert out.status_code == 303
+    assert out.headers["location"] == "/console/login"
     assert "dialbook_session" not in client.cookies
     use_session(client, value)  # the old cookie, replayed
     assert client.get("/console/lists", follow_redirects=False).status_code == 303
@@ -138,9 +143,7 @@ def test_a_disabled_user_is_signed_out_and_cannot_sign_in(client: TestClient, db
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/v1/lists"])
-def test_sign_in_goes_only_to_console_pages(
-    client: TestClient, db: Database, target: str
-) -> None:
+def test_sign_in_goes_only_to_console_pages(client: TestClient, db: Database, target: str) -> None:
     make_user(db, "ana@example.com")
     form = client.get("/console/login", params={"next": target})
     answer = client.post(
@@ -181,7 +184,8 @@ def test_every_post_needs_the_csrf_token(admin: TestClient) -> None:
         assert "did not come from this console" in answer.text
     headers = {"X-CSRF-Token": csrf_of(admin.get("/console/lists/new"))}  # as htmx sends it
     made = admin.post("/console/lists", data={"name": "Fine"}, headers=headers)
-    assert made.status_code == 200 and "Fine" in made.text
+    assert made.status_code == 200
+    assert "Fine" in made.text
     assert "Sneaky" not in admin.get("/console/lists").text
 
 

@@ -42,7 +42,7 @@ def create(
 ) -> None:
     """Create a console user of a workspace.
 
-    Example: echo 'a long passphrase' | dialbook users create ana@example.com --role admin --password-stdin
+    Example: dialbook users create ana@example.com --role admin --password-stdin < pw.txt
     """
     caller = app.caller(workspace)
     password = _password(password_stdin)

@@ -211,7 +211,9 @@ def _list_fields(page: Page, window: Any) -> dict[str, Any]:
             "days": page.form.getlist("days"),
             "start": start,
             "end": end,
-            "state_overrides": {} if window is None else msgspec.to_builtins(window.state_overrides),
+            "state_overrides": {}
+            if window is None
+            else msgspec.to_builtins(window.state_overrides),
             "holidays": [] if window is None else list(window.holidays),
         }
     return values
@@ -299,7 +301,9 @@ async def add_dnc(page: Page) -> Response:
             },
             SuppressionCreate,
         )
-        await page.db.write(suppression_service.add, caller=page.caller, data=data, source="console")
+        await page.db.write(
+            suppression_service.add, caller=page.caller, data=data, source="console"
+        )
     except InvalidInput as error:
         return await _dnc(page, status=422, errors=error.fields)
     return page.redirect(f"{PREFIX}/dnc?list={list_id}" if list_id else f"{PREFIX}/dnc")
@@ -323,4 +327,3 @@ async def create_dnc_list(page: Page) -> Response:
     except InvalidInput as error:
         return await _dnc(page, status=422, errors=error.fields)
     return page.redirect(f"{PREFIX}/dnc?list={created.id}")
-

@@ -35,7 +35,7 @@ class SignInThrottle:
             return 0
         doubled = self.first_wait * 2 ** min(found.count - self.free, 16)
         until = found.last + min(doubled, self.longest)
-        return max(0, math.ceil((until - clock.now()).total_seconds()))
+        return max(0, int(math.ceil((until - clock.now()).total_seconds())))
 
     def failed(self, email: str, address: str) -> None:
         key = (email.strip().lower(), address)

@@ -78,7 +78,7 @@ def contacts_screen(conn: Conn, *, caller: Caller, query: ContactQuery | None) -
 @dataclass(frozen=True, slots=True)
 class ContactScreen:
     contact: Contact
-    list: ListRead
+    in_list: ListRead
     callable: CallableNow
     history: list[Event]  # newest first
     more_history: bool
@@ -89,12 +89,10 @@ def contact_screen(conn: Conn, *, caller: Caller, id: int) -> ContactScreen:
     lst = list_service.get(
         conn, workspace_id=caller.workspace_id, id=contact.list_id, with_count=False
     )
-    history = contact_service.history(
-        conn, caller=caller, id=id, cursor=None, limit=HISTORY_SHOWN
-    )
+    history = contact_service.history(conn, caller=caller, id=id, cursor=None, limit=HISTORY_SHOWN)
     return ContactScreen(
         contact=contact,
-        list=lst,
+        in_list=lst,
         callable=queue_service.check(conn, caller=caller, id=id),
         history=list(reversed(history.data)),
         more_history=history.next_cursor is not None,

@@ -139,7 +139,9 @@ def delete_sessions_of(conn: Conn, *, workspace_id: int, user_id: int) -> None:
     )
 
 
-def delete_idle_sessions(conn: Conn, *, workspace_id: int, user_id: int, before: dt.datetime) -> None:
+def delete_idle_sessions(
+    conn: Conn, *, workspace_id: int, user_id: int, before: dt.datetime
+) -> None:
     conn.execute(
         delete(console_sessions).where(
             console_sessions.c.workspace_id == workspace_id,
