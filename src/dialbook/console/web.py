@@ -64,6 +64,18 @@ templates = jinja2.Environment(
 )
 
 
+def _shown(value: Any) -> Any:
+    """A value as a field shows it: times in UTC to the second, nothing as blank."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return value
+
+
+templates.filters["shown"] = _shown
+
+
 def secured(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
