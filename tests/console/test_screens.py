@@ -163,6 +163,22 @@ def test_search_by_name_email_tag_and_list_with_keyset_paging(
     assert "Pat Number7" in by_email.text
 
 
+def test_search_by_external_id_and_status(api: TestClient, admin: TestClient) -> None:
+    held = create_list(api, name="Held", queue_mode="on_publish")
+    crm = contact(api, list_id=held["id"], full_name="In The CRM", phones=["+14155550131"],
+                  external_refs=[{"provider": "hubspot", "id": "HS-77"}])  # fmt: skip
+    contact(api, full_name="Queued One", phones=["+14155550132"])
+    found = admin.get("/console/contacts", params={"external_id": "HS-77"})
+    assert f'href="/console/contacts/{crm["id"]}"' in found.text
+    assert found.text.count('href="/console/contacts/') == 1
+    held_only = admin.get("/console/contacts", params={"status": "held"})
+    assert "In The CRM" in held_only.text
+    assert "Queued One" not in held_only.text
+    bad = admin.get("/console/contacts", params={"status": "sleeping"})
+    assert bad.status_code == 422
+    assert "status" in text_of(bad.text)
+
+
 def test_htmx_search_gets_only_the_results(api: TestClient, admin: TestClient) -> None:
     contact(api, full_name="Dana Reyes", phones=["+14155550123"])
     partial = admin.get(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 from starlette.responses import Response
@@ -18,7 +18,7 @@ from dialbook.console.web import (
     PageRouter,
 )
 from dialbook.contacts import service as contact_service
-from dialbook.contacts.schemas import ContactQuery, ContactUpdate
+from dialbook.contacts.schemas import ContactQuery, ContactUpdate, Status
 from dialbook.errors import InvalidInput
 from dialbook.http.body import decode_query
 from dialbook.lists import service as list_service
@@ -221,7 +221,7 @@ def _list_fields(page: Page, window: Any) -> dict[str, Any]:
 
 # -- contacts -------------------------------------------------------------------------------
 
-_SEARCH_FIELDS = ("q", "phone", "email", "tag", "list_id", "cursor")
+_SEARCH_FIELDS = ("q", "phone", "email", "external_id", "tag", "list_id", "status", "cursor")
 
 
 @router.get("/contacts")
@@ -239,7 +239,13 @@ async def contacts(page: Page) -> Response:
         screen = await page.db.read(views.contacts_screen, caller=page.caller, query=None)
     status = 422 if errors else 200
     return page.render(
-        "contacts.html", block="results", status=status, screen=screen, given=given, errors=errors
+        "contacts.html",
+        block="results",
+        status=status,
+        screen=screen,
+        given=given,
+        errors=errors,
+        statuses=get_args(Status),
     )
 
 
