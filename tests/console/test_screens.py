@@ -353,19 +353,31 @@ def test_a_user_never_reaches_another_workspaces_records(
     )
     api.post("/v1/suppressions", json={"number": "+14155550151"}).raise_for_status()
     entry = api.get("/v1/suppressions").json()["data"][0]
+    imported = api.post(
+        f"/v1/lists/{secret['id']}/imports",
+        content=b"name,phone\nA secret import,+14155550152\n",
+        params={"filename": "a.csv"},
+    ).json()
+    client.app.state.services.jobs.wait()  # type: ignore[attr-defined]
     other = db.run_write(workspace_service.create_workspace, name="B", default_region="US")
     make_user(db, "bea@example.com", workspace="B")
     key = client.headers.pop("Authorization")  # the client is A's API client too
     assert sign_in(client, "bea@example.com").status_code == 303
     # Every console route naming a record, walked with A's ids (a new route must say which
     # record its id names here, or this fails).
-    a_ids = {"lists": secret["id"], "contacts": hidden["id"], "dnc": entry["id"]}
+    a_ids = {
+        "lists": secret["id"],
+        "contacts": hidden["id"],
+        "dnc": entry["id"],
+        "imports": imported["id"],
+    }
     walked = 0
     for route in console_router.pages:
         if "{id:int}" not in route.path:
             continue
         kind = route.path.removeprefix("/console/").split("/")[0]
         path = route.path.replace("{id:int}", str(a_ids[kind]))
+        path = path.replace("{upload}", f"{secret['workspace_id']}-{'0' * 32}.csv")
         if route.method == "GET":
             answer = client.get(path)
         else:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
+import uuid
+from pathlib import Path
 from typing import Any, get_args
 
 import msgspec
-from starlette.responses import Response
+from starlette.datastructures import UploadFile
+from starlette.responses import Response, StreamingResponse
 
 from dialbook.console import views
 from dialbook.console.web import (
@@ -19,8 +23,10 @@ from dialbook.console.web import (
 )
 from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import ContactQuery, ContactUpdate, Status
-from dialbook.errors import InvalidInput
-from dialbook.http.body import decode_query
+from dialbook.errors import FieldError, InvalidInput, NotFound
+from dialbook.http.body import copy_upload, decode_query
+from dialbook.imports import service as import_service
+from dialbook.imports.schemas import ImportOptions
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import WEEKDAYS, ListCreate, ListUpdate
 from dialbook.suppressions import service as suppression_service
@@ -333,3 +339,147 @@ async def create_dnc_list(page: Page) -> Response:
     except InvalidInput as error:
         return await _dnc(page, status=422, errors=error.fields)
     return page.redirect(f"{PREFIX}/dnc?list={created.id}")
+
+
+# -- imports --------------------------------------------------------------------------------
+
+# An upload waiting for its import: "<workspace id>-<32 hex digits><suffix>", in
+# <data dir>/imports, so a user can name only their own workspace's files.
+_UPLOAD = re.compile(r"(\d+)-[0-9a-f]{32}(\.[a-z0-9]{1,5})?")
+
+
+def _upload_path(page: Page, name: str) -> Path:
+    found = _UPLOAD.fullmatch(name)
+    if found is None or int(found.group(1)) != page.caller.workspace_id:
+        raise NotFound("No such upload.")
+    path = page.settings.data_dir / "imports" / name
+    if not path.exists():
+        raise NotFound("The upload is gone; upload the file again.")
+    return path
+
+
+def _import_options(page: Page) -> ImportOptions:
+    """The preview's mapping as the importer's overrides: each column whose target the
+    user changed (an empty target: ignore the column)."""
+    overrides = [
+        f"{column}={target or 'ignore'}"
+        for column, suggested, target in zip(
+            page.form.getlist("column"),
+            page.form.getlist("suggested"),
+            [str(t).strip() for t in page.form.getlist("target")],
+            strict=False,
+        )
+        if target != suggested
+    ]
+    return decode_query(
+        {"map": overrides, "filename": page.field("filename") or None,
+         "on_duplicate": page.field("on_duplicate") or "skip"},
+        ImportOptions,
+    )  # fmt: skip
+
+
+@router.get("/lists/{id:int}/import", scope="contacts:write")
+async def import_form(page: Page) -> Response:
+    lst = await page.db.read(
+        list_service.get, workspace_id=page.caller.workspace_id, id=page.path("id")
+    )
+    return page.render("import_upload.html", lst=lst, errors=[])
+
+
+@router.post("/lists/{id:int}/import", scope="contacts:write", upload=True)
+async def upload_import(page: Page) -> Response:
+    lst = await page.db.read(
+        list_service.get, workspace_id=page.caller.workspace_id, id=page.path("id")
+    )
+    upload = page.form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return page.render(
+            "import_upload.html", status=422, lst=lst, errors=[FieldError("file", "choose a file")]
+        )
+    suffix = Path(upload.filename).suffix.lower()
+    suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
+    name = f"{page.caller.workspace_id}-{uuid.uuid4().hex}{suffix}"
+    directory = page.settings.data_dir / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        with (directory / name).open("xb") as handle:
+            size = await copy_upload(upload, handle, page.settings.max_upload_bytes)
+    except BaseException:
+        (directory / name).unlink(missing_ok=True)
+        raise
+    if size == 0:
+        (directory / name).unlink(missing_ok=True)
+        return page.render(
+            "import_upload.html", status=422, lst=lst, errors=[FieldError("file", "is empty")]
+        )
+    options = ImportOptions(filename=upload.filename[:500])
+    return await _preview(page, lst.id, name, options)
+
+
+@router.post("/lists/{id:int}/import/{upload}/preview", scope="contacts:write")
+async def preview_import(page: Page) -> Response:
+    try:
+        options = _import_options(page)
+    except InvalidInput as error:
+        return page.render("error.html", status=422, error=error)
+    return await _preview(page, page.path("id"), page.path("upload"), options)
+
+
+async def _preview(page: Page, list_id: int, upload: str, options: ImportOptions) -> Response:
+    """The dry run of the first rows: the mapping (editable), the rows that would be refused."""
+    path = _upload_path(page, upload)
+    lst = await page.db.read(list_service.get, workspace_id=page.caller.workspace_id, id=list_id)
+    try:
+        report = await page.db.read(
+            import_service.dry_run, caller=page.caller, list_id=list_id, path=path, options=options
+        )
+    except InvalidInput as error:
+        report, errors = None, error.fields
+    else:
+        errors = []
+    # What the file's headers map to by themselves, kept from the first preview, so that
+    # a change made in an earlier preview stays a change.
+    suggested = dict(zip(page.form.getlist("column"), page.form.getlist("suggested"), strict=False))
+    return page.render(
+        "import_preview.html",
+        status=422 if errors else 200,
+        lst=lst,
+        upload=upload,
+        options=options,
+        report=report,
+        errors=errors,
+        suggested=suggested,
+    )
+
+
+@router.post("/lists/{id:int}/import/{upload}/start", scope="contacts:write")
+async def start_import(page: Page) -> Response:
+    path = _upload_path(page, page.path("upload"))
+    options = _import_options(page)
+    job = await page.db.write(
+        import_service.create_job,
+        caller=page.caller,
+        list_id=page.path("id"),
+        path=path,
+        options=options,
+    )
+    page.console.services.jobs.start(page.caller.workspace_id, job.id)
+    return page.redirect(f"{PREFIX}/imports/{job.id}")
+
+
+@router.get("/imports/{id:int}")
+async def show_import(page: Page) -> Response:
+    screen = await page.db.read(views.import_screen, caller=page.caller, id=page.path("id"))
+    return page.render("import.html", block="progress", screen=screen)
+
+
+@router.get("/imports/{id:int}/rejects")
+async def import_rejects(page: Page) -> Response:
+    await page.db.read(import_service.get_job, caller=page.caller, id=page.path("id"))
+    return StreamingResponse(
+        import_service.rejects_csv(page.db, caller=page.caller, id=page.path("id")),
+        media_type="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="import-{page.path("id")}-rejects.csv"'
+        },
+    )

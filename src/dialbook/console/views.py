@@ -12,6 +12,9 @@ from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import Contact, ContactPage, ContactQuery
 from dialbook.db import Conn
 from dialbook.events.schemas import Event
+from dialbook.imports import service as import_service
+from dialbook.imports.schemas import ImportRead
+from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead, ListStats
 from dialbook.queue import service as queue_service
@@ -132,3 +135,25 @@ def dnc_screen(
     if number:
         check = suppression_service.check(conn, caller=caller, number=number)
     return DncScreen(lists, selected, entries, check)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportScreen:
+    job: ImportRead
+    list: ListRead
+    rows_per_second: float | None
+    seconds_left: float | None  # None until there is a rate to go by
+    running: bool
+
+
+def import_screen(conn: Conn, *, caller: Caller, id: int) -> ImportScreen:
+    job = import_service.get_job(conn, caller=caller, id=id)
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=job.list_id, with_count=False)
+    rate = left = None
+    if job.started_at is not None:
+        elapsed = ((job.finished_at or clock.now()) - job.started_at).total_seconds()
+        if elapsed > 0 and job.rows_read:
+            rate = job.rows_read / elapsed
+        if job.finished_at is None and 0 < job.progress < 1:
+            left = elapsed * (1 - job.progress) / job.progress
+    return ImportScreen(job, lst, rate, left, job.status in ("queued", "running"))

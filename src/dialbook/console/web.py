@@ -205,6 +205,7 @@ class PageRoute:
     handler: PageHandler
     scope: str | None
     public: bool
+    upload: bool = False  # a multipart form with one file (handlers stream it to disk)
 
 
 @dataclass
@@ -219,15 +220,20 @@ class PageRouter:
         return self._add("GET", path, scope, public)
 
     def post(
-        self, path: str, *, scope: str | None = "contacts:read", public: bool = False
+        self,
+        path: str,
+        *,
+        scope: str | None = "contacts:read",
+        public: bool = False,
+        upload: bool = False,
     ) -> Callable[[PageHandler], PageHandler]:
-        return self._add("POST", path, scope, public)
+        return self._add("POST", path, scope, public, upload)
 
     def _add(
-        self, method: str, path: str, scope: str | None, public: bool
+        self, method: str, path: str, scope: str | None, public: bool, upload: bool = False
     ) -> Callable[[PageHandler], PageHandler]:
         def decorate(handler: PageHandler) -> PageHandler:
-            self.pages.append(PageRoute(method, PREFIX + path, handler, scope, public))
+            self.pages.append(PageRoute(method, PREFIX + path, handler, scope, public, upload))
             return handler
 
         return decorate
@@ -273,22 +279,28 @@ def _asgi(route: PageRoute, console: Console) -> Callable[[Request], Awaitable[R
                 return secured(Response(status_code=204, headers={"HX-Redirect": url}))
             return secured(RedirectResponse(url, status_code=303))
         page = Page(request, console, session)
-        if route.method == "POST":
-            page.form = await _read_form(request)
+        if route.scope is not None and session is not None and not page.allows(route.scope):
+            raise Forbidden(f"Your role ({session.user.role}) may not do this.")
+        if route.method != "POST":
+            return secured(await route.handler(page))
+        # An uploaded file waits in a temporary file (python-multipart spools it to disk
+        # past 1 MB) until the handler copies it; closing the form removes it.
+        page.form = await _read_form(request, files=1 if route.upload else 0)
+        try:
             expected = session.csrf_token if session else request.cookies.get(LOGIN_CSRF_COOKIE)
             given = request.headers.get("x-csrf-token") or page.field("csrf_token")
             if not expected or not given or not hmac.compare_digest(expected, given):
                 raise Forbidden("The form has expired or did not come from this console.")
-        if route.scope is not None and session is not None and not page.allows(route.scope):
-            raise Forbidden(f"Your role ({session.user.role}) may not do this.")
-        return secured(await route.handler(page))
+            return secured(await route.handler(page))
+        finally:
+            await page.form.close()
 
     return call
 
 
-async def _read_form(request: Request) -> FormData:
+async def _read_form(request: Request, *, files: int) -> FormData:
     try:
-        return await request.form(max_files=0, max_fields=200, max_part_size=64 * 1024)
+        return await request.form(max_files=files, max_fields=500, max_part_size=64 * 1024)
     except Exception as error:  # noqa: BLE001 - whatever the parser says, it is bad input
         raise MalformedRequest(f"The form could not be read ({error}).") from None
 
