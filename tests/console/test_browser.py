@@ -23,6 +23,7 @@ import pytest
 from dialbook.db import Database
 from dialbook.users import service as user_service
 from dialbook.workspaces import service as workspace_service
+from tests.console.test_import import BAD_EVERY, messy_csv
 from tests.servers import spawn
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -235,3 +236,32 @@ def test_a_script_in_a_name_is_text(page: Any, console: Console) -> None:
     assert script in page.inner_text("h1")  # shown as text; the page fixture saw no dialog
     page.goto(f"{console.url}/console/contacts?q=script")
     assert script in page.inner_text("#results")
+
+
+def test_the_import_wizard_on_a_messy_file(page: Any, console: Console, tmp_path: Path) -> None:
+    rows = 10_000
+    path = tmp_path / "messy leads.csv"
+    path.write_bytes(messy_csv(rows))
+    lst = console.post("/v1/lists", {"name": "Imported", "calling_window": ALL_DAY})
+    sign_in(page, console)
+    page.goto(f"{console.url}/console/lists/{lst['id']}")
+    page.get_by_role("link", name="Import a file").click()
+    page.get_by_label("Lead file").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.get_by_role("heading", name="Rows that would be refused").wait_for()
+    page.get_by_label("Target of Internal Score").fill("ignore")
+    page.get_by_role("button", name="Check again with these columns").click()
+    page.get_by_label("Target of Internal Score").wait_for()
+    assert page.get_by_label("Target of Internal Score").input_value() == "ignore"
+    console.shoot(page, "import-preview")
+    page.get_by_role("button", name="Import every row").click()
+    page.wait_for_url("**/console/imports/*")
+    page.get_by_role("heading", name="Done").wait_for(timeout=120_000)  # htmx polls until done
+    refused = rows // BAD_EVERY
+    assert f"created {rows - refused:,}" in page.inner_text("#progress")
+    assert f"refused {refused}" in page.inner_text("#progress")
+    console.shoot(page, "import")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the refused rows (CSV)").click()
+    got = Path(download.value.path()).read_text().splitlines()
+    assert len(got) == 1 + refused

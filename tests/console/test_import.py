@@ -17,14 +17,14 @@ ROWS = 2000
 BAD_EVERY = 100  # rows 100, 200, ... have a phone that is no phone and nothing else
 
 
-def messy_csv() -> bytes:
+def messy_csv(rows: int = ROWS) -> bytes:
     """Odd headers, several phone formats, stray spaces, a column to ignore, bad rows."""
     lines = ["Full Name , Mobile #,E-Mail Address,Lead Notes,Internal Score"]
-    for n in range(1, ROWS + 1):
+    for n in range(1, rows + 1):
         if n % BAD_EVERY == 0:
             lines.append(f",12,,bad row {n},0")
         else:
-            phone = f"(415) 55{n // 1000}-{n % 1000:04d}" if n % 2 else f"+1415556{n:04d}"
+            phone = f"(415) 5{n // 1000:02d}-{n % 1000:04d}" if n % 2 else f"+1415556{n:04d}"
             lines.append(f" Person {n} ,{phone}, p{n}@Example.com ,note {n},{n % 7}")
     return ("\n".join(lines) + "\n").encode()
 
