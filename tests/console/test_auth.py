@@ -95,7 +95,8 @@ def test_wrong_passwords_and_unknown_emails_get_the_same_answer(
     make_user(db, "ana@example.com")
     wrong = sign_in(client, "ana@example.com", "not the password")
     unknown = sign_in(client, "bob@example.com", PASSWORD)
-    for answer in (wrong, unknown):
+    nul = sign_in(client, "ana@example.com\x00", PASSWORD)
+    for answer in (wrong, unknown, nul):
         assert answer.status_code == 401
         assert "Wrong email or password." in answer.text
     assert "dialbook_session" not in client.cookies

@@ -307,6 +307,10 @@ def test_filters_by_external_id_and_status(api: TestClient) -> None:
     bad = api.get("/v1/contacts", params={"status": "sleeping"})
     assert bad.status_code == 422
     assert bad.json()["fields"][0]["name"] == "status"
+    for name in ("external_id", "tag", "email", "q"):  # PostgreSQL cannot compare a NUL
+        nul = api.get("/v1/contacts", params={name: "a\x00b"})
+        assert nul.status_code == 422, nul.text
+        assert nul.json()["fields"] == [{"name": name, "detail": "must not contain NUL characters"}]
 
 
 def test_filters_and_cursor_pagination(api: TestClient) -> None:

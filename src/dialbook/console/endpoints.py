@@ -30,7 +30,7 @@ from dialbook.imports.schemas import ImportOptions
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import WEEKDAYS, ListCreate, ListUpdate
 from dialbook.suppressions import service as suppression_service
-from dialbook.suppressions.schemas import SuppressionCreate
+from dialbook.suppressions.schemas import SuppressionCreate, SuppressionListCreate
 from dialbook.users import service as user_service
 from dialbook.users.service import WrongPassword
 
@@ -331,10 +331,9 @@ async def remove_dnc(page: Page) -> Response:
 @router.post("/dnc/lists", scope="lists:manage")
 async def create_dnc_list(page: Page) -> Response:
     try:
+        data = decode_query({"name": page.field("name")}, SuppressionListCreate)
         created = await page.db.write(
-            suppression_service.create_list,
-            workspace_id=page.caller.workspace_id,
-            name=page.field("name"),
+            suppression_service.create_list, workspace_id=page.caller.workspace_id, name=data.name
         )
     except InvalidInput as error:
         return await _dnc(page, status=422, errors=error.fields)

@@ -91,6 +91,11 @@ def refuse_nul(body: bytes, decoded: Any) -> None:
 
 
 def decode_query(params: dict[str, Any], type_: type[T]) -> T:
+    """A query string (or a form) into ``type_``; a NUL in any value is refused by name
+    (PostgreSQL cannot compare or store it)."""
+    found = nul_errors(params)
+    if found:
+        raise InvalidInput(fields=found)
     try:
         return msgspec.convert(params, type_, strict=False)
     except msgspec.ValidationError as error:
