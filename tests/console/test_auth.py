@@ -220,3 +220,57 @@ def test_unknown_console_pages_answer_in_html(admin: TestClient) -> None:
         assert answer.status_code == 404, path
         assert answer.headers["content-type"].startswith("text/html")
         assert answer.headers["x-frame-options"] == "DENY"
+
+
+def test_an_admin_manages_the_workspaces_users(
+    admin: TestClient, client: TestClient, db: Database
+) -> None:
+    assert 'href="/console/users"' in admin.get("/console/lists").text
+    made = post_form(
+        admin,
+        "/console/users",
+        {"email": "Bo@Example.com", "role": "agent", "password": "a long passphrase"},
+        page="/console/users",
+    )
+    assert made.status_code == 303
+    listed = admin.get("/console/users").text
+    assert "bo@example.com" in listed
+    assert "agent" in listed
+    short = post_form(
+        admin,
+        "/console/users",
+        {"email": "cy@example.com", "role": "agent", "password": "short"},
+        page="/console/users",
+    )
+    assert short.status_code == 422
+    assert "password" in short.text
+    twice = post_form(
+        admin,
+        "/console/users",
+        {"email": "bo@example.com", "role": "admin", "password": "a long passphrase"},
+        page="/console/users",
+    )
+    assert twice.status_code == 409
+
+    bo = db.run_read(user_service.get_by_email, email="bo@example.com")
+    ana = db.run_read(user_service.get_by_email, email="ana@example.com")
+    myself = post_form(admin, f"/console/users/{ana.id}/disable", {}, page="/console/users")
+    assert myself.status_code == 409
+    assert "cannot disable yourself" in myself.text
+    off = post_form(admin, f"/console/users/{bo.id}/disable", {}, page="/console/users")
+    assert off.status_code == 303
+    assert db.run_read(user_service.get_by_email, email="bo@example.com").disabled_at is not None
+
+
+def test_only_an_admin_manages_users(client: TestClient, db: Database) -> None:
+    make_user(db, "mo@example.com", role="manager")
+    sign_in(client, "mo@example.com")
+    assert 'href="/console/users"' not in client.get("/console/lists").text
+    assert client.get("/console/users").status_code == 403
+    answer = post_form(
+        client,
+        "/console/users",
+        {"email": "x@example.com", "role": "admin", "password": "a long passphrase"},
+        page="/console/lists",
+    )
+    assert answer.status_code == 403

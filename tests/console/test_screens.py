@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from dialbook.console.endpoints import router as console_router
 from dialbook.db import Database
 from dialbook.kit import clock
+from dialbook.users import service as user_service
 from dialbook.workspaces import service as workspace_service
 from tests.conftest import create_list
 from tests.console.conftest import csrf_of, make_user, post_form, sign_in
@@ -373,7 +374,10 @@ def test_a_user_never_reaches_another_workspaces_records(
     assert sign_in(client, "bea@example.com").status_code == 303
     # Every console route naming a record, walked with A's ids (a new route must say which
     # record its id names here, or this fails).
+    make_user(db, "aleph@example.com")
+    a_user = db.run_read(user_service.get_by_email, email="aleph@example.com")
     a_ids = {
+        "users": a_user.id,
         "lists": secret["id"],
         "contacts": hidden["id"],
         "dnc": entry["id"],

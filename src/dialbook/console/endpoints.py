@@ -23,7 +23,7 @@ from dialbook.console.web import (
 )
 from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import ContactQuery, ContactUpdate, Status
-from dialbook.errors import FieldError, InvalidInput, NotFound
+from dialbook.errors import FieldError, Forbidden, InvalidInput, NotFound
 from dialbook.http.body import copy_upload, decode_query
 from dialbook.imports import service as import_service
 from dialbook.imports.schemas import ImportOptions
@@ -32,6 +32,7 @@ from dialbook.lists.schemas import WEEKDAYS, ListCreate, ListUpdate
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import SuppressionCreate, SuppressionListCreate
 from dialbook.users import service as user_service
+from dialbook.users.schemas import ROLES
 from dialbook.users.service import WrongPassword
 
 router = PageRouter()
@@ -483,3 +484,53 @@ async def import_rejects(page: Page) -> Response:
             "Content-Disposition": f'attachment; filename="import-{page.path("id")}-rejects.csv"'
         },
     )
+
+
+# -- users ----------------------------------------------------------------------------------
+
+
+def _admin_only(page: Page) -> None:
+    """Managing users is the admin role's (it has no API scope of its own)."""
+    assert page.session is not None
+    if page.session.user.role != "admin":
+        raise Forbidden(f"Your role ({page.session.user.role}) may not do this.")
+
+
+async def _users(page: Page, *, status: int = 200, errors: Any = ()) -> Response:
+    users = await page.db.read(user_service.list_users, workspace_id=page.caller.workspace_id)
+    return page.render("users.html", status=status, users=users, roles=ROLES, errors=errors)
+
+
+@router.get("/users")
+async def users(page: Page) -> Response:
+    _admin_only(page)
+    return await _users(page)
+
+
+@router.post("/users")
+async def create_user(page: Page) -> Response:
+    _admin_only(page)
+    try:
+        await page.db.write(
+            user_service.create,
+            workspace_id=page.caller.workspace_id,
+            email=page.field("email"),
+            role=page.field("role"),
+            password=str(page.form.get("password") or ""),
+        )
+    except InvalidInput as error:
+        return await _users(page, status=422, errors=error.fields)
+    return page.redirect(f"{PREFIX}/users")
+
+
+@router.post("/users/{id:int}/disable")
+async def disable_user(page: Page) -> Response:
+    _admin_only(page)
+    assert page.session is not None
+    await page.db.write(
+        user_service.disable_in,
+        workspace_id=page.caller.workspace_id,
+        id=page.path("id"),
+        by=page.session.user.id,
+    )
+    return page.redirect(f"{PREFIX}/users")

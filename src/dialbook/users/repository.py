@@ -47,6 +47,13 @@ def list_users(conn: Conn, *, workspace_id: int) -> list[UserRead]:
     return [_user(row) for row in rows]
 
 
+def get_user(conn: Conn, *, workspace_id: int, id: int) -> UserRead | None:
+    row = conn.execute(
+        select(*_USER_COLUMNS).where(users.c.workspace_id == workspace_id, users.c.id == id)
+    ).one_or_none()
+    return None if row is None else _user(row)
+
+
 def update_user(
     conn: Conn, *, workspace_id: int, id: int, values: dict[str, Any]
 ) -> UserRead | None:

@@ -98,6 +98,21 @@ def get_by_email(conn: Conn, *, email: str) -> UserRead:
     return found[0]
 
 
+def get(conn: Conn, *, workspace_id: int, id: int) -> UserRead:
+    found = repository.get_user(conn, workspace_id=workspace_id, id=id)
+    if found is None:
+        raise NotFound(f"No user with id {id}.")
+    return found
+
+
+def disable_in(conn: Conn, *, workspace_id: int, id: int, by: int) -> UserRead:
+    """A workspace's admin disables one of its users (never themselves: someone must be
+    left to sign in)."""
+    if id == by:
+        raise Conflict("You cannot disable yourself.")
+    return disable(conn, email=get(conn, workspace_id=workspace_id, id=id).email)
+
+
 def disable(conn: Conn, *, email: str) -> UserRead:
     """Stop a user signing in; their open sessions end at once."""
     user = get_by_email(conn, email=email)
