@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from dialbook.db import Database
 from dialbook.kit import clock
 from dialbook.users import service as user_service
+from dialbook.workspaces import service as workspace_service
 from tests.console.conftest import PASSWORD, csrf_of, make_user, post_form, sign_in, use_session
 
 T0 = dt.datetime(2026, 6, 1, 16, 0, tzinfo=dt.UTC)
@@ -87,6 +88,20 @@ def test_a_forged_or_tampered_cookie_is_no_session(client: TestClient, db: Datab
     for forged in (f"{workspace}.{token}.{'0' * 64}", f"{int(workspace) + 1}.{token}.{mac}", "x"):
         use_session(client, forged)
         assert client.get("/console/lists", follow_redirects=False).status_code == 303
+
+
+def test_a_password_is_taken_as_typed(client: TestClient, db: Database) -> None:
+    db.run_write(workspace_service.bootstrap, default_region="US")
+    found = db.run_read(workspace_service.find_workspace, name_or_id="default")
+    db.run_write(
+        user_service.create,
+        workspace_id=found.id,
+        email="sp@example.com",
+        role="agent",
+        password="  spaced out  ",
+    )
+    assert sign_in(client, "sp@example.com", "spaced out").status_code == 401
+    assert sign_in(client, "sp@example.com", "  spaced out  ").status_code == 303
 
 
 def test_wrong_passwords_and_unknown_emails_get_the_same_answer(

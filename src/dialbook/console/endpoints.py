@@ -1,4 +1,5 @@
-"""The console's pages: short handlers, one screen read or one service write each."""
+"""The console's pages: short handlers, most of them one screen read (console/views.py) or
+one service write."""
 
 from __future__ import annotations
 
@@ -96,7 +97,7 @@ async def login(page: Page) -> Response:
     try:
         # The hash is checked on a reader thread, not in the (SQLite) writer's transaction.
         user = await page.db.read(
-            user_service.check_password, email=email, password=page.field("password")
+            user_service.check_password, email=email, password=page.raw("password")
         )
     except WrongPassword as error:
         throttle.failed(email, address)
@@ -516,7 +517,7 @@ async def create_user(page: Page) -> Response:
             workspace_id=page.caller.workspace_id,
             email=page.field("email"),
             role=page.field("role"),
-            password=str(page.form.get("password") or ""),
+            password=page.raw("password"),
         )
     except InvalidInput as error:
         return await _users(page, status=422, errors=error.fields)

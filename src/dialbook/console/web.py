@@ -171,6 +171,11 @@ class Page:
         value = self.form.get(name)
         return value.strip() if isinstance(value, str) else ""
 
+    def raw(self, name: str) -> str:
+        """A form field exactly as sent (a password: its spaces are part of it)."""
+        value = self.form.get(name)
+        return value if isinstance(value, str) else ""
+
     def query(self, name: str) -> str:
         return self.request.query_params.get(name, "").strip()
 
