@@ -5,10 +5,13 @@ Through the HTTP surface (the test client), on SQLite and PostgreSQL, at fixed i
 from __future__ import annotations
 
 import datetime as dt
+import stat
 
 import pytest
 from starlette.testclient import TestClient
 
+from dialbook.app import create_app
+from dialbook.config import Settings
 from dialbook.db import Database
 from dialbook.kit import clock
 from dialbook.users import service as user_service
@@ -289,3 +292,19 @@ def test_only_an_admin_manages_users(client: TestClient, db: Database) -> None:
         page="/console/lists",
     )
     assert answer.status_code == 403
+
+
+def test_the_signing_key_is_made_once_and_kept_private(
+    client: TestClient, db: Database, settings: Settings
+) -> None:
+    make_user(db, "ana@example.com")
+    sign_in(client, "ana@example.com")
+    key_file = settings.data_dir / "console-secret"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    with TestClient(create_app(settings, db=db)) as restarted:  # another process, same key
+        restarted.cookies.set("dialbook_session", client.cookies["dialbook_session"])
+        assert restarted.get("/console/lists").status_code == 200
+    other = Settings(data_dir=settings.data_dir, console_secret="x" * 40)
+    with TestClient(create_app(other, db=db)) as rekeyed:  # a new key signs everyone out
+        rekeyed.cookies.set("dialbook_session", client.cookies["dialbook_session"])
+        assert rekeyed.get("/console/lists", follow_redirects=False).status_code == 303

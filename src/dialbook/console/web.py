@@ -92,15 +92,23 @@ def cookie_secret(settings: Settings) -> bytes:
         return settings.console_secret.encode()
     path = settings.data_dir / "console-secret"
     if not path.exists():
+        # Written whole under another name, then linked into place: several server
+        # processes starting at once all read the one key that won, never a half-written one.
         path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".console-secret-{os.getpid()}-{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, path)
         except FileExistsError:
             pass  # another process made it first
-        else:
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_urlsafe(48))
-    return Path(path).read_text().strip().encode()
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable key; delete it to make a new one")
+    return key.encode()
 
 
 @dataclass(frozen=True, slots=True)
