@@ -56,11 +56,11 @@ def test_healthz_needs_no_key(client: TestClient) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
 
 
-def test_root_points_browsers_and_clients_at_the_docs(client: TestClient) -> None:
+def test_root_points_browsers_at_the_console_and_clients_at_the_docs(client: TestClient) -> None:
     page = client.get("/", headers={"Accept": "text/html,*/*"}, follow_redirects=False)
     assert page.status_code == 307
-    assert page.headers["location"] == "/docs"
-    assert "swagger-ui" in client.get("/", headers={"Accept": "text/html"}).text
+    assert page.headers["location"] == "/console/"
+    assert 'name="password"' in client.get("/", headers={"Accept": "text/html"}).text
     pointer = client.get("/", headers={"Accept": "application/json"})
     assert pointer.status_code == 200
     assert pointer.json()["docs"] == "/docs"

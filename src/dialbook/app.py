@@ -13,6 +13,8 @@ from starlette.routing import BaseRoute, Route
 
 from dialbook import __version__, dialects
 from dialbook.config import Settings
+from dialbook.console import web as console_web
+from dialbook.console.endpoints import router as console_router
 from dialbook.contacts.endpoints import router as contacts_router
 from dialbook.db import Database
 from dialbook.events import retention
@@ -52,9 +54,9 @@ async def healthz(request: Request) -> Response:
 
 
 async def root(request: Request) -> Response:
-    """There is no console yet: a browser goes to the API docs, a client is told where they are."""
+    """A browser goes to the console; an API client is told where the API's docs are."""
     if "text/html" in request.headers.get("accept", ""):
-        return RedirectResponse("/docs", status_code=307)
+        return RedirectResponse("/console/", status_code=307)
     return json_response(
         {"name": "dialbook", "version": __version__, "docs": "/docs", "openapi": "/openapi.json"}
     )
@@ -81,7 +83,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     routes += openapi.routes(
         openapi.build(NATIVE), {d.name: openapi.build_dialect(d) for d in found}
     )
-    surfaces: dict[str, Render] = {}
+    console = console_web.Console(
+        services, console_web.CookieSigner(console_web.cookie_secret(settings))
+    )
+    routes.append(console_web.routes(console, console_router))
+    surfaces: dict[str, Render] = {console_web.PREFIX: console_web.render_error}
     formats = {}
     for dialect in found:
         surfaces[dialect.prefix] = dialect.render

@@ -33,6 +33,11 @@ class Settings:
     # disabled.
     webhook_retry_scale: float = 1.0
     webhook_disable_after_seconds: float = 5 * 24 * 3600.0
+    # Console: the key its session cookies are signed with (when unset, a random one kept in
+    # <data_dir>/console-secret; set it to share sessions between machines), and how long
+    # an unused session stays signed in.
+    console_secret: str | None = None
+    console_idle_minutes: int = 60
 
     @property
     def url(self) -> str:
@@ -48,8 +53,14 @@ class Settings:
             "database_url": env.get("DIALBOOK_DATABASE_URL") or None,
             "default_region": env.get("DIALBOOK_DEFAULT_REGION", "US").upper(),
             "rate_limit": env.get("DIALBOOK_RATE_LIMIT") or None,
+            "console_secret": env.get("DIALBOOK_CONSOLE_SECRET") or None,
         }
-        for name in ("max_body_bytes", "max_upload_bytes", "events_retention_days"):
+        for name in (
+            "max_body_bytes",
+            "max_upload_bytes",
+            "events_retention_days",
+            "console_idle_minutes",
+        ):
             if f"DIALBOOK_{name.upper()}" in env:
                 values[name] = int(env[f"DIALBOOK_{name.upper()}"])
         for name in ("webhook_timeout", "webhook_retry_scale", "webhook_disable_after_seconds"):

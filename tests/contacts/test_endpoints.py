@@ -291,6 +291,29 @@ def test_tags_add_and_remove(api: TestClient) -> None:
     assert api.get("/v1/contacts", params={"tag": "a"}).json()["data"] == []
 
 
+def test_filters_by_external_id_and_status(api: TestClient) -> None:
+    held = create_list(api, name="Held", queue_mode="on_publish")
+    refs = [{"provider": "hubspot", "id": "HS-1"}, {"provider": "salesforce", "id": "SF-1"}]
+    made = api.post(
+        "/v1/contacts",
+        json={"list_id": held["id"], "phones": ["+14155550140"], "external_refs": refs},
+    ).json()
+    other = api.post("/v1/contacts", json={"phones": ["+14155550141"]}).json()
+    for ref in ("HS-1", "SF-1", " SF-1 "):
+        found = api.get("/v1/contacts", params={"external_id": ref}).json()["data"]
+        assert [c["id"] for c in found] == [made["id"]]
+    assert api.get("/v1/contacts", params={"external_id": "HS-2"}).json()["data"] == []
+    by_status = api.get("/v1/contacts", params={"status": "queued"}).json()["data"]
+    assert [c["id"] for c in by_status] == [other["id"]]
+    bad = api.get("/v1/contacts", params={"status": "sleeping"})
+    assert bad.status_code == 422
+    assert bad.json()["fields"][0]["name"] == "status"
+    for name in ("external_id", "tag", "email", "q"):  # PostgreSQL cannot compare a NUL
+        nul = api.get("/v1/contacts", params={name: "a\x00b"})
+        assert nul.status_code == 422, nul.text
+        assert nul.json()["fields"] == [{"name": name, "detail": "must not contain NUL characters"}]
+
+
 def test_filters_and_cursor_pagination(api: TestClient) -> None:
     lst = create_list(api, default_region="GB")
     ids = []

@@ -14,6 +14,9 @@ it containing "aleph" and every number starting +180055501. Workspace B is made 
   scope for;
 * and after each test, A's rows in the database are exactly what they were.
 
+The console's pages (HTML, signed in with a session cookie, not an API key) are not routes
+of these routers; tests/console/test_screens.py walks each of them the same way.
+
 Bodies are valid ones (checked by the 404 itself: a bad body would answer 400/422 first),
 so the refusal comes from the lookup, not from validation. Runs on SQLite and PostgreSQL.
 """

@@ -115,10 +115,11 @@ def _register() -> None:
         lists,
         queue,
         serve,
+        users,
         workspaces,
     )
 
-    for module in (serve, db, workspaces, keys, lists, contacts, queue, dnc, events):
+    for module in (serve, db, workspaces, keys, users, lists, contacts, queue, dnc, events):
         cli.add_command(module.command)
     for command in (
         imports.import_command,

@@ -42,6 +42,7 @@ def command(app: App, host: str, port: int, fd: int | None, workers: int, log_le
 
     Example: dialbook serve --port 8001
     """
+    from dialbook.users import service as user_service
     from dialbook.workspaces import service as workspace_service
 
     # The socket is bound here, before anything else, so a taken port is one clear line,
@@ -57,10 +58,13 @@ def command(app: App, host: str, port: int, fd: int | None, workers: int, log_le
         console.print(
             "Keep it now: it is not shown again. Send it as 'Authorization: Bearer <key>'."
         )
+    if not app.read(user_service.any_users):
+        console.print("[bold]No one can sign in to the console yet.[/bold] Create the first user:")
+        console.print("  dialbook users create you@example.com --role admin")
     console.print(f"Database: {app.settings.url.split('@')[-1]}")
     bound_host, bound_port = listener.getsockname()[:2]
     address = f"http://{bound_host}:{bound_port}"
-    console.print(f"Serving on {address} (API docs at {address}/docs)")
+    console.print(f"Serving on {address} (console at {address}/console/, API docs at /docs)")
     app.close()
     with listener:
         uvicorn.run(

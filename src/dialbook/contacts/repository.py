@@ -342,6 +342,8 @@ def page(
     email_key: str | None = None,
     text_query: str | None = None,
     updated_since: dt.datetime | None = None,
+    external_id: str | None = None,
+    status: str | None = None,
 ) -> list[Contact]:
     conditions: list[ColumnElement[bool]] = [
         contacts.c.workspace_id == workspace_id,
@@ -378,6 +380,17 @@ def page(
         )
     if updated_since is not None:
         conditions.append(contacts.c.updated_at >= updated_since)
+    if external_id is not None:
+        conditions.append(
+            contacts.c.id.in_(
+                select(contact_external_ids.c.contact_id).where(
+                    contact_external_ids.c.workspace_id == workspace_id,
+                    contact_external_ids.c.external_id == external_id,
+                )
+            )
+        )
+    if status is not None:
+        conditions.append(contacts.c.status == status)
     rows = conn.execute(
         select(*_READ_COLUMNS).where(and_(*conditions)).order_by(contacts.c.id).limit(limit)
     )

@@ -269,6 +269,8 @@ class ContactQuery(Struct, forbid_unknown_fields=True, kw_only=True):
     tag: str | None = None
     phone: str | None = None
     email: str | None = None
+    external_id: Annotated[str, Meta(min_length=1, max_length=255)] | None = None  # any provider
+    status: Status | None = None
     q: Annotated[str, Meta(min_length=1, max_length=200)] | None = None
     updated_since: dt.datetime | None = None
     cursor: str | None = None

@@ -482,6 +482,8 @@ def page(conn: Conn, *, caller: Caller, query: ContactQuery) -> ContactPage:
         email_key=email_key(query.email) if query.email else None,
         text_query=query.q,
         updated_since=query.updated_since,
+        external_id=query.external_id.strip() if query.external_id else None,
+        status=query.status,
     )
     more = len(rows) > query.limit
     rows = rows[: query.limit]

@@ -74,6 +74,40 @@ api_keys = Table(
     Index(None, "workspace_id"),
 )
 
+# People who sign in to the console (console/): one workspace each. A reference table, like
+# api_keys: sign-in finds a user by email before the workspace is known, so an email is
+# unique across workspaces.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("email", String(254), nullable=False, unique=True),  # lower-cased
+    Column("role", String(20), nullable=False),  # admin | manager | agent
+    Column("password_hash", String(200), nullable=False),  # argon2id
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("password_changed_at", UTCDateTime, nullable=False),
+    Column("disabled_at", UTCDateTime),
+    Index(None, "workspace_id"),
+)
+
+# A signed-in console session: the cookie carries the workspace and a random token, stored
+# here only as its SHA-256. Sign-out deletes the row; a row unused for the idle time is dead.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id", Id, autoincrement=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "id"),
+    UniqueConstraint("workspace_id", "token_hash"),
+    Index(None, "workspace_id", "user_id"),
+)
+
 lists = Table(
     "lists",
     metadata,

@@ -16,7 +16,7 @@ distribution of the tables over a Citus cluster (:mod:`dialbook.db.citus`).
 from __future__ import annotations
 
 # Small and shared, or read before the workspace is known (an API key finds its workspace).
-REFERENCE_TABLES = frozenset({"workspaces", "api_keys", "call_zones"})
+REFERENCE_TABLES = frozenset({"workspaces", "api_keys", "users", "call_zones"})
 
 # One workspace's rows: sharded by TENANT_COLUMN, co-located with COLOCATE_WITH.
 TENANT_TABLES = frozenset(
@@ -40,6 +40,7 @@ TENANT_TABLES = frozenset(
         "import_rejects",
         "import_warnings",
         "idempotency_keys",
+        "console_sessions",
     }
 )
 

@@ -40,7 +40,7 @@ class Event(Struct, kw_only=True):
     list_id: int | None
     contact_id: int | None
     version: int | None  # the contact's version after the change
-    actor: str  # key:<id> | cli | import:<id> | system
+    actor: str  # key:<id> | cli | import:<id> | system | user:<id>
     changes: dict[str, list[Any]] | None  # {field: [before, after]}; its keys name what changed
     data: dict[str, Any] | None  # the resource as the native API returns it after the change
 

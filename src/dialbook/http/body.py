@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import msgspec
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from dialbook.errors import (
@@ -42,6 +43,18 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def copy_upload(upload: UploadFile, handle: BinaryIO, limit: int) -> int:
+    """Copy a multipart file part to ``handle`` a megabyte at a time; its size, or 413 as soon
+    as it passes ``limit`` bytes."""
+    size = 0
+    while chunk := await upload.read(1 << 20):
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
+        handle.write(chunk)
+    return size
 
 
 # A \u0000 escape (not an escaped backslash followed by "u0000"): PostgreSQL cannot store it.

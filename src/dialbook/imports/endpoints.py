@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response, StreamingResponse
 
 from dialbook.errors import MalformedRequest, PayloadTooLarge
-from dialbook.http.body import decode_query
+from dialbook.http.body import copy_upload, decode_query
 from dialbook.http.routing import Context, Router, json_response
 from dialbook.imports import export as exporter
 from dialbook.imports import service as import_service
@@ -47,11 +47,7 @@ async def save_upload(ctx: Context, directory: Path) -> tuple[Path, str | None]:
                     if not isinstance(upload, UploadFile):
                         raise MalformedRequest("Send the file in a multipart field named 'file'.")
                     name = upload.filename
-                    while chunk := await upload.read(1 << 20):
-                        size += len(chunk)
-                        if size > limit:
-                            raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
-                        handle.write(chunk)
+                    size = await copy_upload(upload, handle, limit)
             else:
                 async for chunk in ctx.request.stream():
                     size += len(chunk)

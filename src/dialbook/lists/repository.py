@@ -97,6 +97,26 @@ def count_contacts(conn: Conn, *, workspace_id: int, list_ids: Iterable[int]) ->
     return {list_id: count for list_id, count in rows}
 
 
+def status_counts(
+    conn: Conn, *, workspace_id: int, list_ids: Iterable[int]
+) -> list[tuple[int, str, int, int]]:
+    """(list id, status, contacts, attempts) for each status present in each list."""
+    ids = list(list_ids)
+    if not ids:
+        return []
+    rows = conn.execute(
+        select(
+            contacts.c.list_id,
+            contacts.c.status,
+            func.count(),
+            func.coalesce(func.sum(contacts.c.attempts), 0),
+        )
+        .where(contacts.c.workspace_id == workspace_id, contacts.c.list_id.in_(ids))
+        .group_by(contacts.c.list_id, contacts.c.status)
+    )
+    return [(list_id, status, int(n), int(attempts)) for list_id, status, n, attempts in rows]
+
+
 def update_list(
     conn: Conn, *, workspace_id: int, id: int, values: dict[str, Any], now: dt.datetime
 ) -> ListRead | None:

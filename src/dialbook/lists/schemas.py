@@ -134,6 +134,14 @@ class ListRead(Struct, kw_only=True):
     contact_count: int | None = None
 
 
+class ListStats(Struct, kw_only=True):
+    """A list's contacts by queue status, and the dial attempts made on them."""
+
+    list_id: int
+    by_status: dict[str, int]
+    attempts: int
+
+
 class ListPage(Struct, kw_only=True):
     data: list[ListRead]
     next_cursor: str | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -16,6 +17,7 @@ from dialbook.lists.schemas import (
     ListCreate,
     ListPage,
     ListRead,
+    ListStats,
     ListUpdate,
 )
 from dialbook.normalize.phones import is_region
@@ -180,6 +182,17 @@ def page(
     more = len(rows) > limit
     rows = rows[:limit]
     return ListPage(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
+
+
+def stats(conn: Conn, *, workspace_id: int, ids: Iterable[int]) -> dict[int, ListStats]:
+    """Each list's contacts by status and attempts made (lists without contacts: zeros)."""
+    found = {id: ListStats(list_id=id, by_status={}, attempts=0) for id in ids}
+    for list_id, status, count, attempts in repository.status_counts(
+        conn, workspace_id=workspace_id, list_ids=found
+    ):
+        found[list_id].by_status[status] = count
+        found[list_id].attempts += attempts
+    return found
 
 
 def update(conn: Conn, *, caller: Caller, id: int, data: ListUpdate) -> ListRead:

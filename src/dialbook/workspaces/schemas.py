@@ -41,12 +41,13 @@ class Caller:
     key_id: int
     scopes: frozenset[str]
     default_region: str | None
-    # What acts when no API key does (key_id 0): "cli", "import:<id>", "system".
+    # What acts when no API key does (key_id 0): "cli", "import:<id>", "system", or
+    # "user:<id>" (a console user).
     via: str = "api"
 
     @property
     def actor(self) -> str:
-        """Who caused a change, as events name it: key:<id>, cli, import:<id>, system."""
+        """Who caused a change, as events name it: key:<id>, cli, import:<id>, system, user:<id>."""
         return f"key:{self.key_id}" if self.key_id else self.via
 
     @property

@@ -16,7 +16,7 @@ Downgrade drops the columns; the phones' ``dialing`` objects stay (the old code 
 them).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-05 12:00:00
 """
 

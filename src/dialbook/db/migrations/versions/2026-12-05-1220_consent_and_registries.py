@@ -10,7 +10,7 @@ so that ``require_consent_for_mobile`` stops their mobiles too. ``dnc_registries
 workspace_id on Citus).
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-05 12:00:00
 """
 

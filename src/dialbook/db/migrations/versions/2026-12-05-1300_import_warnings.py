@@ -1,7 +1,7 @@
 """Import warnings: the rows an import kept with a value kept as given or ignored.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-05 13:00
 
 ``imports.warned`` counts them; ``import_warnings`` holds each row's line and warnings (an
@@ -18,7 +18,7 @@ from dialbook.db import citus
 from dialbook.db.types import Id, Json
 
 revision = "0020"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

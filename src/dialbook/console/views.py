@@ -1,0 +1,159 @@
+"""What each console screen shows, read in one transaction from the services (never SQL).
+
+These are plain functions of a connection like the services they call, so a handler makes
+one ``page.db.read(...)`` call per screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialbook.contacts import service as contact_service
+from dialbook.contacts.schemas import Contact, ContactPage, ContactQuery
+from dialbook.db import Conn
+from dialbook.events.schemas import Event
+from dialbook.imports import service as import_service
+from dialbook.imports.schemas import ImportRead
+from dialbook.kit import clock
+from dialbook.lists import service as list_service
+from dialbook.lists.schemas import ListRead, ListStats
+from dialbook.queue import service as queue_service
+from dialbook.queue.schemas import CallableNow, Preview
+from dialbook.suppressions import service as suppression_service
+from dialbook.suppressions.schemas import (
+    CheckResult,
+    SuppressionListRead,
+    SuppressionPage,
+    SuppressionQuery,
+)
+from dialbook.workspaces.schemas import Caller
+
+# Lists per page of the lists screen (each shows the queue's preview, one count each).
+LISTS_PER_PAGE = 50
+HISTORY_SHOWN = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    list: ListRead
+    stats: ListStats
+    preview: Preview
+
+
+@dataclass(frozen=True, slots=True)
+class ListsScreen:
+    rows: list[ListRow]
+    next_cursor: str | None
+
+
+def lists_screen(conn: Conn, *, caller: Caller, cursor: str | None) -> ListsScreen:
+    found = list_service.page(
+        conn, workspace_id=caller.workspace_id, cursor=cursor, limit=LISTS_PER_PAGE
+    )
+    stats = list_service.stats(
+        conn, workspace_id=caller.workspace_id, ids=[lst.id for lst in found.data]
+    )
+    rows = [
+        ListRow(lst, stats[lst.id], queue_service.preview(conn, caller=caller, list_id=lst.id))
+        for lst in found.data
+    ]
+    return ListsScreen(rows, found.next_cursor)
+
+
+def list_row(conn: Conn, *, caller: Caller, id: int) -> ListRow:
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=id)
+    stats = list_service.stats(conn, workspace_id=caller.workspace_id, ids=[id])[id]
+    return ListRow(lst, stats, queue_service.preview(conn, caller=caller, list_id=id))
+
+
+@dataclass(frozen=True, slots=True)
+class ContactsScreen:
+    lists: list[ListRead]
+    found: ContactPage | None  # None until something is searched for
+
+
+def contacts_screen(conn: Conn, *, caller: Caller, query: ContactQuery | None) -> ContactsScreen:
+    lists = list_service.page(conn, workspace_id=caller.workspace_id, cursor=None, limit=500)
+    found = None if query is None else contact_service.page(conn, caller=caller, query=query)
+    return ContactsScreen(lists.data, found)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactScreen:
+    contact: Contact
+    in_list: ListRead
+    callable: CallableNow
+    history: list[Event]  # newest first
+    more_history: bool
+
+
+def contact_screen(conn: Conn, *, caller: Caller, id: int) -> ContactScreen:
+    contact = contact_service.get(conn, caller=caller, id=id)
+    lst = list_service.get(
+        conn, workspace_id=caller.workspace_id, id=contact.list_id, with_count=False
+    )
+    history = contact_service.history(conn, caller=caller, id=id, cursor=None, limit=HISTORY_SHOWN)
+    return ContactScreen(
+        contact=contact,
+        in_list=lst,
+        callable=queue_service.check(conn, caller=caller, id=id),
+        history=list(reversed(history.data)),
+        more_history=history.next_cursor is not None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DncScreen:
+    lists: list[SuppressionListRead]
+    selected: SuppressionListRead
+    entries: SuppressionPage
+    check: CheckResult | None
+
+
+def dnc_screen(
+    conn: Conn,
+    *,
+    caller: Caller,
+    list_id: int | None,
+    cursor: str | None,
+    number: str | None,
+) -> DncScreen:
+    lists = suppression_service.list_lists(conn, workspace_id=caller.workspace_id)
+    selected = (
+        suppression_service.get_list(
+            conn, workspace_id=caller.workspace_id, id=list_id, with_count=True
+        )
+        if list_id is not None
+        else next(lst for lst in lists if lst.is_default)
+    )
+    entries = suppression_service.page(
+        conn,
+        caller=caller,
+        query=SuppressionQuery(suppression_list_id=selected.id, cursor=cursor, limit=50),
+    )
+    check = None
+    if number:
+        check = suppression_service.check(conn, caller=caller, number=number)
+    return DncScreen(lists, selected, entries, check)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportScreen:
+    job: ImportRead
+    list: ListRead
+    rows_per_second: float | None
+    seconds_left: float | None  # None until there is a rate to go by
+    running: bool
+
+
+def import_screen(conn: Conn, *, caller: Caller, id: int) -> ImportScreen:
+    job = import_service.get_job(conn, caller=caller, id=id)
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=job.list_id, with_count=False)
+    rate = left = None
+    if job.started_at is not None:
+        elapsed = ((job.finished_at or clock.now()) - job.started_at).total_seconds()
+        if elapsed > 0 and job.rows_read:
+            rate = job.rows_read / elapsed
+        if job.finished_at is None and 0 < job.progress < 1:
+            left = elapsed * (1 - job.progress) / job.progress
+    return ImportScreen(job, lst, rate, left, job.status in ("queued", "running"))
