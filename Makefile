@@ -24,10 +24,11 @@ $(STAMP): $(RUNTIME)
 serve: $(RUNTIME)  ## serve on 127.0.0.1:$(PORT) (make serve PORT=8001) with SQLite in ./dialbook-data
 	$(BIN)/dialbook serve --port $(PORT)
 
-test: $(STAMP)  ## the whole suite: lint, types, tests on SQLite (and PostgreSQL when one answers)
+test: $(STAMP)  ## the whole suite: lint, types, layers, tests on SQLite (and PostgreSQL when one answers)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n 2
 
 test-fast: $(STAMP)  ## the tests without the slow process-level ones (servers, kill -9)
@@ -37,6 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 fix: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench

@@ -33,6 +33,7 @@ from dialbook.registries.endpoints import router as registries_router
 from dialbook.suppressions.endpoints import router as suppressions_router
 from dialbook.webhooks.delivery import Deliverer
 from dialbook.webhooks.endpoints import router as webhooks_router
+from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.endpoints import router as workspaces_router
 
 NATIVE: tuple[Router, ...] = (
@@ -102,7 +103,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         services.jobs.resume_unfinished()
         deliverer.start()
         pruning = asyncio.get_running_loop().create_task(
-            retention.prune_forever(database, days=settings.events_retention_days)
+            retention.prune_forever(
+                database,
+                days=settings.events_retention_days,
+                workspace_ids=workspace_service.all_ids,
+            )
         )
         try:
             yield

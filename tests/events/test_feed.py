@@ -11,8 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from dialbook.db import Database
-from dialbook.events import service as event_service
+from dialbook.events import retention
 from dialbook.kit import clock
+from dialbook.workspaces import service as workspace_service
 from tests.conftest import create_list
 
 WEDNESDAY_NOON = dt.datetime(2026, 6, 3, 16, 0, tzinfo=dt.UTC)  # 12:00 in New York
@@ -123,7 +124,8 @@ def test_a_cursor_older_than_retention_gets_410(api: TestClient, db: Database) -
     create_list(api, name="new")
     # Retention removes a prefix of ids: through the newest old event (3), so the default
     # list's event (1, made at bootstrap) goes too, and the cursor 3 reads on without a gap.
-    assert db.run_write(event_service.prune, days=30) == 3
+    pruned = db.run_write(retention.prune, days=30, workspace_ids=workspace_service.all_ids)
+    assert pruned == 3
     response = api.get("/v1/events", params={"after": "0"})
     assert response.status_code == 410
     assert response.json()["error"] == "gone"

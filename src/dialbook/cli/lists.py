@@ -14,6 +14,7 @@ from dialbook.errors import InvalidInput
 from dialbook.kit.validation import field_error
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import (
+    PHONE_ORDERS,
     WEEKDAYS,
     CallingWindow,
     DuplicatePolicy,
@@ -21,7 +22,6 @@ from dialbook.lists.schemas import (
     ListRead,
     ListUpdate,
 )
-from dialbook.queue.numbers import PHONE_ORDERS
 
 
 @click.group("lists")

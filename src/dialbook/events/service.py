@@ -16,7 +16,6 @@ from dialbook.errors import Gone, invalid
 from dialbook.events import repository
 from dialbook.events.schemas import EVENT_TYPES, EventPage, EventQuery
 from dialbook.kit import clock
-from dialbook.workspaces import repository as workspace_repository
 from dialbook.workspaces.schemas import Caller
 
 
@@ -98,12 +97,14 @@ def head(conn: Conn, *, caller: Caller) -> int:
     return repository.last_id(conn, workspace_id=caller.workspace_id)
 
 
-def prune(conn: Conn, *, days: int, now: dt.datetime | None = None) -> int:
-    """Remove every workspace's events older than ``days``; how many."""
+def prune(
+    conn: Conn, *, workspace_ids: Iterable[int], days: int, now: dt.datetime | None = None
+) -> int:
+    """Remove the events of ``workspace_ids`` older than ``days``; how many."""
     before = (now or clock.now()) - dt.timedelta(days=days)
     return sum(
-        repository.prune(conn, workspace_id=workspace.id, before=before)
-        for workspace in workspace_repository.list_workspaces(conn)
+        repository.prune(conn, workspace_id=workspace_id, before=before)
+        for workspace_id in workspace_ids
     )
 
 

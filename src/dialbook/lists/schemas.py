@@ -7,12 +7,14 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
-from dialbook.queue.numbers import PhoneOrder
 from dialbook.workspaces.schemas import Aliases, Name, Region
 
 DuplicateKey = Literal["phone", "email", "external_id", "none"]
 DuplicateScope = Literal["list", "workspace"]
 QueueMode = Literal["immediate", "on_publish"]
+# Which of a contact's numbers is dialed first (number cycling: queue/numbers.py).
+PhoneOrder = Literal["as_given", "mobile_first"]
+PHONE_ORDERS: tuple[PhoneOrder, ...] = ("as_given", "mobile_first")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 LocalTime = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["08:00"])]
 IsoDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-25"])]

@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Literal
-
-PhoneOrder = Literal["as_given", "mobile_first"]
-PHONE_ORDERS: tuple[PhoneOrder, ...] = ("as_given", "mobile_first")
+from typing import Any
 
 # The number is bad: marked done, never dialed again; the next claim dials the next one.
 NUMBER_DONE = frozenset({"wrong_number", "disconnected", "failed"})

@@ -99,6 +99,11 @@ def find_workspace(conn: Conn, *, name_or_id: str) -> WorkspaceRead:
     return workspace
 
 
+def all_ids(conn: Conn) -> list[int]:
+    """Every workspace's id (background work that visits each, e.g. event retention)."""
+    return [workspace.id for workspace in repository.list_workspaces(conn)]
+
+
 def list_workspaces(conn: Conn, *, caller: Caller | None = None) -> list[WorkspaceRead]:
     """Admin keys (and the local CLI, caller None) see every workspace; others their own."""
     only = None if caller is None or caller.is_admin else caller.workspace_id
