@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -24,10 +25,12 @@ from dialbook.http import openapi
 from dialbook.http.auth import KeyAuthenticator
 from dialbook.http.errors import Render, exception_handlers
 from dialbook.http.limits import RateLimiter
+from dialbook.http.metrics import RequestMetrics
 from dialbook.http.routing import PrefixRoutes, Router, Services, json_response
 from dialbook.imports.endpoints import router as imports_router
 from dialbook.imports.jobs import Jobs
 from dialbook.lists.endpoints import router as lists_router
+from dialbook.metrics.endpoints import router as metrics_router
 from dialbook.queue.endpoints import router as queue_router
 from dialbook.registries.endpoints import router as registries_router
 from dialbook.suppressions.endpoints import router as suppressions_router
@@ -80,6 +83,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         Route("/healthz", healthz, methods=["GET"]),
     ]
     routes.append(PrefixRoutes("/v1/", native))
+    if settings.metrics:
+        routes += metrics_router.routes(services)
     found = dialects.discover()
     routes += openapi.routes(
         openapi.build(NATIVE), {d.name: openapi.build_dialect(d) for d in found}
@@ -120,7 +125,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
                 database.close()
 
     app = Starlette(
-        routes=routes, exception_handlers=dict(exception_handlers(surfaces)), lifespan=lifespan
+        routes=routes,
+        exception_handlers=dict(exception_handlers(surfaces)),
+        middleware=[Middleware(RequestMetrics)] if settings.metrics else [],
+        lifespan=lifespan,
     )
     app.state.services = services
     return app

@@ -38,6 +38,8 @@ class Settings:
     # an unused session stays signed in.
     console_secret: str | None = None
     console_idle_minutes: int = 60
+    # GET /metrics (Prometheus), for keys with the admin scope; DIALBOOK_METRICS=off hides it.
+    metrics: bool = True
 
     @property
     def url(self) -> str:
@@ -68,5 +70,7 @@ class Settings:
                 values[name] = float(env[f"DIALBOOK_{name.upper()}"])
         if env.get("DIALBOOK_WEBHOOKS_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"):
             values["webhooks_allow_private"] = True
+        if env.get("DIALBOOK_METRICS", "").lower() in ("0", "off", "false", "no"):
+            values["metrics"] = False
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from dialbook.app import create_app
 from dialbook.config import Settings
 from dialbook.db import Database
 from tests.conftest import create_list
+from tests.metrics import sample
 from tests.webhooks.receiver import Received, Receiver, Running
 
 
@@ -359,3 +360,34 @@ def test_two_servers_on_one_database_send_each_event_once(
         other_db.close()
     ids = [r.id for r in receiver.received]
     assert len(ids) == len(set(ids)) == 60
+
+
+def test_metrics_count_attempts_the_lag_and_the_backlog(
+    hooks: TestClient, receiver: Receiver
+) -> None:
+    def scrape() -> str:
+        response = hooks.get("/metrics")
+        assert response.status_code == 200, response.text
+        return response.text
+
+    before = scrape()
+    receiver.answer = lambda got: (500, {})
+    failing = subscribe(hooks, receiver.url)
+    add_contact(hooks, "+12125550100")
+    receiver.wait_for(1)
+    backlog = {"endpoint_id": str(failing["id"])}
+    text = scrape()
+    assert sample(text, "dialbook_webhook_pending_deliveries", **backlog) == 1
+    assert sample(text, "dialbook_webhook_oldest_pending_seconds", **backlog) >= 0
+    receiver.answer = lambda got: (200, {})
+    settled(hooks, failing["id"], 1)
+    deadline = time.monotonic() + 30
+    while sample(text := scrape(), "dialbook_webhook_delivery_lag_seconds_count") == sample(
+        before, "dialbook_webhook_delivery_lag_seconds_count"
+    ):  # counted just after the answers are stored
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    for result in ("failed", "delivered"):
+        name = "dialbook_webhook_attempts_total"
+        assert sample(text, name, result=result) > sample(before, name, result=result)
+    assert f'endpoint_id="{failing["id"]}"' not in text  # nothing pending any more

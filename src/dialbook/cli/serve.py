@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import os
 import socket
+import tempfile
+from collections.abc import Iterator
 
 import click
 import uvicorn
@@ -66,7 +70,7 @@ def command(app: App, host: str, port: int, fd: int | None, workers: int, log_le
     address = f"http://{bound_host}:{bound_port}"
     console.print(f"Serving on {address} (console at {address}/console/, API docs at /docs)")
     app.close()
-    with listener:
+    with listener, _shared_metrics(workers if app.settings.metrics else 1):
         uvicorn.run(
             "dialbook.app:create_app",
             factory=True,
@@ -77,6 +81,22 @@ def command(app: App, host: str, port: int, fd: int | None, workers: int, log_le
             log_level=log_level,
             access_log=False,
         )
+
+
+@contextlib.contextmanager
+def _shared_metrics(workers: int) -> Iterator[None]:
+    """Several processes count into files in one directory, summed by GET /metrics
+    (prometheus-client's multiprocess mode): a new one for this run unless
+    PROMETHEUS_MULTIPROC_DIR names one already."""
+    if workers <= 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="dialbook-metrics-") as shared:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = shared
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Engine
 
 from dialbook.db import engine as engines
 from dialbook.db import outbox
+from dialbook.kit.metrics import WRITE_BATCH
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -128,6 +129,7 @@ class _SQLiteWriter:
                 # and setting its result later would raise in this thread.
                 batch = [job for job in batch if job.future.set_running_or_notify_cancel()]
                 if batch:
+                    WRITE_BATCH.observe(len(batch))
                     self._run_batch(conn, batch)
 
     def _run_batch(self, conn: Connection, batch: list[_Job]) -> None:

@@ -198,13 +198,13 @@ class PrefixRoutes(BaseRoute):
         for route in self.routes:
             match, child = route.matches(scope)
             if match is Match.FULL:
-                return match, {**child, _INNER: route}
+                return match, {**child, INNER_ROUTE: route}
             if match is Match.PARTIAL and partial is None:
-                partial = {**child, _INNER: route}
+                partial = {**child, INNER_ROUTE: route}
         return (Match.PARTIAL, partial) if partial is not None else (Match.NONE, {})
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await scope[_INNER].handle(scope, receive, send)
+        await scope[INNER_ROUTE].handle(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         for route in self.routes:
@@ -215,7 +215,7 @@ class PrefixRoutes(BaseRoute):
         raise NoMatchFound(name, path_params)
 
 
-_INNER = "dialbook.route"  # the matched route of a PrefixRoutes, in the request's scope
+INNER_ROUTE = "dialbook.route"  # the matched route of a PrefixRoutes, in the request's scope
 
 
 _REPLAYED_HEADERS = ("content-type", "location", "etag")

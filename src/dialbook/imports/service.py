@@ -43,6 +43,7 @@ from dialbook.imports.workers import (
     run_ordered,
 )
 from dialbook.kit import clock
+from dialbook.kit.metrics import IMPORT_ROWS
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.fields import FieldDefinition
@@ -338,6 +339,7 @@ def run(
             plan, chunks, lambda c: [r.values for r in c if r.error is None], workers
         )
         for done, (chunk, results) in enumerate(normalized, start=1):
+            before = job
             job = db.run_write(
                 _commit_chunk,
                 caller=caller,
@@ -349,6 +351,7 @@ def run(
                 on_duplicate=job.options.on_duplicate,
                 bytes_done=opened.source.position(),
             )
+            _count_rows(before, job)
             if done in (1, 5) or done % 50 == 0:
                 db.run_write(contact_repository.analyze)  # statistics for the growing tables
             if progress is not None:
@@ -359,6 +362,13 @@ def run(
     finally:
         opened.source.close()
     return db.run_write(_finish, caller=caller, id=id)
+
+
+def _count_rows(before: ImportRead, after: ImportRead) -> None:
+    """A chunk's rows into GET /metrics, by outcome."""
+    for outcome in ("created", "updated", "skipped", "rejected"):
+        if added := getattr(after, outcome) - getattr(before, outcome):
+            IMPORT_ROWS.labels(outcome).inc(added)
 
 
 def _fail(db: Database, caller: Caller, id: int, message: str) -> ImportRead:

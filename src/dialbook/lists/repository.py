@@ -98,22 +98,26 @@ def count_contacts(conn: Conn, *, workspace_id: int, list_ids: Iterable[int]) ->
 
 
 def status_counts(
-    conn: Conn, *, workspace_id: int, list_ids: Iterable[int]
+    conn: Conn, *, workspace_id: int, list_ids: Iterable[int] | None
 ) -> list[tuple[int, str, int, int]]:
-    """(list id, status, contacts, attempts) for each status present in each list."""
-    ids = list(list_ids)
-    if not ids:
-        return []
-    rows = conn.execute(
+    """(list id, status, contacts, attempts) for each status present in each list (every
+    list of the workspace when ``list_ids`` is None)."""
+    query = (
         select(
             contacts.c.list_id,
             contacts.c.status,
             func.count(),
             func.coalesce(func.sum(contacts.c.attempts), 0),
         )
-        .where(contacts.c.workspace_id == workspace_id, contacts.c.list_id.in_(ids))
+        .where(contacts.c.workspace_id == workspace_id)
         .group_by(contacts.c.list_id, contacts.c.status)
     )
+    if list_ids is not None:
+        ids = list(list_ids)
+        if not ids:
+            return []
+        query = query.where(contacts.c.list_id.in_(ids))
+    rows = conn.execute(query)
     return [(list_id, status, int(n), int(attempts)) for list_id, status, n, attempts in rows]
 
 

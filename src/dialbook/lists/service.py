@@ -184,14 +184,16 @@ def page(
     return ListPage(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
 
 
-def stats(conn: Conn, *, workspace_id: int, ids: Iterable[int]) -> dict[int, ListStats]:
-    """Each list's contacts by status and attempts made (lists without contacts: zeros)."""
-    found = {id: ListStats(list_id=id, by_status={}, attempts=0) for id in ids}
+def stats(conn: Conn, *, workspace_id: int, ids: Iterable[int] | None) -> dict[int, ListStats]:
+    """Each list's contacts by status and attempts made (lists without contacts: zeros).
+    With ``ids`` None: every list of the workspace that has contacts."""
+    found = {id: ListStats(list_id=id, by_status={}, attempts=0) for id in ids or ()}
     for list_id, status, count, attempts in repository.status_counts(
-        conn, workspace_id=workspace_id, list_ids=found
+        conn, workspace_id=workspace_id, list_ids=None if ids is None else found
     ):
-        found[list_id].by_status[status] = count
-        found[list_id].attempts += attempts
+        stats = found.setdefault(list_id, ListStats(list_id=list_id, by_status={}, attempts=0))
+        stats.by_status[status] = count
+        stats.attempts += attempts
     return found
 
 

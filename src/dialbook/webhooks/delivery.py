@@ -32,6 +32,7 @@ from dialbook import __version__
 from dialbook.config import Settings
 from dialbook.db import Conn, Database
 from dialbook.kit import clock
+from dialbook.kit.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_LAG
 from dialbook.webhooks import service as webhook_service
 from dialbook.webhooks import targets
 from dialbook.webhooks.service import Answer, Outgoing, Policy, Render
@@ -179,6 +180,15 @@ def _settle(conn: Conn, *, answers: list[Answer], policy: Policy) -> None:
     webhook_service.settle(conn, answers=answers, now=clock.now(), policy=policy)
 
 
+def _count(answers: list[Answer]) -> None:
+    """Attempts by result, and each delivered event's lag, into GET /metrics."""
+    now = dt.datetime.now(dt.UTC)
+    for answer in answers:
+        WEBHOOK_ATTEMPTS.labels("delivered" if answer.ok else "failed").inc()
+        if answer.ok and answer.outgoing.event_at is not None:
+            WEBHOOK_LAG.observe(max(0.0, (now - answer.outgoing.event_at).total_seconds()))
+
+
 class Deliverer:
     """Keeps one task per enabled endpoint running until :meth:`stop`."""
 
@@ -231,6 +241,7 @@ class Deliverer:
                     continue
                 answers = await self._send_all(outgoing)
                 await self._db.write(_settle, answers=answers, policy=self._policy)
+                _count(answers)
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - keep delivering; leases make it safe to retry

@@ -242,3 +242,14 @@ def deliveries_page(
     if status is not None:
         query = query.where(D.c.status == status)
     return [as_dict(row) for row in conn.execute(query.order_by(D.c.id).limit(limit))]
+
+
+def backlog(conn: Conn, *, workspace_id: int) -> list[tuple[int, int, dt.datetime]]:
+    """(endpoint id, pending deliveries, the oldest one's creation) per endpoint with any."""
+    rows = conn.execute(
+        select(D.c.endpoint_id, func.count(), func.min(D.c.created_at))
+        .where(D.c.workspace_id == workspace_id, D.c.status == "pending")
+        .group_by(D.c.endpoint_id)
+        .order_by(D.c.endpoint_id)
+    )
+    return [(int(id), int(n), oldest) for id, n, oldest in rows]

@@ -101,3 +101,11 @@ class ReplayRequest(Struct, forbid_unknown_fields=True, kw_only=True):
 
 class ReplayResult(Struct, kw_only=True):
     queued: int
+
+
+class Backlog(Struct, kw_only=True):
+    """An endpoint's deliveries waiting to be sent, and how long the oldest has waited."""
+
+    endpoint_id: int
+    pending: int
+    oldest_seconds: float

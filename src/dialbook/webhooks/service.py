@@ -26,6 +26,7 @@ from dialbook.events.schemas import Event
 from dialbook.kit import clock, cursors
 from dialbook.webhooks import repository, targets
 from dialbook.webhooks.schemas import (
+    Backlog,
     Delivery,
     DeliveryPage,
     DeliveryQuery,
@@ -253,6 +254,14 @@ def _types(endpoint: Mapping[str, Any]) -> list[str] | None:
     return chosen
 
 
+def backlog(conn: Conn, *, caller: Caller, now: dt.datetime) -> list[Backlog]:
+    """The workspace's endpoints with deliveries still pending (for GET /metrics)."""
+    return [
+        Backlog(endpoint_id=id, pending=n, oldest_seconds=max(0.0, (now - oldest).total_seconds()))
+        for id, n, oldest in repository.backlog(conn, workspace_id=caller.workspace_id)
+    ]
+
+
 # -- the worker's transactions -------------------------------------------------------------
 
 
@@ -318,6 +327,7 @@ class Outgoing:
     url: str
     secrets: tuple[str, ...]
     body: bytes | None  # None: nothing to send (pruned, or not in the endpoint's format)
+    event_at: dt.datetime | None = None  # when the event happened (None if pruned)
 
 
 def claim(
@@ -356,6 +366,7 @@ def claim(
             url=endpoint["url"],
             secrets=tuple(signing),
             body=bodies.get(row["id"]),
+            event_at=row["at"],
         )
         for row in rows
     ]
