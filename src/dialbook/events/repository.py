@@ -43,6 +43,42 @@ def last_id(conn: Conn, *, workspace_id: int) -> int:
     return int(found or 0)
 
 
+def created_by(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    actor: str,
+    since: dt.datetime,
+    after_id: int,
+    limit: int,
+) -> list[tuple[int, int]]:
+    """(event id, contact id) of the contact.created events ``actor`` recorded from
+    ``since`` on, after event ``after_id``, oldest first."""
+    rows = conn.execute(
+        select(events.c.id, events.c.contact_id)
+        .where(
+            events.c.workspace_id == workspace_id,
+            events.c.at >= since,
+            events.c.id > after_id,
+            events.c.type == "contact.created",
+            events.c.actor == actor,
+        )
+        .order_by(events.c.id)
+        .limit(limit)
+    )
+    return [(int(id), int(contact_id)) for id, contact_id in rows]
+
+
+def first_kept_at(conn: Conn, *, workspace_id: int, after_id: int) -> dt.datetime | None:
+    """When the oldest event after ``after_id`` (retention's horizon) happened."""
+    return conn.execute(
+        select(events.c.at)
+        .where(events.c.workspace_id == workspace_id, events.c.id > after_id)
+        .order_by(events.c.id)
+        .limit(1)
+    ).scalar()
+
+
 def horizon(conn: Conn, *, workspace_id: int) -> int:
     """The highest event id retention has removed (0: none)."""
     found = conn.execute(

@@ -31,6 +31,27 @@ def update_job(conn: Conn, *, workspace_id: int, id: int, values: dict[str, Any]
     conn.execute(update(imports).where(_job(workspace_id, id)).values(**values))
 
 
+def list_jobs(conn: Conn, *, workspace_id: int, list_id: int, limit: int) -> list[dict[str, Any]]:
+    """A list's imports, newest first."""
+    rows = conn.execute(
+        select(*_COLUMNS)
+        .where(imports.c.workspace_id == workspace_id, imports.c.list_id == list_id)
+        .order_by(imports.c.id.desc())
+        .limit(limit)
+    )
+    return [as_dict(row) for row in rows]
+
+
+def mark_undone(conn: Conn, *, workspace_id: int, id: int, now: dt.datetime) -> bool:
+    """Mark a finished job undone; False when it is not finished (or already undone)."""
+    result = conn.execute(
+        update(imports)
+        .where(_job(workspace_id, id), imports.c.status.in_(("done", "failed")))
+        .values(status="undone", updated_at=now)
+    )
+    return result.rowcount > 0
+
+
 def _claimable(stale_before: dt.datetime, dead: list[str]) -> Any:
     running = imports.c.status == "running"
     return (

@@ -11,7 +11,8 @@ from dialbook.imports.mapping import Unmapped
 from dialbook.imports.reader import Format
 
 OnDuplicate = Literal["skip", "update", "create"]
-Status = Literal["queued", "running", "done", "failed"]
+# undone: its contacts were deleted again (imports.service.undo)
+Status = Literal["queued", "running", "done", "failed", "undone"]
 
 
 class ImportOptions(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -48,6 +49,17 @@ class ImportRead(Struct, kw_only=True):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+
+
+class ImportList(Struct, kw_only=True):
+    data: list[ImportRead]
+
+
+class UndoResult(Struct, kw_only=True):
+    """An import undone: the contacts it had created and that were deleted."""
+
+    import_id: int
+    deleted: int
 
 
 class ColumnMapping(Struct, kw_only=True):
