@@ -318,8 +318,8 @@ def test_upload_a_file_of_numbers_with_its_bad_lines_named(
     assert answer.status_code == 200
     seen = text_of(answer.text)
     assert "2 numbers added, 0 already there (refreshed), 2 refused, of 4 lines." in seen
-    assert "line 3: call me" in seen.replace("&quot;", "")
-    assert "line 6: 12" in seen
+    assert "line 3: 'call me' is not a phone number" in seen.replace("&#39;", "'")
+    assert "line 6: '12'" in seen.replace("&#39;", "'")
     entries = api.get("/v1/suppressions").json()["data"]
     assert sorted(e["number"] for e in entries) == ["+14155550170", "+14155550171"]
     assert {e["source"] for e in entries} == {"console"}

@@ -132,7 +132,7 @@ def _import_suppressions(app: App, caller: Caller, file: Path, reason: str | Non
         suppression_service.add_file, caller=caller, path=file, reason=reason, source="import"
     )
     for error in result.errors:
-        console.print(f"line {error.line}: {error.value!r} {error.detail}", markup=False)
+        console.print(f"line {error.line}: {error.detail}", markup=False)
     refused = f", {result.refused:,} refused" if result.refused else ""
     console.print(
         f"{result.added:,} numbers added, {result.updated:,} already there (refreshed){refused}."
