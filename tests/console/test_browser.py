@@ -273,6 +273,10 @@ def test_the_import_wizard_on_a_messy_file(page: Any, console: Console, tmp_path
     page.get_by_role("button", name="Check again with these columns").click()
     page.get_by_label("Target of Internal Score").wait_for()
     assert page.get_by_label("Target of Internal Score").input_value() == "ignore"
+    page.get_by_label("Save them as").fill("Messy CRM export")
+    page.get_by_role("button", name="Save as a template").click()
+    page.get_by_text("Saved these columns as “Messy CRM export”").wait_for()
+    assert page.get_by_label("Target of Internal Score").input_value() == "ignore"
     console.shoot(page, "import-preview")
     page.get_by_role("button", name="Import every row").click()
     page.wait_for_url("**/console/imports/*")

@@ -10,8 +10,11 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from dialbook.db import Database
+from dialbook.imports import service as import_service
+from dialbook.imports.schemas import ImportTemplateCreate
 from dialbook.kit import clock
 from dialbook.workspaces import service as workspace_service
+from dialbook.workspaces.schemas import Caller
 from tests.conftest import create_list
 from tests.console.conftest import csrf_of, make_user, post_form, sign_in
 from tests.console.test_screens import MONDAY_NOON_NY, contact, text_of
@@ -336,7 +339,7 @@ def test_upload_a_file_of_numbers_with_its_bad_lines_named(
 
 
 def test_the_manage_pages_never_reach_another_workspace(
-    api: TestClient, client: TestClient, db: Database
+    api: TestClient, client: TestClient, db: Database, caller: Caller
 ) -> None:
     lst = create_list(api, name="A secret list")
     made = contact(api, list_id=lst["id"], full_name="A secret person", phones=["+14155550150"])
@@ -345,6 +348,11 @@ def test_the_manage_pages_never_reach_another_workspace(
                         params={"filename": "a.csv"}).json()  # fmt: skip
     client.app.state.services.jobs.wait()  # type: ignore[attr-defined]
     a_dnc = api.get("/v1/suppression-lists").json()["data"][0]["id"]
+    template = db.run_write(
+        import_service.save_template,
+        caller=caller,
+        data=ImportTemplateCreate(name="A secret template", map=["Phone=phone"]),
+    )
     db.run_write(workspace_service.create_workspace, name="B", default_region="US")
     make_user(db, "bea@example.com", workspace="B")
     key = client.headers.pop("Authorization")
@@ -359,6 +367,18 @@ def test_the_manage_pages_never_reach_another_workspace(
         (f"/console/lists/{lst['id']}", EVERY_SETTING),
     ):
         assert post_form(client, path, data, page="/console/lists").status_code == 404, path
+    b_list = client.get("/console/lists").text
+    b_list_id = re.search(r'href="/console/lists/(\d+)"', b_list)
+    assert b_list_id
+    form = client.get(f"/console/lists/{b_list_id.group(1)}/import")
+    assert "A secret" not in form.text
+    with_a_template = client.post(
+        f"/console/lists/{b_list_id.group(1)}/import",
+        data={"csrf_token": csrf_of(form), "template": str(template.id)},
+        files={"file": ("x.csv", b"Phone\n+14155550100\n", "text/csv")},
+    )
+    assert with_a_template.status_code == 422
+    assert f"no import template with id {template.id}" in with_a_template.text
     into_a = upload_dnc(client, b"+14155550199\n", suppression_list_id=str(a_dnc))
     assert into_a.status_code == 404  # A's suppression list does not exist for B
     client.headers["Authorization"] = key

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any, get_args
@@ -34,7 +33,7 @@ from dialbook.errors import (
 )
 from dialbook.http.body import copy_upload, decode_query
 from dialbook.imports import service as import_service
-from dialbook.imports.schemas import ImportOptions
+from dialbook.imports.schemas import ImportOptions, ImportTemplateCreate
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import WEEKDAYS, ListCreate, ListUpdate
 from dialbook.suppressions import service as suppression_service
@@ -287,14 +286,18 @@ async def set_contact_dnc(page: Page) -> Response:
 # -- do not call ----------------------------------------------------------------------------
 
 
+def _id_of(value: str) -> int | None:
+    """An id typed in a form or a link; None for anything else."""
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 async def _dnc(
     page: Page, *, status: int = 200, errors: Any = (), loaded: FileResult | None = None
 ) -> Response:
-    list_id = page.query("list") or page.field("suppression_list_id")
     screen = await page.db.read(
         views.dnc_screen,
         caller=page.caller,
-        list_id=int(list_id) if list_id.isdigit() and len(list_id) < 19 else None,
+        list_id=_id_of(page.query("list") or page.field("suppression_list_id")),
         cursor=page.query("cursor") or None,
         number=page.query("number") or None,
     )
@@ -345,24 +348,23 @@ async def upload_dnc(page: Page) -> Response:
     upload = page.form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return await _dnc(page, status=422, errors=[FieldError("file", "choose a file")])
-    list_id = page.field("suppression_list_id")
     page.settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=page.settings.data_dir, suffix=".dnc") as handle:
-        await copy_upload(upload, handle, page.settings.max_upload_bytes)
-        handle.flush()
-        try:
-            loaded = await page.db.write(
-                suppression_service.add_file,
-                caller=page.caller,
-                path=Path(handle.name),
-                suppression_list_id=int(list_id)
-                if list_id.isdigit() and len(list_id) < 19
-                else None,
-                reason=page.field("reason")[:200] or None,
-                source="console",
-            )
-        except InvalidInput as error:
-            return await _dnc(page, status=422, errors=error.fields)
+    path = page.settings.data_dir / f".dnc-{uuid.uuid4().hex}"
+    try:
+        with path.open("xb") as handle:
+            await copy_upload(upload, handle, page.settings.max_upload_bytes)
+        loaded = await page.db.write(
+            suppression_service.add_file,
+            caller=page.caller,
+            path=path,
+            suppression_list_id=_id_of(page.field("suppression_list_id")),
+            reason=page.field("reason")[:200] or None,
+            source="console",
+        )
+    except InvalidInput as error:
+        return await _dnc(page, status=422, errors=error.fields)
+    finally:
+        path.unlink(missing_ok=True)
     return await _dnc(page, loaded=loaded)  # the numbers that were good went in
 
 
@@ -402,21 +404,20 @@ def _upload_path(page: Page, name: str) -> Path:
     return path
 
 
-def _import_options(page: Page) -> ImportOptions:
-    """The preview's mapping as the importer's overrides: each column whose target the
-    user changed (an empty target: ignore the column)."""
-    overrides = [
-        f"{column}={target or 'ignore'}"
-        for column, suggested, target in zip(
-            page.form.getlist("column"),
-            page.form.getlist("suggested"),
-            [str(t).strip() for t in page.form.getlist("target")],
-            strict=False,
+def _mapping(page: Page) -> list[str]:
+    """The preview's columns as "Column=target" (an empty target: ignore the column)."""
+    return [
+        f"{column}={str(target).strip() or 'ignore'}"
+        for column, target in zip(
+            page.form.getlist("column"), page.form.getlist("target"), strict=False
         )
-        if target != suggested
     ]
+
+
+def _import_options(page: Page) -> ImportOptions:
+    """The preview's form as the importer's options: every column as shown."""
     return decode_query(
-        {"map": overrides, "filename": page.field("filename") or None,
+        {"map": _mapping(page), "filename": page.field("filename") or None,
          "on_duplicate": page.field("on_duplicate") or "skip"},
         ImportOptions,
     )  # fmt: skip
@@ -424,10 +425,18 @@ def _import_options(page: Page) -> ImportOptions:
 
 @router.get("/lists/{id:int}/import", scope="contacts:write")
 async def import_form(page: Page) -> Response:
-    lst = await page.db.read(
-        list_service.get, workspace_id=page.caller.workspace_id, id=page.path("id")
+    return await _upload_form(page)
+
+
+async def _upload_form(page: Page, errors: Any = ()) -> Response:
+    screen = await page.db.read(views.upload_screen, caller=page.caller, list_id=page.path("id"))
+    return page.render(
+        "import_upload.html",
+        status=422 if errors else 200,
+        lst=screen.list,
+        templates=screen.templates,
+        errors=errors,
     )
-    return page.render("import_upload.html", lst=lst, errors=[])
 
 
 @router.post("/lists/{id:int}/import", scope="contacts:write", upload=True)
@@ -437,9 +446,7 @@ async def upload_import(page: Page) -> Response:
     )
     upload = page.form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return page.render(
-            "import_upload.html", status=422, lst=lst, errors=[FieldError("file", "choose a file")]
-        )
+        return await _upload_form(page, [FieldError("file", "choose a file")])
     suffix = Path(upload.filename).suffix.lower()
     suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
     name = f"{page.caller.workspace_id}-{uuid.uuid4().hex}{suffix}"
@@ -453,10 +460,21 @@ async def upload_import(page: Page) -> Response:
         raise
     if size == 0:
         (directory / name).unlink(missing_ok=True)
-        return page.render(
-            "import_upload.html", status=422, lst=lst, errors=[FieldError("file", "is empty")]
-        )
+        return await _upload_form(page, [FieldError("file", "is empty")])
     options = ImportOptions(filename=upload.filename[:500])
+    template = _id_of(page.field("template"))
+    if template is not None:  # its columns as the template maps them
+        try:
+            options = await page.db.read(
+                import_service.with_template,
+                caller=page.caller,
+                id=template,
+                path=directory / name,
+                options=options,
+            )
+        except InvalidInput as error:
+            (directory / name).unlink(missing_ok=True)
+            return await _upload_form(page, error.fields)
     return await _preview(page, lst.id, name, options)
 
 
@@ -469,7 +487,28 @@ async def preview_import(page: Page) -> Response:
     return await _preview(page, page.path("id"), page.path("upload"), options)
 
 
-async def _preview(page: Page, list_id: int, upload: str, options: ImportOptions) -> Response:
+@router.post("/lists/{id:int}/import/{upload}/template", scope="contacts:write")
+async def save_import_template(page: Page) -> Response:
+    """Save the preview's columns under a name, and show the preview again."""
+    options = _import_options(page)
+    try:
+        data = decode_query(
+            {"name": page.field("template_name"), "map": _mapping(page)}, ImportTemplateCreate
+        )
+        saved = await page.db.write(import_service.save_template, caller=page.caller, data=data)
+    except InvalidInput as error:
+        return await _preview(page, page.path("id"), page.path("upload"), options, error.fields)
+    return await _preview(page, page.path("id"), page.path("upload"), options, saved=saved.name)
+
+
+async def _preview(
+    page: Page,
+    list_id: int,
+    upload: str,
+    options: ImportOptions,
+    problems: Any = (),
+    saved: str | None = None,
+) -> Response:
     """The dry run of the first rows: the mapping (editable), the rows that would be refused."""
     path = _upload_path(page, upload)
     lst = await page.db.read(list_service.get, workspace_id=page.caller.workspace_id, id=list_id)
@@ -478,12 +517,9 @@ async def _preview(page: Page, list_id: int, upload: str, options: ImportOptions
             import_service.dry_run, caller=page.caller, list_id=list_id, path=path, options=options
         )
     except InvalidInput as error:
-        report, errors = None, error.fields
+        report, errors = None, [*problems, *error.fields]
     else:
-        errors = []
-    # What the file's headers map to by themselves, kept from the first preview, so that
-    # a change made in an earlier preview stays a change.
-    suggested = dict(zip(page.form.getlist("column"), page.form.getlist("suggested"), strict=False))
+        errors = list(problems)
     return page.render(
         "import_preview.html",
         status=422 if errors else 200,
@@ -492,7 +528,8 @@ async def _preview(page: Page, list_id: int, upload: str, options: ImportOptions
         options=options,
         report=report,
         errors=errors,
-        suggested=suggested,
+        saved=saved,
+        template_name=page.field("template_name"),
     )
 
 

@@ -15,7 +15,7 @@ from dialbook.contacts.schemas import Contact, ContactPage, ContactQuery, Phone
 from dialbook.db import Conn
 from dialbook.events.schemas import Event
 from dialbook.imports import service as import_service
-from dialbook.imports.schemas import ImportRead
+from dialbook.imports.schemas import ImportRead, ImportTemplate
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead, ListStats
@@ -170,6 +170,17 @@ def dnc_screen(
     if number:
         check = suppression_service.check(conn, caller=caller, number=number)
     return DncScreen(lists, selected, entries, check)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadScreen:
+    templates: list[ImportTemplate]  # (declared before the field named ``list``)
+    list: ListRead
+
+
+def upload_screen(conn: Conn, *, caller: Caller, list_id: int) -> UploadScreen:
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
+    return UploadScreen(import_service.list_templates(conn, caller=caller), lst)
 
 
 @dataclass(frozen=True, slots=True)

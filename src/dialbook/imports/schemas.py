@@ -51,6 +51,22 @@ class ImportRead(Struct, kw_only=True):
     finished_at: dt.datetime | None
 
 
+class ImportTemplate(Struct, kw_only=True):
+    """A column mapping saved under a name: each column a file had, and its target."""
+
+    id: int
+    name: str
+    mapping: list[ColumnMapping]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ImportTemplateCreate(Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Annotated[str, Meta(min_length=1, max_length=200)]
+    # "Column=target", as ImportOptions.map
+    map: Annotated[list[str], Meta(min_length=1, max_length=1000)]
+
+
 class ImportList(Struct, kw_only=True):
     data: list[ImportRead]
 

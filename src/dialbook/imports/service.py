@@ -38,6 +38,8 @@ from dialbook.imports.schemas import (
     DryRun,
     ImportOptions,
     ImportRead,
+    ImportTemplate,
+    ImportTemplateCreate,
     RowProblem,
     UndoResult,
 )
@@ -139,6 +141,49 @@ def undo(conn: Conn, *, caller: Caller, id: int) -> UndoResult:
     undone = get_job(conn, caller=caller, id=id)
     event_service.record(conn, caller, "import.undone", list_id=job.list_id, data=undone)
     return UndoResult(import_id=id, deleted=deleted)
+
+
+# -- templates ----------------------------------------------------------------------------
+
+
+def _template(row: dict[str, Any]) -> ImportTemplate:
+    mapping = [{"column": column, "target": target} for column, target in row["mapping"]]
+    return msgspec.convert({**row, "mapping": mapping}, ImportTemplate)
+
+
+def save_template(conn: Conn, *, caller: Caller, data: ImportTemplateCreate) -> ImportTemplate:
+    """Save a mapping ("Column=target" each) under a name; a template of that name is
+    replaced."""
+    name = data.name.strip()
+    if not name:
+        raise invalid("name", "must not be empty")
+    try:
+        mapping = [[column, target] for column, target in parse_overrides(data.map).items()]
+    except MappingError as error:
+        raise invalid("map", str(error)) from None
+    row = repository.save_template(
+        conn, workspace_id=caller.workspace_id, name=name, mapping=mapping, now=clock.now()
+    )
+    return _template(row)
+
+
+def list_templates(conn: Conn, *, caller: Caller) -> list[ImportTemplate]:
+    return [_template(row) for row in repository.templates(conn, workspace_id=caller.workspace_id)]
+
+
+def with_template(
+    conn: Conn, *, caller: Caller, id: int, path: Path, options: ImportOptions
+) -> ImportOptions:
+    """``options`` mapping ``path``'s columns as template ``id`` does (the columns the
+    template knows; the others as the importer recognizes them)."""
+    row = repository.template(conn, workspace_id=caller.workspace_id, id=id)
+    if row is None:
+        raise invalid("template", f"no import template with id {id}")
+    opened = open_file(path, msgspec.structs.replace(options, map=[]))
+    opened.source.close()
+    columns = set(opened.mapping.targets)
+    chosen = [f"{column}={target}" for column, target in row["mapping"] if column in columns]
+    return msgspec.structs.replace(options, map=chosen)
 
 
 # A running job without progress this long was abandoned (its process on another machine
