@@ -9,7 +9,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from dialbook.db import Database
+from dialbook.db import Conn, Database
 from dialbook.events import service as event_service
 from dialbook.imports import service as import_service
 from dialbook.imports.schemas import ImportOptions
@@ -101,3 +101,26 @@ def test_undo_is_refused_once_retention_removed_the_imports_events(
     assert "can no longer be told" in answer.json()["detail"]
     assert len(api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"]) == 3
     assert api.get(f"/v1/imports/{job.id}").json()["status"] == "done"  # rolled back
+
+
+def test_the_contacts_an_import_created_are_found_a_page_at_a_time(
+    db: Database, caller: Caller, api: TestClient, tmp_path: Path
+) -> None:
+    lst = create_list(api, name="Leads")
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"name,phone\n" + b"".join(b"P%d,+1415555%04d\n" % (n, n) for n in range(5)))
+    job = import_file(db, caller, lst["id"], path)
+    api.post("/v1/contacts", json={"phones": ["+14155550188"]}).raise_for_status()  # not its
+
+    def pages(conn: Conn) -> list[list[int]]:
+        return list(
+            event_service.created_by(
+                conn, caller=caller, actor=f"import:{job.id}", since=job.started_at,
+                until=job.finished_at, chunk=2,
+            )
+        )  # fmt: skip
+
+    found = db.run_read(pages)
+    assert [len(page) for page in found] == [2, 2, 1]
+    ids = [c["id"] for c in api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"]]
+    assert sorted(i for page in found for i in page) == sorted(ids)

@@ -98,10 +98,17 @@ def head(conn: Conn, *, caller: Caller) -> int:
 
 
 def created_by(
-    conn: Conn, *, caller: Caller, actor: str, since: dt.datetime, chunk: int
+    conn: Conn,
+    *,
+    caller: Caller,
+    actor: str,
+    since: dt.datetime,
+    until: dt.datetime | None,
+    chunk: int,
 ) -> Iterator[list[int]]:
-    """The ids of the contacts ``actor`` created from ``since`` on, ``chunk`` at a time.
-    Raises Conflict when retention may have removed some of their events."""
+    """The ids of the contacts ``actor`` created between ``since`` and ``until`` (None: up
+    to now), ``chunk`` at a time. Raises Conflict when retention may have removed some of
+    their events."""
     horizon = repository.horizon(conn, workspace_id=caller.workspace_id)
     if horizon:
         kept = repository.first_kept_at(conn, workspace_id=caller.workspace_id, after_id=horizon)
@@ -110,13 +117,13 @@ def created_by(
                 "The events of that time have been removed (DIALBOOK_EVENTS_RETENTION_DAYS): "
                 "which contacts were created can no longer be told."
             )
-    after = 0
+    after = None
     while found := repository.created_by(
-        conn, workspace_id=caller.workspace_id, actor=actor, since=since, after_id=after,
-        limit=chunk,
+        conn, workspace_id=caller.workspace_id, actor=actor, since=since, until=until,
+        after=after, limit=chunk,
     ):  # fmt: skip
-        yield [contact_id for _, contact_id in found]
-        after = found[-1][0]
+        yield [contact_id for _, _, contact_id in found]
+        after = found[-1][0], found[-1][1]
 
 
 def prune(

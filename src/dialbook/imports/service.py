@@ -135,6 +135,7 @@ def undo(conn: Conn, *, caller: Caller, id: int) -> UndoResult:
         caller=caller,
         actor=f"import:{id}",
         since=job.started_at or job.created_at,
+        until=job.finished_at,  # None for a failed import: up to now
         chunk=CHUNK,
     ):
         deleted += contact_service.delete_many(conn, caller=caller, ids=ids)
