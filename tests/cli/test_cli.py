@@ -128,3 +128,26 @@ def test_events_tail_prints_what_changed(run: CliRunner) -> None:
     bad = run.invoke(cli, ["events", "tail", "--no-follow", "--types", "contact.exploded"])
     assert bad.exit_code == 1
     assert "unknown event type 'contact.exploded'" in bad.output
+
+
+def test_undo_an_import(run: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("name,phone\nAna,+14155550101\nBo,+14155550102\nCy,+14155550103\n")
+    lst = json.loads(invoke(run, "lists", "create", "Leads", "--json"))
+    job = json.loads(invoke(run, "import", str(path), "--list", str(lst["id"]), "--json"))
+    asked = run.invoke(cli, ["import-undo", str(job["id"])], input="n\n")
+    assert asked.exit_code == 1
+    assert f"Delete the contacts import {job['id']} (a.csv) created (3)?" in asked.output
+    done = invoke(run, "import-undo", str(job["id"]), "--yes")
+    assert f"Import {job['id']} undone: 3 contacts deleted." in done
+    again = run.invoke(cli, ["import-undo", str(job["id"]), "--yes"])
+    assert again.exit_code != 0
+    assert "already been undone" in again.output
+
+
+def test_dnc_import_names_the_lines_it_refuses(run: CliRunner, tmp_path: Path) -> None:
+    file = tmp_path / "dnc.csv"
+    file.write_text("phone\n(212) 555-0101\ncall me\n212.555.0102\n")
+    out = invoke(run, "dnc", "import", str(file))
+    assert "line 3: 'call me' is not a phone number" in out
+    assert "2 numbers added, 0 already there (refreshed), 1 refused." in out

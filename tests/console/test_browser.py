@@ -235,7 +235,7 @@ def test_a_number_added_to_do_not_call_is_not_claimed(page: Any, console: Consol
     sign_in(page, console)
     page.get_by_role("link", name="Do not call").click()
     page.get_by_label("Add a number").fill("415-555-0160")
-    page.get_by_label("Reason").fill("asked on the phone")
+    page.get_by_label("Reason", exact=True).fill("asked on the phone")
     page.get_by_role("button", name="Add", exact=True).click()
     page.get_by_role("cell", name="+14155550160", exact=True).wait_for()
     page.get_by_label("Check a number").fill("(415) 555 0160")
@@ -273,6 +273,10 @@ def test_the_import_wizard_on_a_messy_file(page: Any, console: Console, tmp_path
     page.get_by_role("button", name="Check again with these columns").click()
     page.get_by_label("Target of Internal Score").wait_for()
     assert page.get_by_label("Target of Internal Score").input_value() == "ignore"
+    page.get_by_label("Save them as").fill("Messy CRM export")
+    page.get_by_role("button", name="Save as a template").click()
+    page.get_by_text("Saved these columns as “Messy CRM export”").wait_for()
+    assert page.get_by_label("Target of Internal Score").input_value() == "ignore"
     console.shoot(page, "import-preview")
     page.get_by_role("button", name="Import every row").click()
     page.wait_for_url("**/console/imports/*")
@@ -285,3 +289,98 @@ def test_the_import_wizard_on_a_messy_file(page: Any, console: Console, tmp_path
         page.get_by_role("link", name="Download the refused rows (CSV)").click()
     got = Path(download.value.path()).read_text().splitlines()
     assert len(got) == 1 + refused
+
+
+def test_a_list_with_every_setting_errors_next_to_their_fields(page: Any, console: Console) -> None:
+    sign_in(page, console)
+    page.get_by_role("link", name="New list").click()
+    page.get_by_label("Name").fill("Florida spring")
+    page.keyboard.press("Tab")  # keyboard order: the next field is the region's
+    assert page.evaluate("document.activeElement.id") == "default_region"
+    page.get_by_label("Two contacts are the same when they share their").select_option("email")
+    page.get_by_label("Max attempts").fill("lots")
+    page.get_by_label("From").fill("09:00")
+    page.get_by_label("Until").fill("20:00")
+    page.get_by_label("sat").check()
+    page.get_by_role("textbox", name="Holidays").fill("2026-12-25")
+    page.get_by_label("Hours for some states").fill("FL 08:00-20:00\nTexas")
+    page.get_by_label("Require consent to call a mobile").check()
+    page.get_by_label("calls", exact=True).fill("3")
+    page.get_by_label("hours", exact=True).fill("24")
+    page.get_by_role("button", name="Create list").click()
+    page.locator("#max_attempts-error").wait_for()
+    assert "whole number" in page.locator("#max_attempts-error").inner_text()
+    assert "line 2" in page.locator("#state_overrides-error").inner_text()
+    assert page.get_by_label("Max attempts").get_attribute("aria-invalid") == "true"
+    console.shoot(page, "list-form-errors")
+    page.get_by_label("Max attempts").fill("4")
+    page.get_by_label("Hours for some states").fill("FL 08:00-20:00\nTX 09:00-21:00 mon,tue")
+    page.get_by_role("button", name="Create list").click()
+    page.get_by_role("heading", name="Imports").wait_for()
+    made = console.api.get(page.url.replace(console.url + "/console", "/v1")).json()
+    assert made["max_attempts"] == 4
+    assert made["duplicate_policy"]["key"] == "email"
+    assert made["calling_window"]["state_overrides"]["TX"]["days"] == ["mon", "tue"]
+    assert made["compliance"]["max_calls_per_number"] == {"count": 3, "hours": 24}
+    assert made["require_consent_for_mobile"] is True
+    console.shoot(page, "list-form")
+
+
+def test_edit_a_contact(page: Any, console: Console) -> None:
+    made = console.post(
+        "/v1/contacts",
+        {"full_name": "Dana Reyes", "company": "Acme", "timezone": "America/New_York",
+         "phones": [{"number": "+12125550142", "type": "mobile",
+                     "consent": {"type": "express_written", "source": "web form"}}]},
+    )  # fmt: skip
+    sign_in(page, console)
+    page.goto(f"{console.url}/console/contacts/{made['id']}")
+    assert "express written" in page.get_by_role("row").filter(has_text="+12125550142").inner_text()
+    page.get_by_role("link", name="Edit the contact").click()
+    page.get_by_label("Company").fill("Acme & Sons")
+    page.get_by_label("Email").fill("not an email")
+    page.get_by_role("button", name="Save").click()
+    page.locator("#email-error").wait_for()
+    console.shoot(page, "contact-edit")
+    page.get_by_label("Email").fill("dana@example.com")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**/console/contacts/{made['id']}")
+    assert "Acme & Sons" in page.inner_text("main")
+    stored = console.api.get(f"/v1/contacts/{made['id']}").json()
+    assert (stored["company"], stored["email"]) == ("Acme & Sons", "dana@example.com")
+
+
+def test_undo_an_import(page: Any, console: Console) -> None:
+    lst = console.post("/v1/lists", {"name": "Imported", "calling_window": ALL_DAY})
+    rows = "".join(f"Person {n},+1415555{n:04d}\n" for n in range(25))
+    job = console.api.post(
+        f"/v1/lists/{lst['id']}/imports",
+        content=("name,phone\n" + rows).encode(),
+        params={"filename": "spring leads.csv"},
+    ).json()
+    sign_in(page, console)
+    page.goto(f"{console.url}/console/imports/{job['id']}")
+    page.get_by_role("heading", name="Done").wait_for(timeout=60_000)
+    page.goto(f"{console.url}/console/lists/{lst['id']}")
+    page.get_by_role("link", name=f"Undo import {job['id']}").click()
+    page.get_by_text("This deletes the 25 contacts this import created").wait_for()
+    console.shoot(page, "import-undo")
+    page.get_by_role("button", name="Delete 25 contacts").click()
+    page.get_by_text("Undone: 25 contacts deleted.").wait_for()
+    assert console.api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"] == []
+
+
+def test_upload_a_do_not_call_file(page: Any, console: Console, tmp_path: Path) -> None:
+    path = tmp_path / "our dnc.csv"
+    path.write_text("Name,Phone\nAna,(415) 555-0170\nBo,call me\nCy,415.555.0171\n")
+    sign_in(page, console)
+    page.get_by_role("link", name="Do not call").click()
+    page.get_by_label("Upload a file of numbers").set_input_files(str(path))
+    page.get_by_label("Reason for every number").fill("from the CRM")
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.get_by_text("2 numbers added").wait_for()
+    assert "line 3" in page.inner_text("#loaded")
+    console.shoot(page, "dnc-upload")
+    page.get_by_label("Check a number").fill("4155550171")
+    page.get_by_role("button", name="Check").click()
+    page.get_by_text("+14155550171 is on do-not-call").wait_for()

@@ -119,3 +119,58 @@ def test_uploads_are_checked(api: TestClient, admin: TestClient) -> None:
         )
         assert answer.status_code == 404, name
     assert api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"] == []
+
+
+def test_a_mapping_saved_as_a_template_is_used_on_the_next_file(
+    api: TestClient, admin: TestClient
+) -> None:
+    lst = create_list(api, name="Imported")
+    preview = upload(admin, lst["id"], messy_csv(20), "monday.csv")
+    fields = form_of(preview)
+    url = re.search(r'action="(/console/lists/\d+/import/[^/]+)/start"', preview.text)
+    assert url
+    pairs = zip(fields["column"], fields["target"], strict=True)
+    fields["target"] = [{"Internal Score": "ignore", "Lead Notes": "custom:lead_notes"}.get(c, t)
+                        for c, t in pairs]  # fmt: skip
+    nameless = admin.post(f"{url.group(1)}/template", data={**fields, "template_name": " "})
+    assert nameless.status_code == 422
+    assert "name" in nameless.text
+    saved = admin.post(f"{url.group(1)}/template", data={**fields, "template_name": "CRM export"})
+    assert saved.status_code == 200, saved.text
+    assert "Saved these columns as “CRM export”" in saved.text
+    assert dict(zip(form_of(saved)["column"], form_of(saved)["target"], strict=True))[
+        "Internal Score"] == "ignore"  # fmt: skip
+
+    # The next file (its columns in another order, one of them new) picks the template.
+    form = admin.get(f"/console/lists/{lst['id']}/import")
+    template = re.search(r'<option value="(\d+)">as saved in “CRM export”</option>', form.text)
+    assert template, form.text
+    tuesday = (
+        b"Internal Score,Full Name ,Mobile #,Lead Notes,Shoe Size\n3,Ann Lee,+14155550100,hi,W\n"
+    )
+    token = csrf_of(form)
+    preview = admin.post(
+        f"/console/lists/{lst['id']}/import",
+        data={"csrf_token": token, "template": template.group(1)},
+        files={"file": ("tuesday.csv", tuesday, "text/csv")},
+    )
+    assert preview.status_code == 200, preview.text
+    targets = dict(zip(form_of(preview)["column"], form_of(preview)["target"], strict=True))
+    assert targets["Internal Score"] == "ignore"
+    assert targets["Lead Notes"] == "custom:lead_notes"
+    assert targets["Shoe Size"] == "custom:shoe_size"  # not in the template: as recognized
+    start = re.search(r'action="([^"]+/start)"', preview.text)
+    assert start
+    started = admin.post(start.group(1), data=form_of(preview), follow_redirects=False)
+    assert started.status_code == 303
+    admin.app.state.services.jobs.wait()  # type: ignore[attr-defined]
+    ann = api.get("/v1/contacts", params={"list_id": lst["id"], "q": "ann lee"}).json()["data"][0]
+    assert ann["custom_fields"] == {"lead_notes": "hi", "shoe_size": "W"}
+
+    unknown = admin.post(
+        f"/console/lists/{lst['id']}/import",
+        data={"csrf_token": token, "template": "999999"},
+        files={"file": ("x.csv", tuesday, "text/csv")},
+    )
+    assert unknown.status_code == 422
+    assert "no import template with id 999999" in unknown.text

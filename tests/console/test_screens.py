@@ -89,6 +89,7 @@ def test_create_and_edit_a_list_from_the_form(api: TestClient, admin: TestClient
         f"/v1/lists/{list_id}",
         json={"calling_window": {**stored["calling_window"], "holidays": ["2026-12-25"]}},
     ).raise_for_status()
+    assert "2026-12-25</textarea>" in admin.get(f"/console/lists/{list_id}").text
     edited = post_form(
         admin,
         f"/console/lists/{list_id}",
@@ -99,6 +100,8 @@ def test_create_and_edit_a_list_from_the_form(api: TestClient, admin: TestClient
             "start": "10:00",
             "end": "17:00",
             "days": ["mon"],
+            "holidays": "2026-12-25",  # as the form shows it
+            "us_state_rules": "on",
         },  # fmt: skip
         page=f"/console/lists/{list_id}",
     )
@@ -108,7 +111,7 @@ def test_create_and_edit_a_list_from_the_form(api: TestClient, admin: TestClient
     assert stored["max_attempts"] is None
     assert stored["default_timezone"] is None
     assert stored["calling_window"]["start"] == "10:00"
-    assert stored["calling_window"]["holidays"] == ["2026-12-25"]  # kept: not on the form
+    assert stored["calling_window"]["holidays"] == ["2026-12-25"]
 
 
 def test_a_bad_list_form_names_the_field_and_changes_nothing(

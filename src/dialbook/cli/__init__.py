@@ -125,6 +125,7 @@ def _register() -> None:
         imports.import_command,
         imports.rejects_command,
         imports.warnings_command,
+        imports.undo_command,
         imports.export_command,
     ):
         cli.add_command(command)

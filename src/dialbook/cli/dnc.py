@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -15,10 +12,8 @@ from dialbook.cli.output import console, json_option, print_json, print_table, t
 from dialbook.registries import service as registry_service
 from dialbook.registries.schemas import REGISTRY_NAMES
 from dialbook.suppressions import service as suppression_service
-from dialbook.suppressions.schemas import MAX_BULK, SuppressionCreate, SuppressionQuery
+from dialbook.suppressions.schemas import SuppressionCreate, SuppressionQuery
 from dialbook.workspaces.schemas import Caller
-
-_NUMBER_COLUMNS = ("number", "phone", "phone_number", "phone number", "telephone", "mobile")
 
 
 @click.group("dnc")
@@ -133,33 +128,15 @@ def import_(
 
 
 def _import_suppressions(app: App, caller: Caller, file: Path, reason: str | None) -> None:
-    added = updated = 0
-
-    def flush(batch: list[SuppressionCreate]) -> None:
-        nonlocal added, updated
-        result = app.write(
-            suppression_service.add_many, caller=caller, entries=batch, source="import"
-        )
-        added, updated = added + result.added, updated + result.updated
-
-    with file.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        first = next(reader, [])
-        names = [cell.strip().lower() for cell in first]
-        column = next((names.index(n) for n in _NUMBER_COLUMNS if n in names), None)
-        rows: Iterator[list[str]] = reader
-        if column is None:  # no header: the first row is a number too
-            column, rows = 0, itertools.chain([first], reader)
-        batch: list[SuppressionCreate] = []
-        for row in rows:
-            if len(row) > column and row[column].strip():
-                batch.append(SuppressionCreate(number=row[column].strip(), reason=reason))
-            if len(batch) == MAX_BULK:
-                flush(batch)
-                batch = []
-        if batch:
-            flush(batch)
-    console.print(f"{added:,} numbers added, {updated:,} already there (refreshed).")
+    result = app.write(
+        suppression_service.add_file, caller=caller, path=file, reason=reason, source="import"
+    )
+    for error in result.errors:
+        console.print(f"line {error.line}: {error.detail}", markup=False)
+    refused = f", {result.refused:,} refused" if result.refused else ""
+    console.print(
+        f"{result.added:,} numbers added, {result.updated:,} already there (refreshed){refused}."
+    )
 
 
 @command.command("registries")

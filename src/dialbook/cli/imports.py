@@ -240,6 +240,27 @@ def warnings_command(app: App, import_id: int, workspace: str) -> None:
     _print_csv(app, import_service.warnings_csv, import_id, workspace)
 
 
+@click.command("import-undo")
+@click.argument("import_id", type=int)
+@workspace_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def undo_command(app: App, import_id: int, workspace: str, yes: bool) -> None:
+    """Undo an import: delete the contacts it created (those it updated stay as they are).
+
+    Example: dialbook import-undo 7 --yes
+    """
+    caller = app.caller(workspace)
+    job = app.read(import_service.get_job, caller=caller, id=import_id)
+    if not yes:
+        click.confirm(
+            f"Delete the contacts import {job.id} ({job.filename}) created ({job.created:,})?",
+            abort=True,
+        )
+    result = app.write(import_service.undo, caller=caller, id=import_id)
+    console.print(f"Import {result.import_id} undone: {result.deleted:,} contacts deleted.")
+
+
 def _print_csv(
     app: App, rows: Callable[..., Iterator[str]], import_id: int, workspace: str
 ) -> None:

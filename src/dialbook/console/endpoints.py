@@ -10,11 +10,10 @@ import uuid
 from pathlib import Path
 from typing import Any, get_args
 
-import msgspec
 from starlette.datastructures import UploadFile
 from starlette.responses import Response, StreamingResponse
 
-from dialbook.console import views
+from dialbook.console import contact_form, list_form, views
 from dialbook.console.web import (
     LOGIN_CSRF_COOKIE,
     PREFIX,
@@ -23,15 +22,22 @@ from dialbook.console.web import (
     PageRouter,
 )
 from dialbook.contacts import service as contact_service
-from dialbook.contacts.schemas import ContactQuery, ContactUpdate, Status
-from dialbook.errors import FieldError, Forbidden, InvalidInput, NotFound
+from dialbook.contacts.schemas import Contact, ContactQuery, ContactUpdate, Status
+from dialbook.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    VersionConflict,
+)
 from dialbook.http.body import copy_upload, decode_query
 from dialbook.imports import service as import_service
-from dialbook.imports.schemas import ImportOptions
+from dialbook.imports.schemas import ImportOptions, ImportTemplateCreate
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import WEEKDAYS, ListCreate, ListUpdate
 from dialbook.suppressions import service as suppression_service
-from dialbook.suppressions.schemas import SuppressionCreate, SuppressionListCreate
+from dialbook.suppressions.schemas import FileResult, SuppressionCreate, SuppressionListCreate
 from dialbook.users import service as user_service
 from dialbook.users.schemas import ROLES
 from dialbook.users.service import WrongPassword
@@ -144,87 +150,51 @@ async def lists(page: Page) -> Response:
 
 @router.get("/lists/new", scope="lists:manage")
 async def new_list(page: Page) -> Response:
-    return page.render("list_form.html", row=None, values=_list_values(None), errors=[])
+    return _list_form(page, None, list_form.values_of(None))
+
+
+def _list_form(
+    page: Page, row: views.ListRow | None, values: dict[str, Any], errors: Any = ()
+) -> Response:
+    return page.render(
+        "list_form.html",
+        status=422 if errors else 200,
+        row=row,
+        values=values,
+        errors=errors,
+        field_errors=list_form.by_field(errors),
+        weekdays=WEEKDAYS,
+        choices=list_form.CHOICES,
+    )
 
 
 @router.post("/lists", scope="lists:manage")
 async def create_list(page: Page) -> Response:
     try:
-        data = decode_query(_list_fields(page, None), ListCreate)
+        data = list_form.parse(page.form, ListCreate)
         created = await page.db.write(list_service.create, caller=page.caller, data=data)
     except InvalidInput as error:
-        values = _list_values(None) | _form_values(page)
-        return page.render(
-            "list_form.html", status=422, row=None, values=values, errors=error.fields
-        )
+        return _list_form(page, None, list_form.submitted(page.form), error.fields)
     return page.redirect(f"{PREFIX}/lists/{created.id}")
 
 
 @router.get("/lists/{id:int}")
 async def show_list(page: Page) -> Response:
     row = await page.db.read(views.list_row, caller=page.caller, id=page.path("id"))
-    return page.render("list_form.html", row=row, values=_list_values(row.list), errors=[])
+    return _list_form(page, row, list_form.values_of(row.list))
 
 
 @router.post("/lists/{id:int}", scope="lists:manage")
 async def update_list(page: Page) -> Response:
     row = await page.db.read(views.list_row, caller=page.caller, id=page.path("id"))
     try:
-        data = decode_query(_list_fields(page, row.list.calling_window), ListUpdate)
-        await page.db.write(list_service.update, caller=page.caller, id=row.list.id, data=data)
-    except InvalidInput as error:
-        values = _list_values(row.list) | _form_values(page)
-        return page.render(
-            "list_form.html", status=422, row=row, values=values, errors=error.fields
+        data = list_form.parse(page.form, ListUpdate)
+        await page.db.write(
+            contact_service.update_list, caller=page.caller, id=row.list.id, data=data
         )
+    except InvalidInput as error:
+        return _list_form(page, row, list_form.submitted(page.form), error.fields)
     return page.redirect(f"{PREFIX}/lists/{row.list.id}")
-
-
-_LIST_FIELDS = ("name", "max_attempts", "retry_minutes", "default_timezone", "start", "end")
-
-
-def _list_values(lst: Any) -> dict[str, Any]:
-    """A list's settings as the form shows them (a new list: the defaults)."""
-    window = lst.calling_window if lst is not None else None
-    return {
-        "name": lst.name if lst else "",
-        "max_attempts": "" if lst is None or lst.max_attempts is None else str(lst.max_attempts),
-        "retry_minutes": str(lst.retry_minutes) if lst else "60",
-        "default_timezone": (lst.default_timezone or "") if lst else "",
-        "start": window.start if window else "",
-        "end": window.end if window else "",
-        "days": list(window.days) if window else list(WEEKDAYS),
-    }
-
-
-def _form_values(page: Page) -> dict[str, Any]:
-    values: dict[str, Any] = {name: page.field(name) for name in _LIST_FIELDS}
-    values["days"] = page.form.getlist("days")
-    return values
-
-
-def _list_fields(page: Page, window: Any) -> dict[str, Any]:
-    """The form as the API's list body: empty boxes mean 'none'; a calling window when
-    either time is given (its state rules and holidays kept as they were)."""
-    values: dict[str, Any] = {
-        "name": page.field("name"),
-        "max_attempts": page.field("max_attempts") or None,
-        "retry_minutes": page.field("retry_minutes") or 60,
-        "default_timezone": page.field("default_timezone") or None,
-        "calling_window": None,
-    }
-    start, end = page.field("start"), page.field("end")
-    if start or end:
-        values["calling_window"] = {
-            "days": page.form.getlist("days"),
-            "start": start,
-            "end": end,
-            "state_overrides": {}
-            if window is None
-            else msgspec.to_builtins(window.state_overrides),
-            "holidays": [] if window is None else list(window.holidays),
-        }
-    return values
 
 
 # -- contacts -------------------------------------------------------------------------------
@@ -263,6 +233,46 @@ async def show_contact(page: Page) -> Response:
     return page.render("contact.html", screen=screen)
 
 
+@router.get("/contacts/{id:int}/edit", scope="contacts:write")
+async def edit_contact(page: Page) -> Response:
+    found = await page.db.read(contact_service.get, caller=page.caller, id=page.path("id"))
+    return _contact_form(page, found, contact_form.values_of(found))
+
+
+def _contact_form(
+    page: Page, found: Contact, values: dict[str, str], errors: Any = (), status: int = 200
+) -> Response:
+    return page.render(
+        "contact_edit.html",
+        status=status,
+        c=found,
+        values=values,
+        errors=errors,
+        field_errors=contact_form.by_field(errors),
+    )
+
+
+@router.post("/contacts/{id:int}/edit", scope="contacts:write")
+async def update_contact(page: Page) -> Response:
+    found = await page.db.read(contact_service.get, caller=page.caller, id=page.path("id"))
+    version = page.field("version")
+    try:
+        await page.db.write(
+            contact_service.update,
+            caller=page.caller,
+            id=found.id,
+            data=contact_form.parse(page.form, found),
+            expected_version=int(version) if version.isdigit() and len(version) < 10 else None,
+        )
+    except InvalidInput as error:
+        return _contact_form(page, found, contact_form.submitted(page.form), error.fields, 422)
+    except Conflict as error:  # changed meanwhile, or now the same as another contact
+        name = "version" if isinstance(error, VersionConflict) else "contact"
+        problem = [FieldError(name, error.detail)]
+        return _contact_form(page, found, contact_form.submitted(page.form), problem, 409)
+    return page.redirect(f"{PREFIX}/contacts/{found.id}")
+
+
 @router.post("/contacts/{id:int}/dnc", scope="contacts:write")
 async def set_contact_dnc(page: Page) -> Response:
     data = ContactUpdate(dnc=page.field("dnc") == "on")
@@ -276,16 +286,24 @@ async def set_contact_dnc(page: Page) -> Response:
 # -- do not call ----------------------------------------------------------------------------
 
 
-async def _dnc(page: Page, *, status: int = 200, errors: Any = ()) -> Response:
-    list_id = page.query("list") or page.field("suppression_list_id")
+def _id_of(value: str) -> int | None:
+    """An id typed in a form or a link; None for anything else."""
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+async def _dnc(
+    page: Page, *, status: int = 200, errors: Any = (), loaded: FileResult | None = None
+) -> Response:
     screen = await page.db.read(
         views.dnc_screen,
         caller=page.caller,
-        list_id=int(list_id) if list_id.isdigit() and len(list_id) < 19 else None,
+        list_id=_id_of(page.query("list") or page.field("suppression_list_id")),
         cursor=page.query("cursor") or None,
         number=page.query("number") or None,
     )
-    return page.render("dnc.html", block="check", status=status, screen=screen, errors=errors)
+    return page.render(
+        "dnc.html", block="check", status=status, screen=screen, errors=errors, loaded=loaded
+    )
 
 
 @router.get("/dnc")
@@ -301,6 +319,7 @@ async def dnc(page: Page) -> Response:
                 views.dnc_screen, caller=page.caller, list_id=None, cursor=None, number=None
             ),
             errors=error.fields,
+            loaded=None,
         )
 
 
@@ -322,6 +341,31 @@ async def add_dnc(page: Page) -> Response:
     except InvalidInput as error:
         return await _dnc(page, status=422, errors=error.fields)
     return page.redirect(f"{PREFIX}/dnc?list={list_id}" if list_id else f"{PREFIX}/dnc")
+
+
+@router.post("/dnc/upload", scope="lists:manage", upload=True)
+async def upload_dnc(page: Page) -> Response:
+    upload = page.form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return await _dnc(page, status=422, errors=[FieldError("file", "choose a file")])
+    page.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = page.settings.data_dir / f".dnc-{uuid.uuid4().hex}"
+    try:
+        with path.open("xb") as handle:
+            await copy_upload(upload, handle, page.settings.max_upload_bytes)
+        loaded = await page.db.write(
+            suppression_service.add_file,
+            caller=page.caller,
+            path=path,
+            suppression_list_id=_id_of(page.field("suppression_list_id")),
+            reason=page.field("reason")[:200] or None,
+            source="console",
+        )
+    except InvalidInput as error:
+        return await _dnc(page, status=422, errors=error.fields)
+    finally:
+        path.unlink(missing_ok=True)
+    return await _dnc(page, loaded=loaded)  # the numbers that were good went in
 
 
 @router.post("/dnc/{id:int}/remove", scope="lists:manage")
@@ -360,21 +404,20 @@ def _upload_path(page: Page, name: str) -> Path:
     return path
 
 
-def _import_options(page: Page) -> ImportOptions:
-    """The preview's mapping as the importer's overrides: each column whose target the
-    user changed (an empty target: ignore the column)."""
-    overrides = [
-        f"{column}={target or 'ignore'}"
-        for column, suggested, target in zip(
-            page.form.getlist("column"),
-            page.form.getlist("suggested"),
-            [str(t).strip() for t in page.form.getlist("target")],
-            strict=False,
+def _mapping(page: Page) -> list[str]:
+    """The preview's columns as "Column=target" (an empty target: ignore the column)."""
+    return [
+        f"{column}={str(target).strip() or 'ignore'}"
+        for column, target in zip(
+            page.form.getlist("column"), page.form.getlist("target"), strict=False
         )
-        if target != suggested
     ]
+
+
+def _import_options(page: Page) -> ImportOptions:
+    """The preview's form as the importer's options: every column as shown."""
     return decode_query(
-        {"map": overrides, "filename": page.field("filename") or None,
+        {"map": _mapping(page), "filename": page.field("filename") or None,
          "on_duplicate": page.field("on_duplicate") or "skip"},
         ImportOptions,
     )  # fmt: skip
@@ -382,10 +425,18 @@ def _import_options(page: Page) -> ImportOptions:
 
 @router.get("/lists/{id:int}/import", scope="contacts:write")
 async def import_form(page: Page) -> Response:
-    lst = await page.db.read(
-        list_service.get, workspace_id=page.caller.workspace_id, id=page.path("id")
+    return await _upload_form(page)
+
+
+async def _upload_form(page: Page, errors: Any = ()) -> Response:
+    screen = await page.db.read(views.upload_screen, caller=page.caller, list_id=page.path("id"))
+    return page.render(
+        "import_upload.html",
+        status=422 if errors else 200,
+        lst=screen.list,
+        templates=screen.templates,
+        errors=errors,
     )
-    return page.render("import_upload.html", lst=lst, errors=[])
 
 
 @router.post("/lists/{id:int}/import", scope="contacts:write", upload=True)
@@ -395,9 +446,7 @@ async def upload_import(page: Page) -> Response:
     )
     upload = page.form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return page.render(
-            "import_upload.html", status=422, lst=lst, errors=[FieldError("file", "choose a file")]
-        )
+        return await _upload_form(page, [FieldError("file", "choose a file")])
     suffix = Path(upload.filename).suffix.lower()
     suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
     name = f"{page.caller.workspace_id}-{uuid.uuid4().hex}{suffix}"
@@ -411,10 +460,21 @@ async def upload_import(page: Page) -> Response:
         raise
     if size == 0:
         (directory / name).unlink(missing_ok=True)
-        return page.render(
-            "import_upload.html", status=422, lst=lst, errors=[FieldError("file", "is empty")]
-        )
+        return await _upload_form(page, [FieldError("file", "is empty")])
     options = ImportOptions(filename=upload.filename[:500])
+    template = _id_of(page.field("template"))
+    if template is not None:  # its columns as the template maps them
+        try:
+            options = await page.db.read(
+                import_service.with_template,
+                caller=page.caller,
+                id=template,
+                path=directory / name,
+                options=options,
+            )
+        except InvalidInput as error:
+            (directory / name).unlink(missing_ok=True)
+            return await _upload_form(page, error.fields)
     return await _preview(page, lst.id, name, options)
 
 
@@ -427,7 +487,28 @@ async def preview_import(page: Page) -> Response:
     return await _preview(page, page.path("id"), page.path("upload"), options)
 
 
-async def _preview(page: Page, list_id: int, upload: str, options: ImportOptions) -> Response:
+@router.post("/lists/{id:int}/import/{upload}/template", scope="contacts:write")
+async def save_import_template(page: Page) -> Response:
+    """Save the preview's columns under a name, and show the preview again."""
+    options = _import_options(page)
+    try:
+        data = decode_query(
+            {"name": page.field("template_name"), "map": _mapping(page)}, ImportTemplateCreate
+        )
+        saved = await page.db.write(import_service.save_template, caller=page.caller, data=data)
+    except InvalidInput as error:
+        return await _preview(page, page.path("id"), page.path("upload"), options, error.fields)
+    return await _preview(page, page.path("id"), page.path("upload"), options, saved=saved.name)
+
+
+async def _preview(
+    page: Page,
+    list_id: int,
+    upload: str,
+    options: ImportOptions,
+    problems: Any = (),
+    saved: str | None = None,
+) -> Response:
     """The dry run of the first rows: the mapping (editable), the rows that would be refused."""
     path = _upload_path(page, upload)
     lst = await page.db.read(list_service.get, workspace_id=page.caller.workspace_id, id=list_id)
@@ -436,12 +517,9 @@ async def _preview(page: Page, list_id: int, upload: str, options: ImportOptions
             import_service.dry_run, caller=page.caller, list_id=list_id, path=path, options=options
         )
     except InvalidInput as error:
-        report, errors = None, error.fields
+        report, errors = None, [*problems, *error.fields]
     else:
-        errors = []
-    # What the file's headers map to by themselves, kept from the first preview, so that
-    # a change made in an earlier preview stays a change.
-    suggested = dict(zip(page.form.getlist("column"), page.form.getlist("suggested"), strict=False))
+        errors = list(problems)
     return page.render(
         "import_preview.html",
         status=422 if errors else 200,
@@ -450,7 +528,8 @@ async def _preview(page: Page, list_id: int, upload: str, options: ImportOptions
         options=options,
         report=report,
         errors=errors,
-        suggested=suggested,
+        saved=saved,
+        template_name=page.field("template_name"),
     )
 
 
@@ -485,6 +564,22 @@ async def import_rejects(page: Page) -> Response:
             "Content-Disposition": f'attachment; filename="import-{page.path("id")}-rejects.csv"'
         },
     )
+
+
+@router.get("/imports/{id:int}/undo", scope="contacts:write")
+async def confirm_undo_import(page: Page) -> Response:
+    screen = await page.db.read(views.import_screen, caller=page.caller, id=page.path("id"))
+    return page.render("import_undo.html", screen=screen, error=None)
+
+
+@router.post("/imports/{id:int}/undo", scope="contacts:write")
+async def undo_import(page: Page) -> Response:
+    try:
+        done = await page.db.write(import_service.undo, caller=page.caller, id=page.path("id"))
+    except Conflict as error:
+        screen = await page.db.read(views.import_screen, caller=page.caller, id=page.path("id"))
+        return page.render("import_undo.html", status=409, screen=screen, error=error.detail)
+    return page.redirect(f"{PREFIX}/imports/{done.import_id}?deleted={done.deleted}")
 
 
 # -- users ----------------------------------------------------------------------------------

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import msgspec
+
 from dialbook.contacts import service as contact_service
-from dialbook.contacts.schemas import Contact, ContactPage, ContactQuery
+from dialbook.contacts.schemas import Contact, ContactPage, ContactQuery, Phone
 from dialbook.db import Conn
 from dialbook.events.schemas import Event
 from dialbook.imports import service as import_service
-from dialbook.imports.schemas import ImportRead
+from dialbook.imports.schemas import ImportRead, ImportTemplate
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead, ListStats
+from dialbook.normalize.phones import time_zones_for
+from dialbook.queue import numbers
 from dialbook.queue import service as queue_service
 from dialbook.queue.schemas import CallableNow, Preview
 from dialbook.suppressions import service as suppression_service
@@ -31,6 +35,7 @@ from dialbook.workspaces.schemas import Caller
 # Lists per page of the lists screen (each shows the queue's preview, one count each).
 LISTS_PER_PAGE = 50
 HISTORY_SHOWN = 100
+IMPORTS_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,7 @@ class ListRow:
     list: ListRead
     stats: ListStats
     preview: Preview
+    imports: tuple[ImportRead, ...] = ()  # newest first (on a list's page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,9 @@ def lists_screen(conn: Conn, *, caller: Caller, cursor: str | None) -> ListsScre
 def list_row(conn: Conn, *, caller: Caller, id: int) -> ListRow:
     lst = list_service.get(conn, workspace_id=caller.workspace_id, id=id)
     stats = list_service.stats(conn, workspace_id=caller.workspace_id, ids=[id])[id]
-    return ListRow(lst, stats, queue_service.preview(conn, caller=caller, list_id=id))
+    preview = queue_service.preview(conn, caller=caller, list_id=id)
+    imports = import_service.list_jobs(conn, caller=caller, list_id=id, limit=IMPORTS_SHOWN)
+    return ListRow(lst, stats, preview, tuple(imports))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +87,20 @@ def contacts_screen(conn: Conn, *, caller: Caller, query: ContactQuery | None) -
 
 
 @dataclass(frozen=True, slots=True)
+class PhoneRow:
+    phone: Phone
+    zones: tuple[str, ...]  # the time zones the number's area is in
+    next: str | None  # why a claim dials this number next (queue/numbers.py); None: not next
+
+
+@dataclass(frozen=True, slots=True)
 class ContactScreen:
     contact: Contact
     in_list: ListRead
     callable: CallableNow
     history: list[Event]  # newest first
     more_history: bool
+    phones: list[PhoneRow]
 
 
 def contact_screen(conn: Conn, *, caller: Caller, id: int) -> ContactScreen:
@@ -99,7 +115,26 @@ def contact_screen(conn: Conn, *, caller: Caller, id: int) -> ContactScreen:
         callable=queue_service.check(conn, caller=caller, id=id),
         history=list(reversed(history.data)),
         more_history=history.next_cursor is not None,
+        phones=phone_rows(contact, lst),
     )
+
+
+def phone_rows(contact: Contact, lst: ListRead) -> list[PhoneRow]:
+    """Each phone with its zones and whether number cycling dials it next."""
+    phones = msgspec.to_builtins(contact.phones)
+    after = numbers.next_phone(phones, lst.phone_order)
+    usable = after is not None and (after.get("valid", True) or lst.dial_invalid_numbers)
+    chosen = after["number"] if after is not None and usable else None
+    return [
+        PhoneRow(
+            phone,
+            time_zones_for(phone.number),
+            numbers.reason(phones, lst.phone_order, phone.number)
+            if phone.number == chosen
+            else None,
+        )
+        for phone in contact.phones
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +170,17 @@ def dnc_screen(
     if number:
         check = suppression_service.check(conn, caller=caller, number=number)
     return DncScreen(lists, selected, entries, check)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadScreen:
+    templates: list[ImportTemplate]  # (declared before the field named ``list``)
+    list: ListRead
+
+
+def upload_screen(conn: Conn, *, caller: Caller, list_id: int) -> UploadScreen:
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
+    return UploadScreen(import_service.list_templates(conn, caller=caller), lst)
 
 
 @dataclass(frozen=True, slots=True)

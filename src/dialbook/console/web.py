@@ -204,7 +204,10 @@ class Page:
         return secured(HTMLResponse(html, status_code=status))
 
     def redirect(self, url: str) -> Response:
-        """See other: after a form post, the browser (or htmx) loads ``url``."""
+        """After a form post, the browser loads ``url``: see other (303), or for htmx,
+        which would follow a 303 itself and swap the page in, 204 + HX-Redirect."""
+        if self.request.headers.get("hx-request"):
+            return secured(Response(status_code=204, headers={"HX-Redirect": url}))
         return secured(RedirectResponse(url, status_code=303))
 
 

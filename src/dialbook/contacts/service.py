@@ -439,6 +439,18 @@ def delete(conn: Conn, *, caller: Caller, id: int) -> None:
     _record(conn, caller, "contact.deleted", existing)
 
 
+def delete_many(conn: Conn, *, caller: Caller, ids: Sequence[int]) -> int:
+    """Delete those of ``ids`` that exist (a contact.deleted each); how many."""
+    found = repository.get_many(conn, workspace_id=caller.workspace_id, ids=ids)
+    if not found:
+        return 0
+    repository.delete_many(conn, workspace_id=caller.workspace_id, ids=list(found))
+    for contact in found.values():
+        _record(conn, caller, "contact.deleted", contact)
+    outbox.flush(conn)
+    return len(found)
+
+
 def change_tags(
     conn: Conn, *, caller: Caller, id: int, add: Iterable[str] = (), remove: Iterable[str] = ()
 ) -> Contact:
@@ -555,12 +567,7 @@ def delete_list(conn: Conn, *, caller: Caller, id: int) -> None:
     while ids := repository.ids_in_list(
         conn, workspace_id=caller.workspace_id, list_id=id, after_id=0, limit=CHUNK
     ):
-        found = repository.get_many(conn, workspace_id=caller.workspace_id, ids=ids)
-        repository.delete_many(conn, workspace_id=caller.workspace_id, ids=ids)
-        for contact_id in ids:
-            _record(conn, caller, "contact.deleted", found[contact_id])
-        outbox.flush(conn)
-        deleted += len(ids)
+        deleted += delete_many(conn, caller=caller, ids=ids)
     list_service.remove(conn, caller=caller, lst=lst, contacts_deleted=deleted)
 
 

@@ -465,6 +465,21 @@ import_warnings = Table(
     Index(None, "import_id", "line"),
 )
 
+# An import's column mapping saved under a name, to use again on the next file: each
+# column the file had and its target ("Mobile #" -> "phone:mobile", "Score" -> "ignore").
+import_templates = Table(
+    "import_templates",
+    metadata,
+    Column("id", Id, autoincrement=True),
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("mapping", Json, nullable=False),  # [[column, target], ...] in the file's order
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "id"),
+    UniqueConstraint("workspace_id", "name"),
+)
+
 # POST requests sent with an Idempotency-Key: the first response, replayed for 24 hours.
 idempotency_keys = Table(
     "idempotency_keys",

@@ -39,6 +39,7 @@ TENANT_TABLES = frozenset(
         "imports",
         "import_rejects",
         "import_warnings",
+        "import_templates",
         "idempotency_keys",
         "console_sessions",
     }

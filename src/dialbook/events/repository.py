@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import msgspec
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from dialbook.db import Conn
 from dialbook.db.tables import event_horizons, events
@@ -41,6 +41,45 @@ def last_id(conn: Conn, *, workspace_id: int) -> int:
         select(func.max(events.c.id)).where(events.c.workspace_id == workspace_id)
     ).scalar()
     return int(found or 0)
+
+
+def created_by(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    actor: str,
+    since: dt.datetime,
+    until: dt.datetime | None,
+    after: tuple[dt.datetime, int] | None,
+    limit: int,
+) -> list[tuple[dt.datetime, int, int]]:
+    """(at, event id, contact id) of the contact.created events ``actor`` recorded between
+    ``since`` and ``until``, after ``after`` (an earlier answer's last (at, id)), in (at,
+    id) order: each page is a walk of the (workspace_id, at) index from where the last
+    one stopped."""
+    query = select(events.c.at, events.c.id, events.c.contact_id).where(
+        events.c.workspace_id == workspace_id,
+        events.c.at >= since,
+        events.c.type == "contact.created",
+        events.c.actor == actor,
+    )
+    if until is not None:
+        query = query.where(events.c.at <= until)
+    if after is not None:
+        at, id = after
+        query = query.where(or_(events.c.at > at, and_(events.c.at == at, events.c.id > id)))
+    rows = conn.execute(query.order_by(events.c.at, events.c.id).limit(limit))
+    return [(at, int(id), int(contact_id)) for at, id, contact_id in rows]
+
+
+def first_kept_at(conn: Conn, *, workspace_id: int, after_id: int) -> dt.datetime | None:
+    """When the oldest event after ``after_id`` (retention's horizon) happened."""
+    return conn.execute(
+        select(events.c.at)
+        .where(events.c.workspace_id == workspace_id, events.c.id > after_id)
+        .order_by(events.c.id)
+        .limit(1)
+    ).scalar()
 
 
 def horizon(conn: Conn, *, workspace_id: int) -> int:

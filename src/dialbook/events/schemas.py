@@ -23,6 +23,7 @@ EventType = Literal[
     "list.published",
     "import.completed",
     "import.failed",
+    "import.undone",
     "queue.claimed",
     "queue.outcome_recorded",
     "queue.lease_expired",

@@ -8,11 +8,11 @@ through ``contacts.service``, the only code that writes contact rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from dialbook.db import Conn, outbox
-from dialbook.errors import Gone, invalid
+from dialbook.errors import Conflict, Gone, invalid
 from dialbook.events import repository
 from dialbook.events.schemas import EVENT_TYPES, EventPage, EventQuery
 from dialbook.kit import clock
@@ -95,6 +95,35 @@ def page(conn: Conn, *, caller: Caller, query: EventQuery) -> EventPage:
 def head(conn: Conn, *, caller: Caller) -> int:
     """The id of the workspace's newest event (0: none): where a new reader starts."""
     return repository.last_id(conn, workspace_id=caller.workspace_id)
+
+
+def created_by(
+    conn: Conn,
+    *,
+    caller: Caller,
+    actor: str,
+    since: dt.datetime,
+    until: dt.datetime | None,
+    chunk: int,
+) -> Iterator[list[int]]:
+    """The ids of the contacts ``actor`` created between ``since`` and ``until`` (None: up
+    to now), ``chunk`` at a time. Raises Conflict when retention may have removed some of
+    their events."""
+    horizon = repository.horizon(conn, workspace_id=caller.workspace_id)
+    if horizon:
+        kept = repository.first_kept_at(conn, workspace_id=caller.workspace_id, after_id=horizon)
+        if kept is None or kept > since:
+            raise Conflict(
+                "The events of that time have been removed (DIALBOOK_EVENTS_RETENTION_DAYS): "
+                "which contacts were created can no longer be told."
+            )
+    after = None
+    while found := repository.created_by(
+        conn, workspace_id=caller.workspace_id, actor=actor, since=since, until=until,
+        after=after, limit=chunk,
+    ):  # fmt: skip
+        yield [contact_id for _, _, contact_id in found]
+        after = found[-1][0], found[-1][1]
 
 
 def prune(

@@ -15,7 +15,14 @@ from dialbook.http.body import copy_upload, decode_query
 from dialbook.http.routing import Context, Router, json_response
 from dialbook.imports import export as exporter
 from dialbook.imports import service as import_service
-from dialbook.imports.schemas import DryRun, ExportQuery, ImportOptions, ImportRead
+from dialbook.imports.schemas import (
+    DryRun,
+    ExportQuery,
+    ImportList,
+    ImportOptions,
+    ImportRead,
+    UndoResult,
+)
 
 router = Router(tag="imports", prefix="/v1")
 
@@ -118,6 +125,21 @@ async def get_import(ctx: Context) -> ImportRead:
 async def import_rejects(ctx: Context) -> Response:
     """The rejected rows as CSV: line, reasons per field, then the row as it was."""
     return await _csv(ctx, import_service.rejects_csv, "rejects")
+
+
+@router.route("POST", "/imports/{id:int}/undo", scope="contacts:write", response=UndoResult)
+async def undo_import(ctx: Context) -> UndoResult:
+    """Delete the contacts the import created (409 while it runs, or once undone)."""
+    return await ctx.db.write(import_service.undo, caller=ctx.caller, id=ctx.path("id"))
+
+
+@router.route("GET", "/lists/{id:int}/imports", scope="contacts:read", response=ImportList)
+async def list_imports(ctx: Context) -> ImportList:
+    """The list's imports, newest first (the latest 100)."""
+    found = await ctx.db.read(
+        import_service.list_jobs, caller=ctx.caller, list_id=ctx.path("id"), limit=100
+    )
+    return ImportList(data=found)
 
 
 @router.route("GET", "/imports/{id:int}/warnings", scope="contacts:read")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from dialbook.db import Conn
-from dialbook.db.tables import import_rejects, import_warnings, imports
+from dialbook.db.tables import import_rejects, import_templates, import_warnings, imports
 from dialbook.kit.rows import as_dict
 
 _COLUMNS = [c for c in imports.c if c.name not in ("workspace_id",)]
@@ -29,6 +29,27 @@ def get_job(conn: Conn, *, workspace_id: int, id: int) -> dict[str, Any] | None:
 
 def update_job(conn: Conn, *, workspace_id: int, id: int, values: dict[str, Any]) -> None:
     conn.execute(update(imports).where(_job(workspace_id, id)).values(**values))
+
+
+def list_jobs(conn: Conn, *, workspace_id: int, list_id: int, limit: int) -> list[dict[str, Any]]:
+    """A list's imports, newest first."""
+    rows = conn.execute(
+        select(*_COLUMNS)
+        .where(imports.c.workspace_id == workspace_id, imports.c.list_id == list_id)
+        .order_by(imports.c.id.desc())
+        .limit(limit)
+    )
+    return [as_dict(row) for row in rows]
+
+
+def mark_undone(conn: Conn, *, workspace_id: int, id: int, now: dt.datetime) -> bool:
+    """Mark a finished job undone; False when it is not finished (or already undone)."""
+    result = conn.execute(
+        update(imports)
+        .where(_job(workspace_id, id), imports.c.status.in_(("done", "failed")))
+        .values(status="undone", updated_at=now)
+    )
+    return result.rowcount > 0
 
 
 def _claimable(stale_before: dt.datetime, dead: list[str]) -> Any:
@@ -132,3 +153,42 @@ def rejects(
         .limit(limit)
     )
     return [as_dict(row) for row in rows]
+
+
+_TEMPLATE = [c for c in import_templates.c if c.name != "workspace_id"]
+
+
+def templates(conn: Conn, *, workspace_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(*_TEMPLATE)
+        .where(import_templates.c.workspace_id == workspace_id)
+        .order_by(import_templates.c.name)
+    )
+    return [as_dict(row) for row in rows]
+
+
+def template(conn: Conn, *, workspace_id: int, id: int) -> dict[str, Any] | None:
+    row = conn.execute(
+        select(*_TEMPLATE).where(
+            import_templates.c.workspace_id == workspace_id, import_templates.c.id == id
+        )
+    ).one_or_none()
+    return None if row is None else as_dict(row)
+
+
+def save_template(
+    conn: Conn, *, workspace_id: int, name: str, mapping: list[list[str]], now: dt.datetime
+) -> dict[str, Any]:
+    """Insert the template, or replace the mapping of the one with that name."""
+    named = (import_templates.c.workspace_id == workspace_id) & (import_templates.c.name == name)
+    replaced = conn.execute(
+        update(import_templates).where(named).values(mapping=mapping, updated_at=now)
+    )
+    if not replaced.rowcount:
+        conn.execute(
+            insert(import_templates).values(
+                workspace_id=workspace_id, name=name, mapping=mapping, created_at=now,
+                updated_at=now,
+            )
+        )  # fmt: skip
+    return as_dict(conn.execute(select(*_TEMPLATE).where(named)).one())

@@ -11,7 +11,8 @@ from dialbook.imports.mapping import Unmapped
 from dialbook.imports.reader import Format
 
 OnDuplicate = Literal["skip", "update", "create"]
-Status = Literal["queued", "running", "done", "failed"]
+# undone: its contacts were deleted again (imports.service.undo)
+Status = Literal["queued", "running", "done", "failed", "undone"]
 
 
 class ImportOptions(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -48,6 +49,33 @@ class ImportRead(Struct, kw_only=True):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+
+
+class ImportTemplate(Struct, kw_only=True):
+    """A column mapping saved under a name: each column a file had, and its target."""
+
+    id: int
+    name: str
+    mapping: list[ColumnMapping]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ImportTemplateCreate(Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Annotated[str, Meta(min_length=1, max_length=200)]
+    # "Column=target", as ImportOptions.map
+    map: Annotated[list[str], Meta(min_length=1, max_length=1000)]
+
+
+class ImportList(Struct, kw_only=True):
+    data: list[ImportRead]
+
+
+class UndoResult(Struct, kw_only=True):
+    """An import undone: the contacts it had created and that were deleted."""
+
+    import_id: int
+    deleted: int
 
 
 class ColumnMapping(Struct, kw_only=True):

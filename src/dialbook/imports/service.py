@@ -33,7 +33,16 @@ from dialbook.fields.schemas import FieldCreate
 from dialbook.imports import repository
 from dialbook.imports.mapping import Mapping, MappingError, parse_overrides, recognize, to_given
 from dialbook.imports.reader import ReadError, Row, Source, open_rows
-from dialbook.imports.schemas import ColumnMapping, DryRun, ImportOptions, ImportRead, RowProblem
+from dialbook.imports.schemas import (
+    ColumnMapping,
+    DryRun,
+    ImportOptions,
+    ImportRead,
+    ImportTemplate,
+    ImportTemplateCreate,
+    RowProblem,
+    UndoResult,
+)
 from dialbook.imports.workers import (
     Plan,
     Problem,
@@ -100,6 +109,83 @@ def get_job(conn: Conn, *, caller: Caller, id: int) -> ImportRead:
     if row is None:
         raise NotFound(f"No import with id {id}.")
     return _read(row)
+
+
+def list_jobs(conn: Conn, *, caller: Caller, list_id: int, limit: int = 50) -> list[ImportRead]:
+    """The imports into a list, newest first."""
+    list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
+    found = repository.list_jobs(
+        conn, workspace_id=caller.workspace_id, list_id=list_id, limit=limit
+    )
+    return [_read(row) for row in found]
+
+
+def undo(conn: Conn, *, caller: Caller, id: int) -> UndoResult:
+    """Delete the contacts import ``id`` created (a contact.deleted each, then
+    import.undone), found by their contact.created events (actor ``import:<id>``).
+    Contacts the import only updated stay as they are. Refused (Conflict) while the import
+    is queued or running, once it is undone, and when retention removed its events."""
+    job = get_job(conn, caller=caller, id=id)
+    if not repository.mark_undone(conn, workspace_id=caller.workspace_id, id=id, now=clock.now()):
+        if job.status == "undone":
+            raise Conflict(f"Import {id} has already been undone.")
+        raise Conflict(f"Import {id} is {job.status}: undo it once it has finished.")
+    deleted = 0
+    for ids in event_service.created_by(
+        conn,
+        caller=caller,
+        actor=f"import:{id}",
+        since=job.started_at or job.created_at,
+        until=job.finished_at,  # None for a failed import: up to now
+        chunk=CHUNK,
+    ):
+        deleted += contact_service.delete_many(conn, caller=caller, ids=ids)
+    undone = get_job(conn, caller=caller, id=id)
+    event_service.record(conn, caller, "import.undone", list_id=job.list_id, data=undone)
+    return UndoResult(import_id=id, deleted=deleted)
+
+
+# -- templates ----------------------------------------------------------------------------
+
+
+def _template(row: dict[str, Any]) -> ImportTemplate:
+    mapping = [{"column": column, "target": target} for column, target in row["mapping"]]
+    return msgspec.convert({**row, "mapping": mapping}, ImportTemplate)
+
+
+def save_template(conn: Conn, *, caller: Caller, data: ImportTemplateCreate) -> ImportTemplate:
+    """Save a mapping ("Column=target" each) under a name; a template of that name is
+    replaced."""
+    name = data.name.strip()
+    if not name:
+        raise invalid("name", "must not be empty")
+    try:
+        mapping = [[column, target] for column, target in parse_overrides(data.map).items()]
+    except MappingError as error:
+        raise invalid("map", str(error)) from None
+    row = repository.save_template(
+        conn, workspace_id=caller.workspace_id, name=name, mapping=mapping, now=clock.now()
+    )
+    return _template(row)
+
+
+def list_templates(conn: Conn, *, caller: Caller) -> list[ImportTemplate]:
+    return [_template(row) for row in repository.templates(conn, workspace_id=caller.workspace_id)]
+
+
+def with_template(
+    conn: Conn, *, caller: Caller, id: int, path: Path, options: ImportOptions
+) -> ImportOptions:
+    """``options`` mapping ``path``'s columns as template ``id`` does (the columns the
+    template knows; the others as the importer recognizes them)."""
+    row = repository.template(conn, workspace_id=caller.workspace_id, id=id)
+    if row is None:
+        raise invalid("template", f"no import template with id {id}")
+    opened = open_file(path, msgspec.structs.replace(options, map=[]))
+    opened.source.close()
+    columns = set(opened.mapping.targets)
+    chosen = [f"{column}={target}" for column, target in row["mapping"] if column in columns]
+    return msgspec.structs.replace(options, map=chosen)
 
 
 # A running job without progress this long was abandoned (its process on another machine
@@ -317,6 +403,8 @@ def run(
     job = db.run_read(get_job, caller=caller, id=id)
     if job.status == "done":
         return job
+    if job.status == "undone":
+        raise Conflict(f"Import {id} has been undone.")
     row = db.run_read(repository.get_job, workspace_id=caller.workspace_id, id=id)
     assert row is not None
     try:

@@ -70,6 +70,23 @@ class BulkResult(Struct, kw_only=True):
     updated: int
 
 
+class LineError(Struct, kw_only=True):
+    line: int
+    value: str
+    detail: str
+
+
+class FileResult(Struct, kw_only=True):
+    """A file of numbers loaded into a suppression list."""
+
+    suppression_list_id: int
+    lines: int  # lines with a number (a header not counted)
+    added: int
+    updated: int  # already on the list: reason refreshed
+    refused: int
+    errors: list[LineError]  # the first ERRORS_SHOWN refused lines
+
+
 class SuppressionQuery(Struct, forbid_unknown_fields=True, kw_only=True):
     suppression_list_id: Id | None = None
     number: str | None = None

@@ -8,8 +8,10 @@ are still never called.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from dialbook.db import Conn
@@ -20,8 +22,11 @@ from dialbook.kit.structs import set_fields
 from dialbook.normalize.phones import PhoneError, parse_phone
 from dialbook.suppressions import repository
 from dialbook.suppressions.schemas import (
+    MAX_BULK,
     BulkResult,
     CheckResult,
+    FileResult,
+    LineError,
     Suppression,
     SuppressionCreate,
     SuppressionListRead,
@@ -32,6 +37,9 @@ from dialbook.suppressions.schemas import (
 from dialbook.workspaces.schemas import Caller
 
 DEFAULT_NAME = "Do not call"
+# A file's column of numbers, by its header (else the first column, and no header).
+NUMBER_COLUMNS = ("number", "phone", "phone_number", "phone number", "telephone", "mobile")
+ERRORS_SHOWN = 100
 
 
 def default_list(conn: Conn, *, workspace_id: int) -> SuppressionListRead:
@@ -132,6 +140,63 @@ def add_many(
     if errors:
         raise InvalidInput(fields=errors)
     return _store(conn, caller=caller, items=items, source=source)
+
+
+def add_file(
+    conn: Conn,
+    *,
+    caller: Caller,
+    path: Path,
+    suppression_list_id: int | None = None,
+    reason: str | None = None,
+    source: str = "import",
+) -> FileResult:
+    """Load a file of numbers into a suppression list (the default one without an id): a
+    CSV with a column named number/phone/..., or else one number a line (the first
+    column). Each line that is no phone number is refused and named; the others go in."""
+    target = _target_list(conn, caller, suppression_list_id, "suppression_list_id")
+    result = FileResult(
+        suppression_list_id=target, lines=0, added=0, updated=0, refused=0, errors=[]
+    )
+    batch: dict[str, SuppressionCreate] = {}
+
+    def flush() -> None:
+        stored = _store(conn, caller=caller, items={target: batch}, source=source)
+        result.added += stored.added
+        result.updated += stored.updated
+        batch.clear()
+
+    for line, value in _numbers_in(path):
+        result.lines += 1
+        try:
+            number = normalize_number(value, caller)
+        except InvalidInput as error:
+            result.refused += 1
+            if len(result.errors) < ERRORS_SHOWN:
+                result.errors.append(LineError(line=line, value=value[:100],
+                                               detail=error.fields[0].detail))  # fmt: skip
+            continue
+        batch[number] = SuppressionCreate(number=number, reason=reason)
+        if len(batch) == MAX_BULK:
+            flush()
+    flush()
+    return result
+
+
+def _numbers_in(path: Path) -> Iterator[tuple[int, str]]:
+    """(line, number as written) of each line with a number."""
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        reader = csv.reader(handle)
+        first = next(reader, [])
+        names = [cell.strip().lower() for cell in first]
+        column = next((names.index(n) for n in NUMBER_COLUMNS if n in names), None)
+        if column is None:  # no header: the first row is a number too
+            column = 0
+            if first and first[0].strip():
+                yield reader.line_num, first[0].strip()
+        for row in reader:
+            if len(row) > column and row[column].strip():
+                yield reader.line_num, row[column].strip()
 
 
 def _store(
