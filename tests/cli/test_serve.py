@@ -29,6 +29,14 @@ def test_a_taken_port_is_one_clear_line(tmp_path: Path) -> None:
     assert not (tmp_path / "data").exists()  # refused before creating anything
 
 
+def test_several_workers_on_sqlite_are_refused_with_the_reason(tmp_path: Path) -> None:
+    env = {"DIALBOOK_DATA_DIR": str(tmp_path / "data"), "DIALBOOK_DATABASE_URL": ""}
+    result = CliRunner(env=env).invoke(cli, ["serve", "--port", "0", "--workers", "2"])
+    assert result.exit_code == 2
+    assert "--workers above 1 needs PostgreSQL" in result.output
+    assert "SQLite has one writer" in result.output
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="no make")
 def test_make_serve_installs_the_runtime_only_and_takes_a_port() -> None:
     def dry_run(*args: str) -> str:

@@ -49,6 +49,13 @@ def command(app: App, host: str, port: int, fd: int | None, workers: int, log_le
     from dialbook.users import service as user_service
     from dialbook.workspaces import service as workspace_service
 
+    if workers > 1 and app.settings.url.startswith("sqlite"):
+        # Each process would have its own writer: they would queue on SQLite's one write
+        # lock (``database is locked``) instead of sharing the group commit.
+        raise click.UsageError(
+            "--workers above 1 needs PostgreSQL (DIALBOOK_DATABASE_URL=postgresql://...): "
+            "SQLite has one writer, which one process drives best."
+        )
     # The socket is bound here, before anything else, so a taken port is one clear line,
     # and port 0 reports the port it got.
     listener = socket.socket(fileno=fd) if fd is not None else _bind(host, port)
