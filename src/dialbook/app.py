@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         settings=settings,
         keys=KeyAuthenticator(database, cache_seconds=settings.key_cache_seconds),
         jobs=Jobs(database),
-        limits=RateLimiter(settings.rate_limit),
+        limits=RateLimiter(settings.rate_limit, database),
     )
     native = [route for router in NATIVE for route in router.routes(services)]
     routes: list[BaseRoute] = [

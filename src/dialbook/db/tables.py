@@ -480,6 +480,17 @@ import_templates = Table(
     UniqueConstraint("workspace_id", "name"),
 )
 
+# Per-key rate limits on PostgreSQL, shared by every server process: the generic cell
+# rate algorithm's one number per key, the theoretical arrival time of the next request.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("workspace_id", Id, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    Column("key_id", Id, nullable=False),
+    Column("tat", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("workspace_id", "key_id"),
+)
+
 # POST requests sent with an Idempotency-Key: the first response, replayed for 24 hours.
 idempotency_keys = Table(
     "idempotency_keys",

@@ -41,6 +41,7 @@ TENANT_TABLES = frozenset(
         "import_warnings",
         "import_templates",
         "idempotency_keys",
+        "rate_limits",
         "console_sessions",
     }
 )

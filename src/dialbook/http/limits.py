@@ -1,9 +1,9 @@
-"""Per-key rate limits: a token bucket per API key, per server process.
+"""Per-key rate limits.
 
 Off unless configured (``DIALBOOK_RATE_LIMIT=100/10s``: 100 requests per 10 seconds per
-key, bursts up to 100). Over the limit a request answers 429 with Retry-After. Each
-server process keeps its own buckets, so with N processes a key may get up to N times
-the rate; put a shared limiter in front of a large deployment.
+key, bursts up to 100). Over the limit a request answers 429 with Retry-After. On SQLite
+(one server process) a token bucket per key in memory; on PostgreSQL one row per key in
+the database (ratelimits/), so every process and machine shares the key's budget.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ import math
 import re
 import time
 
+from dialbook.db import Database
 from dialbook.errors import TooManyRequests
+from dialbook.ratelimits import service as ratelimit_service
+from dialbook.workspaces.schemas import Caller
 
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|m|h)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, None: 1}
@@ -28,14 +31,25 @@ def parse(spec: str) -> tuple[int, float]:
 
 
 class RateLimiter:
-    def __init__(self, spec: str | None) -> None:
+    def __init__(self, spec: str | None, db: Database) -> None:
         self.enabled = bool(spec)
         self.capacity, self.period = parse(spec) if spec else (0, 1.0)
+        self._db = db
         self._buckets: dict[int, tuple[float, float]] = {}  # key id -> (tokens, at)
 
-    def check(self, key_id: int) -> None:
+    async def check(self, caller: Caller) -> None:
         if not self.enabled:
             return
+        if self._db.is_sqlite:
+            self._take(caller.key_id)
+            return
+        wait = await self._db.write(
+            ratelimit_service.take, caller=caller, capacity=self.capacity, period=self.period
+        )
+        if wait is not None:
+            raise TooManyRequests(retry_after=wait)
+
+    def _take(self, key_id: int) -> None:
         now = time.monotonic()
         tokens, at = self._buckets.get(key_id, (float(self.capacity), now))
         tokens = min(self.capacity, tokens + (now - at) * self.capacity / self.period)

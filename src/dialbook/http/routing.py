@@ -281,7 +281,7 @@ def _asgi(
         caller = await services.keys.authenticate(request)
         if endpoint.scope is not None and not caller.allows(endpoint.scope):
             raise Forbidden(f"This API key lacks the {endpoint.scope!r} scope.")
-        services.limits.check(caller.key_id)
+        await services.limits.check(caller)
         raw = b""
         if endpoint.body is not None:
             raw = await read_body(request, limit)
