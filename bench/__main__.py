@@ -5,6 +5,7 @@
     python -m bench --only http --duration 20
     python -m bench --only import --rows 100000
     python -m bench --only dnc-registry --registry-lines 1000000
+    python -m bench --only console --contacts 1000000
 
 See docs/performance.md for what each figure means.
 """
@@ -18,10 +19,13 @@ import time
 from pathlib import Path
 
 from bench import claims, create, imports, phones, registry, webhooks
+from bench import console as console_pages
 from bench.common import ROOT, Result, checkout, load_average, log, machine, stopping_children
 from bench.report import console, notes, table, write_json
 
-GROUPS = ("http", "import", "claim", "lookup", "webhooks", "dnc-registry", "phones")
+GROUPS = (
+    "http", "import", "claim", "lookup", "webhooks", "dnc-registry", "phones", "console",
+)  # fmt: skip
 
 
 def _sizes(text: str) -> list[int]:
@@ -48,7 +52,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         type=_groups,
         default=list(GROUPS),
-        help="comma-separated: http,import,claim,lookup,webhooks,dnc-registry,phones",
+        help="comma-separated: " + ",".join(GROUPS),
     )
     parser.add_argument(
         "--registry-lines",
@@ -161,6 +165,14 @@ def main(argv: list[str] | None = None) -> int:
             if "webhooks" in args.only:
                 webhooks.bench(2_000 if args.quick else webhooks.EVENTS, results=results)
                 phases["webhooks"] = load_average()
+            if "console" in args.only:
+                console_pages.bench(
+                    args.contacts,
+                    pages=50 if args.quick else 200,
+                    import_rows=50_000 if args.quick else 1_000_000,
+                    results=results,
+                )
+                phases["console"] = load_average()
             if "phones" in args.only:
                 phones.bench(5_000 if args.quick else 100_000, 1 if args.quick else 10, results)
                 phases["phones"] = load_average()

@@ -14,6 +14,8 @@ from starlette.routing import BaseRoute, Route
 
 from dialbook import __version__, dialects
 from dialbook.config import Settings
+from dialbook.console import admin as _console_admin  # noqa: F401 - its pages join the router
+from dialbook.console import monitor as _console_monitor  # noqa: F401 - likewise
 from dialbook.console import web as console_web
 from dialbook.console.endpoints import router as console_router
 from dialbook.contacts.endpoints import router as contacts_router

@@ -159,7 +159,7 @@ def test_the_lists_screen_and_a_list(page: Any, console: Console) -> None:
     row = page.get_by_role("row").filter(has_text="Spring leads")
     assert "queued 4" in row.inner_text()
     console.shoot(page, "lists")
-    row.get_by_role("link", name="Spring leads").click()
+    row.get_by_role("link", name="Spring leads", exact=True).click()
     page.get_by_label("Max attempts").fill("3")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"**/console/lists/{lst['id']}")

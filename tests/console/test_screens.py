@@ -50,15 +50,19 @@ def test_lists_show_counts_by_status_callable_now_and_attempts(
         lease = claimed["leases"][0]["lease_id"]
         api.post(f"/v1/queue/leases/{lease}/outcome", json={"outcome": "no_answer"})
         page = admin.get("/console/lists")
+        # The queue's preview comes in a request of its own (htmx asks once the page shows).
+        callable_now = admin.get(f"/console/lists/{lst['id']}/callable")
     assert page.status_code == 200
     found = re.search(rf'<tr>\s*<td><a href="/console/lists/{lst["id"]}".*?</tr>', page.text, re.S)
     assert found, page.text
     row = text_of(found.group(0))
-    assert row.startswith("Spring leads 4 ")
+    assert row.startswith("Spring leads Queue 4 ")
     assert "queued 4" in row  # by status: the one called waits for its retry, still queued
-    assert " 2 " in row  # callable now: two fresh ones (the retried one waits, one is DNC)
-    assert "do not call 1, retry later 1" in row
+    assert "America/New_York (NY) 4" in row  # by time zone (and state, for its hours)
+    assert f'hx-get="/console/lists/{lst["id"]}/callable"' in found.group(0)
     assert row.endswith(" 1")  # one attempt
+    # Callable now: two fresh ones (the retried one waits, one is DNC).
+    assert text_of(callable_now.text) == "2 · not now: do not call 1, retry later 1"
 
 
 def test_create_and_edit_a_list_from_the_form(api: TestClient, admin: TestClient) -> None:
@@ -371,6 +375,8 @@ def test_a_user_never_reaches_another_workspaces_records(
         params={"filename": "a.csv"},
     ).json()
     client.app.state.services.jobs.wait()  # type: ignore[attr-defined]
+    hook = api.post("/v1/webhook-endpoints", json={"url": "https://a-secret.example.com/h"})
+    a_key = api.post("/v1/keys", json={"name": "A secret key"}).json()
     other = db.run_write(workspace_service.create_workspace, name="B", default_region="US")
     make_user(db, "bea@example.com", workspace="B")
     key = client.headers.pop("Authorization")  # the client is A's API client too
@@ -385,6 +391,8 @@ def test_a_user_never_reaches_another_workspaces_records(
         "contacts": hidden["id"],
         "dnc": entry["id"],
         "imports": imported["id"],
+        "webhooks": hook.json()["id"],
+        "keys": a_key["id"],
     }
     walked = 0
     for route in console_router.pages:
@@ -396,7 +404,8 @@ def test_a_user_never_reaches_another_workspaces_records(
         if route.method == "GET":
             answer = client.get(path)
         else:
-            answer = post_form(client, path, {"name": "Taken", "dnc": "on"}, page="/console/lists")
+            form = {"name": "Taken", "dnc": "on", "role": "agent", "event_id": "1"}
+            answer = post_form(client, path, form, page="/console/lists")
         assert answer.status_code == 404, (route.method, path, answer.status_code)
         assert "A secret" not in answer.text
         walked += 1
@@ -407,6 +416,9 @@ def test_a_user_never_reaches_another_workspaces_records(
         "/console/contacts?phone=4155550150",
         "/console/dnc",
         "/console/dnc?number=4155550151",
+        "/console/webhooks",
+        "/console/keys",
+        "/console/users",
     ):
         answer = client.get(path)
         assert answer.status_code == 200, path

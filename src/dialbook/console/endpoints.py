@@ -45,7 +45,7 @@ from dialbook.users.service import WrongPassword
 router = PageRouter()
 
 
-def _cookie(response: Response, name: str, value: str, page: Page) -> None:
+def set_cookie(response: Response, name: str, value: str, page: Page) -> None:
     response.set_cookie(
         name,
         value,
@@ -88,7 +88,7 @@ def _login(page: Page, *, error: str | None, status: int) -> Response:
         email=page.field("email"),
         next=_next_url(page.field("next") or page.query("next")),
     )
-    _cookie(response, LOGIN_CSRF_COOKIE, token, page)
+    set_cookie(response, LOGIN_CSRF_COOKIE, token, page)
     return response
 
 
@@ -117,7 +117,7 @@ async def login(page: Page) -> Response:
         replaces=old[1] if old and old[0] == user.workspace_id else None,
     )
     response = page.redirect(_next_url(page.field("next")))
-    _cookie(
+    set_cookie(
         response,
         SESSION_COOKIE,
         page.console.signer.sign(user.workspace_id, signed_in.token),
@@ -585,7 +585,7 @@ async def undo_import(page: Page) -> Response:
 # -- users ----------------------------------------------------------------------------------
 
 
-def _admin_only(page: Page) -> None:
+def admin_only(page: Page) -> None:
     """Managing users is the admin role's (it has no API scope of its own)."""
     assert page.session is not None
     if page.session.user.role != "admin":
@@ -599,13 +599,13 @@ async def _users(page: Page, *, status: int = 200, errors: Any = ()) -> Response
 
 @router.get("/users")
 async def users(page: Page) -> Response:
-    _admin_only(page)
+    admin_only(page)
     return await _users(page)
 
 
 @router.post("/users")
 async def create_user(page: Page) -> Response:
-    _admin_only(page)
+    admin_only(page)
     try:
         await page.db.write(
             user_service.create,
@@ -621,7 +621,7 @@ async def create_user(page: Page) -> Response:
 
 @router.post("/users/{id:int}/disable")
 async def disable_user(page: Page) -> Response:
-    _admin_only(page)
+    admin_only(page)
     assert page.session is not None
     await page.db.write(
         user_service.disable_in,

@@ -22,7 +22,7 @@ from dialbook.lists.schemas import ListRead, ListStats
 from dialbook.normalize.phones import time_zones_for
 from dialbook.queue import numbers
 from dialbook.queue import service as queue_service
-from dialbook.queue.schemas import CallableNow, Preview
+from dialbook.queue.schemas import CallableNow, Preview, ZoneCount
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import (
     CheckResult,
@@ -47,21 +47,31 @@ class ListRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ListsScreenRow:
+    zones: list[ZoneCount]  # the largest first (declared before ``list``, which hides the type)
+    list: ListRead
+    stats: ListStats
+
+
+@dataclass(frozen=True, slots=True)
 class ListsScreen:
-    rows: list[ListRow]
+    rows: list[ListsScreenRow]
     next_cursor: str | None
 
 
 def lists_screen(conn: Conn, *, caller: Caller, cursor: str | None) -> ListsScreen:
+    """Each list's counts; not the queue's preview, which reads every contact of a list
+    against every rule (the page asks for it per list afterwards: console/monitor.py)."""
     found = list_service.page(
         conn, workspace_id=caller.workspace_id, cursor=cursor, limit=LISTS_PER_PAGE
     )
-    stats = list_service.stats(
-        conn, workspace_id=caller.workspace_id, ids=[lst.id for lst in found.data]
-    )
+    ids = [lst.id for lst in found.data]
+    stats = list_service.stats(conn, workspace_id=caller.workspace_id, ids=ids)
+    zones: dict[int, list[ZoneCount]] = {id: [] for id in ids}
+    for zone in queue_service.zone_counts(conn, caller=caller, list_ids=ids):
+        zones[zone.list_id].append(zone)
     rows = [
-        ListRow(lst, stats[lst.id], queue_service.preview(conn, caller=caller, list_id=lst.id))
-        for lst in found.data
+        ListsScreenRow(zones=zones[lst.id], list=lst, stats=stats[lst.id]) for lst in found.data
     ]
     return ListsScreen(rows, found.next_cursor)
 

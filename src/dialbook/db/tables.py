@@ -395,6 +395,8 @@ dial_attempts = Table(
     Index(None, "workspace_id", "id"),
     # Frequency caps: the calls to one number in a rolling window, one index range.
     Index(None, "workspace_id", "number", "claimed_at"),
+    # The queue monitor: a list's claims and outcomes since a time, one index range.
+    Index(None, "workspace_id", "list_id", "claimed_at"),
 )
 
 imports = Table(

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     and_,
+    case,
     func,
     insert,
     select,
@@ -623,3 +624,85 @@ def calls_since(
     for number, claimed_at in rows:
         found.setdefault(str(number), []).append(claimed_at)
     return found
+
+
+def zone_counts(
+    conn: Conn, *, workspace_id: int, list_ids: Sequence[int]
+) -> list[tuple[int, int | None, int]]:
+    """(list id, zone id, contacts) of each zone present in each list. Grouped in the
+    queue index's order (list, status, zone), so it is one index-only walk with no sort."""
+    if not list_ids:
+        return []
+    rows = conn.execute(
+        select(contacts.c.list_id, contacts.c.status, contacts.c.zone_id, func.count())
+        .where(contacts.c.workspace_id == workspace_id, contacts.c.list_id.in_(list_ids))
+        .group_by(contacts.c.list_id, contacts.c.status, contacts.c.zone_id)
+    )
+    found: dict[tuple[int, int | None], int] = {}
+    for list_id, _status, zone, n in rows:
+        key = (int(list_id), None if zone is None else int(zone))
+        found[key] = found.get(key, 0) + int(n)
+    return [(list_id, zone, n) for (list_id, zone), n in found.items()]
+
+
+def activity_counts(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    list_id: int,
+    now: dt.datetime,
+    soon: dt.datetime,
+    hour_later: dt.datetime,
+    since: dt.datetime,
+) -> dict[str, Any]:
+    """The queue monitor's counts, each from one index range: the leases (the partial
+    index of leased contacts), the retries waiting (the queue index, queued rows only) and
+    the attempts claimed since ``since`` per outcome (attempts by list and time)."""
+    in_list = (contacts.c.workspace_id == workspace_id) & (contacts.c.list_id == list_id)
+    expires = contacts.c.lease_expires_at
+    leased, expiring, expired = conn.execute(
+        select(
+            func.count(),
+            func.count(case(((expires > now) & (expires <= soon), 1))),
+            func.count(case((expires <= now, 1))),
+        ).where(in_list, contacts.c.status == "leased")
+    ).one()
+    due, next_hour = conn.execute(
+        select(
+            func.count(case((contacts.c.due_at <= now, 1))),
+            func.count(case((contacts.c.due_at > now, 1))),
+        ).where(
+            in_list,
+            contacts.c.status == "queued",
+            contacts.c.attempts > 0,
+            contacts.c.due_at <= hour_later,
+        )
+    ).one()
+    outcomes = {
+        "open" if outcome is None else str(outcome): int(n)
+        for outcome, n in conn.execute(
+            select(dial_attempts.c.outcome, func.count())
+            .where(
+                dial_attempts.c.workspace_id == workspace_id,
+                dial_attempts.c.list_id == list_id,
+                dial_attempts.c.claimed_at >= since,
+            )
+            .group_by(dial_attempts.c.outcome)
+        )
+    }
+    return {
+        "leased": int(leased),
+        "expiring_soon": int(expiring),
+        "expired": int(expired),
+        "retries_due": int(due),
+        "retries_next_hour": int(next_hour),
+        "outcomes": outcomes,
+    }
+
+
+def zone_keys(conn: Conn, *, ids: Sequence[int]) -> dict[int, str]:
+    """Zone id -> its key ("America/Chicago|America/New_York@IN")."""
+    if not ids:
+        return {}
+    rows = conn.execute(select(call_zones.c.id, call_zones.c.key).where(call_zones.c.id.in_(ids)))
+    return {int(i): str(k) for i, k in rows}

@@ -216,3 +216,44 @@ class UsStateRules(Struct, kw_only=True):
     version: str
     states: dict[str, StateRuleRead]
     unverified: dict[str, str]  # VICIdial seed rows not applied (their text is unchecked)
+
+
+class HourOutlook(Struct, kw_only=True):
+    """One hour of the day ahead: how many contacts may be called then."""
+
+    at: dt.datetime  # the hour's start (UTC)
+    callable: int  # waiting contacts whose zones are all inside the window at ``at``
+    opening: int  # of those, the ones whose window was closed the hour before
+
+
+class Outlook(Struct, kw_only=True):
+    """The preview now, and the next 24 hours of calling windows across the time zones."""
+
+    preview: Preview
+    hours: list[HourOutlook]
+
+
+class QueueActivity(Struct, kw_only=True):
+    """A list's queue at work: leases now, retries waiting, claims and outcomes since
+    ``since`` (the start of the day in the list's default time zone, or UTC)."""
+
+    list_id: int
+    at: dt.datetime
+    since: dt.datetime
+    since_zone: str
+    leased: int
+    expiring_soon: int  # leases ending within ``EXPIRING_SECONDS``
+    expired: int  # leases past their end, not yet released (the next claim releases them)
+    retries_due: int  # queued, called before, due now
+    retries_next_hour: int  # queued, called before, due within the next hour
+    claimed: int  # attempts claimed since ``since``
+    outcomes: dict[str, int]  # of those attempts; "open": no outcome yet
+
+
+class ZoneCount(Struct, kw_only=True):
+    """A list's contacts in one set of time zones (and US states, for their hours)."""
+
+    list_id: int
+    zones: list[str]
+    states: list[str]
+    contacts: int

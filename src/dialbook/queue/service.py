@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -39,16 +40,20 @@ from dialbook.queue.schemas import (
     CallableNow,
     ClaimRequest,
     ClaimResult,
+    HourOutlook,
     Lease,
     LocalTime,
     NotCallableReason,
     OutcomeRequest,
     OutcomeResult,
+    Outlook,
     Preview,
+    QueueActivity,
     Reason,
     RuleSource,
     StateRuleRead,
     UsStateRules,
+    ZoneCount,
 )
 from dialbook.queue.windows import (
     Closed,
@@ -431,10 +436,22 @@ def _next_state(
 
 def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None = None) -> Preview:
     """How many contacts are callable now, and how many are excluded for each reason."""
-    now = now or clock.now()
+    return _counted(conn, caller, list_id, now or clock.now()).preview
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    preview: Preview
+    window: Window
+    zones: list[tuple[int, str]]
+    waiting: dict[int, int]  # zone id -> contacts only its calling window (or time) stops
+
+
+def _counted(conn: Conn, caller: Caller, list_id: int, now: dt.datetime) -> _Counted:
     lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
     all_zones = repository.all_zones(conn)
-    closed = closed_zones(conn, window=window_of(lst), now=now, zones=all_zones)
+    window = window_of(lst)
+    closed = closed_zones(conn, window=window, now=now, zones=all_zones)
     counts: dict[str, int] = dict.fromkeys(REASONS, 0)
     statuses, zones, suppressed = repository.preview_counts(
         conn,
@@ -451,14 +468,17 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
     counts["finished"] = statuses.get("completed", 0) + statuses.get("exhausted", 0)
     counts["do_not_call"] = statuses.get("dnc", 0)
     callable_count = 0
+    waiting: dict[int, int] = {}
     for group in zones:
         callable_count += _spread(group, counts, closed, +1)
+        _wait(waiting, group, +1)
     for group in suppressed:  # counted above as if not suppressed: move them
         moved = group["total"] - group["leased"] - group["do_not_call"]
         callable_count -= _spread(group, counts, closed, -1, after_blocked=True)
         counts["suppressed"] += moved
+        _wait(waiting, group, -1)
     excluded = {reason: n for reason, n in counts.items() if n}
-    return Preview(
+    found = Preview(
         list_id=list_id,
         at=now,
         total=total,
@@ -466,6 +486,83 @@ def preview(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None
         excluded=excluded,
         summary=_summary(callable_count, total, excluded),
     )
+    return _Counted(found, window, all_zones, waiting)
+
+
+def _wait(waiting: dict[int, int], group: dict[str, Any], sign: int) -> None:
+    if group["zone_id"] is not None:
+        zone = int(group["zone_id"])
+        waiting[zone] = waiting.get(zone, 0) + sign * _unblocked(group)
+
+
+def outlook(conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None = None) -> Outlook:
+    """The preview, and for each of the next 24 hours how many of the contacts waiting
+    only for their calling window (or a retry time, or a cap) are inside it then: the
+    calling windows of every zone, evaluated at each hour's start, from one preview's
+    counts (so a contact due in three hours counts from now on)."""
+    now = now or clock.now()
+    counted = _counted(conn, caller, list_id, now)
+    keys = dict(counted.zones)
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    starts = [hour + dt.timedelta(hours=k) for k in range(-1, 24)]
+    parsed = {zone: parse_zone_key(keys[zone]) for zone in counted.waiting}
+    open_at = [
+        {zone for zone, key in parsed.items() if counted.window.open_for(*key, at)} for at in starts
+    ]
+    hours = [
+        HourOutlook(
+            at=starts[k],
+            callable=sum(counted.waiting[zone] for zone in open_at[k]),
+            opening=sum(counted.waiting[zone] for zone in open_at[k] - open_at[k - 1]),
+        )
+        for k in range(1, len(starts))
+    ]
+    return Outlook(preview=counted.preview, hours=hours)
+
+
+# A lease ending within this is "expiring soon" on the queue monitor.
+EXPIRING_SECONDS = 120
+
+
+def activity(
+    conn: Conn, *, caller: Caller, list_id: int, now: dt.datetime | None = None
+) -> QueueActivity:
+    """The list's leases, retries waiting, and the claims and outcomes of its day so far
+    (the day of the list's default time zone, or UTC's)."""
+    now = now or clock.now()
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=list_id, with_count=False)
+    zone_name = lst.default_timezone or "UTC"
+    local = now.astimezone(tz(zone_name))
+    since = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+    counts = repository.activity_counts(
+        conn,
+        workspace_id=caller.workspace_id,
+        list_id=list_id,
+        now=now,
+        soon=now + dt.timedelta(seconds=EXPIRING_SECONDS),
+        hour_later=now + dt.timedelta(hours=1),
+        since=since,
+    )
+    return QueueActivity(
+        list_id=list_id,
+        at=now,
+        since=since,
+        since_zone=zone_name,
+        claimed=sum(counts["outcomes"].values()),
+        **counts,
+    )
+
+
+def zone_counts(conn: Conn, *, caller: Caller, list_ids: list[int]) -> list[ZoneCount]:
+    """Each list's contacts per set of time zones (contacts without one: no zones), the
+    largest first."""
+    rows = repository.zone_counts(conn, workspace_id=caller.workspace_id, list_ids=list_ids)
+    keys = repository.zone_keys(conn, ids=sorted({z for _, z, _ in rows if z is not None}))
+    found = []
+    for list_id, zone, n in rows:
+        names, states = parse_zone_key(keys[zone]) if zone is not None else ((), ())
+        found.append(ZoneCount(list_id=list_id, zones=list(names), states=list(states), contacts=n))
+    return sorted(found, key=lambda z: (z.list_id, -z.contacts, z.zones, z.states))
 
 
 # The rules after leases, do-not-call and suppressions that stop a row whatever its zone.
@@ -478,6 +575,13 @@ _PER_ROW = (
     "reassigned",
     "no_consent",
 )
+
+
+def _unblocked(group: dict[str, Any]) -> int:
+    """A zone group's contacts that no rule of the row stops (only time stops them: the
+    calling window, a retry time, a frequency cap)."""
+    stopped = ("leased", "do_not_call", *_PER_ROW)
+    return int(group["total"] - sum(group.get(k, 0) for k in stopped))
 
 
 def _spread(
@@ -500,8 +604,7 @@ def _spread(
         counts["do_not_call"] += sign * group["do_not_call"]
     for reason in _PER_ROW:
         counts[reason] += sign * group.get(reason, 0)
-    stopped = ("leased", "do_not_call", *_PER_ROW)
-    rest = group["total"] - sum(group.get(k, 0) for k in stopped)
+    rest = _unblocked(group)
     zone_id = group["zone_id"]
     why = "no_timezone" if zone_id is None else closed.get(zone_id, "outside_calling_hours")
     if why is not None:

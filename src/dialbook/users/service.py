@@ -113,6 +113,27 @@ def disable_in(conn: Conn, *, workspace_id: int, id: int, by: int) -> UserRead:
     return disable(conn, email=get(conn, workspace_id=workspace_id, id=id).email)
 
 
+def set_role_in(conn: Conn, *, workspace_id: int, id: int, role: str, by: int) -> UserRead:
+    """A workspace's admin gives one of its users another role (never themselves: the
+    last admin could otherwise leave no one to manage users). Their sessions carry on with
+    the new role from their next page."""
+    get(conn, workspace_id=workspace_id, id=id)
+    if id == by:
+        raise Conflict("You cannot change your own role.")
+    if role not in ROLES:
+        raise invalid("role", f"must be one of {', '.join(ROLES)}")
+    updated = repository.update_user(conn, workspace_id=workspace_id, id=id, values={"role": role})
+    assert updated is not None
+    return updated
+
+
+def change_password(conn: Conn, *, user: UserRead, password: str, idle: dt.timedelta) -> SignedIn:
+    """A signed-in user's new password (they proved the current one): every session of
+    theirs ends, and the browser that changed it gets a new one."""
+    set_password(conn, email=user.email, password=password)
+    return start_session(conn, user=user, idle=idle)
+
+
 def disable(conn: Conn, *, email: str) -> UserRead:
     """Stop a user signing in; their open sessions end at once."""
     user = get_by_email(conn, email=email)

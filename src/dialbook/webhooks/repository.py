@@ -253,3 +253,17 @@ def backlog(conn: Conn, *, workspace_id: int) -> list[tuple[int, int, dt.datetim
         .order_by(D.c.endpoint_id)
     )
     return [(int(id), int(n), oldest) for id, n, oldest in rows]
+
+
+def recent_deliveries(
+    conn: Conn, *, workspace_id: int, endpoint_id: int, limit: int, status: str | None
+) -> list[dict[str, Any]]:
+    """The endpoint's newest deliveries first (the (endpoint, id) index, walked backwards)."""
+    query = (
+        select(D, events.c.type.label("event_type"))
+        .select_from(_WITH_EVENT)
+        .where(D.c.workspace_id == workspace_id, D.c.endpoint_id == endpoint_id)
+    )
+    if status is not None:
+        query = query.where(D.c.status == status)
+    return [as_dict(row) for row in conn.execute(query.order_by(D.c.id.desc()).limit(limit))]

@@ -30,6 +30,7 @@ from dialbook.webhooks.schemas import (
     Delivery,
     DeliveryPage,
     DeliveryQuery,
+    DeliveryStatus,
     Endpoint,
     EndpointCreate,
     EndpointCreated,
@@ -135,7 +136,13 @@ def list_all(conn: Conn, *, caller: Caller) -> EndpointPage:
 
 
 def update(
-    conn: Conn, *, caller: Caller, id: int, data: EndpointUpdate, allow_private: bool
+    conn: Conn,
+    *,
+    caller: Caller,
+    id: int,
+    data: EndpointUpdate,
+    allow_private: bool,
+    disabled_by: str = "an API call",
 ) -> Endpoint:
     _found(conn, caller, id)
     values: dict[str, Any] = {"updated_at": clock.now()}
@@ -149,7 +156,7 @@ def update(
         values["description"] = data.description
     if data.enabled is not msgspec.UNSET:
         values["enabled"] = data.enabled
-        values["disabled_reason"] = None if data.enabled else "disabled by an API call"
+        values["disabled_reason"] = None if data.enabled else f"disabled by {disabled_by}"
         values["failing_since"] = None
     row = repository.update_endpoint(conn, workspace_id=caller.workspace_id, id=id, values=values)
     assert row is not None
@@ -198,6 +205,17 @@ def deliveries(conn: Conn, *, caller: Caller, id: int, query: DeliveryQuery) -> 
         data=[_delivery(row) for row in rows],
         next_cursor=cursors.encode(rows[-1]["id"]) if more else None,
     )
+
+
+def recent_deliveries(
+    conn: Conn, *, caller: Caller, id: int, limit: int, status: DeliveryStatus | None = None
+) -> list[Delivery]:
+    """The endpoint's newest deliveries (of one status), newest first."""
+    _found(conn, caller, id)
+    rows = repository.recent_deliveries(
+        conn, workspace_id=caller.workspace_id, endpoint_id=id, limit=limit, status=status
+    )
+    return [_delivery(row) for row in rows]
 
 
 def _delivery(row: Mapping[str, Any]) -> Delivery:

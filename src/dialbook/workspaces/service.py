@@ -141,6 +141,9 @@ def create_key_for(
     target = workspace_id or caller.workspace_id
     if target != caller.workspace_id:
         raise Forbidden("Keys can only be created for the caller's own workspace.")
+    beyond = [s for s in scopes if s in SCOPES and not caller.allows(s)]
+    if beyond:
+        raise invalid("scopes", f"{beyond[0]!r} is more than you may do yourself")
     return create_key(conn, workspace_id=target, name=name, scopes=scopes)
 
 
