@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx2 as httpx
 import pytest
@@ -19,6 +21,7 @@ from click.testing import CliRunner
 
 from dialbook.cli import cli
 from dialbook.db.tenancy import CHECK_VARIABLE
+from dialbook.lists.schemas import WEEKDAYS
 from tests import servers
 from tests.conftest import POSTGRES_ADMIN_URL
 
@@ -272,6 +275,80 @@ def test_32_concurrent_upserts_across_two_server_processes_on_postgresql(
         assert set(statuses) <= {200, 201}
         assert len(found) == 1
         assert len(found[0]["tags"]) == 1  # upsert tags replace; the last writer's tag stays
+    finally:
+        for server in servers:
+            server.stop()
+        with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+def _awake_zone() -> str:
+    """A zone where it is now well inside the day, so an all-day window is open."""
+    now = dt.datetime.now(dt.UTC)
+    for zone in ("America/New_York", "Asia/Tokyo", "Europe/London"):
+        if 2 <= now.astimezone(ZoneInfo(zone)).hour <= 21:
+            return zone
+    raise AssertionError("unreachable: the three zones are 4+ hours apart")
+
+
+def test_8_dialers_claiming_across_two_server_processes_never_share_a_contact(
+    tmp_path: Path, worker_id: str
+) -> None:
+    if POSTGRES_ADMIN_URL is None:
+        pytest.skip("several server processes need PostgreSQL")
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from dialbook.db import engine as engines
+
+    admin = make_url(engines.normalize_url(POSTGRES_ADMIN_URL))
+    name = f"dialbook_dialers_{os.getpid()}_{worker_id}"
+    admin_engine = engines.create(admin.render_as_string(hide_password=False), pool_size=1)
+    with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIALBOOK_")}
+    env["DIALBOOK_DATABASE_URL"] = url
+    env[CHECK_VARIABLE] = os.environ[CHECK_VARIABLE]
+    servers: list[Server] = []
+    try:
+        runner = CliRunner(env={"DIALBOOK_DATABASE_URL": url})
+        key = runner.invoke(cli, ["keys", "create", "--scopes", "admin", "--quiet"]).output.strip()
+        servers = [Server(env, tmp_path), Server(env, tmp_path)]
+        headers = {"x-api-key": key}
+        with httpx.Client(base_url=servers[0].url, headers=headers, timeout=60) as client:
+            window = {"start": "00:00", "end": "23:59", "days": list(WEEKDAYS)}
+            body = {
+                "name": "Storm",
+                "calling_window": window,
+                "compliance": {"us_state_rules": False},
+            }
+            lst = client.post("/v1/lists", json=body).json()
+            zone = _awake_zone()
+            contacts = [{"phones": [f"+1212555{n:04d}"], "timezone": zone} for n in range(160)]
+            for contact in contacts:
+                answer = client.post("/v1/contacts", json={**contact, "list_id": lst["id"]})
+                assert answer.status_code == 201, answer.text
+
+        def dialer(n: int) -> list[int]:
+            got: list[int] = []
+            base = servers[n % 2].url
+            with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+                while True:
+                    answer = client.post(
+                        f"/v1/lists/{lst['id']}/queue/claim", json={"count": 3, "agent": f"a{n}"}
+                    )
+                    assert answer.status_code == 200, answer.text
+                    leases = answer.json()["leases"]
+                    if not leases:
+                        return got
+                    got += [lease["contact"]["id"] for lease in leases]
+
+        with ThreadPoolExecutor(8) as pool:
+            claimed = [c for got in pool.map(dialer, range(8)) for c in got]
+        assert len(claimed) == len(set(claimed)) == 160
     finally:
         for server in servers:
             server.stop()
