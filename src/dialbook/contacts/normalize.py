@@ -12,6 +12,8 @@ from typing import Any
 
 import msgspec
 
+from dialbook.contacts.canonical import defaults as canonical_defaults
+from dialbook.contacts.canonical import of_kind
 from dialbook.contacts.schemas import PHONE_EVIDENCE, Contact, ContactUpdate, Phone, PhoneIn
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.kit.validation import field_error
@@ -28,22 +30,13 @@ from dialbook.normalize.timezones import infer_timezone, read_timezone
 from dialbook.queue import numbers
 from dialbook.queue.windows import state_code, zone_key
 
-# Plain text columns: trimmed, and an empty string means "no value".
-_TEXT_FIELDS = (
-    "company",
-    "account",
-    "title",
-    "website",
-    "linkedin",
-    "street",
-    "city",
-    "state",
-    "postal_code",
-    "notes",
-    "source",
-    "gender",
-)
 _NAME_FIELDS = ("first_name", "last_name", "full_name", "name_prefix", "name_suffix")
+# Text fields each read in their own way; every other one is plain text: trimmed, and an
+# empty string means "no value".
+_OWN_READING = (*_NAME_FIELDS, "email", "country", "timezone", "date_of_birth")
+_TEXT_FIELDS = tuple(name for name in of_kind("text") if name not in _OWN_READING)
+# Numbers and flags are stored as given (checked by their type).
+_AS_GIVEN = of_kind("number", "flag")
 # The parts a full name given alone is split into hold less than it (401 characters).
 _SPLIT_LIMITS = {"first_name": 200, "last_name": 200, "name_prefix": 100, "name_suffix": 100}
 _PART_NAMES = {
@@ -113,7 +106,7 @@ class Builder:
             columns["dnd"] = self._dnd(given["dnd"])
         if "external_refs" in given:
             columns["external_refs"] = [msgspec.to_builtins(ref) for ref in given["external_refs"]]
-        for name in ("priority", "dnc", "list_id"):
+        for name in _AS_GIVEN:
             if name in given:
                 columns[name] = given[name]
         if self.errors:
@@ -365,22 +358,11 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(t.strip() for t in tags if t.strip()))
 
 
-_SCALAR_DEFAULTS: dict[str, Any] = {
-    "first_name": None,
-    "last_name": None,
-    "full_name": None,
-    "name_prefix": None,
-    "name_suffix": None,
-    "email": None,
+# The stored columns beside the canonical fields, as a new contact has them.
+_STORED_DEFAULTS: dict[str, Any] = {
     "email_key": None,
-    **{name: None for name in _TEXT_FIELDS},
-    "country": None,
-    "timezone": None,
     "timezone_source": None,
     "timezone_candidates": None,
-    "priority": None,
-    "dnc": False,
-    "date_of_birth": None,
     "status": "queued",
     "attempts": 0,
     "last_dial_at": None,
@@ -389,15 +371,11 @@ _SCALAR_DEFAULTS: dict[str, Any] = {
 
 
 def defaults() -> dict[str, Any]:
-    """Column values of a contact nobody said anything about (fresh lists and dicts)."""
-    return {
-        **_SCALAR_DEFAULTS,
-        "phones": [],
-        "dnd": {},
-        "tags": [],
-        "custom_fields": {},
-        "external_refs": [],
-    }
+    """Column values of a contact nobody said anything about (fresh lists and dicts); its
+    list is never a default."""
+    columns = canonical_defaults()
+    del columns["list_id"]
+    return {**columns, **_STORED_DEFAULTS}
 
 
 def columns_of(contact: Contact) -> dict[str, Any]:
