@@ -382,10 +382,7 @@ DIALECTS: dict[str, tuple[Read, dict[str, str], dict[str, str]]] = {
 
 def _at(document: Any, path: str) -> Any:
     for step in re.findall(r"[^.\[\]]+|\[\d+\]", path):
-        if step.startswith("["):
-            document = document[int(step[1:-1])]
-        else:
-            document = document.get(step)
+        document = document[int(step[1:-1])] if step.startswith("[") else document.get(step)
         if document is None:
             return None
     return document

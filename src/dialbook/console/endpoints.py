@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import uuid
 from pathlib import Path
 from typing import Any, get_args
 
@@ -24,9 +23,10 @@ from dialbook.console.web import (
 )
 from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import ContactQuery, ContactUpdate, Status
-from dialbook.errors import FieldError, Forbidden, InvalidInput, NotFound
-from dialbook.http.body import copy_upload, decode_query
+from dialbook.errors import FieldError, Forbidden, InvalidInput, MalformedRequest, NotFound
+from dialbook.http.body import decode_query, save_upload
 from dialbook.imports import service as import_service
+from dialbook.imports.jobs import Jobs
 from dialbook.imports.schemas import ImportOptions
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import WEEKDAYS, ListCreate, ListUpdate
@@ -400,20 +400,18 @@ async def upload_import(page: Page) -> Response:
         )
     suffix = Path(upload.filename).suffix.lower()
     suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
-    name = f"{page.caller.workspace_id}-{uuid.uuid4().hex}{suffix}"
-    directory = page.settings.data_dir / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
     try:
-        with (directory / name).open("xb") as handle:
-            size = await copy_upload(upload, handle, page.settings.max_upload_bytes)
-    except BaseException:
-        (directory / name).unlink(missing_ok=True)
-        raise
-    if size == 0:
-        (directory / name).unlink(missing_ok=True)
+        saved, _name = await save_upload(
+            page.request,
+            page.settings.data_dir / "imports",
+            limit=page.settings.max_upload_bytes,
+        )
+    except MalformedRequest:  # the form has a file: it is empty
         return page.render(
             "import_upload.html", status=422, lst=lst, errors=[FieldError("file", "is empty")]
         )
+    name = f"{page.caller.workspace_id}-{saved.stem}{suffix}"  # what _UPLOAD names
+    saved.rename(saved.with_name(name))
     options = ImportOptions(filename=upload.filename[:500])
     return await _preview(page, lst.id, name, options)
 
@@ -465,7 +463,7 @@ async def start_import(page: Page) -> Response:
         path=path,
         options=options,
     )
-    page.console.services.jobs.start(page.caller.workspace_id, job.id)
+    page.console.services.workers.get(Jobs).submit(page.caller.workspace_id, job.id)
     return page.redirect(f"{PREFIX}/imports/{job.id}")
 
 

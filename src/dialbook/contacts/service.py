@@ -701,3 +701,8 @@ def _row_values(
         "updated_at": now,
         "version": 1,
     }
+
+
+def analyze(conn: Conn) -> None:
+    """Refresh the planner's statistics of the contact tables (after big loads)."""
+    repository.analyze(conn)
