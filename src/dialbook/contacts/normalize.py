@@ -17,6 +17,7 @@ from dialbook.contacts.canonical import of_kind
 from dialbook.contacts.schemas import PHONE_EVIDENCE, Contact, ContactUpdate, Phone, PhoneIn
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.kit.validation import field_error
+from dialbook.normalize import numbers
 from dialbook.normalize.area_codes import phone_states
 from dialbook.normalize.countries import country_code
 from dialbook.normalize.dates import DateError, parse_date
@@ -27,8 +28,7 @@ from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for, t
 from dialbook.normalize.states import is_north_american
 from dialbook.normalize.states import state_code as region_code
 from dialbook.normalize.timezones import infer_timezone, read_timezone
-from dialbook.queue import numbers
-from dialbook.queue.windows import state_code, zone_key
+from dialbook.normalize.zone_keys import address_state, zone_key
 
 _NAME_FIELDS = ("first_name", "last_name", "full_name", "name_prefix", "name_suffix")
 # Text fields each read in their own way; every other one is plain text: trimmed, and an
@@ -426,8 +426,8 @@ def locate(
         merged.update(out)
     zones = merged["timezone_candidates"] or ([merged["timezone"]] if merged["timezone"] else [])
     # The address's state and every US area code's state: the stricter rules of all apply.
-    address_state = state_code(merged["state"], merged["country"])
-    out["zone_key"] = zone_key(zones, address_state, *sorted(phone_states(phones)))
+    state = address_state(merged["state"], merged["country"])
+    out["zone_key"] = zone_key(zones, state, *sorted(phone_states(phones)))
     out.update(dial_columns(phones, phone_order))
     out["queue_rank"] = -1 if merged["priority"] is None else merged["priority"]
     out["dnd_call"] = merged["dnd"].get("call") in ("active", "permanent")
@@ -456,7 +456,7 @@ def _loses_identity(existing: Contact | None, columns: dict[str, Any]) -> bool:
 
 
 def dial_columns(phones: Sequence[dict[str, Any]], phone_order: str) -> dict[str, Any]:
-    """The number the next claim dials (``queue/numbers.py``: number cycling in the list's
+    """The number the next claim dials (``normalize/numbers.py``: number cycling in the list's
     ``phone_order``) and whether libphonenumber knows it as valid: a number such as
     +1 555 ... is dialed only when no valid one is left, and only by a list with
     ``dial_invalid_numbers``. No number (none, or every one done): never handed out. With

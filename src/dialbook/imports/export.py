@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from dialbook.contacts import repository as contact_repository
+from dialbook.contacts import service as contact_service
 from dialbook.contacts.canonical import CANONICAL_FIELDS
 from dialbook.contacts.schemas import Contact
 from dialbook.db import Database
@@ -50,11 +50,7 @@ def _pages(db: Database, caller: Caller, list_id: int) -> Iterator[list[Contact]
     after = 0
     while True:
         page = db.run_read(
-            contact_repository.page,
-            workspace_id=caller.workspace_id,
-            after_id=after,
-            limit=PAGE,
-            list_id=list_id,
+            contact_service.list_page, caller=caller, list_id=list_id, after_id=after, limit=PAGE
         )
         if page:
             yield page
@@ -80,9 +76,7 @@ def export(
                 counted(len(page))
             yield "".join(_encode(contact).decode() + "\n" for contact in page)
         return
-    phones = db.run_read(
-        contact_repository.max_phones, workspace_id=caller.workspace_id, list_id=list_id
-    )
+    phones = db.run_read(contact_service.max_phones, caller=caller, list_id=list_id)
     keys = sorted(db.run_read(field_service.definitions, workspace_id=caller.workspace_id))
     phone_columns = [
         f"phone_{i}{part}" for i in range(1, phones + 1) for part in ("", "_type", "_extension")

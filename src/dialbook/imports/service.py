@@ -8,6 +8,7 @@ by kill -9) has no half-written contact, and resuming it starts after ``last_lin
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -26,7 +27,6 @@ from dialbook.contacts import service as contact_service
 from dialbook.db import Conn, Database
 from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.events import service as event_service
-from dialbook.fields import repository as field_repository
 from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldCreate
 from dialbook.imports import repository
@@ -43,7 +43,7 @@ from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.fields import FieldDefinition
-from dialbook.workspaces import repository as workspace_repository
+from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
 JSON_PEEK = 1000  # JSON records read to learn the keys of a JSON file
@@ -140,8 +140,11 @@ def job_file(conn: Conn, *, caller: Caller, id: int) -> Path:
 
 def caller_for_job(conn: Conn, *, workspace_id: int, id: int) -> Caller:
     """The workspace an import belongs to, as the caller it runs for."""
-    workspace = workspace_repository.get_workspace(conn, id=workspace_id)
-    if workspace is None or repository.get_job(conn, workspace_id=workspace_id, id=id) is None:
+    try:
+        workspace = workspace_service.get_by_id(conn, id=workspace_id)
+    except NotFound:
+        raise NotFound(f"No import with id {id}.") from None
+    if repository.get_job(conn, workspace_id=workspace_id, id=id) is None:
         raise NotFound(f"No import with id {id}.")
     return Caller(
         workspace_id=workspace.id,
@@ -230,15 +233,13 @@ def _plan(conn: Conn, *, caller: Caller, lst: ListRead, mapping: Mapping, define
     for key, column in mapping.custom_keys().items():
         if key in definitions:
             continue
-        if (
-            define
-            and field_repository.get_by_key(conn, workspace_id=caller.workspace_id, key=key) is None
-        ):
-            field_service.create(
-                conn,
-                workspace_id=caller.workspace_id,
-                data=FieldCreate(key=key, label=column[:200]),
-            )
+        if define:
+            with contextlib.suppress(Conflict):  # defined since it was read
+                field_service.create(
+                    conn,
+                    workspace_id=caller.workspace_id,
+                    data=FieldCreate(key=key, label=column[:200]),
+                )
         definitions[key] = FieldDefinition(key=key, type="string")
     return Plan(
         mapping=mapping,
