@@ -85,7 +85,6 @@ def build(directory: Path, contacts: int) -> Built:
     from dialbook.db import Database, migrate
     from dialbook.lists import service as list_service
     from dialbook.lists.schemas import CallingWindow, ListCreate
-    from dialbook.queue import repository as queue_repository
     from dialbook.suppressions import service as suppression_service
     from dialbook.suppressions.schemas import SuppressionCreate
     from dialbook.workspaces import service as workspace_service
@@ -141,7 +140,7 @@ def build(directory: Path, contacts: int) -> Built:
         values = {**normalize.defaults(), **columns}
         zone = values.pop("zone_key")
         values["zone_id"] = (
-            None if zone is None else db.run_write(queue_repository.zone_id, key=zone)
+            None if zone is None else db.run_write(contact_repository.zone_id, key=zone)
         )
         values.update(
             workspace_id=workspace.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dialbook.contacts import canonical
 from dialbook.contacts.schemas import Contact, Phone
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, 1, 234000, tzinfo=dt.UTC)
@@ -14,35 +15,10 @@ def make_contact(**fields: Any) -> Contact:
     values: dict[str, Any] = {
         "id": 7,
         "workspace_id": 3,
+        **canonical.defaults(),
         "list_id": 2,
-        "first_name": None,
-        "last_name": None,
-        "full_name": None,
-        "email": None,
-        "phones": [],
-        "company": None,
-        "account": None,
-        "title": None,
-        "website": None,
-        "linkedin": None,
-        "street": None,
-        "city": None,
-        "state": None,
-        "postal_code": None,
-        "country": None,
-        "timezone": None,
         "timezone_source": None,
         "timezone_candidates": None,
-        "priority": None,
-        "dnc": False,
-        "dnd": {},
-        "tags": [],
-        "notes": None,
-        "source": None,
-        "date_of_birth": None,
-        "gender": None,
-        "custom_fields": {},
-        "external_refs": [],
         "status": "queued",
         "attempts": 0,
         "last_dial_at": None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -31,6 +30,7 @@ from dialbook.http.metrics import RequestMetrics
 from dialbook.http.routing import PrefixRoutes, Router, Services, json_response
 from dialbook.imports.endpoints import router as imports_router
 from dialbook.imports.jobs import Jobs
+from dialbook.kit.workers import Workers
 from dialbook.lists.endpoints import router as lists_router
 from dialbook.metrics.endpoints import router as metrics_router
 from dialbook.queue.endpoints import router as queue_router
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         db=database,
         settings=settings,
         keys=KeyAuthenticator(database, cache_seconds=settings.key_cache_seconds),
-        jobs=Jobs(database),
+        workers=Workers(),
         limits=RateLimiter(settings.rate_limit, database),
     )
     native = [route for router in NATIVE for route in router.routes(services)]
@@ -103,26 +103,24 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         routes.append(PrefixRoutes(dialect.prefix, group))
         if dialect.webhook_bodies is not None:
             formats[dialect.name] = dialect.webhook_bodies
-    deliverer = Deliverer(database, settings, formats)
+    # Each domain's background worker, started and stopped with the app (in this order,
+    # and the reverse). Retention gets the workspaces' ids from here: events sit below
+    # workspaces, which record events.
+    services.workers.register(Jobs(database))
+    services.workers.register(Deliverer(database, settings, formats))
+    services.workers.register(
+        retention.Pruner(
+            database, days=settings.events_retention_days, workspace_ids=workspace_service.all_ids
+        )
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        services.jobs.resume_unfinished()
-        deliverer.start()
-        pruning = asyncio.get_running_loop().create_task(
-            retention.prune_forever(
-                database,
-                days=settings.events_retention_days,
-                workspace_ids=workspace_service.all_ids,
-            )
-        )
+        services.workers.start()
         try:
             yield
         finally:
-            pruning.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pruning
-            await deliverer.stop()
+            await services.workers.stop()
             if db is None:
                 database.close()
 

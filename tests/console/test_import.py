@@ -10,6 +10,7 @@ import re
 import httpx
 from starlette.testclient import TestClient
 
+from dialbook.imports.jobs import Jobs
 from tests.conftest import create_list
 from tests.console.conftest import csrf_of
 
@@ -73,7 +74,7 @@ def test_the_wizard_from_upload_to_rejects(api: TestClient, admin: TestClient) -
     started = admin.post(f"{url}/start", data=form_of(again), follow_redirects=False)
     assert started.status_code == 303, started.text
     job_url = started.headers["location"]
-    admin.app.state.services.jobs.wait()  # type: ignore[attr-defined]
+    admin.app.state.services.workers.get(Jobs).wait()  # type: ignore[attr-defined]
     done = admin.get(job_url)
     seen = " ".join(re.sub(r"<[^>]+>", " ", done.text).split())
     rejected = ROWS // BAD_EVERY
@@ -97,7 +98,7 @@ def test_a_running_import_page_polls(api: TestClient, admin: TestClient) -> None
     ).json()
     page = admin.get(f"/console/imports/{started['id']}")
     assert page.status_code == 200
-    admin.app.state.services.jobs.wait()  # type: ignore[attr-defined]
+    admin.app.state.services.workers.get(Jobs).wait()  # type: ignore[attr-defined]
     htmx = {"HX-Request": "true", "HX-Target": "progress"}
     partial = admin.get(f"/console/imports/{started['id']}", headers=htmx)
     assert partial.text.lstrip().startswith('<section id="progress"')
@@ -163,7 +164,7 @@ def test_a_mapping_saved_as_a_template_is_used_on_the_next_file(
     assert start
     started = admin.post(start.group(1), data=form_of(preview), follow_redirects=False)
     assert started.status_code == 303
-    admin.app.state.services.jobs.wait()  # type: ignore[attr-defined]
+    admin.app.state.services.workers.get(Jobs).wait()  # type: ignore[attr-defined]
     ann = api.get("/v1/contacts", params={"list_id": lst["id"], "q": "ann lee"}).json()["data"][0]
     assert ann["custom_fields"] == {"lead_notes": "hi", "shoe_size": "W"}
 

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from dialbook.db import Database
 from dialbook.imports import service as import_service
+from dialbook.imports.jobs import Jobs
 from dialbook.imports.schemas import ImportTemplateCreate
 from dialbook.kit import clock
 from dialbook.workspaces import service as workspace_service
@@ -265,7 +266,7 @@ def test_import_history_and_undo_with_a_confirmation(api: TestClient, admin: Tes
         b"New One,+14155550101,\nNew Two,+14155550102,\nBad,12,\n",
         params={"filename": "spring.csv", "on_duplicate": "update"},
     ).json()
-    admin.app.state.services.jobs.wait()  # type: ignore[attr-defined]
+    admin.app.state.services.workers.get(Jobs).wait()  # type: ignore[attr-defined]
     listed = admin.get(f"/console/lists/{lst['id']}")
     row = re.search(
         rf'<tr><td><a href="/console/imports/{imported["id"]}".*?</tr>', listed.text, re.S
@@ -346,7 +347,7 @@ def test_the_manage_pages_never_reach_another_workspace(
     imported = api.post(f"/v1/lists/{lst['id']}/imports",
                         content=b"name,phone\nA secret import,+14155550152\n",
                         params={"filename": "a.csv"}).json()  # fmt: skip
-    client.app.state.services.jobs.wait()  # type: ignore[attr-defined]
+    client.app.state.services.workers.get(Jobs).wait()  # type: ignore[attr-defined]
     a_dnc = api.get("/v1/suppression-lists").json()["data"][0]["id"]
     template = db.run_write(
         import_service.save_template,

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from dialbook.console.endpoints import router as console_router
 from dialbook.db import Database
+from dialbook.imports.jobs import Jobs
 from dialbook.kit import clock
 from dialbook.users import service as user_service
 from dialbook.workspaces import service as workspace_service
@@ -374,7 +375,7 @@ def test_a_user_never_reaches_another_workspaces_records(
         content=b"name,phone\nA secret import,+14155550152\n",
         params={"filename": "a.csv"},
     ).json()
-    client.app.state.services.jobs.wait()  # type: ignore[attr-defined]
+    client.app.state.services.workers.get(Jobs).wait()  # type: ignore[attr-defined]
     hook = api.post("/v1/webhook-endpoints", json={"url": "https://a-secret.example.com/h"})
     a_key = api.post("/v1/keys", json={"name": "A secret key"}).json()
     other = db.run_write(workspace_service.create_workspace, name="B", default_region="US")

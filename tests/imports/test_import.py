@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 
 from dialbook.cli import cli
 from dialbook.db import Database
+from dialbook.imports import jobs as import_jobs
 from dialbook.imports import service as import_service
 from dialbook.imports.mapping import parse_overrides, recognize, to_given
 from dialbook.imports.schemas import ImportOptions
@@ -43,7 +44,7 @@ def import_file(db: Database, caller: Caller, list_id: int, path: Path, **option
         path=path,
         options=ImportOptions(**options),
     )
-    return import_service.run(db, workspace_id=caller.workspace_id, id=job.id, workers=0)
+    return import_jobs.run(db, workspace_id=caller.workspace_id, id=job.id, workers=0)
 
 
 def test_mapping_recognizes_crm_headers() -> None:

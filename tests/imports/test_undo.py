@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from dialbook.db import Conn, Database
 from dialbook.events import service as event_service
 from dialbook.imports import service as import_service
+from dialbook.imports.jobs import Jobs
 from dialbook.imports.schemas import ImportOptions
 from dialbook.kit import clock
 from dialbook.workspaces.schemas import Caller
@@ -25,7 +26,7 @@ def test_undo_over_the_api(api: TestClient, client: TestClient) -> None:
     lst = create_list(api, name="Leads")
     other = api.post("/v1/contacts", json={"list_id": lst["id"], "phones": ["+14155550199"]})
     job = api.post(f"/v1/lists/{lst['id']}/imports", content=FILE, params={"filename": "a.csv"})
-    client.app.state.services.jobs.wait()  # type: ignore[attr-defined]
+    client.app.state.services.workers.get(Jobs).wait()  # type: ignore[attr-defined]
     imported = job.json()["id"]
     listed = api.get(f"/v1/lists/{lst['id']}/imports").json()["data"]
     assert [(j["id"], j["status"], j["created"]) for j in listed] == [(imported, "done", 3)]

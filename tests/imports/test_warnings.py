@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from dialbook.cli import cli
+from dialbook.imports.jobs import Jobs
 from tests.conftest import create_list
 
 FILE = (
@@ -25,7 +26,7 @@ FILE = (
 
 
 def _finish(api: TestClient, job: dict[str, Any]) -> dict[str, Any]:
-    api.app.state.services.jobs.wait(timeout=60)  # type: ignore[attr-defined]
+    api.app.state.services.workers.get(Jobs).wait(timeout=60)  # type: ignore[attr-defined]
     found: dict[str, Any] = api.get(f"/v1/imports/{job['id']}").json()
     return found
 

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialbook.queue.windows import Window, parse_zone_key, window_from, zone_key
+from dialbook.normalize.zone_keys import parse_zone_key, zone_key
+from dialbook.queue.windows import Window, window_from
 
 UTC = dt.UTC
 

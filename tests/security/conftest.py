@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from dialbook.app import create_app
 from dialbook.config import Settings
 from dialbook.db import Database
+from dialbook.imports.jobs import Jobs
 from dialbook.kit import clock
 from dialbook.workspaces import service as workspace_service
 from tests.conftest import _truncate
@@ -115,7 +116,7 @@ def seed(api: TestClient, *, tag: str = "seeded", phone: str = "+180055501") -> 
         headers={"content-type": "text/csv"},
         params={"filename": f"leads-{tag}.csv"},
     )
-    api.app.state.services.jobs.wait(timeout=30)  # type: ignore[attr-defined]
+    api.app.state.services.workers.get(Jobs).wait(timeout=30)  # type: ignore[attr-defined]
     # Disabled, so the delivery worker leaves its rows alone while the tests compare them.
     hook = made(
         "POST",

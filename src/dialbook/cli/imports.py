@@ -19,6 +19,7 @@ from dialbook.cli import App, pass_app, workspace_option
 from dialbook.cli.output import console, print_json, print_table
 from dialbook.errors import Conflict, DialbookError
 from dialbook.imports import export as exporter
+from dialbook.imports import jobs as import_jobs
 from dialbook.imports import service as import_service
 from dialbook.imports.reader import FORMATS
 from dialbook.imports.schemas import ImportOptions, ImportRead
@@ -187,7 +188,7 @@ def _run(
             )
 
         try:
-            result = import_service.run(
+            result = import_jobs.run(
                 app.db,
                 workspace_id=workspace_id,
                 id=job.id,

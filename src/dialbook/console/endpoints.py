@@ -28,11 +28,13 @@ from dialbook.errors import (
     FieldError,
     Forbidden,
     InvalidInput,
+    MalformedRequest,
     NotFound,
     VersionConflict,
 )
-from dialbook.http.body import copy_upload, decode_query
+from dialbook.http.body import copy_upload, decode_query, save_upload
 from dialbook.imports import service as import_service
+from dialbook.imports.jobs import Jobs
 from dialbook.imports.schemas import ImportOptions, ImportTemplateCreate
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import WEEKDAYS, ListCreate, ListUpdate
@@ -449,18 +451,15 @@ async def upload_import(page: Page) -> Response:
         return await _upload_form(page, [FieldError("file", "choose a file")])
     suffix = Path(upload.filename).suffix.lower()
     suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
-    name = f"{page.caller.workspace_id}-{uuid.uuid4().hex}{suffix}"
     directory = page.settings.data_dir / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
     try:
-        with (directory / name).open("xb") as handle:
-            size = await copy_upload(upload, handle, page.settings.max_upload_bytes)
-    except BaseException:
-        (directory / name).unlink(missing_ok=True)
-        raise
-    if size == 0:
-        (directory / name).unlink(missing_ok=True)
+        saved, _name = await save_upload(
+            page.request, directory, limit=page.settings.max_upload_bytes
+        )
+    except MalformedRequest:  # the form has a file: it is empty
         return await _upload_form(page, [FieldError("file", "is empty")])
+    name = f"{page.caller.workspace_id}-{saved.stem}{suffix}"  # what _UPLOAD names
+    saved.rename(directory / name)
     options = ImportOptions(filename=upload.filename[:500])
     template = _id_of(page.field("template"))
     if template is not None:  # its columns as the template maps them
@@ -544,7 +543,7 @@ async def start_import(page: Page) -> Response:
         path=path,
         options=options,
     )
-    page.console.services.jobs.start(page.caller.workspace_id, job.id)
+    page.console.services.workers.get(Jobs).submit(page.caller.workspace_id, job.id)
     return page.redirect(f"{PREFIX}/imports/{job.id}")
 
 

@@ -19,8 +19,8 @@ from dialbook.imports.schemas import ImportRead, ImportTemplate
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead, ListStats
+from dialbook.normalize import numbers
 from dialbook.normalize.phones import time_zones_for
-from dialbook.queue import numbers
 from dialbook.queue import service as queue_service
 from dialbook.queue.schemas import CallableNow, Preview, ZoneCount
 from dialbook.suppressions import service as suppression_service
@@ -100,7 +100,7 @@ def contacts_screen(conn: Conn, *, caller: Caller, query: ContactQuery | None) -
 class PhoneRow:
     phone: Phone
     zones: tuple[str, ...]  # the time zones the number's area is in
-    next: str | None  # why a claim dials this number next (queue/numbers.py); None: not next
+    next: str | None  # why a claim dials this number next (normalize/numbers.py); None: not next
 
 
 @dataclass(frozen=True, slots=True)

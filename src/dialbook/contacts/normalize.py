@@ -12,9 +12,12 @@ from typing import Any
 
 import msgspec
 
+from dialbook.contacts.canonical import defaults as canonical_defaults
+from dialbook.contacts.canonical import of_kind
 from dialbook.contacts.schemas import PHONE_EVIDENCE, Contact, ContactUpdate, Phone, PhoneIn
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.kit.validation import field_error
+from dialbook.normalize import numbers
 from dialbook.normalize.area_codes import phone_states
 from dialbook.normalize.countries import country_code
 from dialbook.normalize.dates import DateError, parse_date
@@ -25,25 +28,15 @@ from dialbook.normalize.phones import PhoneError, parse_phone, time_zones_for, t
 from dialbook.normalize.states import is_north_american
 from dialbook.normalize.states import state_code as region_code
 from dialbook.normalize.timezones import infer_timezone, read_timezone
-from dialbook.queue import numbers
-from dialbook.queue.windows import state_code, zone_key
+from dialbook.normalize.zone_keys import address_state, zone_key
 
-# Plain text columns: trimmed, and an empty string means "no value".
-_TEXT_FIELDS = (
-    "company",
-    "account",
-    "title",
-    "website",
-    "linkedin",
-    "street",
-    "city",
-    "state",
-    "postal_code",
-    "notes",
-    "source",
-    "gender",
-)
 _NAME_FIELDS = ("first_name", "last_name", "full_name", "name_prefix", "name_suffix")
+# Text fields each read in their own way; every other one is plain text: trimmed, and an
+# empty string means "no value".
+_OWN_READING = (*_NAME_FIELDS, "email", "country", "timezone", "date_of_birth")
+_TEXT_FIELDS = tuple(name for name in of_kind("text") if name not in _OWN_READING)
+# Numbers and flags are stored as given (checked by their type).
+_AS_GIVEN = of_kind("number", "flag")
 # The parts a full name given alone is split into hold less than it (401 characters).
 _SPLIT_LIMITS = {"first_name": 200, "last_name": 200, "name_prefix": 100, "name_suffix": 100}
 _PART_NAMES = {
@@ -113,7 +106,7 @@ class Builder:
             columns["dnd"] = self._dnd(given["dnd"])
         if "external_refs" in given:
             columns["external_refs"] = [msgspec.to_builtins(ref) for ref in given["external_refs"]]
-        for name in ("priority", "dnc", "list_id"):
+        for name in _AS_GIVEN:
             if name in given:
                 columns[name] = given[name]
         if self.errors:
@@ -365,22 +358,11 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(t.strip() for t in tags if t.strip()))
 
 
-_SCALAR_DEFAULTS: dict[str, Any] = {
-    "first_name": None,
-    "last_name": None,
-    "full_name": None,
-    "name_prefix": None,
-    "name_suffix": None,
-    "email": None,
+# The stored columns beside the canonical fields, as a new contact has them.
+_STORED_DEFAULTS: dict[str, Any] = {
     "email_key": None,
-    **{name: None for name in _TEXT_FIELDS},
-    "country": None,
-    "timezone": None,
     "timezone_source": None,
     "timezone_candidates": None,
-    "priority": None,
-    "dnc": False,
-    "date_of_birth": None,
     "status": "queued",
     "attempts": 0,
     "last_dial_at": None,
@@ -389,15 +371,11 @@ _SCALAR_DEFAULTS: dict[str, Any] = {
 
 
 def defaults() -> dict[str, Any]:
-    """Column values of a contact nobody said anything about (fresh lists and dicts)."""
-    return {
-        **_SCALAR_DEFAULTS,
-        "phones": [],
-        "dnd": {},
-        "tags": [],
-        "custom_fields": {},
-        "external_refs": [],
-    }
+    """Column values of a contact nobody said anything about (fresh lists and dicts); its
+    list is never a default."""
+    columns = canonical_defaults()
+    del columns["list_id"]
+    return {**columns, **_STORED_DEFAULTS}
 
 
 def columns_of(contact: Contact) -> dict[str, Any]:
@@ -448,8 +426,8 @@ def locate(
         merged.update(out)
     zones = merged["timezone_candidates"] or ([merged["timezone"]] if merged["timezone"] else [])
     # The address's state and every US area code's state: the stricter rules of all apply.
-    address_state = state_code(merged["state"], merged["country"])
-    out["zone_key"] = zone_key(zones, address_state, *sorted(phone_states(phones)))
+    state = address_state(merged["state"], merged["country"])
+    out["zone_key"] = zone_key(zones, state, *sorted(phone_states(phones)))
     out.update(dial_columns(phones, phone_order))
     out["queue_rank"] = -1 if merged["priority"] is None else merged["priority"]
     out["dnd_call"] = merged["dnd"].get("call") in ("active", "permanent")
@@ -478,7 +456,7 @@ def _loses_identity(existing: Contact | None, columns: dict[str, Any]) -> bool:
 
 
 def dial_columns(phones: Sequence[dict[str, Any]], phone_order: str) -> dict[str, Any]:
-    """The number the next claim dials (``queue/numbers.py``: number cycling in the list's
+    """The number the next claim dials (``normalize/numbers.py``: number cycling in the list's
     ``phone_order``) and whether libphonenumber knows it as valid: a number such as
     +1 555 ... is dialed only when no valid one is left, and only by a list with
     ``dial_invalid_numbers``. No number (none, or every one done): never handed out. With

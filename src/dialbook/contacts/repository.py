@@ -14,6 +14,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
+    insert,
     or_,
     select,
     text,
@@ -24,6 +25,7 @@ from sqlalchemy import (
 from dialbook.contacts.schemas import Contact
 from dialbook.db import Conn, bulk, locks
 from dialbook.db.tables import (
+    call_zones,
     contact_external_ids,
     contact_phones,
     contact_tags,
@@ -507,3 +509,20 @@ def analyze(conn: Conn) -> None:
     if conn.dialect.name == "postgresql":
         for table in (contacts, contact_phones, contact_tags, contact_external_ids):
             conn.exec_driver_sql(f'ANALYZE "{table.name}"')
+
+
+# -- call zones: the zone keys contacts are in (normalize/zone_keys.py) -----------------
+
+
+def zone_id(conn: Conn, *, key: str) -> int:
+    """The id of a zone key, added on first use (the dial queue reads them back)."""
+    found = bulk.query(conn, "SELECT id FROM call_zones WHERE key = ?", [key])
+    if found:
+        return int(found[0][0])
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(call_zones).values(key=key).on_conflict_do_nothing())
+    else:
+        conn.execute(insert(call_zones).values(key=key))
+    return int(conn.execute(select(call_zones.c.id).where(call_zones.c.key == key)).scalar_one())

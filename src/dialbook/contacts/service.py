@@ -44,7 +44,6 @@ from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead, ListUpdate, PublishResult
 from dialbook.normalize.emails import email_key
 from dialbook.normalize.phones import PhoneError, parse_phone
-from dialbook.queue import repository as queue_repository
 from dialbook.workspaces.schemas import Caller
 
 
@@ -79,7 +78,7 @@ def _prepare(
         phone_order=lst.phone_order,
     )
     key = columns.pop("zone_key")
-    columns["zone_id"] = None if key is None else queue_repository.zone_id(conn, key=key)
+    columns["zone_id"] = None if key is None else repository.zone_id(conn, key=key)
     return columns
 
 
@@ -502,6 +501,20 @@ def page(conn: Conn, *, caller: Caller, query: ContactQuery) -> ContactPage:
     return ContactPage(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
 
 
+def list_page(
+    conn: Conn, *, caller: Caller, list_id: int, after_id: int, limit: int
+) -> list[Contact]:
+    """The list's contacts after ``after_id``, by id (export walks a whole list)."""
+    return repository.page(
+        conn, workspace_id=caller.workspace_id, after_id=after_id, limit=limit, list_id=list_id
+    )
+
+
+def max_phones(conn: Conn, *, caller: Caller, list_id: int) -> int:
+    """The most phones any contact of the list has (export's phone columns)."""
+    return repository.max_phones(conn, workspace_id=caller.workspace_id, list_id=list_id)
+
+
 # -- writes of many contacts: publish, list delete, outcomes, imports ---------------------
 
 CHUNK = 1000
@@ -638,7 +651,7 @@ def write_batch(
             values=[v for values in keyed for v in values],
         )
     zone_ids = {
-        k: queue_repository.zone_id(conn, key=k)
+        k: repository.zone_id(conn, key=k)
         for k in {row.columns["zone_key"] for row in rows} - {None}
     }
     outcomes: list[BatchOutcome] = []
@@ -708,3 +721,13 @@ def _row_values(
         "updated_at": now,
         "version": 1,
     }
+
+
+def analyze(conn: Conn) -> None:
+    """Refresh the planner's statistics of the contact tables (after big loads)."""
+    repository.analyze(conn)
+
+
+def get_many(conn: Conn, *, caller: Caller, ids: Sequence[int]) -> dict[int, Contact]:
+    """The caller's contacts by id, in one query (the dial queue's hot path)."""
+    return repository.get_many(conn, workspace_id=caller.workspace_id, ids=ids)

@@ -138,7 +138,7 @@ lists = Table(
     Column("dialect_settings", Json),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
-    # Number cycling (queue/numbers.py): as_given | mobile_first; whether numbers
+    # Number cycling (normalize/numbers.py): as_given | mobile_first; whether numbers
     # libphonenumber does not know as valid may be dialed.
     Column("phone_order", String(20), nullable=False, default="as_given"),
     Column("dial_invalid_numbers", Boolean, nullable=False, default=False),

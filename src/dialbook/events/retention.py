@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 
@@ -34,3 +35,26 @@ async def prune_forever(
         except Exception:  # noqa: BLE001 - try again at the next turn; never stop the server
             log.exception("pruning events failed")
         await asyncio.sleep(every)
+
+
+class Pruner:
+    """Prunes events past the retention period in the background (a registered worker)."""
+
+    def __init__(
+        self, db: Database, *, days: int, workspace_ids: WorkspaceIds, every: float = EVERY
+    ) -> None:
+        self._db, self._days, self._workspace_ids, self._every = db, days, workspace_ids, every
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(
+            prune_forever(
+                self._db, days=self._days, workspace_ids=self._workspace_ids, every=self._every
+            )
+        )
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

@@ -4,8 +4,10 @@ the same checks on every surface."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 import msgspec
@@ -55,6 +57,38 @@ async def copy_upload(upload: UploadFile, handle: BinaryIO, limit: int) -> int:
             raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
         handle.write(chunk)
     return size
+
+
+async def save_upload(request: Request, directory: Path, *, limit: int) -> tuple[Path, str | None]:
+    """Stream an upload to a new file in ``directory``, named ``<32 hex digits>.upload``:
+    the multipart field ``file`` (a form the surface has read already, as the console does
+    for its CSRF token, is the one used), or else the raw request body. The file and the
+    name the client gave it; 413 past ``limit`` bytes, 400 when it is empty (the file is
+    removed then)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path, size, name = directory / f"{uuid.uuid4().hex}.upload", 0, None
+    try:
+        with path.open("xb") as handle:
+            if request.headers.get("content-type", "").startswith("multipart/form-data"):
+                async with request.form(max_part_size=limit) as form:
+                    upload = form.get("file")
+                    if not isinstance(upload, UploadFile):
+                        raise MalformedRequest("Send the file in a multipart field named 'file'.")
+                    name = upload.filename
+                    size = await copy_upload(upload, handle, limit)
+            else:
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
+                    handle.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if size == 0:
+        path.unlink(missing_ok=True)
+        raise MalformedRequest("The upload is empty.")
+    return path, name
 
 
 # A \u0000 escape (not an escaped backslash followed by "u0000"): PostgreSQL cannot store it.

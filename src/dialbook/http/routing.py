@@ -29,7 +29,7 @@ from dialbook.http.auth import KeyAuthenticator
 from dialbook.http.body import NATIVE, BodyPolicy, read_body
 from dialbook.http.limits import RateLimiter
 from dialbook.idempotency import service as idempotency_service
-from dialbook.imports.jobs import Jobs
+from dialbook.kit.workers import Workers
 from dialbook.workspaces.schemas import Caller
 
 _encoder = msgspec.json.Encoder()
@@ -52,7 +52,7 @@ class Services:
     db: Database
     settings: Settings
     keys: KeyAuthenticator
-    jobs: Jobs
+    workers: Workers  # the background workers each domain registered (get one by type)
     limits: RateLimiter
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from starlette.datastructures import UploadFile
 from starlette.responses import Response, StreamingResponse
 
-from dialbook.errors import MalformedRequest, PayloadTooLarge
-from dialbook.http.body import copy_upload, decode_query
+from dialbook.http.body import decode_query, save_upload
 from dialbook.http.routing import Context, Router, json_response
 from dialbook.imports import export as exporter
 from dialbook.imports import service as import_service
+from dialbook.imports.jobs import Jobs
 from dialbook.imports.schemas import (
     DryRun,
     ExportQuery,
@@ -41,35 +39,6 @@ def _options(ctx: Context) -> ImportOptions:
     return decode_query(params, ImportOptions)
 
 
-async def save_upload(ctx: Context, directory: Path) -> tuple[Path, str | None]:
-    """Stream the upload to a file: a multipart 'file' field, or the raw request body."""
-    limit = ctx.services.settings.max_upload_bytes
-    directory.mkdir(parents=True, exist_ok=True)
-    path, size, name = directory / f"{uuid.uuid4().hex}.upload", 0, None
-    try:
-        with path.open("xb") as handle:
-            if ctx.request.headers.get("content-type", "").startswith("multipart/form-data"):
-                async with ctx.request.form(max_part_size=limit) as form:
-                    upload = form.get("file")
-                    if not isinstance(upload, UploadFile):
-                        raise MalformedRequest("Send the file in a multipart field named 'file'.")
-                    name = upload.filename
-                    size = await copy_upload(upload, handle, limit)
-            else:
-                async for chunk in ctx.request.stream():
-                    size += len(chunk)
-                    if size > limit:
-                        raise PayloadTooLarge(f"The file is larger than {limit} bytes.")
-                    handle.write(chunk)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    if size == 0:
-        path.unlink(missing_ok=True)
-        raise MalformedRequest("The upload is empty.")
-    return path, name
-
-
 @router.route(
     "POST",
     "/lists/{id:int}/imports",
@@ -84,7 +53,9 @@ async def start_import(ctx: Context) -> Response:
     background; options go in the query string. With `dry_run=true`, only check it."""
     options = _options(ctx)
     directory = ctx.services.settings.data_dir / "imports"
-    path, name = await save_upload(ctx, directory)
+    path, name = await save_upload(
+        ctx.request, directory, limit=ctx.services.settings.max_upload_bytes
+    )
     if name and not options.filename:
         options.filename = name
     if ctx.request.query_params.get("dry_run") in ("1", "true", "yes"):
@@ -111,7 +82,7 @@ async def start_import(ctx: Context) -> Response:
         path=path,
         options=options,
     )
-    ctx.services.jobs.start(ctx.caller.workspace_id, job.id)
+    ctx.services.workers.get(Jobs).submit(ctx.caller.workspace_id, job.id)
     return json_response(job, 202, {"Location": f"/v1/imports/{job.id}"})
 
 

@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 import msgspec
 
-from dialbook.contacts import repository as contact_repository
+from dialbook.contacts import service as contact_service
+from dialbook.contacts.canonical import CANONICAL_FIELDS
 from dialbook.contacts.schemas import Contact
 from dialbook.db import Database
 from dialbook.fields import service as field_service
@@ -23,15 +24,17 @@ from dialbook.workspaces.schemas import Caller
 PAGE = 2000
 _encode = msgspec.json.Encoder().encode
 
-_HEAD = (
-    "id", "list_id", "first_name", "last_name", "full_name", "name_prefix", "name_suffix",
-    "email",
-)  # fmt: skip
-_BODY = (
-    "company", "account", "title", "website", "linkedin", "street", "city", "state",
-    "postal_code", "country", "timezone", "timezone_source", "priority", "dnc", "dnd", "tags",
-    "notes", "source", "date_of_birth", "gender", "external_refs",
-)  # fmt: skip
+# The canonical fields as columns, in ContactCreate's order: the phones as numbered
+# columns (``phone_<n>``, ``_type``, ``_extension``), the time zone followed by where it
+# came from; the custom fields come after all of them, one column each.
+_CANONICAL = tuple(
+    column
+    for name in CANONICAL_FIELDS
+    if name != "custom_fields"
+    for column in ((name, "timezone_source") if name == "timezone" else (name,))
+)
+# The stored contact's own columns: its id first, what the store says about it last (the
+# importer reads these as nothing).
 _TAIL = (
     "status",
     "attempts",
@@ -47,11 +50,7 @@ def _pages(db: Database, caller: Caller, list_id: int) -> Iterator[list[Contact]
     after = 0
     while True:
         page = db.run_read(
-            contact_repository.page,
-            workspace_id=caller.workspace_id,
-            after_id=after,
-            limit=PAGE,
-            list_id=list_id,
+            contact_service.list_page, caller=caller, list_id=list_id, after_id=after, limit=PAGE
         )
         if page:
             yield page
@@ -77,14 +76,18 @@ def export(
                 counted(len(page))
             yield "".join(_encode(contact).decode() + "\n" for contact in page)
         return
-    phones = db.run_read(
-        contact_repository.max_phones, workspace_id=caller.workspace_id, list_id=list_id
-    )
+    phones = db.run_read(contact_service.max_phones, caller=caller, list_id=list_id)
     keys = sorted(db.run_read(field_service.definitions, workspace_id=caller.workspace_id))
+    phone_columns = [
+        f"phone_{i}{part}" for i in range(1, phones + 1) for part in ("", "_type", "_extension")
+    ]
     header = [
-        *_HEAD,
-        *[f"phone_{i}{part}" for i in range(1, phones + 1) for part in ("", "_type", "_extension")],
-        *_BODY,
+        "id",
+        *(
+            column
+            for name in _CANONICAL
+            for column in (phone_columns if name == "phones" else [name])
+        ),
         *[f"custom.{key}" for key in keys],
         *_TAIL,
     ]
@@ -109,12 +112,14 @@ def _take(buffer: io.StringIO) -> str:
 
 def _row(contact: Contact, phones: int, keys: list[str]) -> list[Any]:
     data = msgspec.to_builtins(contact)
-    cells: list[Any] = [data[name] for name in _HEAD]
-    for index in range(phones):
-        phone = data["phones"][index] if index < len(data["phones"]) else None
-        cells += [phone["number"], phone["type"], phone["extension"]] if phone else ["", "", ""]
-    for name in _BODY:
-        cells.append(_cell(name, data[name]))
+    cells: list[Any] = [data["id"]]
+    for name in _CANONICAL:
+        if name != "phones":
+            cells.append(_cell(name, data[name]))
+            continue
+        for index in range(phones):
+            phone = data["phones"][index] if index < len(data["phones"]) else None
+            cells += [phone["number"], phone["type"], phone["extension"]] if phone else ["", "", ""]
     cells += [_cell("custom", data["custom_fields"].get(key)) for key in keys]
     cells += [_cell(name, data[name]) for name in _TAIL]
     return cells

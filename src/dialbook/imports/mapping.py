@@ -22,11 +22,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import msgspec
 
-from dialbook.contacts.schemas import DND_CHANNELS, PHONE_EVIDENCE, PhoneIn
+from dialbook.contacts.canonical import CANONICAL_FIELDS, of_kind, pick
+from dialbook.contacts.schemas import DND_CHANNELS, PHONE_EVIDENCE, PhoneIn, PhoneType
 from dialbook.errors import FieldError
 from dialbook.normalize.countries import country_code
 from dialbook.normalize.dates import DateError, parse_date
@@ -34,38 +35,21 @@ from dialbook.normalize.fields import FieldValueError, key_from_label
 
 Unmapped = Literal["custom", "ignore"]
 
-PLAIN_FIELDS = (
-    "first_name",
-    "last_name",
-    "full_name",
-    "name_prefix",
-    "name_suffix",
-    "email",
-    "company",
-    "account",
-    "title",
-    "website",
-    "linkedin",
-    "street",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "timezone",
-    "priority",
-    "dnc",
-    "tags",
-    "notes",
-    "source",
-    "date_of_birth",
-    "gender",
+# An import goes into the list it was started for: a row names no list.
+NOT_IMPORTED = pick("list_id")
+# Lists and objects read from one JSON cell (dialbook's own export) or built from several
+# columns (phone:<type>, custom:<key>, external:<provider>, dnd:<channel>); tags are one
+# cell ("a; b") like the plain fields.
+STRUCTURED = tuple(name for name in of_kind("list", "map") if name != "tags")
+PLAIN_FIELDS = tuple(
+    name for name in CANONICAL_FIELDS if name not in STRUCTURED and name not in NOT_IMPORTED
 )
 # Columns of dialbook's own export that describe a stored contact, not new input.
 EXPORT_READ_ONLY = frozenset(
     {
         "id",
         "workspace_id",
-        "list_id",
+        *NOT_IMPORTED,
         "status",
         "attempts",
         "last_dial_at",
@@ -76,10 +60,7 @@ EXPORT_READ_ONLY = frozenset(
         "timezone_candidates",
     }
 )
-STRUCTURED = ("phones", "dnd", "external_refs", "custom_fields")
-PHONE_TYPES = (
-    "mobile", "direct", "office", "home", "other", "extra_1", "extra_2", "extra_3", "landline"
-)  # fmt: skip
+PHONE_TYPES: tuple[str, ...] = get_args(PhoneType)
 
 
 def _key(header: str) -> str:
@@ -284,7 +265,7 @@ def _steps(targets: dict[str, str]) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-_CONVERTED = frozenset({"priority", "list_id", "dnc", "country"})
+_CONVERTED = frozenset({*of_kind("number", "flag"), "country"})
 
 
 def to_given(values: dict[str, Any], mapping: Mapping) -> tuple[dict[str, Any], list[FieldError]]:

@@ -8,6 +8,7 @@ by kill -9) has no half-written contact, and resuming it starts after ``last_lin
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -22,12 +23,10 @@ from typing import Any
 
 import msgspec
 
-from dialbook.contacts import repository as contact_repository
 from dialbook.contacts import service as contact_service
 from dialbook.db import Conn, Database
-from dialbook.errors import Conflict, DialbookError, NotFound, invalid
+from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.events import service as event_service
-from dialbook.fields import repository as field_repository
 from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldCreate
 from dialbook.imports import repository
@@ -47,20 +46,16 @@ from dialbook.imports.workers import (
     Plan,
     Problem,
     Result,
-    default_workers,
     normalize_rows,
-    run_ordered,
 )
 from dialbook.kit import clock
-from dialbook.kit.metrics import IMPORT_ROWS
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.fields import FieldDefinition
-from dialbook.workspaces import repository as workspace_repository
+from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
-CHUNK = 2000
-PARALLEL_FROM = 20_000  # bytes per worker below which processes cost more than they save
+CHUNK = 2000  # rows per transaction (an import's chunk; undo's contacts)
 JSON_PEEK = 1000  # JSON records read to learn the keys of a JSON file
 REJECTS_PAGE = 5000
 
@@ -222,10 +217,21 @@ def unfinished(conn: Conn) -> list[tuple[int, int]]:
     return repository.unfinished(conn, stale_before=clock.now() - STALE, dead=_dead_runners(conn))
 
 
+def job_file(conn: Conn, *, caller: Caller, id: int) -> Path:
+    """Where the job's file is kept."""
+    row = repository.get_job(conn, workspace_id=caller.workspace_id, id=id)
+    if row is None:
+        raise NotFound(f"No import with id {id}.")
+    return Path(row["path"])
+
+
 def caller_for_job(conn: Conn, *, workspace_id: int, id: int) -> Caller:
     """The workspace an import belongs to, as the caller it runs for."""
-    workspace = workspace_repository.get_workspace(conn, id=workspace_id)
-    if workspace is None or repository.get_job(conn, workspace_id=workspace_id, id=id) is None:
+    try:
+        workspace = workspace_service.get_by_id(conn, id=workspace_id)
+    except NotFound:
+        raise NotFound(f"No import with id {id}.") from None
+    if repository.get_job(conn, workspace_id=workspace_id, id=id) is None:
         raise NotFound(f"No import with id {id}.")
     return Caller(
         workspace_id=workspace.id,
@@ -314,15 +320,13 @@ def _plan(conn: Conn, *, caller: Caller, lst: ListRead, mapping: Mapping, define
     for key, column in mapping.custom_keys().items():
         if key in definitions:
             continue
-        if (
-            define
-            and field_repository.get_by_key(conn, workspace_id=caller.workspace_id, key=key) is None
-        ):
-            field_service.create(
-                conn,
-                workspace_id=caller.workspace_id,
-                data=FieldCreate(key=key, label=column[:200]),
-            )
+        if define:
+            with contextlib.suppress(Conflict):  # defined since it was read
+                field_service.create(
+                    conn,
+                    workspace_id=caller.workspace_id,
+                    data=FieldCreate(key=key, label=column[:200]),
+                )
         definitions[key] = FieldDefinition(key=key, type="string")
     return Plan(
         mapping=mapping,
@@ -380,103 +384,26 @@ def dry_run(
     )
 
 
-# -- running ------------------------------------------------------------------------------
-
-Progress = Callable[[ImportRead], None]
+# -- running: each function is one transaction of imports/jobs.py's runner ----------------
 
 
-def run(
-    db: Database,
-    *,
-    workspace_id: int,
-    id: int,
-    workers: int | None = None,
-    progress: Progress | None = None,
-    force: bool = False,
-) -> ImportRead:
-    """Run (or resume) import ``id`` to the end. Safe to call again after any stop.
-
-    Raises Conflict when another process is running it (unless ``force``: for an operator
-    who knows that process is gone).
-    """
-    caller = db.run_read(caller_for_job, workspace_id=workspace_id, id=id)
-    job = db.run_read(get_job, caller=caller, id=id)
-    if job.status == "done":
-        return job
-    if job.status == "undone":
-        raise Conflict(f"Import {id} has been undone.")
-    row = db.run_read(repository.get_job, workspace_id=caller.workspace_id, id=id)
-    assert row is not None
-    try:
-        opened = open_file(Path(row["path"]), job.options)
-    except DialbookError as error:
-        return _fail(db, caller, id, error.detail + " " + "; ".join(f.detail for f in error.fields))
-    try:
-        lst = db.run_read(
-            list_service.get, workspace_id=caller.workspace_id, id=job.list_id, with_count=False
-        )
-        plan = db.run_write(
-            _start, caller=caller, id=id, lst=lst, mapping=opened.mapping, force=force
-        )
-        if workers is None:
-            workers = (
-                default_workers() if job.bytes_total > PARALLEL_FROM * default_workers() else 0
-            )
-        chunks = _chunks(opened.rows, after_line=job.last_line)
-        normalized = run_ordered(
-            plan, chunks, lambda c: [r.values for r in c if r.error is None], workers
-        )
-        for done, (chunk, results) in enumerate(normalized, start=1):
-            before = job
-            job = db.run_write(
-                _commit_chunk,
-                caller=caller,
-                id=id,
-                lst=lst,
-                chunk=chunk,
-                results=results,
-                mapping=plan.mapping,
-                on_duplicate=job.options.on_duplicate,
-                bytes_done=opened.source.position(),
-            )
-            _count_rows(before, job)
-            if done in (1, 5) or done % 50 == 0:
-                db.run_write(contact_repository.analyze)  # statistics for the growing tables
-            if progress is not None:
-                progress(job)
-    except Exception as error:
-        _fail(db, caller, id, f"{type(error).__name__}: {error}")
-        raise
-    finally:
-        opened.source.close()
-    return db.run_write(_finish, caller=caller, id=id)
+def fail(conn: Conn, *, caller: Caller, id: int, message: str) -> ImportRead:
+    """Mark the job failed, with why."""
+    repository.update_job(
+        conn,
+        workspace_id=caller.workspace_id,
+        id=id,
+        values={"status": "failed", "error": message[:2000], "updated_at": clock.now()},
+    )
+    job = get_job(conn, caller=caller, id=id)
+    event_service.record(conn, caller, "import.failed", list_id=job.list_id, data=job)
+    return job
 
 
-def _count_rows(before: ImportRead, after: ImportRead) -> None:
-    """A chunk's rows into GET /metrics, by outcome."""
-    for outcome in ("created", "updated", "skipped", "rejected"):
-        if added := getattr(after, outcome) - getattr(before, outcome):
-            IMPORT_ROWS.labels(outcome).inc(added)
-
-
-def _fail(db: Database, caller: Caller, id: int, message: str) -> ImportRead:
-    def mark(conn: Conn) -> ImportRead:
-        repository.update_job(
-            conn,
-            workspace_id=caller.workspace_id,
-            id=id,
-            values={"status": "failed", "error": message[:2000], "updated_at": clock.now()},
-        )
-        job = get_job(conn, caller=caller, id=id)
-        event_service.record(conn, caller, "import.failed", list_id=job.list_id, data=job)
-        return job
-
-    return db.run_write(mark)
-
-
-def _start(
+def start(
     conn: Conn, *, caller: Caller, id: int, lst: ListRead, mapping: Mapping, force: bool
 ) -> Plan:
+    """Claim the job for this process (Conflict when another runs it) and plan its rows."""
     now = clock.now()
     job = repository.get_job(conn, workspace_id=caller.workspace_id, id=id)
     assert job is not None
@@ -498,7 +425,7 @@ def _start(
     return _plan(conn, caller=caller, lst=lst, mapping=mapping, define=True)
 
 
-def _finish(conn: Conn, *, caller: Caller, id: int) -> ImportRead:
+def finish(conn: Conn, *, caller: Caller, id: int) -> ImportRead:
     now = clock.now()
     repository.update_job(
         conn,
@@ -511,13 +438,7 @@ def _finish(conn: Conn, *, caller: Caller, id: int) -> ImportRead:
     return job
 
 
-def _chunks(rows: Iterator[Row], *, after_line: int) -> Iterator[list[Row]]:
-    pending = (row for row in rows if row.line > after_line)
-    while chunk := list(itertools.islice(pending, CHUNK)):
-        yield chunk
-
-
-def _commit_chunk(
+def commit_chunk(
     conn: Conn,
     *,
     caller: Caller,

@@ -12,7 +12,7 @@ from dialbook.workspaces.schemas import Aliases, Name, Region
 DuplicateKey = Literal["phone", "email", "external_id", "none"]
 DuplicateScope = Literal["list", "workspace"]
 QueueMode = Literal["immediate", "on_publish"]
-# Which of a contact's numbers is dialed first (number cycling: queue/numbers.py).
+# Which of a contact's numbers is dialed first (number cycling: normalize/numbers.py).
 PhoneOrder = Literal["as_given", "mobile_first"]
 PHONE_ORDERS: tuple[PhoneOrder, ...] = ("as_given", "mobile_first")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

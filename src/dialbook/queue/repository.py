@@ -17,7 +17,6 @@ from sqlalchemy import (
     and_,
     case,
     func,
-    insert,
     select,
     update,
 )
@@ -39,20 +38,6 @@ class Compliance:
 
 
 NO_COMPLIANCE = Compliance()
-
-
-def zone_id(conn: Conn, *, key: str) -> int:
-    """The id of a zone key, added on first use."""
-    found = bulk.query(conn, "SELECT id FROM call_zones WHERE key = ?", [key])
-    if found:
-        return int(found[0][0])
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        conn.execute(pg_insert(call_zones).values(key=key).on_conflict_do_nothing())
-    else:
-        conn.execute(insert(call_zones).values(key=key))
-    return int(conn.execute(select(call_zones.c.id).where(call_zones.c.key == key)).scalar_one())
 
 
 def all_zones(conn: Conn) -> list[tuple[int, str]]:

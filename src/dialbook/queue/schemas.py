@@ -34,7 +34,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     "callback",
 )
 # Outcomes after which the contact is called again (at retry_at, or after the list's
-# delay), on the same number or the next (queue/numbers.py).
+# delay), on the same number or the next (normalize/numbers.py).
 RETRY_OUTCOMES = frozenset({"no_answer", "busy", "voicemail", "callback"})
 
 Reason = Literal[
@@ -86,7 +86,7 @@ class ClaimRequest(Struct, forbid_unknown_fields=True, kw_only=True):
 class Lease(Struct, kw_only=True):
     lease_id: int
     phone: Phone  # the number to dial
-    # Why this number (queue/numbers.py): first, mobile_first, same_number,
+    # Why this number (normalize/numbers.py): first, mobile_first, same_number,
     # next_after_<outcome>, invalid_allowed.
     number_reason: str
     contact: Contact

@@ -23,7 +23,6 @@ from typing import Any
 import msgspec
 
 from dialbook.contacts import normalize
-from dialbook.contacts import repository as contact_repository
 from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import Contact, Dialing
 from dialbook.db import Conn, locks
@@ -32,8 +31,10 @@ from dialbook.events import service as event_service
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
+from dialbook.normalize import numbers
 from dialbook.normalize.timezones import zone as tz
-from dialbook.queue import numbers, repository, state_rules
+from dialbook.normalize.zone_keys import parse_zone_key
+from dialbook.queue import repository, state_rules
 from dialbook.queue.schemas import (
     REASONS,
     RETRY_OUTCOMES,
@@ -59,19 +60,12 @@ from dialbook.queue.windows import (
     Closed,
     Closure,
     Window,
-    parse_zone_key,
     window_from,
-    zone_key,
 )
 from dialbook.registries import service as registry_service
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import SuppressionCreate
 from dialbook.workspaces.schemas import Caller
-
-
-def zone_id_for(conn: Conn, *, zones: list[str] | tuple[str, ...], state: str | None) -> int | None:
-    key = zone_key(zones, state)
-    return None if key is None else repository.zone_id(conn, key=key)
 
 
 def open_zone_ids(
@@ -267,8 +261,8 @@ def claim(
         now=now,
         expires_at=expires_at,
     )
-    found = contact_repository.get_many(
-        conn, workspace_id=caller.workspace_id, ids=[contact_id for contact_id, _ in picks]
+    found = contact_service.get_many(
+        conn, caller=caller, ids=[contact_id for contact_id, _ in picks]
     )
     result = []
     for contact_id, number in picks:

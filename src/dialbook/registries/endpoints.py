@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dialbook.http.body import save_upload
 from dialbook.http.routing import Context, Router
-from dialbook.imports.endpoints import save_upload
 from dialbook.registries import service as registry_service
 from dialbook.registries.schemas import (
     RegistryImport,
@@ -35,7 +35,11 @@ async def import_registry(ctx: Context, query: RegistryImportQuery) -> RegistryI
     full list replaces the copy, a change list (`changes=true`) applies its additions and
     deletions. `as_of` is the date the file is current as of (default: today, UTC)."""
     name = registry_service.check_name(ctx.path("name"))
-    path, filename = await save_upload(ctx, ctx.services.settings.data_dir / "registries")
+    path, filename = await save_upload(
+        ctx.request,
+        ctx.services.settings.data_dir / "registries",
+        limit=ctx.services.settings.max_upload_bytes,
+    )
     try:
         return await ctx.db.write(
             registry_service.import_file,

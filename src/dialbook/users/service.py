@@ -23,7 +23,7 @@ from dialbook.users.schemas import (
     SignedIn,
     UserRead,
 )
-from dialbook.workspaces import repository as workspace_repository
+from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
 # A session's last-used time is written at most this often (not on every page).
@@ -66,8 +66,7 @@ def create(conn: Conn, *, workspace_id: int, email: str, role: str, password: st
     address = _email(email)
     if repository.find_by_email(conn, email=address) is not None:
         raise Conflict(f"A user with the email {address!r} already exists.")
-    if workspace_repository.get_workspace(conn, id=workspace_id) is None:
-        raise NotFound("No such workspace.")
+    workspace_service.get_by_id(conn, id=workspace_id)  # it exists
     now = clock.now()
     return repository.insert_user(
         conn,

@@ -20,7 +20,6 @@ import msgspec
 
 from dialbook.db import Conn
 from dialbook.errors import NotFound, invalid
-from dialbook.events import repository as event_repository
 from dialbook.events import service as event_service
 from dialbook.events.schemas import Event
 from dialbook.kit import clock, cursors
@@ -113,7 +112,7 @@ def create(
             "list_ids": _unique(data.list_ids),
             "enabled": True,
             "secret": _new_secret(),
-            "cursor": event_repository.last_id(conn, workspace_id=caller.workspace_id),
+            "cursor": event_service.head(conn, caller=caller),
             "created_at": now,
             "updated_at": now,
         },

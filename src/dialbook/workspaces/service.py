@@ -89,6 +89,15 @@ def get_workspace(conn: Conn, *, caller: Caller, id: int) -> WorkspaceRead:
     return workspace
 
 
+def get_by_id(conn: Conn, *, id: int) -> WorkspaceRead:
+    """Any workspace by id, for work done for it rather than by a caller of it (an import
+    job, a new console user)."""
+    workspace = repository.get_workspace(conn, id=id)
+    if workspace is None:
+        raise NotFound("No such workspace.")
+    return workspace
+
+
 def find_workspace(conn: Conn, *, name_or_id: str) -> WorkspaceRead:
     """For the CLI: a workspace by name, or by id when given digits."""
     workspace = repository.get_workspace_by_name(conn, name=name_or_id)

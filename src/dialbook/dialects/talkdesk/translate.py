@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 
 import msgspec
 
+from dialbook.contacts import canonical
 from dialbook.contacts.schemas import Contact, ContactCreate, ContactUpdate
 from dialbook.dialects.talkdesk.schemas import (
     EDITABLE,
@@ -106,19 +107,10 @@ _TO_DUPLICATE_KEY: dict[str, DuplicateKey] = {
 _FROM_DUPLICATE_KEY = {"phone": "PHONE_NUMBER", "external_id": "EXTERNAL", "none": "NOTHING"}
 
 # extra_data keys (after key_from_label: "Postal Code" -> postal_code) that are contact fields.
-EXTRA_FIELDS: tuple[str, ...] = (
-    "country",
-    "state",
-    "city",
-    "street",
-    "postal_code",
-    "company",
-    "account",
-    "title",
-    "email",
-    "website",
-    "linkedin",
-)
+EXTRA_FIELDS = canonical.pick(
+    "country", "state", "city", "street", "postal_code", "company", "account", "title", "email",
+    "website", "linkedin",
+)  # fmt: skip
 
 _MISSING: Any = object()
 

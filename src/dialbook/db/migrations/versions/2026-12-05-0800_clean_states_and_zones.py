@@ -26,10 +26,10 @@ import sqlalchemy as sa
 from alembic import op
 
 from dialbook.db.types import Json
+from dialbook.normalize import zone_keys
 from dialbook.normalize.phones import time_zones_for
 from dialbook.normalize.states import state_code
 from dialbook.normalize.timezones import infer_timezone, is_fixed_offset, read_timezone
-from dialbook.queue import windows
 
 revision = "0012"
 down_revision = "0004"
@@ -102,7 +102,7 @@ def upgrade() -> None:
             zones = values["timezone_candidates"] or (
                 [values["timezone"]] if values["timezone"] else []
             )
-            key = windows.zone_key(zones, windows.state_code(values["state"], row.country))
+            key = zone_keys.zone_key(zones, zone_keys.address_state(values["state"], row.country))
             values["zone_id"] = None if key is None else _zone_id(conn, zone_ids, key)
             conn.execute(
                 _contacts.update()

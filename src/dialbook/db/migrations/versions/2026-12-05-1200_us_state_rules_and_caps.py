@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from alembic import op
 
 from dialbook.db.types import Json
+from dialbook.normalize import zone_keys
 from dialbook.normalize.area_codes import phone_states
-from dialbook.queue import windows
 
 revision = "0016"
 down_revision = "0015"
@@ -73,10 +73,10 @@ def _add_area_code_states(conn: sa.Connection) -> None:
         after = (rows[-1].workspace_id, rows[-1].id)
         for row in rows:
             extra = phone_states(row.phones or [])
-            zones, states = windows.parse_zone_key(keys[row.zone_id])
+            zones, states = zone_keys.parse_zone_key(keys[row.zone_id])
             if not extra - set(states):
                 continue
-            key = windows.zone_key(zones, *states, *sorted(extra))
+            key = zone_keys.zone_key(zones, *states, *sorted(extra))
             assert key is not None
             if key not in ids:
                 conn.execute(sa.insert(_zones).values(key=key))

@@ -8,7 +8,7 @@ claim dials as valid, and the dial-queue index carries it (the preview counts
 Existing contacts: each phone's ``dialing`` state (attempts, last outcome, last dial time,
 done) is rebuilt from the contact's recorded attempts on that number; a number whose last
 outcome was ``wrong_number`` is done (``failed`` used to retry the same number, so it is
-not). ``dial_number`` becomes the number cycling would dial next (queue/numbers.py, the
+not). ``dial_number`` becomes the number cycling would dial next (normalize/numbers.py, the
 list order ``as_given``): a contact whose numbers are all invalid now has one, marked
 invalid, so the preview counts it as ``invalid_number`` rather than ``no_phone``.
 
@@ -31,7 +31,7 @@ from alembic import op
 
 from dialbook.contacts.normalize import dial_columns
 from dialbook.db.types import Json
-from dialbook.queue import numbers
+from dialbook.normalize import numbers
 
 revision = "0017"
 down_revision = "0016"

@@ -1,0 +1,55 @@
+"""The background workers of a server process, started and stopped with the app.
+
+Each domain registers its own worker (imports running in threads, webhook deliveries,
+event pruning) when the app is built; a caller gets one by its type
+(``services.workers.get(Jobs).start(...)``), so the HTTP plumbing knows none of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol, TypeVar
+
+log = logging.getLogger("dialbook.workers")
+
+
+class Worker(Protocol):
+    def start(self) -> None:
+        """Begin in the background (called inside the running event loop); return at once."""
+
+    async def stop(self) -> None:
+        """End the background work (the app is shutting down)."""
+
+
+W = TypeVar("W", bound=Worker)
+
+
+class Workers:
+    """One worker of each type; started in the order registered, stopped in reverse."""
+
+    def __init__(self) -> None:
+        self._workers: dict[type[Worker], Worker] = {}
+
+    def register(self, worker: W) -> W:
+        kind = type(worker)
+        if kind in self._workers:
+            raise ValueError(f"a {kind.__name__} is registered already")
+        self._workers[kind] = worker
+        return worker
+
+    def get(self, kind: type[W]) -> W:
+        worker = self._workers.get(kind)
+        if not isinstance(worker, kind):
+            raise LookupError(f"no {kind.__name__} is registered")
+        return worker
+
+    def start(self) -> None:
+        for worker in self._workers.values():
+            worker.start()
+
+    async def stop(self) -> None:
+        for worker in reversed(self._workers.values()):
+            try:
+                await worker.stop()
+            except Exception:  # noqa: BLE001 - the others must stop too
+                log.exception("stopping %s failed", type(worker).__name__)
