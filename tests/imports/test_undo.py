@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from dialbook.db import Conn, Database
 from dialbook.events import service as event_service
+from dialbook.imports import jobs as import_jobs
 from dialbook.imports import service as import_service
 from dialbook.imports.jobs import Jobs
 from dialbook.imports.schemas import ImportOptions
@@ -60,7 +61,7 @@ def test_undo_is_refused_while_the_import_waits_or_runs(
     answer = api.post(f"/v1/imports/{job.id}/undo")
     assert answer.status_code == 409
     assert "is queued: undo it once it has finished" in answer.json()["detail"]
-    done = import_service.run(db, workspace_id=caller.workspace_id, id=job.id, workers=0)
+    done = import_jobs.run(db, workspace_id=caller.workspace_id, id=job.id, workers=0)
     assert done.created == 3
     assert api.post(f"/v1/imports/{job.id}/undo").json()["deleted"] == 3
 
