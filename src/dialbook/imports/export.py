@@ -51,7 +51,7 @@ def _pages(db: Database, caller: Caller, list_id: int) -> Iterator[list[Contact]
             workspace_id=caller.workspace_id,
             after_id=after,
             limit=PAGE,
-            list_id=list_id,
+            filters=contact_repository.Filters(list_id=list_id),
         )
         if page:
             yield page
