@@ -12,11 +12,11 @@ from functools import partial
 from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import Contact
 from dialbook.db import Conn
+from dialbook.dialects import kit
 from dialbook.dialects.cleartalk import translate
-from dialbook.dialects.cleartalk.errors import item_name, renamed, wire_name
+from dialbook.dialects.cleartalk.errors import item_name, wire_name
 from dialbook.dialects.cleartalk.schemas import BulkIn, BulkOut, ContactIn, ContactOut
 from dialbook.errors import Conflict, DuplicateContact, FieldError, InvalidInput
-from dialbook.fields import service as field_service
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.fields import key_from_label
@@ -88,12 +88,9 @@ def _create(
     wanted = {label: translate.field_type(value) for label, value in incoming.custom.items()}
     if incoming.disposition is not None:
         wanted.setdefault(translate.DISPOSITION, "string")
-    defined = field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=wanted)
-    labels: dict[str, str] = {}
-    values = {}
-    for label, value in incoming.custom.items():
-        labels[key_from_label(label)] = label
-        values[key_from_label(label)] = value
+    defined = kit.define_labels(conn, caller=caller, wanted=wanted)
+    labels = {key_from_label(label): label for label in incoming.custom}
+    values = defined.values(incoming.custom)
     if incoming.disposition is not None:
         values[key_from_label(translate.DISPOSITION)] = incoming.disposition
     given = {**incoming.given, "list_id": lst.id, "custom_fields": values}
@@ -103,8 +100,8 @@ def _create(
             caller=caller,
             given=given,
             lst=lst,
-            fields=defined,
+            fields=defined.definitions,
         )
     except InvalidInput as error:
-        raise renamed(error, partial(name, labels=labels)) from None
+        raise kit.renamed(error, partial(name, labels=labels)) from None
     return contact, labels
