@@ -29,8 +29,9 @@ def test_contacts_page_by_offset_and_count(db: Database, caller: Caller) -> None
     assert page.next_cursor is not None
     last = db.run_read(contact_service.page, caller=caller, query=query, offset=4)
     assert ([c.id for c in last.data], last.next_cursor) == (ids[4:], None)
-    beyond = db.run_read(contact_service.page, caller=caller, query=query, offset=9)
-    assert beyond.data == []
+    for past_the_end in (9, 2**63, 2**80):
+        beyond = db.run_read(contact_service.page, caller=caller, query=query, offset=past_the_end)
+        assert (beyond.data, beyond.next_cursor) == ([], None)
     # the cursor is ignored when an offset is given
     cursored = ContactQuery(limit=2, cursor=page.next_cursor)
     again = db.run_read(contact_service.page, caller=caller, query=cursored, offset=1)
@@ -57,6 +58,8 @@ def test_suppressions_page_by_offset_and_count(db: Database, caller: Caller) -> 
     page = db.run_read(suppression_service.page, caller=caller, query=query, offset=2)
     assert ([e.id for e in page.data], page.next_cursor) == ([e.id for e in entries[2:]], None)
     assert db.run_read(suppression_service.count, caller=caller, query=SuppressionQuery()) == 4
+    huge = db.run_read(suppression_service.page, caller=caller, query=query, offset=2**64)
+    assert huge.data == []
     one = SuppressionQuery(number="+12404522301")
     assert db.run_read(suppression_service.count, caller=caller, query=one) == 1
 
@@ -73,3 +76,7 @@ def test_lists_page_by_offset_and_count(db: Database, caller: Caller) -> None:
     )
     assert [lst.name for lst in page.data] == ["Beta leads"]
     assert page.next_cursor is None
+    huge = db.run_read(
+        list_service.page, workspace_id=workspace, cursor=None, limit=5, offset=2**64
+    )
+    assert huge.data == []

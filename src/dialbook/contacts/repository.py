@@ -29,6 +29,7 @@ from dialbook.db.tables import (
     contact_tags,
     contacts,
 )
+from dialbook.kit import cursors
 from dialbook.kit.rows import AnyRow
 
 # Queue state (dial_number, queue_rank, ...) is derived and internal; see queue/.
@@ -405,8 +406,8 @@ def page(
     skipped (offset paging, for platforms that page by number)."""
     conditions = [*_where(workspace_id, filters), contacts.c.id > after_id]
     query = select(*_READ_COLUMNS).where(and_(*conditions)).order_by(contacts.c.id).limit(limit)
-    if offset:
-        query = query.offset(offset)
+    if offset:  # past the 64-bit range (and so any table) it finds nothing, as at its end
+        query = query.offset(min(offset, cursors.MAX_ID))
     return [_contact(row) for row in conn.execute(query)]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, delete, func, insert, select, update
 
 from dialbook.db import Conn, bulk
 from dialbook.db.tables import contacts, lists
+from dialbook.kit import cursors
 from dialbook.kit.rows import AnyRow, as_dict
 from dialbook.lists.schemas import ListRead
 
@@ -93,8 +94,8 @@ def page(
         .order_by(lists.c.id)
         .limit(limit)
     )
-    if offset:
-        query = query.offset(offset)
+    if offset:  # past the 64-bit range (and so any table) it finds nothing, as at its end
+        query = query.offset(min(offset, cursors.MAX_ID))
     rows = conn.execute(query).all()
     counts = count_contacts(conn, workspace_id=workspace_id, list_ids=[row.id for row in rows])
     return [_read(row, counts.get(row.id, 0)) for row in rows]

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 
 from dialbook.db import Conn
 from dialbook.db.tables import suppression_lists, suppressions
+from dialbook.kit import cursors
 from dialbook.kit.rows import to_struct
 from dialbook.suppressions.schemas import Suppression, SuppressionListRead
 
@@ -198,8 +199,8 @@ def page(
         .order_by(suppressions.c.id)
         .limit(limit)
     )
-    if offset:
-        query = query.offset(offset)
+    if offset:  # past the 64-bit range (and so any table) it finds nothing, as at its end
+        query = query.offset(min(offset, cursors.MAX_ID))
     return [to_struct(row, Suppression) for row in conn.execute(query)]
 
 
