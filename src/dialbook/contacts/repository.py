@@ -31,6 +31,7 @@ from dialbook.db.tables import (
     contact_tags,
     contacts,
 )
+from dialbook.kit import cursors
 from dialbook.kit.rows import AnyRow
 
 # Queue state (dial_number, queue_rank, ...) is derived and internal; see queue/.
@@ -332,47 +333,45 @@ def distinct_tags(conn: Conn, *, workspace_id: int) -> list[str]:
     return [str(row.tag) for row in rows]
 
 
-def page(
-    conn: Conn,
-    *,
-    workspace_id: int,
-    after_id: int,
-    limit: int,
-    list_id: int | None = None,
-    tag: str | None = None,
-    phone: str | None = None,
-    email_key: str | None = None,
-    text_query: str | None = None,
-    updated_since: dt.datetime | None = None,
-    external_id: str | None = None,
-    status: str | None = None,
-) -> list[Contact]:
-    conditions: list[ColumnElement[bool]] = [
-        contacts.c.workspace_id == workspace_id,
-        contacts.c.id > after_id,
-    ]
-    if list_id is not None:
-        conditions.append(contacts.c.list_id == list_id)
-    if tag is not None:
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which contacts a listing or a count takes (None: any)."""
+
+    list_id: int | None = None
+    tag: str | None = None
+    phone: str | None = None
+    email_key: str | None = None
+    text_query: str | None = None
+    updated_since: dt.datetime | None = None
+    external_id: str | None = None
+    status: str | None = None
+
+
+def _where(workspace_id: int, filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [contacts.c.workspace_id == workspace_id]
+    if filters.list_id is not None:
+        conditions.append(contacts.c.list_id == filters.list_id)
+    if filters.tag is not None:
         conditions.append(
             contacts.c.id.in_(
                 select(contact_tags.c.contact_id).where(
-                    contact_tags.c.workspace_id == workspace_id, contact_tags.c.tag == tag
+                    contact_tags.c.workspace_id == workspace_id, contact_tags.c.tag == filters.tag
                 )
             )
         )
-    if phone is not None:
+    if filters.phone is not None:
         conditions.append(
             contacts.c.id.in_(
                 select(contact_phones.c.contact_id).where(
-                    contact_phones.c.workspace_id == workspace_id, contact_phones.c.number == phone
+                    contact_phones.c.workspace_id == workspace_id,
+                    contact_phones.c.number == filters.phone,
                 )
             )
         )
-    if email_key is not None:
-        conditions.append(contacts.c.email_key == email_key)
-    if text_query:
-        needle = text_query.lower()
+    if filters.email_key is not None:
+        conditions.append(contacts.c.email_key == filters.email_key)
+    if filters.text_query:
+        needle = filters.text_query.lower()
         conditions.append(
             or_(
                 func.lower(contacts.c.full_name).contains(needle, autoescape=True),
@@ -380,23 +379,44 @@ def page(
                 func.lower(contacts.c.company).contains(needle, autoescape=True),
             )
         )
-    if updated_since is not None:
-        conditions.append(contacts.c.updated_at >= updated_since)
-    if external_id is not None:
+    if filters.updated_since is not None:
+        conditions.append(contacts.c.updated_at >= filters.updated_since)
+    if filters.external_id is not None:
         conditions.append(
             contacts.c.id.in_(
                 select(contact_external_ids.c.contact_id).where(
                     contact_external_ids.c.workspace_id == workspace_id,
-                    contact_external_ids.c.external_id == external_id,
+                    contact_external_ids.c.external_id == filters.external_id,
                 )
             )
         )
-    if status is not None:
-        conditions.append(contacts.c.status == status)
-    rows = conn.execute(
-        select(*_READ_COLUMNS).where(and_(*conditions)).order_by(contacts.c.id).limit(limit)
-    )
-    return [_contact(row) for row in rows]
+    if filters.status is not None:
+        conditions.append(contacts.c.status == filters.status)
+    return conditions
+
+
+def page(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    filters: Filters,
+    limit: int,
+    after_id: int = 0,
+    offset: int = 0,
+) -> list[Contact]:
+    """Contacts oldest first: those after ``after_id`` (a cursor), ``offset`` of them
+    skipped (offset paging, for platforms that page by number)."""
+    conditions = [*_where(workspace_id, filters), contacts.c.id > after_id]
+    query = select(*_READ_COLUMNS).where(and_(*conditions)).order_by(contacts.c.id).limit(limit)
+    if offset:  # past the 64-bit range (and so any table) it finds nothing, as at its end
+        query = query.offset(min(offset, cursors.MAX_ID))
+    return [_contact(row) for row in conn.execute(query)]
+
+
+def count(conn: Conn, *, workspace_id: int, filters: Filters) -> int:
+    """How many contacts ``filters`` takes."""
+    query = select(func.count()).select_from(contacts).where(and_(*_where(workspace_id, filters)))
+    return int(conn.execute(query).scalar_one())
 
 
 def insert_many(conn: Conn, *, rows: list[dict[str, Any]]) -> list[int]:

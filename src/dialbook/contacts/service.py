@@ -466,8 +466,7 @@ def tags_in_use(conn: Conn, *, caller: Caller) -> list[str]:
     return repository.distinct_tags(conn, workspace_id=caller.workspace_id)
 
 
-def page(conn: Conn, *, caller: Caller, query: ContactQuery) -> ContactPage:
-    after = cursors.after(query.cursor)
+def _filters(conn: Conn, *, caller: Caller, query: ContactQuery) -> repository.Filters:
     phone = None
     if query.phone:
         lst = (
@@ -482,11 +481,7 @@ def page(conn: Conn, *, caller: Caller, query: ContactQuery) -> ContactPage:
             phone = parse_phone(query.phone, regions).number
         except PhoneError as error:
             raise invalid("phone", f"{query.phone!r} {error}") from None
-    rows = repository.page(
-        conn,
-        workspace_id=caller.workspace_id,
-        after_id=after,
-        limit=query.limit + 1,
+    return repository.Filters(
         list_id=query.list_id,
         tag=query.tag.strip() if query.tag else None,
         phone=phone,
@@ -495,6 +490,22 @@ def page(conn: Conn, *, caller: Caller, query: ContactQuery) -> ContactPage:
         updated_since=query.updated_since,
         external_id=query.external_id.strip() if query.external_id else None,
         status=query.status,
+    )
+
+
+def page(
+    conn: Conn, *, caller: Caller, query: ContactQuery, offset: int | None = None
+) -> ContactPage:
+    """A page of the contacts ``query`` filters, oldest first: after ``query.cursor``, or,
+    with ``offset``, that many skipped (the cursor is then ignored)."""
+    filters = _filters(conn, caller=caller, query=query)
+    rows = repository.page(
+        conn,
+        workspace_id=caller.workspace_id,
+        filters=filters,
+        limit=query.limit + 1,
+        after_id=0 if offset is not None else cursors.after(query.cursor),
+        offset=offset or 0,
     )
     more = len(rows) > query.limit
     rows = rows[: query.limit]
@@ -506,13 +517,23 @@ def list_page(
 ) -> list[Contact]:
     """The list's contacts after ``after_id``, by id (export walks a whole list)."""
     return repository.page(
-        conn, workspace_id=caller.workspace_id, after_id=after_id, limit=limit, list_id=list_id
+        conn,
+        workspace_id=caller.workspace_id,
+        after_id=after_id,
+        limit=limit,
+        filters=repository.Filters(list_id=list_id),
     )
 
 
 def max_phones(conn: Conn, *, caller: Caller, list_id: int) -> int:
     """The most phones any contact of the list has (export's phone columns)."""
     return repository.max_phones(conn, workspace_id=caller.workspace_id, list_id=list_id)
+
+
+def count(conn: Conn, *, caller: Caller, query: ContactQuery) -> int:
+    """How many contacts ``query`` filters (its cursor and limit aside)."""
+    filters = _filters(conn, caller=caller, query=query)
+    return repository.count(conn, workspace_id=caller.workspace_id, filters=filters)
 
 
 # -- writes of many contacts: publish, list delete, outcomes, imports ---------------------

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 
 from dialbook.db import Conn, bulk
 from dialbook.db.tables import contacts, lists
+from dialbook.kit import cursors
 from dialbook.kit.rows import AnyRow, as_dict
 from dialbook.lists.schemas import ListRead
 
@@ -69,20 +70,40 @@ def find_by_alias(conn: Conn, *, workspace_id: int, platform: str, alias: str) -
     return None
 
 
+def _lists_where(workspace_id: int, name: str | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [lists.c.workspace_id == workspace_id]
+    if name:
+        conditions.append(func.lower(lists.c.name).contains(name.lower(), autoescape=True))
+    return conditions
+
+
 def page(
-    conn: Conn, *, workspace_id: int, after_id: int, limit: int, name: str | None = None
+    conn: Conn,
+    *,
+    workspace_id: int,
+    limit: int,
+    after_id: int = 0,
+    offset: int = 0,
+    name: str | None = None,
 ) -> list[ListRead]:
+    """Lists oldest first, with their contact counts: after ``after_id`` (a cursor),
+    ``offset`` of them skipped; ``name`` keeps those whose name contains it."""
     query = (
         select(*lists.c)
-        .where(lists.c.workspace_id == workspace_id, lists.c.id > after_id)
+        .where(*_lists_where(workspace_id, name), lists.c.id > after_id)
         .order_by(lists.c.id)
         .limit(limit)
     )
-    if name:
-        query = query.where(func.lower(lists.c.name).contains(name.lower(), autoescape=True))
+    if offset:  # past the 64-bit range (and so any table) it finds nothing, as at its end
+        query = query.offset(min(offset, cursors.MAX_ID))
     rows = conn.execute(query).all()
     counts = count_contacts(conn, workspace_id=workspace_id, list_ids=[row.id for row in rows])
     return [_read(row, counts.get(row.id, 0)) for row in rows]
+
+
+def count(conn: Conn, *, workspace_id: int, name: str | None = None) -> int:
+    query = select(func.count()).select_from(lists).where(*_lists_where(workspace_id, name))
+    return int(conn.execute(query).scalar_one())
 
 
 def count_contacts(conn: Conn, *, workspace_id: int, list_ids: Iterable[int]) -> dict[int, int]:

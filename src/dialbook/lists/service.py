@@ -173,15 +173,32 @@ def find(conn: Conn, *, workspace_id: int, platform: str, ref: str) -> ListRead:
 
 
 def page(
-    conn: Conn, *, workspace_id: int, cursor: str | None, limit: int, name: str | None = None
+    conn: Conn,
+    *,
+    workspace_id: int,
+    cursor: str | None,
+    limit: int,
+    name: str | None = None,
+    offset: int | None = None,
 ) -> ListPage:
-    after = cursors.after(cursor)
+    """A page of lists, oldest first: after ``cursor``, or, with ``offset``, that many
+    skipped (the cursor is then ignored)."""
     rows = repository.page(
-        conn, workspace_id=workspace_id, after_id=after, limit=limit + 1, name=name
+        conn,
+        workspace_id=workspace_id,
+        after_id=0 if offset is not None else cursors.after(cursor),
+        offset=offset or 0,
+        limit=limit + 1,
+        name=name,
     )
     more = len(rows) > limit
     rows = rows[:limit]
     return ListPage(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
+
+
+def count(conn: Conn, *, workspace_id: int, name: str | None = None) -> int:
+    """How many lists the workspace has (whose name contains ``name``)."""
+    return repository.count(conn, workspace_id=workspace_id, name=name)
 
 
 def stats(conn: Conn, *, workspace_id: int, ids: Iterable[int] | None) -> dict[int, ListStats]:

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 
 from dialbook.db import Conn
 from dialbook.db.tables import suppression_lists, suppressions
+from dialbook.kit import cursors
 from dialbook.kit.rows import to_struct
 from dialbook.suppressions.schemas import Suppression, SuppressionListRead
 
@@ -161,30 +162,61 @@ def delete_entries(conn: Conn, *, workspace_id: int, ids: Sequence[int]) -> list
     return [dict(row._mapping) for row in result]
 
 
+def _entries_where(
+    workspace_id: int,
+    now: dt.datetime,
+    suppression_list_id: int | None,
+    number: str | None,
+    include_expired: bool,
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [suppressions.c.workspace_id == workspace_id]
+    if suppression_list_id is not None:
+        conditions.append(suppressions.c.suppression_list_id == suppression_list_id)
+    if number is not None:
+        conditions.append(suppressions.c.number == number)
+    if not include_expired:
+        conditions.append(active(now))
+    return conditions
+
+
 def page(
     conn: Conn,
     *,
     workspace_id: int,
-    after_id: int,
     limit: int,
     now: dt.datetime,
+    after_id: int = 0,
+    offset: int = 0,
     suppression_list_id: int | None = None,
     number: str | None = None,
     include_expired: bool = False,
 ) -> list[Suppression]:
+    """Entries oldest first: after ``after_id`` (a cursor), ``offset`` of them skipped."""
+    conditions = _entries_where(workspace_id, now, suppression_list_id, number, include_expired)
     query = (
         select(*_ENTRY)
-        .where(suppressions.c.workspace_id == workspace_id, suppressions.c.id > after_id)
+        .where(*conditions, suppressions.c.id > after_id)
         .order_by(suppressions.c.id)
         .limit(limit)
     )
-    if suppression_list_id is not None:
-        query = query.where(suppressions.c.suppression_list_id == suppression_list_id)
-    if number is not None:
-        query = query.where(suppressions.c.number == number)
-    if not include_expired:
-        query = query.where(active(now))
+    if offset:  # past the 64-bit range (and so any table) it finds nothing, as at its end
+        query = query.offset(min(offset, cursors.MAX_ID))
     return [to_struct(row, Suppression) for row in conn.execute(query)]
+
+
+def count(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    now: dt.datetime,
+    suppression_list_id: int | None = None,
+    number: str | None = None,
+    include_expired: bool = False,
+) -> int:
+    conditions = _entries_where(workspace_id, now, suppression_list_id, number, include_expired)
+    return int(
+        conn.execute(select(func.count()).select_from(suppressions).where(*conditions)).scalar_one()
+    )
 
 
 def active_for(

@@ -298,12 +298,16 @@ def remove(conn: Conn, *, caller: Caller, id: int) -> None:
         raise NotFound(f"No suppression entry with id {id}.")
 
 
-def page(conn: Conn, *, caller: Caller, query: SuppressionQuery) -> SuppressionPage:
-    after = cursors.after(query.cursor)
+def page(
+    conn: Conn, *, caller: Caller, query: SuppressionQuery, offset: int | None = None
+) -> SuppressionPage:
+    """A page of entries, oldest first: after ``query.cursor``, or, with ``offset``, that
+    many skipped (the cursor is then ignored)."""
     rows = repository.page(
         conn,
         workspace_id=caller.workspace_id,
-        after_id=after,
+        after_id=0 if offset is not None else cursors.after(query.cursor),
+        offset=offset or 0,
         limit=query.limit + 1,
         now=clock.now(),
         suppression_list_id=query.suppression_list_id,
@@ -313,6 +317,18 @@ def page(conn: Conn, *, caller: Caller, query: SuppressionQuery) -> SuppressionP
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     return SuppressionPage(data=rows, next_cursor=cursors.encode(rows[-1].id) if more else None)
+
+
+def count(conn: Conn, *, caller: Caller, query: SuppressionQuery) -> int:
+    """How many entries ``query`` filters (its cursor and limit aside)."""
+    return repository.count(
+        conn,
+        workspace_id=caller.workspace_id,
+        now=clock.now(),
+        suppression_list_id=query.suppression_list_id,
+        number=normalize_number(query.number, caller) if query.number else None,
+        include_expired=query.include_expired,
+    )
 
 
 def check(

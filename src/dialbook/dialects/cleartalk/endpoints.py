@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialbook.dialects.cleartalk import service
+from dialbook.dialects.cleartalk import service, translate
 from dialbook.dialects.cleartalk.schemas import BulkIn, BulkOut, ContactIn, ContactOut
 from dialbook.http.routing import Context, Router
 
@@ -12,10 +12,12 @@ router = Router(tag="cleartalk", prefix="/compat/cleartalk")
 @router.route("POST", "/contacts", scope="contacts:write", response=ContactOut, status=201)
 async def create_contact(ctx: Context, body: ContactIn) -> ContactOut:
     """Create a contact in the list named by listName (the list is created on first use)."""
-    return await ctx.db.write(service.create_contact, caller=ctx.caller, body=body)
+    created = await ctx.db.write(service.create_contact, caller=ctx.caller, body=body)
+    return translate.created_out(created)
 
 
 @router.route("POST", "/contacts/create-bulk", scope="contacts:write", response=BulkOut, status=201)
 async def create_bulk(ctx: Context, body: BulkIn) -> BulkOut:
     """Create many contacts in one list: all of them, or none when any item is bad."""
-    return await ctx.db.write(service.create_bulk, caller=ctx.caller, body=body)
+    list_name, head, created = await ctx.db.write(service.create_bulk, caller=ctx.caller, body=body)
+    return translate.bulk_out(list_name, head, created)

@@ -10,14 +10,14 @@ failures are 400, as NestJS's validation pipe answers.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from http import HTTPStatus
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from dialbook.dialects.cleartalk.schemas import ErrorBody, FieldMessage
-from dialbook.errors import DialbookError, DuplicateContact, FieldError, InvalidInput
+from dialbook.errors import DialbookError, DuplicateContact, InvalidInput
 from dialbook.http.errors import ErrorShape
 from dialbook.http.routing import json_response
 
@@ -61,11 +61,6 @@ def _name(name: str, labels: Mapping[str, str] | None, *, bulk: bool) -> str:
         label = (labels or {}).get(key, key)
         return f"{'custom_field' if bulk else 'customField'}.{label}"
     return name
-
-
-def renamed(error: InvalidInput, name: Callable[[str], str]) -> InvalidInput:
-    """The same failure with every field renamed by ``name``."""
-    return InvalidInput(fields=[FieldError(name(f.name), f.detail) for f in error.fields])
 
 
 def render(request: Request, error: DialbookError) -> Response:

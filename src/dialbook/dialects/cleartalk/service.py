@@ -1,7 +1,8 @@
 """ClearTalk's operations: canonical service calls composed in one transaction each.
 
 Plain functions of a connection (run by ``Database.write``), like the canonical services;
-they hold no rules of their own beyond ClearTalk's, and no SQL.
+they hold no rules of their own beyond ClearTalk's, and no SQL. They return the contacts
+created; the handler builds ClearTalk's answer after the transaction.
 """
 
 from __future__ import annotations
@@ -12,32 +13,35 @@ from functools import partial
 from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import Contact
 from dialbook.db import Conn
+from dialbook.dialects import kit
 from dialbook.dialects.cleartalk import translate
-from dialbook.dialects.cleartalk.errors import item_name, renamed, wire_name
-from dialbook.dialects.cleartalk.schemas import BulkIn, BulkOut, ContactIn, ContactOut
+from dialbook.dialects.cleartalk.errors import item_name, wire_name
+from dialbook.dialects.cleartalk.schemas import BulkIn, ContactIn
+from dialbook.dialects.cleartalk.translate import Created
 from dialbook.errors import Conflict, DuplicateContact, FieldError, InvalidInput
-from dialbook.fields import service as field_service
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.fields import key_from_label
 from dialbook.workspaces.schemas import Caller
 
 
-def create_contact(conn: Conn, *, caller: Caller, body: ContactIn) -> ContactOut:
+def create_contact(conn: Conn, *, caller: Caller, body: ContactIn) -> Created:
     """Create one contact in the list ``listName`` names (created on first use)."""
     list_name, incoming = translate.contact_in(body)
     lst = list_service.find_or_create(conn, caller=caller, name=list_name)
     contact, labels = _create(conn, caller=caller, lst=lst, incoming=incoming, name=wire_name)
-    return translate.contact_out(contact, list_name=lst.name, labels=labels)
+    return Created(contact, lst.name, labels)
 
 
-def create_bulk(conn: Conn, *, caller: Caller, body: BulkIn) -> BulkOut:
+def create_bulk(
+    conn: Conn, *, caller: Caller, body: BulkIn
+) -> tuple[str, translate.BulkHead, list[Created]]:
     """Create every item of ``data``, or none: one bad item rejects the whole request and the
     answer names every bad item (``data[3].phone``)."""
     head = translate.bulk_head(body)
     assert isinstance(body.data, list)
     lst = list_service.find_or_create(conn, caller=caller, name=head.list_name)
-    created = []
+    created: list[Created] = []
     created_ids: dict[int, int] = {}  # contact id -> index of the item that created it
     problems: list[FieldError] = []
     invalid = False
@@ -64,13 +68,13 @@ def create_bulk(conn: Conn, *, caller: Caller, body: BulkIn) -> BulkOut:
             problems += error.fields
         else:
             created_ids[contact.id] = index
-            created.append(translate.contact_out(contact, list_name=lst.name, labels=labels))
+            created.append(Created(contact, lst.name, labels))
     if problems:
         rejected = len({p.name.partition(".")[0] for p in problems})
         detail = f"{rejected} of {len(body.data)} contacts were rejected; none were created."
         error_type = InvalidInput if invalid else Conflict
         raise error_type(detail, fields=problems)
-    return BulkOut(list_name=lst.name, tag=head.tag or "", count=len(created), data=created)
+    return lst.name, head, created
 
 
 def _create(
@@ -88,12 +92,9 @@ def _create(
     wanted = {label: translate.field_type(value) for label, value in incoming.custom.items()}
     if incoming.disposition is not None:
         wanted.setdefault(translate.DISPOSITION, "string")
-    defined = field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=wanted)
-    labels: dict[str, str] = {}
-    values = {}
-    for label, value in incoming.custom.items():
-        labels[key_from_label(label)] = label
-        values[key_from_label(label)] = value
+    defined = kit.define_labels(conn, caller=caller, wanted=wanted)
+    labels = {key_from_label(label): label for label in incoming.custom}
+    values = defined.values(incoming.custom)
     if incoming.disposition is not None:
         values[key_from_label(translate.DISPOSITION)] = incoming.disposition
     given = {**incoming.given, "list_id": lst.id, "custom_fields": values}
@@ -103,8 +104,8 @@ def _create(
             caller=caller,
             given=given,
             lst=lst,
-            fields=defined,
+            fields=defined.definitions,
         )
     except InvalidInput as error:
-        raise renamed(error, partial(name, labels=labels)) from None
+        raise kit.renamed(error, partial(name, labels=labels)) from None
     return contact, labels

@@ -15,7 +15,7 @@ from typing import Any
 from msgspec import UNSET, UnsetType
 
 from dialbook.contacts.schemas import Contact
-from dialbook.dialects.cleartalk.schemas import BulkIn, BulkItem, ContactIn, ContactOut
+from dialbook.dialects.cleartalk.schemas import BulkIn, BulkItem, BulkOut, ContactIn, ContactOut
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.normalize.fields import FieldType
 
@@ -51,6 +51,16 @@ class Incoming:
 class BulkHead:
     list_name: str
     tag: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A contact a use case created, with the list it went to and the ``customField``
+    labels the caller used (custom field key -> label)."""
+
+    contact: Contact
+    list_name: str
+    labels: Mapping[str, str]
 
 
 def _blank(value: str | None) -> bool:
@@ -229,3 +239,16 @@ def timestamp(value: dt.datetime) -> str:
     """ISO 8601 in UTC with milliseconds, as JavaScript's toISOString writes it."""
     utc = value.astimezone(dt.UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def created_out(created: Created) -> ContactOut:
+    return contact_out(created.contact, list_name=created.list_name, labels=created.labels)
+
+
+def bulk_out(list_name: str, head: BulkHead, created: list[Created]) -> BulkOut:
+    return BulkOut(
+        list_name=list_name,
+        tag=head.tag or "",
+        count=len(created),
+        data=[created_out(c) for c in created],
+    )

@@ -5,41 +5,26 @@ alias); its contacts live in the workspace's default list, whose duplicate polic
 location's "Allow Duplicate Contact" setting (key "none" allows duplicates).
 
 Handlers take the decoded wire Structs (the router's BodyPolicy reads them), make one
-``ctx.db`` call and return the answer. The functions named ``_op_*`` are what that call
-runs: a few canonical service calls in one transaction (the location check, then the
-operation), so nothing is half-written.
+``ctx.db`` call and return the answer. The call runs a use case of ``service.py``: a few canonical
+service calls in one transaction (the location check, then the operation), so nothing is
+half-written.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
 from starlette.requests import Request
 
-from dialbook.contacts import service as contact_service
-from dialbook.contacts.schemas import Contact, ContactQuery, UpsertResult
-from dialbook.db import Conn
 from dialbook.dialects.highlevel import schemas as wire
-from dialbook.dialects.highlevel import translate
-from dialbook.dialects.highlevel.errors import NO_LOCATION_ACCESS, VersionHeaderError
-from dialbook.dialects.highlevel.translate import LocationView
-from dialbook.errors import DuplicateContact, Forbidden, InvalidInput, NotFound
-from dialbook.fields import service as field_service
-from dialbook.fields.schemas import FieldCreate, FieldRead
+from dialbook.dialects.highlevel import service, translate
+from dialbook.dialects.highlevel.errors import VersionHeaderError
+from dialbook.errors import InvalidInput, NotFound
 from dialbook.http.body import BodyPolicy
 from dialbook.http.routing import Context, Router
-from dialbook.kit import cursors
-from dialbook.lists import service as list_service
-from dialbook.lists.schemas import ListRead
-from dialbook.workspaces import service as workspace_service
-from dialbook.workspaces.schemas import Caller
-
-# Upsert and create look for an existing contact by email first, then by phone.
-MATCH_ORDER = ("email", "phone")
-COUNT_PAGE = 500
 
 
 def check_version(request: Request) -> None:
@@ -98,201 +83,6 @@ def _contact_id(ctx: Context) -> int:
     return found
 
 
-# --- transactions ------------------------------------------------------------------------
-
-
-def _location(
-    conn: Conn, *, caller: Caller, location_id: str | None, fields: bool = False
-) -> tuple[LocationView, ListRead]:
-    """The caller's location (403 when ``location_id`` names another) and its list; with
-    ``fields``, its custom field definitions too."""
-    workspace = workspace_service.get_workspace(conn, caller=caller, id=caller.workspace_id)
-    if location_id is not None and not workspace.known_as(translate.PLATFORM, location_id):
-        raise Forbidden(NO_LOCATION_ACCESS)
-    default = list_service.get_or_default(conn, workspace_id=caller.workspace_id, id=None)
-    definitions = field_service.list_all(conn, workspace_id=caller.workspace_id) if fields else None
-    return translate.location_view(workspace, default, definitions), default
-
-
-def _described(
-    conn: Conn, *, caller: Caller, loc: LocationView, contacts: Iterable[Contact | None]
-) -> LocationView:
-    """``loc`` with the custom field definitions when a contact to answer with has values."""
-    if loc.fields_loaded or not any(c is not None and c.custom_fields for c in contacts):
-        return loc
-    definitions = field_service.list_all(conn, workspace_id=caller.workspace_id)
-    return translate.with_fields(loc, definitions)
-
-
-def _wants_fields(data: wire.ContactFieldsIn) -> bool:
-    return bool(data.customFields)
-
-
-def _op_create(
-    conn: Conn, *, caller: Caller, data: wire.ContactCreateIn
-) -> tuple[Contact, LocationView]:
-    loc, default = _location(
-        conn, caller=caller, location_id=data.locationId, fields=_wants_fields(data)
-    )
-    contact = contact_service.create(
-        conn,
-        caller=caller,
-        given=translate.create_given(data, loc),
-        match_on=[] if loc.allows_duplicates else list(MATCH_ORDER),
-        lst=default,
-    )
-    return contact, _described(conn, caller=caller, loc=loc, contacts=[contact])
-
-
-def _op_upsert(
-    conn: Conn, *, caller: Caller, data: wire.ContactUpsertIn
-) -> tuple[UpsertResult, LocationView]:
-    loc, default = _location(
-        conn, caller=caller, location_id=data.locationId, fields=_wants_fields(data)
-    )
-    given = translate.update_given(data, loc)
-    if data.createNewIfDuplicateAllowed and loc.allows_duplicates:
-        contact = contact_service.create(conn, caller=caller, given=given, match_on=[], lst=default)
-        loc = _described(conn, caller=caller, loc=loc, contacts=[contact])
-        return UpsertResult(created=True, contact=contact), loc
-    result, given = _upsert_matching_first(conn, caller=caller, given=given)
-    if not result.created and "phones" in given:
-        phones = translate.primary_phones(given["phones"], result.contact.phones)
-        if phones is not None:
-            contact = contact_service.update(
-                conn, caller=caller, id=result.contact.id, given={"phones": phones}
-            )
-            result = UpsertResult(created=False, contact=contact, matched_on=result.matched_on)
-    return result, _described(conn, caller=caller, loc=loc, contacts=[result.contact])
-
-
-def _upsert_matching_first(
-    conn: Conn, *, caller: Caller, given: dict[str, Any]
-) -> tuple[UpsertResult, dict[str, Any]]:
-    """HighLevel updates the contact matching the first field of its sequence and ignores
-    a second field that belongs to another contact; so a value that would make the
-    matched contact a duplicate of another is dropped and the upsert tried again (nothing
-    is written before the duplicate check fails). Returns the fields that were applied."""
-    fields = {"phone": "phones", "email": "email"}
-    while True:
-        try:
-            result = contact_service.upsert(
-                conn, caller=caller, given=given, match_on=list(MATCH_ORDER)
-            )
-            return result, given
-        except DuplicateContact as duplicate:
-            field = fields.get(duplicate.matching_field)
-            if field is None or field not in given:
-                raise
-            given = {k: v for k, v in given.items() if k != field}
-
-
-def _op_get(conn: Conn, *, caller: Caller, id: int) -> tuple[Contact, LocationView]:
-    loc, _ = _location(conn, caller=caller, location_id=None)
-    contact = contact_service.get(conn, caller=caller, id=id)
-    return contact, _described(conn, caller=caller, loc=loc, contacts=[contact])
-
-
-def _op_update(
-    conn: Conn, *, caller: Caller, id: int, data: wire.ContactUpdateIn
-) -> tuple[Contact, LocationView]:
-    loc, _ = _location(conn, caller=caller, location_id=None, fields=_wants_fields(data))
-    existing = contact_service.get(conn, caller=caller, id=id)
-    given = translate.update_given(data, loc)
-    if "phones" in given:
-        phones = translate.primary_phones(given.pop("phones"), existing.phones)
-        if phones is not None:
-            given["phones"] = phones
-    contact = contact_service.update(conn, caller=caller, id=id, given=given)
-    return contact, _described(conn, caller=caller, loc=loc, contacts=[contact])
-
-
-def _op_list(
-    conn: Conn, *, caller: Caller, query: wire.ContactListQuery
-) -> tuple[list[Contact], bool, int, LocationView]:
-    loc, default = _location(conn, caller=caller, location_id=query.locationId)
-    after = translate.start_after_id(query.startAfterId)
-    text = query.query.strip() if query.query and query.query.strip() else None
-    page = contact_service.page(
-        conn,
-        caller=caller,
-        query=ContactQuery(
-            list_id=default.id,
-            q=text,
-            cursor=None if after is None else cursors.encode(after),
-            limit=query.limit,
-        ),
-    )
-    total = _total(conn, caller, default, text)
-    loc = _described(conn, caller=caller, loc=loc, contacts=page.data)
-    return page.data, page.next_cursor is not None, total, loc
-
-
-def _total(conn: Conn, caller: Caller, default: ListRead, text: str | None) -> int:
-    """How many contacts the listing has in all (``meta.total``; clients page until they
-    have that many)."""
-    if text is None:
-        lst = list_service.get(conn, workspace_id=caller.workspace_id, id=default.id)
-        return lst.contact_count or 0
-    total, cursor = 0, None
-    while True:
-        page = contact_service.page(
-            conn,
-            caller=caller,
-            query=ContactQuery(list_id=default.id, q=text, cursor=cursor, limit=COUNT_PAGE),
-        )
-        total += len(page.data)
-        if page.next_cursor is None:
-            return total
-        cursor = page.next_cursor
-
-
-def _op_duplicate(
-    conn: Conn, *, caller: Caller, query: wire.DuplicateQuery
-) -> tuple[Contact | None, LocationView]:
-    """The contact an upsert with this email / number would update (email first)."""
-    loc, default = _location(conn, caller=caller, location_id=query.locationId)
-    list_id = default.id if default.duplicate_policy.scope == "list" else None
-    email, number = (query.email or "").strip(), (query.number or "").strip()
-    searches = [ContactQuery(list_id=list_id, email=email, limit=1)] if email else []
-    searches += [ContactQuery(list_id=list_id, phone=number, limit=1)] if number else []
-    for search in searches:
-        page = contact_service.page(conn, caller=caller, query=search)
-        if page.data:
-            return page.data[0], _described(conn, caller=caller, loc=loc, contacts=page.data)
-    return None, loc
-
-
-def _op_fields(
-    conn: Conn, *, caller: Caller, location_id: str
-) -> tuple[list[FieldRead], LocationView]:
-    loc, _ = _location(conn, caller=caller, location_id=location_id)
-    return field_service.list_all(conn, workspace_id=caller.workspace_id), loc
-
-
-def _op_create_field(
-    conn: Conn, *, caller: Caller, location_id: str, data: FieldCreate
-) -> tuple[FieldRead, LocationView]:
-    loc, _ = _location(conn, caller=caller, location_id=location_id)
-    return field_service.create(conn, workspace_id=caller.workspace_id, data=data), loc
-
-
-def _op_location_tags(
-    conn: Conn, *, caller: Caller, location_id: str
-) -> tuple[list[str], LocationView]:
-    loc, default = _location(conn, caller=caller, location_id=location_id)
-    in_use = contact_service.tags_in_use(conn, caller=caller)
-    return [*translate.registered_tags(default.dialect_settings), *in_use], loc
-
-
-def _op_create_tag(conn: Conn, *, caller: Caller, location_id: str, name: str) -> LocationView:
-    loc, default = _location(conn, caller=caller, location_id=location_id)
-    settings = translate.with_registered_tag(default.dialect_settings, name)
-    if settings is not None:
-        list_service.set_dialect_settings(conn, caller=caller, id=default.id, settings=settings)
-    return loc
-
-
 # --- contacts ----------------------------------------------------------------------------
 
 
@@ -300,14 +90,14 @@ def _op_create_tag(conn: Conn, *, caller: Caller, location_id: str, name: str) -
 async def create_contact(ctx: Context, body: wire.ContactCreateIn) -> wire.ContactBody:
     """Create a contact; 400 with the existing contact when the location disallows
     duplicates and one has the email (or else the phone)."""
-    contact, loc = await ctx.db.write(_op_create, caller=ctx.caller, data=body)
+    contact, loc = await ctx.db.write(service.create, caller=ctx.caller, data=body)
     return wire.ContactBody(contact=translate.contact_out(contact, loc, v3=_v3(ctx), iso_dob=True))
 
 
 @route("POST", "/contacts/upsert", scope="contacts:write")
 async def upsert_contact(ctx: Context, body: wire.ContactUpsertIn) -> wire.UpsertBody:
     """Update the contact with this email (else phone), or create one; tags are replaced."""
-    result, loc = await ctx.db.write(_op_upsert, caller=ctx.caller, data=body)
+    result, loc = await ctx.db.write(service.upsert, caller=ctx.caller, data=body)
     out = translate.contact_out(result.contact, loc, v3=_v3(ctx))
     return wire.UpsertBody(new=result.created, contact=out, traceId=_trace())
 
@@ -315,7 +105,7 @@ async def upsert_contact(ctx: Context, body: wire.ContactUpsertIn) -> wire.Upser
 @route("GET", "/contacts", scope="contacts:read")
 async def list_contacts(ctx: Context, query: wire.ContactListQuery) -> wire.ContactListBody:
     """The location's contacts, oldest first, paged by startAfterId (limit <= 100)."""
-    contacts, more, total, loc = await ctx.db.read(_op_list, caller=ctx.caller, query=query)
+    contacts, more, total, loc = await ctx.db.read(service.page, caller=ctx.caller, query=query)
     base = str(ctx.request.url.replace(query=""))
     return translate.list_body(
         contacts,
@@ -333,7 +123,7 @@ async def find_duplicate(ctx: Context, query: wire.DuplicateQuery) -> wire.Dupli
     """The contact that has this email, else this number; ``{"contact": null}`` if none."""
     if not (query.email or "").strip() and not (query.number or "").strip():
         raise translate.problems(["number or email should not be empty"])
-    contact, loc = await ctx.db.read(_op_duplicate, caller=ctx.caller, query=query)
+    contact, loc = await ctx.db.read(service.duplicate, caller=ctx.caller, query=query)
     out = None if contact is None else translate.contact_out(contact, loc, v3=_v3(ctx))
     return wire.DuplicateBody(contact=out)
 
@@ -341,7 +131,7 @@ async def find_duplicate(ctx: Context, query: wire.DuplicateQuery) -> wire.Dupli
 @route("GET", "/contacts/{contactId}", scope="contacts:read")
 async def get_contact(ctx: Context) -> wire.ContactBody:
     """Get a contact."""
-    contact, loc = await ctx.db.read(_op_get, caller=ctx.caller, id=_contact_id(ctx))
+    contact, loc = await ctx.db.read(service.get, caller=ctx.caller, id=_contact_id(ctx))
     return wire.ContactBody(contact=translate.contact_out(contact, loc, v3=_v3(ctx)))
 
 
@@ -349,7 +139,7 @@ async def get_contact(ctx: Context) -> wire.ContactBody:
 async def update_contact(ctx: Context, body: wire.ContactUpdateIn) -> wire.UpdatedBody:
     """Change the fields sent; ``tags`` replaces all tags."""
     id = _contact_id(ctx)
-    contact, loc = await ctx.db.write(_op_update, caller=ctx.caller, id=id, data=body)
+    contact, loc = await ctx.db.write(service.update, caller=ctx.caller, id=id, data=body)
     out = translate.contact_out(contact, loc, v3=_v3(ctx))
     return wire.UpdatedBody(succeded=True, succeeded=True, contact=out)
 
@@ -357,7 +147,7 @@ async def update_contact(ctx: Context, body: wire.ContactUpdateIn) -> wire.Updat
 @route("DELETE", "/contacts/{contactId}", scope="contacts:write")
 async def delete_contact(ctx: Context) -> wire.DeletedBody:
     """Delete a contact."""
-    await ctx.db.write(contact_service.delete, caller=ctx.caller, id=_contact_id(ctx))
+    await ctx.db.write(service.delete, caller=ctx.caller, id=_contact_id(ctx))
     return wire.DeletedBody(succeded=True, succeeded=True)
 
 
@@ -365,20 +155,16 @@ async def delete_contact(ctx: Context) -> wire.DeletedBody:
 async def add_tags(ctx: Context, body: wire.TagsIn) -> wire.TagsBody:
     """Add tags to a contact."""
     id = _contact_id(ctx)
-    contact = await ctx.db.write(
-        contact_service.change_tags, caller=ctx.caller, id=id, add=body.tags
-    )
-    return wire.TagsBody(tags=contact.tags)
+    tags = await ctx.db.write(service.change_tags, caller=ctx.caller, id=id, add=body.tags)
+    return wire.TagsBody(tags=tags)
 
 
 @route("DELETE", "/contacts/{contactId}/tags", scope="contacts:write")
 async def remove_tags(ctx: Context, body: wire.TagsIn) -> wire.TagsBody:
     """Remove tags from a contact."""
     id = _contact_id(ctx)
-    contact = await ctx.db.write(
-        contact_service.change_tags, caller=ctx.caller, id=id, remove=body.tags
-    )
-    return wire.TagsBody(tags=contact.tags)
+    tags = await ctx.db.write(service.change_tags, caller=ctx.caller, id=id, remove=body.tags)
+    return wire.TagsBody(tags=tags)
 
 
 def _trace() -> str:
@@ -392,7 +178,7 @@ def _trace() -> str:
 async def list_fields(ctx: Context, query: wire.FieldListQuery) -> wire.CustomFieldListBody:
     """The location's contact custom field definitions."""
     fields, loc = await ctx.db.read(
-        _op_fields, caller=ctx.caller, location_id=ctx.path("locationId")
+        service.fields, caller=ctx.caller, location_id=ctx.path("locationId")
     )
     shown = [] if query.model == "opportunity" else fields
     return wire.CustomFieldListBody(customFields=[translate.field_out(f, loc) for f in shown])
@@ -403,7 +189,7 @@ async def create_field(ctx: Context, body: wire.CustomFieldCreateIn) -> wire.Cus
     """Define a contact custom field (its key comes from fieldKey, else from the name)."""
     data = translate.field_create(body)
     field, loc = await ctx.db.write(
-        _op_create_field, caller=ctx.caller, location_id=ctx.path("locationId"), data=data
+        service.create_field, caller=ctx.caller, location_id=ctx.path("locationId"), data=data
     )
     return wire.CustomFieldBody(customField=translate.field_out(field, loc))
 
@@ -412,7 +198,7 @@ async def create_field(ctx: Context, body: wire.CustomFieldCreateIn) -> wire.Cus
 async def list_location_tags(ctx: Context, query: wire.NoQuery) -> wire.LocationTagListBody:
     """Tags created for the location and every tag on its contacts."""
     names, loc = await ctx.db.read(
-        _op_location_tags, caller=ctx.caller, location_id=ctx.path("locationId")
+        service.location_tags, caller=ctx.caller, location_id=ctx.path("locationId")
     )
     return wire.LocationTagListBody(tags=translate.location_tags(names, loc))
 
@@ -422,7 +208,7 @@ async def create_location_tag(ctx: Context, body: wire.TagCreateIn) -> wire.Loca
     """Create a location tag (creating one that exists returns it)."""
     name = translate.tag_name(body)
     loc = await ctx.db.write(
-        _op_create_tag, caller=ctx.caller, location_id=ctx.path("locationId"), name=name
+        service.create_tag, caller=ctx.caller, location_id=ctx.path("locationId"), name=name
     )
     tag = translate.location_tags([name], loc)[0]
     return wire.LocationTagBody(tag=tag)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dialbook.dialects.base import Dialect
 from dialbook.dialects.nedzo.endpoints import legacy, router
-from dialbook.dialects.nedzo.errors import ERRORS, render
+from dialbook.dialects.nedzo.errors import ERRORS, current_name, render
 
-dialect = Dialect(name="nedzo", routers=(legacy, router), render=render, errors=ERRORS)
+dialect = Dialect(
+    name="nedzo", routers=(legacy, router), render=render, errors=ERRORS, wire_name=current_name
+)

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dialbook.dialects.nedzo.schemas import Problem, ProblemField
-from dialbook.errors import DialbookError, DuplicateContact, FieldError, InvalidInput
+from dialbook.errors import DialbookError, DuplicateContact, InvalidInput
 from dialbook.http.errors import ErrorShape
 
 PREFIX = "/compat/nedzo"
@@ -89,11 +89,6 @@ def current_name(name: str, labels: Mapping[str, str] | None = None) -> str:
         key = name.removeprefix("custom_fields.")
         return f"customFields.{(labels or {}).get(key, key)}"
     return name
-
-
-def renamed(error: InvalidInput, fields: list[FieldError]) -> InvalidInput:
-    """The same failure (same status) with other field names."""
-    return type(error)(fields=fields)
 
 
 def _as_sent(name: str) -> str:

@@ -14,9 +14,10 @@ from msgspec import UnsetType
 from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import Contact, ContactQuery, Phone
 from dialbook.db import Conn
+from dialbook.dialects import kit
 from dialbook.dialects.nedzo import schemas as wire
 from dialbook.dialects.nedzo import translate
-from dialbook.dialects.nedzo.errors import BadRequest, current_name, legacy_name, renamed
+from dialbook.dialects.nedzo.errors import BadRequest, current_name, legacy_name
 from dialbook.errors import FieldError, InvalidInput, NotFound, invalid
 from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldRead
@@ -27,7 +28,6 @@ from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
 T = TypeVar("T")
-PAGE = 500
 
 # -- shared -------------------------------------------------------------------------------
 
@@ -55,15 +55,12 @@ def _get(conn: Conn, *, caller: Caller, ref: str) -> Contact:
 
 def _find_list(conn: Conn, *, caller: Caller, ref: str | int) -> ListRead:
     """The list a Nedzo id names: its Nedzo alias, the UUID of its id, or its id."""
-    candidates = [str(ref).strip(), translate.parse_uuid(ref), translate.from_uuid(ref)]
-    for candidate in dict.fromkeys(str(c) for c in candidates if c is not None):
-        try:
-            return list_service.find(
-                conn, workspace_id=caller.workspace_id, platform="nedzo", ref=candidate
-            )
-        except NotFound:
-            continue
-    raise NotFound("Contact list not found")
+    own = translate.from_uuid(ref)
+    refs = [str(ref).strip(), translate.parse_uuid(ref), None if own is None else str(own)]
+    found = kit.find_list(conn, caller=caller, platform=translate.PLATFORM, refs=refs)
+    if found is None:
+        raise NotFound("Contact list not found")
+    return found
 
 
 def _list_for(conn: Conn, *, caller: Caller, ref: str | int | None) -> ListRead:
@@ -92,8 +89,8 @@ def _renaming(
     try:
         result = call(**kwargs)
     except InvalidInput as error:
-        fields = [FieldError(name(f.name), f.detail) for f in error.fields]
-        raise renamed(error, [*fields, *(problems or [])]) from None
+        named = kit.renamed(error, name)
+        raise type(named)(fields=[*named.fields, *(problems or [])]) from None
     if problems:
         raise InvalidInput(fields=problems)
     return result
@@ -123,7 +120,7 @@ def _legacy_fields(
         if own is None:
             new_labels[spelled] = "string"
         named.append((index, item.value, own, spelled))
-    defined = field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=new_labels)
+    defined = kit.define_labels(conn, caller=caller, wanted=new_labels).definitions
     keys_by_id = {f.id: f.key for f in defined}
     values: dict[str, Any] = {}
     positions: dict[str, int] = {}
@@ -326,22 +323,11 @@ def get(conn: Conn, *, caller: Caller, ref: str) -> wire.Contact:
 
 
 def page(conn: Conn, *, caller: Caller, query: wire.ContactQuery) -> list[wire.Contact]:
-    """Oldest first, ``offset`` contacts skipped (read through in pages of 500)."""
+    """Oldest first, ``offset`` contacts skipped."""
     _check_workspace(conn, caller=caller, ref=query.workspace_id)
-    found: list[Contact] = []
-    seen = 0
-    cursor: str | None = None
-    while len(found) < query.limit:
-        batch = contact_service.page(
-            conn, caller=caller, query=ContactQuery(cursor=cursor, limit=PAGE)
-        )
-        for contact in batch.data:
-            if seen >= query.offset and len(found) < query.limit:
-                found.append(contact)
-            seen += 1
-        if batch.next_cursor is None:
-            break
-        cursor = batch.next_cursor
+    found = kit.contacts_at(
+        conn, caller=caller, query=ContactQuery(), offset=query.offset, limit=query.limit
+    )
     labels = _labels(conn, caller=caller) if any(c.custom_fields for c in found) else {}
     return [translate.current_out(c, labels=labels) for c in found]
 

@@ -21,6 +21,7 @@ from dialbook.errors import FieldError, InvalidInput
 from dialbook.fields.schemas import FieldRead
 from dialbook.normalize.countries import country_code as country_code_of
 
+PLATFORM = "nedzo"
 MAX_ID = 2**63 - 1
 
 # Canonical dialing status -> Nedzo's. Only "Waiting" is documented (the seed's example);
@@ -65,7 +66,7 @@ def list_ref(*, id: int, aliases: Mapping[str, str] | None, is_default: bool) ->
     when it has one, else the UUID of its id."""
     if is_default:
         return None
-    alias = (aliases or {}).get("nedzo")
+    alias = (aliases or {}).get(PLATFORM)
     return alias if alias else to_uuid(id)
 
 
@@ -196,12 +197,12 @@ def contact_envelope(contact: wire.LegacyContact, *, created: bool) -> wire.Lega
 
 def with_campaign(settings: Mapping[str, Any] | None, campaign_id: str | None) -> dict[str, Any]:
     """A list's dialect settings with Nedzo's campaign id set (or cleared)."""
-    nedzo = {**dict((settings or {}).get("nedzo") or {}), "campaign_id": campaign_id}
-    return {**dict(settings or {}), "nedzo": nedzo}
+    nedzo = {**dict((settings or {}).get(PLATFORM) or {}), "campaign_id": campaign_id}
+    return {**dict(settings or {}), PLATFORM: nedzo}
 
 
 def campaign_of(settings: Mapping[str, Any] | None) -> str | None:
-    value = ((settings or {}).get("nedzo") or {}).get("campaign_id")
+    value = ((settings or {}).get(PLATFORM) or {}).get("campaign_id")
     return value if isinstance(value, str) else None
 
 

@@ -1,26 +1,16 @@
 """Salesfinity's API under /compat/salesfinity: contact lists, contacts, custom fields, team.
 
-Each handler runs one use case (below the handlers) in one transaction: a use case composes
-canonical services and the pure translations, so a request either does all it asks or, on
-any error, nothing at all.
+Each handler runs one use case of ``service.py`` in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
-import msgspec
-
-from dialbook.contacts import service as contact_service
-from dialbook.contacts.schemas import Contact, ContactQuery
-from dialbook.db import Conn
-from dialbook.dialects.salesfinity import translate
+from dialbook.dialects.salesfinity import service, translate
 from dialbook.dialects.salesfinity.schemas import (
     AddedContact,
     ContactIn,
     ContactOut,
     CreatedList,
-    CsvListDetail,
     CsvListDetailPage,
     CsvListsPage,
     CsvListsQuery,
@@ -33,23 +23,9 @@ from dialbook.dialects.salesfinity.schemas import (
     MergeIn,
     TeamOut,
 )
-from dialbook.dialects.salesfinity.translate import CustomValue, Incoming
-from dialbook.errors import DuplicateContact, FieldError, InvalidInput, NotFound
-from dialbook.fields import service as field_service
-from dialbook.fields.schemas import FieldRead
 from dialbook.http.routing import Context, Router
-from dialbook.kit.validation import nul_errors
-from dialbook.lists import service as list_service
-from dialbook.lists.schemas import ListRead
-from dialbook.normalize.fields import FieldType, key_from_label
-from dialbook.workspaces import service as workspace_service
-from dialbook.workspaces.schemas import Caller
 
 router = Router(tag="salesfinity", prefix=f"/compat/{translate.PLATFORM}")
-
-MAX_ERRORS = 100  # field errors reported for one request
-WALK = 500  # contacts read per query when walking a list
-
 
 # -- handlers ---------------------------------------------------------------------------
 
@@ -57,348 +33,71 @@ WALK = 500  # contacts read per query when walking a list
 @router.route("POST", "/v1/contact-lists", scope="lists:manage", status=201)
 async def post_list(ctx: Context, body: ListCreateIn) -> CreatedList:
     """Create a list, with up to 2,000 contacts: all of them, or nothing when one is bad."""
-    return await ctx.db.write(create_list, caller=ctx.caller, body=body)
+    return await ctx.db.write(service.create_list, caller=ctx.caller, body=body)
 
 
 @router.route("GET", "/v1/contact-lists", scope="contacts:read")
 async def get_lists(ctx: Context, query: ListsQuery) -> ListsPage:
     """All lists of the workspace, a page at a time."""
-    return await ctx.db.read(lists_page, caller=ctx.caller, query=query)
+    return await ctx.db.read(service.lists_page, caller=ctx.caller, query=query)
 
 
 @router.route("GET", "/v1/contact-lists/csv", scope="contacts:read")
 async def get_csv_lists(ctx: Context, query: CsvListsQuery) -> CsvListsPage:
     """The lists, searched by name and owner, a page at a time."""
-    return await ctx.db.read(csv_lists_page, caller=ctx.caller, query=query)
+    return await ctx.db.read(service.csv_lists_page, caller=ctx.caller, query=query)
 
 
 @router.route("GET", "/v1/contact-lists/csv/{id}", scope="contacts:read")
 async def get_csv_list(ctx: Context, query: ListContactsQuery) -> CsvListDetailPage:
     """One list with a page of its contacts."""
-    return await ctx.db.read(list_detail, caller=ctx.caller, ref=ctx.path("id"), query=query)
+    return await ctx.db.read(
+        service.list_detail, caller=ctx.caller, ref=ctx.path("id"), query=query
+    )
 
 
 @router.route("DELETE", "/v1/contact-lists/csv/{id}", scope="lists:manage")
 async def delete_csv_list(ctx: Context) -> ListOut:
     """Delete a list and its contacts."""
-    return await ctx.db.write(delete_list, caller=ctx.caller, ref=ctx.path("id"))
+    return await ctx.db.write(service.delete_list, caller=ctx.caller, ref=ctx.path("id"))
 
 
 @router.route("POST", "/v1/contact-lists/csv/{id}/reimport", scope="lists:manage", status=201)
 async def post_reimport(ctx: Context) -> ListOut:
     """Hand the list's waiting contacts to the dial queue."""
-    return await ctx.db.write(reimport, caller=ctx.caller, ref=ctx.path("id"))
+    return await ctx.db.write(service.reimport, caller=ctx.caller, ref=ctx.path("id"))
 
 
 @router.route("POST", "/v1/contact-lists/{id}", scope="contacts:write", status=201)
 async def post_contact(ctx: Context, body: ContactIn) -> AddedContact:
     """Add a contact to a list (it waits for reimport on lists made here)."""
-    return await ctx.db.write(add_contact, caller=ctx.caller, ref=ctx.path("id"), body=body)
+    return await ctx.db.write(service.add_contact, caller=ctx.caller, ref=ctx.path("id"), body=body)
 
 
 @router.route("POST", "/v1/contact-lists/{id}/merge", scope="lists:manage", status=201)
 async def post_merge(ctx: Context, body: MergeIn) -> ListOut:
     """Copy the contacts of up to 20 lists into this one; optionally delete those lists."""
-    return await ctx.db.write(merge, caller=ctx.caller, ref=ctx.path("id"), body=body)
+    return await ctx.db.write(service.merge, caller=ctx.caller, ref=ctx.path("id"), body=body)
 
 
 @router.route("DELETE", "/v1/contact-lists/{id}/contacts/{contact_id}", scope="contacts:write")
 async def delete_contact(ctx: Context) -> ContactOut:
     """Remove a contact from a list (and so from the dial queue)."""
     return await ctx.db.write(
-        remove_contact, caller=ctx.caller, ref=ctx.path("id"), contact_ref=ctx.path("contact_id")
+        service.remove_contact,
+        caller=ctx.caller,
+        ref=ctx.path("id"),
+        contact_ref=ctx.path("contact_id"),
     )
 
 
 @router.route("GET", "/v1/custom-fields", scope="contacts:read")
 async def get_custom_fields(ctx: Context) -> list[CustomFieldsOut]:
     """The workspace's custom field definitions, as one mapping record."""
-    return await ctx.db.read(custom_fields, caller=ctx.caller)
+    return await ctx.db.read(service.custom_fields, caller=ctx.caller)
 
 
 @router.route("GET", "/v1/team", scope="contacts:read")
 async def get_team(ctx: Context) -> TeamOut:
     """The workspace as a team; its API keys as members."""
-    return await ctx.db.read(team, caller=ctx.caller)
-
-
-# -- use cases: one transaction each ----------------------------------------------------
-
-
-def create_list(conn: Conn, *, caller: Caller, body: ListCreateIn) -> CreatedList:
-    incoming = [
-        translate.contact_in(c, prefix=f"contacts[{i}].") for i, c in enumerate(body.contacts)
-    ]
-    named = nul_errors({"name": body.name, "user_id": body.user_id})
-    _check(named + [e for item in incoming for e in item.errors])
-    lst = list_service.create_with(
-        conn,
-        caller=caller,
-        name=body.name,
-        dialect_settings=translate.list_settings(body.user_id),
-        **translate.LIST_SETTINGS,
-    )
-    keys, defined = _define(
-        conn, caller=caller, values=(v for item in incoming for v in item.custom)
-    )
-    errors: list[FieldError] = []
-    for item in incoming:
-        try:
-            _insert(conn, caller=caller, incoming=item, lst=lst, keys=keys, fields=defined)
-        except InvalidInput as error:
-            errors += error.fields
-    _check(errors)
-    # The contacts a list is created with are its first import: they go to the queue now.
-    contact_service.publish_list(conn, caller=caller, id=lst.id)
-    out = translate.list_out(_counted(conn, caller=caller, lst=lst))
-    warnings = [w for item in incoming for w in item.warnings]
-    return CreatedList(**msgspec.structs.asdict(out), warnings=warnings)
-
-
-def add_contact(conn: Conn, *, caller: Caller, ref: str, body: ContactIn) -> AddedContact:
-    lst = find_list(conn, caller=caller, ref=ref)
-    incoming = translate.contact_in(body)
-    _check(incoming.errors)
-    keys, defined = _define(conn, caller=caller, values=incoming.custom)
-    contact = _insert(
-        conn,
-        caller=caller,
-        incoming=incoming,
-        lst=lst,
-        keys=keys,
-        fields=defined,
-    )
-    out = translate.contact_out(contact, defined)
-    return AddedContact(**msgspec.structs.asdict(out), warnings=incoming.warnings)
-
-
-def lists_page(conn: Conn, *, caller: Caller, query: ListsQuery) -> ListsPage:
-    order = translate.parse_sort(query.sort, translate.LIST_SORTS, "-createdAt")
-    lists = translate.sort_items(_all_lists(conn, caller=caller), order)
-    start, stop = translate.page_window(query.page, query.limit)
-    pages = translate.pagination(len(lists), query.page, query.limit)
-    return ListsPage(
-        data=[translate.list_out(lst) for lst in lists[start:stop]],
-        total=pages.total,
-        page=pages.page,
-        next=pages.next,
-    )
-
-
-def csv_lists_page(conn: Conn, *, caller: Caller, query: CsvListsQuery) -> CsvListsPage:
-    order = translate.parse_sort(query.sort, translate.LIST_SORTS, "-createdAt")
-    lists = [
-        lst
-        for lst in _all_lists(conn, caller=caller)
-        if translate.matches_search(lst, query.search)
-        and (query.user is None or translate.owner_of(lst) == query.user)
-    ]
-    lists = translate.sort_items(lists, order)
-    start, stop = translate.page_window(query.page, query.limit)
-    return CsvListsPage(
-        data=[translate.csv_list_out(lst) for lst in lists[start:stop]],
-        pagination=translate.pagination(len(lists), query.page, query.limit),
-    )
-
-
-def list_detail(
-    conn: Conn, *, caller: Caller, ref: str, query: ListContactsQuery
-) -> CsvListDetailPage:
-    lst = find_list(conn, caller=caller, ref=ref)
-    order = translate.parse_sort(query.sort, translate.CONTACT_SORTS, "_id")
-    search = (query.search or "").strip() or None
-    _check(nul_errors({"search": search}))
-    start, stop = translate.page_window(query.page, query.limit)
-    if search is None and translate.is_insertion_order(order):
-        total = _counted(conn, caller=caller, lst=lst).contact_count or 0
-        rows = _take(_each_contact(conn, caller=caller, list_id=lst.id, search=None), stop)
-    else:
-        rows = list(_each_contact(conn, caller=caller, list_id=lst.id, search=search))
-        total = len(rows)
-        rows = translate.sort_items(rows, order)
-    fields = _fields(conn, caller=caller)
-    return CsvListDetailPage(
-        data=CsvListDetail(
-            id=translate.list_id_out(lst),
-            name=lst.name,
-            user=translate.owner_of(lst),
-            contacts=[translate.contact_out(c, fields) for c in rows[start:stop]],
-        ),
-        pagination=translate.pagination(total, query.page, query.limit),
-    )
-
-
-def merge(conn: Conn, *, caller: Caller, ref: str, body: MergeIn) -> ListOut:
-    target = find_list(conn, caller=caller, ref=ref)
-    sources: dict[int, ListRead] = {}
-    for source_ref in body.source_list_ids:
-        source = find_list(conn, caller=caller, ref=source_ref)
-        if source.id != target.id:  # the target among the sources is ignored
-            sources.setdefault(source.id, source)
-    defined = set(field_service.definitions(conn, workspace_id=caller.workspace_id))
-    for source in sources.values():
-        for contact in _each_contact(conn, caller=caller, list_id=source.id, search=None):
-            given = translate.copy_given(contact, list_id=target.id, defined=defined)
-            try:
-                contact_service.create(conn, caller=caller, given=given)
-            except DuplicateContact:
-                continue  # the target's duplicate policy already holds this one
-    if body.delete_sources:
-        for source in sources.values():
-            contact_service.delete_list(conn, caller=caller, id=source.id)
-    return translate.list_out(_counted(conn, caller=caller, lst=target))
-
-
-def reimport(conn: Conn, *, caller: Caller, ref: str) -> ListOut:
-    lst = find_list(conn, caller=caller, ref=ref)
-    contact_service.publish_list(conn, caller=caller, id=lst.id)
-    return translate.list_out(_counted(conn, caller=caller, lst=lst))
-
-
-def delete_list(conn: Conn, *, caller: Caller, ref: str) -> ListOut:
-    lst = _counted(conn, caller=caller, lst=find_list(conn, caller=caller, ref=ref))
-    contact_service.delete_list(conn, caller=caller, id=lst.id)
-    return translate.list_out(lst)
-
-
-def remove_contact(conn: Conn, *, caller: Caller, ref: str, contact_ref: str) -> ContactOut:
-    lst = find_list(conn, caller=caller, ref=ref)
-    contact_id = translate.from_wire_id(contact_ref)
-    contact: Contact | None = None
-    if contact_id is not None:
-        try:
-            contact = contact_service.get(conn, caller=caller, id=contact_id)
-        except NotFound:
-            contact = None
-    if contact is None or contact.list_id != lst.id:
-        raise NotFound(f"Contact {contact_ref} not found in contact list {ref}.")
-    contact_service.delete(conn, caller=caller, id=contact.id)
-    return translate.contact_out(contact, _fields(conn, caller=caller))
-
-
-def custom_fields(conn: Conn, *, caller: Caller) -> list[CustomFieldsOut]:
-    workspace = workspace_service.get_workspace(conn, caller=caller, id=caller.workspace_id)
-    return [translate.custom_fields_doc(workspace, _fields(conn, caller=caller))]
-
-
-def team(conn: Conn, *, caller: Caller) -> TeamOut:
-    """Admin keys see every key of the workspace; other keys see themselves."""
-    workspace = workspace_service.get_workspace(conn, caller=caller, id=caller.workspace_id)
-    keys = workspace_service.list_keys(conn, workspace_id=caller.workspace_id)
-    if not caller.is_admin:
-        keys = [k for k in keys if k.id == caller.key_id]
-    return translate.team_out(workspace, keys)
-
-
-# -- helpers ----------------------------------------------------------------------------
-
-
-def find_list(conn: Conn, *, caller: Caller, ref: str) -> ListRead:
-    """The list a Salesfinity id names: a Salesfinity alias set on a list, or our own id."""
-    found = _by_alias(conn, caller=caller, ref=ref)
-    if found is not None:
-        return found
-    list_id = translate.from_wire_id(ref)
-    if list_id is not None:
-        try:
-            return list_service.get(
-                conn, workspace_id=caller.workspace_id, id=list_id, with_count=False
-            )
-        except NotFound:
-            pass
-    raise NotFound(f"Contact list {ref} not found.")
-
-
-def _by_alias(conn: Conn, *, caller: Caller, ref: str) -> ListRead | None:
-    if ref.isdigit() and not (ref.isascii() and int(ref) <= translate.MAX_ID):
-        # list_service.find would read these digits as an id of ours, which they cannot be.
-        lists: Iterable[ListRead] = _all_lists(conn, caller=caller)
-    else:
-        try:
-            lists = [
-                list_service.find(
-                    conn, workspace_id=caller.workspace_id, platform=translate.PLATFORM, ref=ref
-                )
-            ]
-        except NotFound:
-            return None
-    # find() also answers digits as our id; only an alias match counts here.
-    return next((lst for lst in lists if (lst.aliases or {}).get(translate.PLATFORM) == ref), None)
-
-
-def _all_lists(conn: Conn, *, caller: Caller) -> list[ListRead]:
-    found: list[ListRead] = []
-    cursor: str | None = None
-    while True:
-        page = list_service.page(conn, workspace_id=caller.workspace_id, cursor=cursor, limit=500)
-        found += page.data
-        if page.next_cursor is None:
-            return found
-        cursor = page.next_cursor
-
-
-def _each_contact(
-    conn: Conn, *, caller: Caller, list_id: int, search: str | None
-) -> Iterator[Contact]:
-    cursor: str | None = None
-    while True:
-        query = ContactQuery(list_id=list_id, q=search, cursor=cursor, limit=WALK)
-        page = contact_service.page(conn, caller=caller, query=query)
-        yield from page.data
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
-
-
-def _take(contacts: Iterator[Contact], count: int) -> list[Contact]:
-    taken: list[Contact] = []
-    for contact in contacts:
-        if len(taken) >= count:
-            break
-        taken.append(contact)
-    return taken
-
-
-def _counted(conn: Conn, *, caller: Caller, lst: ListRead) -> ListRead:
-    return list_service.get(conn, workspace_id=caller.workspace_id, id=lst.id)
-
-
-def _fields(conn: Conn, *, caller: Caller) -> list[FieldRead]:
-    return field_service.list_all(conn, workspace_id=caller.workspace_id)
-
-
-def _define(
-    conn: Conn, *, caller: Caller, values: Iterable[CustomValue]
-) -> tuple[dict[str, str], list[FieldRead]]:
-    """label -> definition key, defining each new label on first use (its first type); and
-    every definition of the workspace, to answer with."""
-    wanted: dict[str, FieldType] = {}
-    for value in values:
-        wanted.setdefault(value.label, value.type)
-    defined = field_service.define_labels(conn, workspace_id=caller.workspace_id, wanted=wanted)
-    return {label: key_from_label(label) for label in wanted}, defined
-
-
-def _insert(
-    conn: Conn,
-    *,
-    caller: Caller,
-    incoming: Incoming,
-    lst: ListRead,
-    keys: dict[str, str],
-    fields: list[FieldRead],
-) -> Contact:
-    given, positions = translate.given_for(incoming, list_id=lst.id, keys=keys)
-    try:
-        return contact_service.create(conn, caller=caller, given=given, lst=lst, fields=fields)
-    except InvalidInput as error:
-        raise InvalidInput(
-            fields=translate.wire_errors(
-                error.fields, prefix=incoming.prefix, custom_positions=positions
-            )
-        ) from None
-
-
-def _check(errors: list[FieldError]) -> None:
-    if errors:
-        raise InvalidInput(fields=errors[:MAX_ERRORS])
+    return await ctx.db.read(service.team, caller=ctx.caller)

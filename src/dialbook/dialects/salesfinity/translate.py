@@ -601,7 +601,15 @@ def wire_field(name: str, custom_positions: Mapping[str, int] | None = None) -> 
     return name
 
 
+def wire_path(name: str, *, prefix: str = "", custom_positions: Mapping[str, int]) -> str:
+    """A canonical field path inside the request item at ``prefix`` (``contacts[3].``)."""
+    return prefix + wire_field(name, custom_positions)
+
+
 def wire_errors(
     fields: Iterable[FieldError], *, prefix: str = "", custom_positions: Mapping[str, int]
 ) -> list[FieldError]:
-    return [FieldError(prefix + wire_field(f.name, custom_positions), f.detail) for f in fields]
+    return [
+        FieldError(wire_path(f.name, prefix=prefix, custom_positions=custom_positions), f.detail)
+        for f in fields
+    ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from dialbook.dialects import kit
 from dialbook.dialects.talkdesk import translate
 from dialbook.dialects.talkdesk.schemas import ErrorBody, ErrorField, RecordError
 from dialbook.errors import (
@@ -81,17 +82,16 @@ def _code(error: DialbookError) -> str:
     return error.code
 
 
-def renamed(error: DialbookError, names: translate.Names) -> DialbookError:
-    """The same failure with canonical field names in Talkdesk's words."""
+def in_talkdesk_words(error: DialbookError) -> DialbookError:
+    """The same failure with canonical field names in Talkdesk's words (a duplicate contact
+    is a duplicate record)."""
+    error = kit.renamed(error, translate.wire_field)
     if isinstance(error, DuplicateContact):
-        name = translate.wire_field(error.matching_field, names)
+        name = error.matching_field
         return DuplicateRecord(
             f"Record {error.existing_id} of this record list has the same {name}.",
             fields=[FieldError(name, f"already used by record {error.existing_id}")],
         )
-    if isinstance(error, InvalidInput):
-        fields = [FieldError(translate.wire_field(f.name, names), f.detail) for f in error.fields]
-        return type(error)(fields=fields)
     return error
 
 
@@ -110,7 +110,7 @@ def _message(error: DialbookError, status: int) -> str:
 
 
 def body_of(error: DialbookError) -> ErrorBody:
-    error = renamed(error, translate.DEFAULT_NAMES)
+    error = in_talkdesk_words(error)
     status = status_of(error)
     return ErrorBody(
         code=_code(error),
@@ -131,6 +131,12 @@ def record_error(error: DialbookError, *, index: int, id: str | None = None) -> 
         index=index,
         id=id,
     )
+
+
+def reason(error: DialbookError) -> str:
+    """One line saying what is wrong, for a failed item of a bulk delete."""
+    body = body_of(error)
+    return "; ".join(f"{f.name} {f.description}" for f in body.fields) or body.description
 
 
 def render(request: Request, error: DialbookError) -> Response:

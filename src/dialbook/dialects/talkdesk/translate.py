@@ -22,9 +22,9 @@ import copy
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 import msgspec
@@ -36,16 +36,27 @@ from dialbook.dialects.talkdesk.schemas import (
     ENTRY_EDITABLE,
     ENTRY_READ_ONLY,
     READ_ONLY,
+    BulkCreated,
+    BulkDeleted,
+    BulkEmbedded,
+    BulkUpdated,
     DeleteItem,
     DoNotCallList,
     DoNotCallListCreated,
     DoNotCallListPage,
     DoNotCallListsEmbedded,
+    EntriesCreated,
+    EntriesDeleted,
     EntriesEmbedded,
+    EntriesUpdated,
     Entry,
     EntryDeleteItem,
     EntryIn,
     EntryPage,
+    FailedEntries,
+    FailedEntry,
+    FailedRecord,
+    FailedRecords,
     Link,
     Links,
     PatchOp,
@@ -55,6 +66,7 @@ from dialbook.dialects.talkdesk.schemas import (
     Reason,
     Record,
     RecordChanges,
+    RecordError,
     RecordIn,
     RecordList,
     RecordListCreated,
@@ -63,10 +75,12 @@ from dialbook.dialects.talkdesk.schemas import (
     RecordPage,
     RecordsEmbedded,
     UniqueIdentifierType,
+    UpdatedEntriesEmbedded,
     UpdatedEntry,
 )
-from dialbook.errors import FieldError, InvalidInput, invalid
+from dialbook.errors import DialbookError, FieldError, InvalidInput, invalid
 from dialbook.http.body import field_error
+from dialbook.kit import jsonpatch
 from dialbook.lists.schemas import DuplicateKey, ListRead
 from dialbook.normalize.countries import country_code
 from dialbook.normalize.fields import key_from_label
@@ -78,7 +92,8 @@ from dialbook.suppressions.schemas import (
     SuppressionUpdate,
 )
 
-PREFIX = "/compat/talkdesk"
+PLATFORM = "talkdesk"
+PREFIX = f"/compat/{PLATFORM}"
 # dialbook has no CSV validation step: a record list is usable as soon as it exists.
 LIST_STATUS = "ACCEPTED"
 
@@ -283,8 +298,9 @@ def record_out(contact: Contact, base: str) -> Record:
     )
 
 
-def record_doc(contact: Contact, base: str) -> dict[str, Any]:
-    """The record as JSON builtins: what a JSON Patch is applied to."""
+def record_doc(contact: Contact, base: str = "") -> dict[str, Any]:
+    """The record as JSON builtins: what a JSON Patch is applied to (its links are
+    read-only: the use cases leave ``base`` out, the handler builds the answer's links)."""
     doc: dict[str, Any] = msgspec.to_builtins(record_out(contact, base))
     return doc
 
@@ -601,75 +617,20 @@ def to_update(inbound: Inbound) -> ContactUpdate:
         raise _renamed(error, inbound.names) from None
 
 
-# -- JSON Patch (RFC 6902) ----------------------------------------------------------------
-
-
-def _pointer(path: str, where: str) -> list[str]:
-    if path == "":
-        return []
-    if not path.startswith("/"):
-        raise invalid(where, f"{path!r} is not a JSON Pointer (it must start with '/')")
-    return [token.replace("~1", "/").replace("~0", "~") for token in path[1:].split("/")]
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def _index(token: str, size: int, *, append: bool, where: str) -> int:
-    if append and token == "-":
-        return size
-    if not (token.isascii() and token.isdigit()) or (token != "0" and token.startswith("0")):
-        raise invalid(where, f"{token!r} is not an array index")
-    index = int(token)
-    if index > size or (index == size and not append):
-        raise invalid(where, f"index {index} is out of range")
-    return index
+# -- JSON Patch (RFC 6902: the engine is kit.jsonpatch; which paths a record allows, here) --
 
 
 def apply_op(doc: dict[str, Any], op: PatchOp, *, index: int) -> None:
-    """Apply one operation to a record's wire form, in place.
-
-    Lenient in one way, so that Talkdesk's own example works: ``replace`` of a missing
-    object member (``/extra_data/name`` when there is none) adds it.
-    """
+    """Apply one operation to a record's wire form, in place: only its editable fields."""
     where = f"[{index}].path"
-    tokens = _pointer(op.path, where)
+    tokens = jsonpatch.pointer(op.path, where)
     if not tokens:
         raise invalid(where, "must name a field of the record, not the whole record")
     if tokens[0] in READ_ONLY:
         raise invalid(where, f"{op.path} is read-only")
     if tokens[0] not in EDITABLE:
         raise invalid(where, f"{op.path} is not a field of a record")
-    if op.op != "remove" and op.value is msgspec.UNSET:
-        raise invalid(f"[{index}].value", f"is required for {op.op!r}")
-    parent: Any = doc
-    for token in tokens[:-1]:
-        if isinstance(parent, dict) and token in parent:
-            parent = parent[token]
-        elif isinstance(parent, list):
-            parent = parent[_index(token, len(parent), append=False, where=where)]
-        else:
-            raise invalid(where, f"{op.path} does not exist")
-    last = tokens[-1]
-    value = copy.deepcopy(op.value)
-    if isinstance(parent, dict):
-        if op.op == "remove":
-            if last not in parent:
-                raise invalid(where, f"{op.path} does not exist")
-            del parent[last]
-        else:
-            parent[last] = value
-    elif isinstance(parent, list):
-        position = _index(last, len(parent), append=op.op == "add", where=where)
-        if op.op == "add":
-            parent.insert(position, value)
-        elif op.op == "replace":
-            parent[position] = value
-        else:
-            del parent[position]
-    else:
-        raise invalid(where, f"{op.path} does not exist")
+    jsonpatch.apply_op(doc, op, index=index)
 
 
 def apply_patch(doc: Mapping[str, Any], ops: Sequence[PatchOp]) -> dict[str, Any]:
@@ -713,7 +674,7 @@ def group_bulk_ops(ops: Sequence[PatchOp]) -> list[RecordOps]:
     groups: dict[str, RecordOps] = {}
     for index, op in enumerate(ops):
         where = f"[{index}].path"
-        tokens = _pointer(op.path, where)
+        tokens = jsonpatch.pointer(op.path, where)
         if len(tokens) < 2 or tokens[0] != "records" or not tokens[1]:
             raise invalid(where, "must be /records/{record_id} or /records/{record_id}/<field>")
         rest = tokens[2:]
@@ -722,7 +683,9 @@ def group_bulk_ops(ops: Sequence[PatchOp]) -> list[RecordOps]:
                 f"[{index}].op",
                 "cannot remove a record; use DELETE /record-lists/{id}/records/bulks",
             )
-        sub = PatchOp(op=op.op, path="".join("/" + _escape(t) for t in rest), value=op.value)
+        sub = PatchOp(
+            op=op.op, path="".join("/" + jsonpatch.escape(t) for t in rest), value=op.value
+        )
         groups.setdefault(tokens[1], RecordOps(tokens[1])).ops.append((index, sub))
     return list(groups.values())
 
@@ -895,7 +858,7 @@ def entry_changes(ops: Sequence[tuple[int, PatchOp]]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for index, op in ops:
         where = f"[{index}].path"
-        tokens = _pointer(op.path, where)
+        tokens = jsonpatch.pointer(op.path, where)
         if not tokens:
             raise invalid(where, "must name a field of the entry, not the whole entry")
         if tokens[0] in ENTRY_READ_ONLY:
@@ -948,10 +911,10 @@ def group_entry_ops(ops: Sequence[PatchOp]) -> list[EntryOps]:
     groups: dict[str, EntryOps] = {}
     for index, op in enumerate(ops):
         where = f"[{index}].path"
-        tokens = _pointer(op.path, where)
+        tokens = jsonpatch.pointer(op.path, where)
         if len(tokens) != 2 or not tokens[0] or not tokens[1]:
             raise invalid(where, "must be /{entry_id}/expiration_date or /{entry_id}/reason")
-        sub = PatchOp(op=op.op, path="/" + _escape(tokens[1]), value=op.value)
+        sub = PatchOp(op=op.op, path="/" + jsonpatch.escape(tokens[1]), value=op.value)
         groups.setdefault(tokens[0], EntryOps(tokens[0])).ops.append((index, sub))
     return list(groups.values())
 
@@ -1003,3 +966,200 @@ def check_timezones(items: Sequence[PhoneQuery]) -> list[FieldError]:
             except TimezoneError as error:
                 errors.append(FieldError(f"phone_numbers[{index}].timezone", str(error)))
     return errors
+
+
+# -- use-case results -> wire (built by the handler, after the transaction) ----------------
+
+T = TypeVar("T")
+Describe = Callable[[DialbookError], str]  # an error's one-line description (errors.reason)
+RecordErrorOf = Callable[..., RecordError]  # errors.record_error
+
+
+@dataclass(slots=True)
+class Slice(Generic[T]):
+    """One page of a collection and how many items the whole collection has."""
+
+    items: list[T]
+    total: int
+
+
+@dataclass(slots=True)
+class BulkResult:
+    """A bulk create or update: the records written, and each failed item (its position,
+    the record id it named, why)."""
+
+    lst: ListRead
+    records: list[Contact] = field(default_factory=list)
+    failed: list[tuple[int, str | None, DialbookError]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BulkDeleteResult:
+    lst: ListRead
+    deleted: int = 0
+    failed: list[tuple[DeleteItem, DialbookError | None]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EntriesCreatedResult:
+    dncl: SuppressionListRead
+    entries: list[Suppression] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+
+@dataclass(slots=True)
+class EntryUpdateResult:
+    """One entry of a multiple-entry update: changed, refused, invalid, or not found."""
+
+    ref: str
+    entry: Suppression | None
+    error: InvalidInput | None = None
+    refused: PatchOp | None = None
+
+
+@dataclass(slots=True)
+class EntriesDeleteResult:
+    dncl: SuppressionListRead
+    deleted: int = 0
+    failed: list[tuple[EntryDeleteItem, DialbookError | None]] = field(default_factory=list)
+
+
+def _bulk_links(base: str, lst: ListRead) -> Links:
+    href = list_href(base, lst.id)
+    return {"self": Link(f"{href}/records/bulks"), "record_list": Link(href)}
+
+
+def bulk_created(result: BulkResult, base: str, record_error: RecordErrorOf) -> BulkCreated:
+    failed = [record_error(error, index=index) for index, _, error in result.failed]
+    return BulkCreated(
+        record_list_id=str(result.lst.id),
+        has_errors=bool(failed),
+        total_created=len(result.records),
+        total_errors=len(failed),
+        links=_bulk_links(base, result.lst),
+        embedded=BulkEmbedded(records=[record_out(c, base) for c in result.records], errors=failed),
+    )
+
+
+def bulk_updated(result: BulkResult, base: str, record_error: RecordErrorOf) -> BulkUpdated:
+    failed = [record_error(error, index=index, id=ref) for index, ref, error in result.failed]
+    return BulkUpdated(
+        record_list_id=str(result.lst.id),
+        has_errors=bool(failed),
+        total_created=len(result.records),
+        total_updated=len(result.records),
+        total_errors=len(failed),
+        links=_bulk_links(base, result.lst),
+        embedded=BulkEmbedded(records=[record_out(c, base) for c in result.records], errors=failed),
+    )
+
+
+def _failed_record(item: DeleteItem, base: str, list_id: int, description: str) -> FailedRecord:
+    record_id = None if item.id is None else str(item.id)
+    contact_id = parse_id(record_id) if record_id is not None else None
+    return FailedRecord(
+        id=record_id,
+        phone_number=item.phone_number,
+        external_provider=item.external_provider,
+        external_id=item.external_id,
+        description=description,
+        links=(
+            {"self": Link(record_href(base, list_id, contact_id))}
+            if contact_id is not None
+            else None
+        ),
+    )
+
+
+def bulk_deleted(result: BulkDeleteResult, base: str, describe: Describe) -> BulkDeleted:
+    failed = [
+        _failed_record(
+            item,
+            base,
+            result.lst.id,
+            "No such record in this record list." if error is None else describe(error),
+        )
+        for item, error in result.failed
+    ]
+    return BulkDeleted(
+        record_list_id=str(result.lst.id),
+        has_errors=bool(failed),
+        total_deleted=result.deleted,
+        total_errors=len(failed),
+        links=_bulk_links(base, result.lst),
+        embedded=FailedRecords(failed_records=failed),
+    )
+
+
+def _entries_links(base: str, dncl: SuppressionListRead) -> Links:
+    href = dncl_href(base, dncl.id)
+    return {"self": Link(f"{href}/entries"), "do_not_call_list": Link(href)}
+
+
+def entries_created(result: EntriesCreatedResult, base: str) -> EntriesCreated:
+    return EntriesCreated(
+        do_not_call_list_id=str(result.dncl.id),
+        total_created=result.created,
+        total_updated=result.updated,
+        links=_entries_links(base, result.dncl),
+        embedded=EntriesEmbedded(entries=[entry_out(e, base) for e in result.entries]),
+    )
+
+
+def entries_updated(
+    dncl: SuppressionListRead, results: Sequence[EntryUpdateResult], base: str
+) -> EntriesUpdated:
+    entries = [
+        UpdatedEntry(id=r.ref, do_not_call_list_id=str(dncl.id), errors=["ENTRY_NOT_FOUND"])
+        if r.entry is None
+        else updated_entry(r.entry, base, error=r.error, un_allowed_patch=r.refused)
+        for r in results
+    ]
+    failed = sum(1 for e in entries if e.errors or e.un_allowed_patch is not None)
+    return EntriesUpdated(
+        do_not_call_list_id=str(dncl.id),
+        has_errors=bool(failed),
+        total_errors=failed,
+        total_updated=len(entries) - failed,
+        links=_entries_links(base, dncl),
+        embedded=UpdatedEntriesEmbedded(entries=entries),
+    )
+
+
+def _failed_entry(item: EntryDeleteItem, base: str, list_id: int, description: str) -> FailedEntry:
+    id = None if item.id is None else str(item.id)
+    entry_id = parse_id(id) if id is not None else None
+    return FailedEntry(
+        id=id,
+        phone_number=item.phone_number if id is None else None,
+        description=description,
+        links=(
+            {"self": Link(entry_href(base, list_id, entry_id))} if entry_id is not None else None
+        ),
+    )
+
+
+def entries_deleted(result: EntriesDeleteResult, base: str, describe: Describe) -> EntriesDeleted:
+    failed = [
+        _failed_entry(
+            item,
+            base,
+            result.dncl.id,
+            "No such entry in this do-not-call list." if error is None else describe(error),
+        )
+        for item, error in result.failed
+    ]
+    href = dncl_href(base, result.dncl.id)
+    return EntriesDeleted(
+        id=str(result.dncl.id),
+        has_errors=bool(failed),
+        total_deleted=result.deleted,
+        total_errors=len(failed),
+        links={
+            "self": Link(f"{href}/entries"),
+            "record_list": Link(href),  # so named by Talkdesk's schema
+            "do_not_call_list": Link(href),
+        },
+        embedded=FailedEntries(failed_records=failed),
+    )
