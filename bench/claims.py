@@ -85,6 +85,7 @@ def build(directory: Path, contacts: int) -> Built:
     from dialbook.db import Database, migrate
     from dialbook.lists import service as list_service
     from dialbook.lists.schemas import CallingWindow, ListCreate
+    from dialbook.onboarding import service as onboarding
     from dialbook.suppressions import service as suppression_service
     from dialbook.suppressions.schemas import SuppressionCreate
     from dialbook.workspaces import service as workspace_service
@@ -95,7 +96,7 @@ def build(directory: Path, contacts: int) -> Built:
     url = f"sqlite:///{path}"
     migrate.upgrade(url)
     db = Database(url, readers=2)
-    db.run_write(workspace_service.bootstrap, default_region="US")
+    db.run_write(onboarding.bootstrap, default_region="US")
     workspace = db.run_read(workspace_service.find_workspace, name_or_id="default")
     caller = Caller(
         workspace_id=workspace.id,

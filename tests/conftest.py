@@ -22,6 +22,7 @@ from dialbook.config import Settings
 from dialbook.db import Database, migrate, statement_check, tenancy
 from dialbook.db import engine as engines
 from dialbook.db.tables import metadata
+from dialbook.onboarding import service as onboarding
 from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
@@ -146,7 +147,7 @@ def db(db_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def admin_key(db: Database) -> str:
-    created = db.run_write(workspace_service.bootstrap, default_region="US", with_key=True)
+    created = db.run_write(onboarding.bootstrap, default_region="US", with_key=True)
     assert created is not None
     return created.key
 
@@ -175,7 +176,7 @@ def api(client: TestClient, admin_key: str) -> TestClient:
 
 
 def make_key(db: Database, *, scopes: list[str], workspace: str = "default") -> str:
-    db.run_write(workspace_service.bootstrap, default_region="US")
+    db.run_write(onboarding.bootstrap, default_region="US")
     found = db.run_read(workspace_service.find_workspace, name_or_id=workspace)
     return db.run_write(
         workspace_service.create_key, workspace_id=found.id, name="test", scopes=scopes

@@ -9,6 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from dialbook.db import Database
+from dialbook.onboarding import service as onboarding
 from dialbook.users import service as user_service
 from dialbook.workspaces import service as workspace_service
 
@@ -16,7 +17,7 @@ PASSWORD = "correct horse battery"
 
 
 def make_user(db: Database, email: str, role: str = "admin", workspace: str = "default") -> None:
-    db.run_write(workspace_service.bootstrap, default_region="US")
+    db.run_write(onboarding.bootstrap, default_region="US")
     found = db.run_read(workspace_service.find_workspace, name_or_id=workspace)
     db.run_write(
         user_service.create, workspace_id=found.id, email=email, role=role, password=PASSWORD

@@ -14,6 +14,7 @@ from dialbook.app import create_app
 from dialbook.config import Settings
 from dialbook.db import Database
 from dialbook.kit import clock
+from dialbook.onboarding import service as onboarding
 from dialbook.users import service as user_service
 from dialbook.workspaces import service as workspace_service
 from tests.console.conftest import PASSWORD, csrf_of, make_user, post_form, sign_in, use_session
@@ -94,7 +95,7 @@ def test_a_forged_or_tampered_cookie_is_no_session(client: TestClient, db: Datab
 
 
 def test_a_password_is_taken_as_typed(client: TestClient, db: Database) -> None:
-    db.run_write(workspace_service.bootstrap, default_region="US")
+    db.run_write(onboarding.bootstrap, default_region="US")
     found = db.run_read(workspace_service.find_workspace, name_or_id="default")
     db.run_write(
         user_service.create,

@@ -21,6 +21,7 @@ import httpx2 as httpx
 import pytest
 
 from dialbook.db import Database
+from dialbook.onboarding import service as onboarding
 from dialbook.users import service as user_service
 from dialbook.workspaces import service as workspace_service
 from tests.console.test_import import BAD_EVERY, messy_csv
@@ -73,7 +74,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def console(db: Database, db_url: str, tmp_path: Path) -> Iterator[Console]:
     """A server on a database with one workspace, an admin user and an API key."""
-    db.run_write(workspace_service.bootstrap, default_region="US")
+    db.run_write(onboarding.bootstrap, default_region="US")
     workspace = db.run_read(workspace_service.find_workspace, name_or_id="default")
     db.run_write(
         user_service.create, workspace_id=workspace.id, email=EMAIL, role="admin", password=PASSWORD

@@ -14,7 +14,7 @@ from dialbook.imports import service as import_service
 from dialbook.imports.jobs import Jobs
 from dialbook.imports.schemas import ImportTemplateCreate
 from dialbook.kit import clock
-from dialbook.workspaces import service as workspace_service
+from dialbook.onboarding import service as onboarding
 from dialbook.workspaces.schemas import Caller
 from tests.conftest import create_list
 from tests.console.conftest import csrf_of, make_user, post_form, sign_in
@@ -354,7 +354,7 @@ def test_the_manage_pages_never_reach_another_workspace(
         caller=caller,
         data=ImportTemplateCreate(name="A secret template", map=["Phone=phone"]),
     )
-    db.run_write(workspace_service.create_workspace, name="B", default_region="US")
+    db.run_write(onboarding.create_workspace, name="B", default_region="US")
     make_user(db, "bea@example.com", workspace="B")
     key = client.headers.pop("Authorization")
     sign_in(client, "bea@example.com")

@@ -13,8 +13,8 @@ from dialbook.console.endpoints import router as console_router
 from dialbook.db import Database
 from dialbook.imports.jobs import Jobs
 from dialbook.kit import clock
+from dialbook.onboarding import service as onboarding
 from dialbook.users import service as user_service
-from dialbook.workspaces import service as workspace_service
 from tests.conftest import create_list
 from tests.console.conftest import csrf_of, make_user, post_form, sign_in
 
@@ -378,7 +378,7 @@ def test_a_user_never_reaches_another_workspaces_records(
     client.app.state.services.workers.get(Jobs).wait()  # type: ignore[attr-defined]
     hook = api.post("/v1/webhook-endpoints", json={"url": "https://a-secret.example.com/h"})
     a_key = api.post("/v1/keys", json={"name": "A secret key"}).json()
-    other = db.run_write(workspace_service.create_workspace, name="B", default_region="US")
+    other = db.run_write(onboarding.create_workspace, name="B", default_region="US")
     make_user(db, "bea@example.com", workspace="B")
     key = client.headers.pop("Authorization")  # the client is A's API client too
     assert sign_in(client, "bea@example.com").status_code == 303

@@ -18,7 +18,7 @@ from dialbook.config import Settings
 from dialbook.db import Database
 from dialbook.imports.jobs import Jobs
 from dialbook.kit import clock
-from dialbook.workspaces import service as workspace_service
+from dialbook.onboarding import service as onboarding
 from tests.conftest import _truncate
 from tests.security.surfaces import HEADERS, Ids
 
@@ -46,7 +46,7 @@ def module_db(
 
 @pytest.fixture(scope="module")
 def admin_key_a(module_db: Database) -> str:
-    created = module_db.run_write(workspace_service.bootstrap, default_region="US", with_key=True)
+    created = module_db.run_write(onboarding.bootstrap, default_region="US", with_key=True)
     assert created is not None
     return created.key
 

@@ -29,7 +29,7 @@ from dialbook.app import NATIVE, create_app
 from dialbook.config import Settings
 from dialbook.db import Database
 from dialbook.http import openapi
-from dialbook.workspaces import service as workspace_service
+from dialbook.onboarding import service as onboarding
 
 EXAMPLES = 12  # per operation, on top of the examples Schemathesis derives from the schema
 
@@ -61,7 +61,7 @@ def native(
     directory = tmp_path_factory.mktemp("openapi-fuzz")
     shutil.copy(sqlite_template, directory / "fuzz.db")
     database = Database(f"sqlite:///{directory / 'fuzz.db'}")
-    created = database.run_write(workspace_service.bootstrap, default_region="US", with_key=True)
+    created = database.run_write(onboarding.bootstrap, default_region="US", with_key=True)
     assert created is not None
     app = create_app(Settings(data_dir=directory / "data", key_cache_seconds=0.0), db=database)
     with TestClient(app, headers={"Authorization": f"Bearer {created.key}"}) as api:

@@ -20,6 +20,7 @@ from dialbook.cli.output import console, fail
 from dialbook.config import Settings
 from dialbook.db import Conn, Database, migrate
 from dialbook.errors import DialbookError
+from dialbook.onboarding import service as onboarding
 from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 
@@ -38,9 +39,7 @@ class App:
         if self._db is None:
             migrate.upgrade(self.settings.url)
             self._db = Database(self.settings.url, readers=1)
-            self._db.run_write(
-                workspace_service.bootstrap, default_region=self.settings.default_region
-            )
+            self._db.run_write(onboarding.bootstrap, default_region=self.settings.default_region)
         return self._db
 
     def read(self, fn: Callable[..., T], **kwargs: Any) -> T:

@@ -46,8 +46,8 @@ def command(app: App, host: str, port: int, fd: int | None, workers: int, log_le
 
     Example: dialbook serve --port 8001
     """
+    from dialbook.onboarding import service as onboarding
     from dialbook.users import service as user_service
-    from dialbook.workspaces import service as workspace_service
 
     if workers > 1 and app.settings.url.startswith("sqlite"):
         # Each process would have its own writer: they would queue on SQLite's one write
@@ -61,7 +61,7 @@ def command(app: App, host: str, port: int, fd: int | None, workers: int, log_le
     listener = socket.socket(fileno=fd) if fd is not None else _bind(host, port)
 
     created = app.write(
-        workspace_service.bootstrap, default_region=app.settings.default_region, with_key=True
+        onboarding.bootstrap, default_region=app.settings.default_region, with_key=True
     )
     if created is not None:
         console.print("[bold]Created an admin API key for the default workspace:[/bold]")

@@ -6,6 +6,7 @@ import click
 
 from dialbook.cli import App, pass_app
 from dialbook.cli.output import json_option, print_json, print_table
+from dialbook.onboarding import service as onboarding
 from dialbook.workspaces import service as workspace_service
 
 
@@ -24,7 +25,7 @@ def create(app: App, name: str, region: str | None, as_json: bool) -> None:
 
     Example: dialbook workspaces create acme --region US
     """
-    workspace = app.write(workspace_service.create_workspace, name=name, default_region=region)
+    workspace = app.write(onboarding.create_workspace, name=name, default_region=region)
     if as_json:
         print_json(workspace)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialbook.http.routing import Context, Router
+from dialbook.onboarding import service as onboarding
 from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import (
     KeyCreate,
@@ -29,7 +30,7 @@ async def list_workspaces(ctx: Context) -> WorkspacePage:
 async def create_workspace(ctx: Context, body: WorkspaceCreate) -> WorkspaceRead:
     """Create a workspace (with its default list)."""
     return await ctx.db.write(
-        workspace_service.create_workspace,
+        onboarding.create_workspace,
         name=body.name,
         default_region=body.default_region,
         aliases=body.aliases,

@@ -11,7 +11,6 @@ import msgspec
 from dialbook.db import Conn
 from dialbook.errors import Conflict, Forbidden, NotFound, Unauthorized, invalid
 from dialbook.kit import clock
-from dialbook.lists import service as list_service
 from dialbook.normalize.phones import is_region
 from dialbook.workspaces import repository
 from dialbook.workspaces.schemas import (
@@ -53,19 +52,18 @@ def _columns(conn: Conn, data: WorkspaceCreate | WorkspaceUpdate, id: int | None
     return values
 
 
-def create_workspace(
+def create(
     conn: Conn,
     *,
     name: str,
     default_region: str | None = None,
     aliases: dict[str, str] | None = None,
 ) -> WorkspaceRead:
-    """Create a workspace and its default list (where contacts without a list go)."""
+    """The workspace row alone: onboarding.service.create_workspace is the use case (it
+    also gives the workspace its default list)."""
     data = WorkspaceCreate(name=name, default_region=default_region, aliases=aliases or {})
     values = _columns(conn, data, None)
-    workspace = repository.insert_workspace(conn, values={**values, "created_at": clock.now()})
-    list_service.create_default(conn, workspace_id=workspace.id)
-    return workspace
+    return repository.insert_workspace(conn, values={**values, "created_at": clock.now()})
 
 
 def update_workspace(
@@ -184,12 +182,14 @@ def touch_key(conn: Conn, *, key_id: int) -> None:
     repository.touch_key(conn, key_id=key_id, now=clock.now())
 
 
-def bootstrap(conn: Conn, *, default_region: str, with_key: bool = False) -> KeyCreated | None:
-    """On an empty database, create the default workspace; with ``with_key``, also one admin
-    key when no key exists yet (returned once: only its hash is kept)."""
-    if not repository.count_workspaces(conn):
-        create_workspace(conn, name=DEFAULT_WORKSPACE, default_region=default_region)
-    if not with_key or repository.count_keys(conn):
+def any_workspace(conn: Conn) -> bool:
+    return bool(repository.count_workspaces(conn))
+
+
+def first_admin_key(conn: Conn) -> KeyCreated | None:
+    """One admin key for the first workspace when no key exists yet (returned once: only
+    its hash is kept); None when there is a key already."""
+    if repository.count_keys(conn):
         return None
     workspace = repository.list_workspaces(conn)[0]
     return create_key(conn, workspace_id=workspace.id, name="bootstrap", scopes=["admin"])

@@ -18,6 +18,7 @@ import uvicorn
 from dialbook.app import create_app
 from dialbook.config import Settings
 from dialbook.db import Database, migrate
+from dialbook.onboarding import service as onboarding
 from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller, WorkspaceUpdate
 from tests.dialects.highlevel.conftest import LOCATION
@@ -35,7 +36,7 @@ def _prepare(data_dir: Path) -> str:
     migrate.upgrade(url)
     db = Database(url)
     try:
-        created = db.run_write(workspace_service.bootstrap, default_region="US", with_key=True)
+        created = db.run_write(onboarding.bootstrap, default_region="US", with_key=True)
         assert created is not None
         admin = Caller(
             workspace_id=created.workspace_id,

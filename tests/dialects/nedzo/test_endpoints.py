@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from dialbook.db import Database
-from dialbook.workspaces import service as workspace_service
+from dialbook.onboarding import service as onboarding
 from tests.conftest import make_key
 
 URL = "/compat/nedzo"
@@ -501,7 +501,7 @@ def test_another_workspaces_contacts_are_invisible(
     api: TestClient, client: TestClient, db: Database
 ) -> None:
     contact = create_current(api)
-    db.run_write(workspace_service.create_workspace, name="other")
+    db.run_write(onboarding.create_workspace, name="other")
     other = make_key(db, scopes=["contacts:read", "contacts:write"], workspace="other")
     headers = {"Authorization": f"Bearer {other}"}
     problem(client.get(URL + f"/v1/contacts/{contact['id']}", headers=headers), 404)

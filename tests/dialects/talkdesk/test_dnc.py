@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 
 from dialbook.db import Database
 from dialbook.kit import clock
+from dialbook.onboarding import service as onboarding
 from dialbook.queue import service as queue_service
 from dialbook.queue.schemas import ClaimRequest
-from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import Caller
 from tests.conftest import create_list, make_key
 from tests.dialects.talkdesk.conftest import BASE, assert_error, create_record
@@ -574,7 +574,7 @@ def test_another_workspaces_lists_and_entries_are_404(api: TestClient, db: Datab
     list_id = make_dncl(api)
     entry = add_entry(api, list_id, "+12125550100")
     default = default_dncl(api)
-    db.run_write(workspace_service.create_workspace, name="other")
+    db.run_write(onboarding.create_workspace, name="other")
     key = make_key(db, scopes=["contacts:read", "lists:manage"], workspace="other")
     headers = {"Authorization": f"Bearer {key}"}
     for path in (

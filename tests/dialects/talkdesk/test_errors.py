@@ -8,6 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from dialbook.db import Database
+from dialbook.onboarding import service as onboarding
 from tests.conftest import make_key
 from tests.dialects.talkdesk.conftest import (
     BASE,
@@ -184,9 +185,8 @@ def test_a_wrong_method_is_405_in_talkdesk_format(api: TestClient) -> None:
 
 
 def test_another_workspaces_list_is_404(api: TestClient, db: Database) -> None:
-    from dialbook.workspaces import service as workspace_service
 
-    db.run_write(workspace_service.create_workspace, name="other")
+    db.run_write(onboarding.create_workspace, name="other")
     other_key = make_key(db, scopes=["contacts:read", "contacts:write"], workspace="other")
     list_id = make_list(api)
     create_record(api, list_id)
