@@ -63,11 +63,14 @@ def normalize_rows(plan: Plan, rows: Iterable[dict[str, Any]]) -> list[Result]:
 
 
 _plan: Plan | None = None
+WORKER_NICENESS = 10
 
 
 def _init(plan: Plan) -> None:
     global _plan
     _plan = plan
+    # Normalizing rows may wait; a server answering requests beside it should not.
+    os.nice(WORKER_NICENESS)
 
 
 def _work(rows: list[dict[str, Any]]) -> list[Result]:
