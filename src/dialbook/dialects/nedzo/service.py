@@ -1,12 +1,15 @@
 """Nedzo's operations: canonical service calls composed in one transaction each.
 
 Plain functions of a connection (run by ``Database.read/write``), like the canonical
-services; no SQL. Each returns the wire shape its route answers with.
+services; no SQL. Each returns canonical results with what translation needs (the list,
+the custom field definitions or labels); the handler builds the wire body after the
+transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from msgspec import UnsetType
@@ -25,9 +28,46 @@ from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead, ListUpdate
 from dialbook.normalize.fields import FieldType, key_from_label
 from dialbook.workspaces import service as workspace_service
-from dialbook.workspaces.schemas import Caller
+from dialbook.workspaces.schemas import Caller, WorkspaceRead
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class LegacySaved:
+    """A contact the seed's API wrote, its list, and the workspace's custom field
+    definitions (read only when the contact has custom fields)."""
+
+    contact: Contact
+    lst: ListRead
+    fields: list[FieldRead]
+
+
+@dataclass(frozen=True, slots=True)
+class ListChanged:
+    """A list the seed's API changed, the contacts moved into it, and the workspace's custom
+    field definitions (read only when a moved contact has custom fields)."""
+
+    lst: ListRead
+    moved: list[Contact]
+    fields: list[FieldRead]
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """A contact of the current API and the labels of its custom fields (key -> display
+    name; read only when needed)."""
+
+    contact: Contact
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Upserted:
+    created: bool
+    contact: Contact
+    labels: dict[str, str]
+
 
 # -- shared -------------------------------------------------------------------------------
 
@@ -141,27 +181,14 @@ def _field_id_name(index: int) -> str:
     return f"custom_fields[{index}].custom_field_id"
 
 
-def _legacy_view(
-    conn: Conn,
-    *,
-    caller: Caller,
-    contact: Contact,
-    lst: ListRead,
-    fields: list[FieldRead] | None = None,
-) -> wire.LegacyContact:
-    if not contact.custom_fields:
-        field_ids = {}
-    else:
-        if fields is None:
-            fields = field_service.list_all(conn, workspace_id=caller.workspace_id)
-        field_ids = translate.field_wire_ids(fields)
-    ref = translate.list_ref(id=lst.id, aliases=lst.aliases, is_default=lst.is_default)
-    return translate.legacy_out(contact, list_ref=ref, field_ids=field_ids)
+def _fields_for(conn: Conn, *, caller: Caller, contacts: list[Contact]) -> list[FieldRead]:
+    """The workspace's definitions when one of ``contacts`` has custom fields to show."""
+    if not any(c.custom_fields for c in contacts):
+        return []
+    return field_service.list_all(conn, workspace_id=caller.workspace_id)
 
 
-def create_legacy(
-    conn: Conn, *, caller: Caller, body: wire.LegacyContactIn
-) -> wire.LegacyContactEnvelope:
+def create_legacy(conn: Conn, *, caller: Caller, body: wire.LegacyContactIn) -> LegacySaved:
     given, problems = translate.legacy_given(body)
     lst = _list_for(conn, caller=caller, ref=body.contact_list_id)
     values, positions, defined = _legacy_fields(conn, caller=caller, items=body.custom_fields or [])
@@ -176,13 +203,12 @@ def create_legacy(
         lst=lst,
         fields=defined,
     )
-    view = _legacy_view(conn, caller=caller, contact=contact, lst=lst, fields=defined)
-    return translate.contact_envelope(view, created=True)
+    return LegacySaved(contact, lst, defined)
 
 
 def update_legacy(
     conn: Conn, *, caller: Caller, ref: str, body: wire.LegacyContactPatch
-) -> wire.LegacyContactEnvelope:
+) -> LegacySaved:
     existing = _get(conn, caller=caller, ref=ref)
     given, problems = translate.legacy_given(body)
     if "phones" in given:
@@ -206,16 +232,14 @@ def update_legacy(
     lst = list_service.get(
         conn, workspace_id=caller.workspace_id, id=contact.list_id, with_count=False
     )
-    view = _legacy_view(conn, caller=caller, contact=contact, lst=lst)
-    return translate.contact_envelope(view, created=False)
+    return LegacySaved(contact, lst, _fields_for(conn, caller=caller, contacts=[contact]))
 
 
 def update_contact_list(
     conn: Conn, *, caller: Caller, ref: str, body: wire.ContactListPatch
-) -> wire.ContactListEnvelope:
+) -> ListChanged:
     """Rename a list, set its campaign, and move the contacts ``contact_ids`` names into it
     (contacts already in it and not named stay: a contact is in exactly one list)."""
-    workspace_id = caller.workspace_id
     lst = _find_list(conn, caller=caller, ref=ref)
     if not isinstance(body.name, UnsetType):
         lst = list_service.update(conn, caller=caller, id=lst.id, data=ListUpdate(name=body.name))
@@ -242,19 +266,7 @@ def update_contact_list(
             for m in members
             if isinstance(m, Contact)
         ]
-    contacts = [_legacy_view(conn, caller=caller, contact=c, lst=lst) for c in moved]
-    contact_list = wire.ContactList(
-        name=lst.name,
-        campaign_id=translate.campaign_of(lst.dialect_settings),
-        id=translate.list_ref(id=lst.id, aliases=lst.aliases, is_default=False) or "",
-        subaccount_id=translate.to_uuid(workspace_id),
-        contacts=contacts,
-    )
-    return wire.ContactListEnvelope(
-        status_code=200,
-        message="Contact list updated successfully",
-        data=wire.ContactListData(contact_list=contact_list),
-    )
+    return ListChanged(lst, moved, _fields_for(conn, caller=caller, contacts=moved))
 
 
 def _member(conn: Conn, *, caller: Caller, ref: str, index: int) -> Contact | FieldError:
@@ -285,9 +297,9 @@ def _custom(
     return custom, labels, definitions
 
 
-def _view(conn: Conn, *, caller: Caller, contact: Contact) -> wire.Contact:
-    labels = _labels(conn, caller=caller) if contact.custom_fields else {}
-    return translate.current_out(contact, labels=labels)
+def _labels_for(conn: Conn, *, caller: Caller, contacts: list[Contact]) -> dict[str, str]:
+    """The labels, when one of ``contacts`` has custom fields to show."""
+    return _labels(conn, caller=caller) if any(c.custom_fields for c in contacts) else {}
 
 
 def _require_phone_or_email(given: Mapping[str, Any]) -> None:
@@ -300,7 +312,7 @@ def _require_phone_or_email(given: Mapping[str, Any]) -> None:
         )
 
 
-def create(conn: Conn, *, caller: Caller, body: wire.ContactIn) -> wire.Contact:
+def create(conn: Conn, *, caller: Caller, body: wire.ContactIn) -> Labelled:
     _check_workspace(conn, caller=caller, ref=body.workspace_id)
     given = translate.current_given(body)
     _require_phone_or_email(given)
@@ -315,24 +327,26 @@ def create(conn: Conn, *, caller: Caller, body: wire.ContactIn) -> wire.Contact:
         given=given,
         fields=defined,
     )
-    return translate.current_out(contact, labels=labels)
+    return Labelled(contact, labels)
 
 
-def get(conn: Conn, *, caller: Caller, ref: str) -> wire.Contact:
-    return _view(conn, caller=caller, contact=_get(conn, caller=caller, ref=ref))
+def get(conn: Conn, *, caller: Caller, ref: str) -> Labelled:
+    contact = _get(conn, caller=caller, ref=ref)
+    return Labelled(contact, _labels_for(conn, caller=caller, contacts=[contact]))
 
 
-def page(conn: Conn, *, caller: Caller, query: wire.ContactQuery) -> list[wire.Contact]:
+def page(
+    conn: Conn, *, caller: Caller, query: wire.ContactQuery
+) -> tuple[list[Contact], dict[str, str]]:
     """Oldest first, ``offset`` contacts skipped."""
     _check_workspace(conn, caller=caller, ref=query.workspace_id)
     found = kit.contacts_at(
         conn, caller=caller, query=ContactQuery(), offset=query.offset, limit=query.limit
     )
-    labels = _labels(conn, caller=caller) if any(c.custom_fields for c in found) else {}
-    return [translate.current_out(c, labels=labels) for c in found]
+    return found, _labels_for(conn, caller=caller, contacts=found)
 
 
-def update(conn: Conn, *, caller: Caller, ref: str, body: wire.ContactPatch) -> wire.Contact:
+def update(conn: Conn, *, caller: Caller, ref: str, body: wire.ContactPatch) -> Labelled:
     """Tags are added to the contact's; customFields merge key by key (null clears one)."""
     _check_workspace(conn, caller=caller, ref=body.workspace_id)
     existing = _get(conn, caller=caller, ref=ref)
@@ -355,10 +369,10 @@ def update(conn: Conn, *, caller: Caller, ref: str, body: wire.ContactPatch) -> 
         id=existing.id,
         given=given,
     )
-    return translate.current_out(contact, labels=labels)
+    return Labelled(contact, labels)
 
 
-def upsert(conn: Conn, *, caller: Caller, body: wire.UpsertIn) -> tuple[bool, wire.Contact]:
+def upsert(conn: Conn, *, caller: Caller, body: wire.UpsertIn) -> Upserted:
     """Match phone first, then email; tags are added; the time zone is applied only to a new
     contact; ``preserveExisting`` fills only the matched contact's empty fields."""
     _check_workspace(conn, caller=caller, ref=body.workspace_id)
@@ -388,14 +402,13 @@ def upsert(conn: Conn, *, caller: Caller, body: wire.UpsertIn) -> tuple[bool, wi
         changes["phones"] = [contact.phones[-1], *contact.phones[:-1]]
     if changes:
         contact = contact_service.update(conn, caller=caller, id=contact.id, given=changes)
-    return result.created, translate.current_out(contact, labels=labels)
+    return Upserted(result.created, contact, labels)
 
 
 def delete(conn: Conn, *, caller: Caller, ref: str) -> None:
     contact_service.delete(conn, caller=caller, id=_get(conn, caller=caller, ref=ref).id)
 
 
-def workspaces(conn: Conn, *, caller: Caller) -> list[wire.Workspace]:
+def workspace(conn: Conn, *, caller: Caller) -> WorkspaceRead:
     """The key's own workspace (what the n8n node lists to choose from)."""
-    workspace = workspace_service.get_workspace(conn, caller=caller, id=caller.workspace_id)
-    return [wire.Workspace(id=translate.to_uuid(workspace.id), name=workspace.name)]
+    return workspace_service.get_workspace(conn, caller=caller, id=caller.workspace_id)

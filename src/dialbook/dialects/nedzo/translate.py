@@ -19,7 +19,9 @@ from dialbook.dialects.nedzo import schemas as wire
 from dialbook.dialects.nedzo.errors import BadRequest
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.fields.schemas import FieldRead
+from dialbook.lists.schemas import ListRead
 from dialbook.normalize.countries import country_code as country_code_of
+from dialbook.workspaces.schemas import WorkspaceRead
 
 PLATFORM = "nedzo"
 MAX_ID = 2**63 - 1
@@ -187,11 +189,39 @@ def legacy_out(
     )
 
 
-def contact_envelope(contact: wire.LegacyContact, *, created: bool) -> wire.LegacyContactEnvelope:
+def legacy_contact(
+    contact: CanonicalContact, *, lst: ListRead, fields: Iterable[FieldRead]
+) -> wire.LegacyContact:
+    """``contact`` as the seed's API shows it, in ``lst``; ``fields``: the workspace's
+    definitions (only those of the contact's custom fields are used)."""
+    ref = list_ref(id=lst.id, aliases=lst.aliases, is_default=lst.is_default)
+    return legacy_out(contact, list_ref=ref, field_ids=field_wire_ids(fields))
+
+
+def contact_envelope(
+    contact: CanonicalContact, *, lst: ListRead, fields: Iterable[FieldRead], created: bool
+) -> wire.LegacyContactEnvelope:
     status = 201 if created else 200
     message = "Contact created successfully" if created else "Contact updated successfully"
-    return wire.LegacyContactEnvelope(
-        status_code=status, message=message, data=wire.LegacyContactData(contact=contact)
+    data = wire.LegacyContactData(contact=legacy_contact(contact, lst=lst, fields=fields))
+    return wire.LegacyContactEnvelope(status_code=status, message=message, data=data)
+
+
+def contact_list_envelope(
+    lst: ListRead, *, moved: Iterable[CanonicalContact], fields: list[FieldRead]
+) -> wire.ContactListEnvelope:
+    """A list the seed's API changed, with the contacts moved into it."""
+    contact_list = wire.ContactList(
+        name=lst.name,
+        campaign_id=campaign_of(lst.dialect_settings),
+        id=list_ref(id=lst.id, aliases=lst.aliases, is_default=False) or "",
+        subaccount_id=to_uuid(lst.workspace_id),
+        contacts=[legacy_contact(c, lst=lst, fields=fields) for c in moved],
+    )
+    return wire.ContactListEnvelope(
+        status_code=200,
+        message="Contact list updated successfully",
+        data=wire.ContactListData(contact_list=contact_list),
     )
 
 
@@ -279,3 +309,7 @@ def current_out(contact: CanonicalContact, *, labels: Mapping[str, str]) -> wire
         created_at=timestamp(contact.created_at) or "",
         updated_at=timestamp(contact.updated_at) or "",
     )
+
+
+def workspace_out(workspace: WorkspaceRead) -> wire.Workspace:
+    return wire.Workspace(id=to_uuid(workspace.id), name=workspace.name)

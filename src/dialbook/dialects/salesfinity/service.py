@@ -2,14 +2,15 @@
 
 Plain functions of a connection (run by ``Database.read/write``), like the canonical
 services; no SQL. A request either does all it asks or, on any error, nothing at all.
+Each returns canonical results (lists, contacts, definitions); the handler builds the wire
+body after the transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
-
-import msgspec
 
 from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import Contact, ContactQuery
@@ -17,22 +18,12 @@ from dialbook.db import Conn
 from dialbook.dialects import kit
 from dialbook.dialects.salesfinity import translate
 from dialbook.dialects.salesfinity.schemas import (
-    AddedContact,
     ContactIn,
-    ContactOut,
-    CreatedList,
-    CsvListDetail,
-    CsvListDetailPage,
-    CsvListsPage,
     CsvListsQuery,
-    CustomFieldsOut,
     ListContactsQuery,
     ListCreateIn,
-    ListOut,
-    ListsPage,
     ListsQuery,
     MergeIn,
-    TeamOut,
 )
 from dialbook.dialects.salesfinity.translate import CustomValue, Incoming
 from dialbook.errors import DuplicateContact, FieldError, InvalidInput, NotFound
@@ -43,12 +34,49 @@ from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListRead
 from dialbook.normalize.fields import FieldType
 from dialbook.workspaces import service as workspace_service
-from dialbook.workspaces.schemas import Caller
+from dialbook.workspaces.schemas import Caller, KeyRead, WorkspaceRead
 
 MAX_ERRORS = 100  # field errors reported for one request
 
 
-def create_list(conn: Conn, *, caller: Caller, body: ListCreateIn) -> CreatedList:
+@dataclass(frozen=True, slots=True)
+class CreatedWith:
+    """A list just created (with its count) and the warnings about its contacts."""
+
+    lst: ListRead
+    warnings: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A contact and the workspace's custom field definitions (to show its values by), with
+    the warnings about it when it was just added."""
+
+    contact: Contact
+    fields: list[FieldRead]
+    warnings: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ListsShown:
+    """A page of lists and how many there are in all."""
+
+    lists: list[ListRead]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListDetail:
+    """A list, a page of its contacts, how many it has in all (or match the search), and the
+    workspace's custom field definitions."""
+
+    lst: ListRead
+    contacts: list[Contact]
+    total: int
+    fields: list[FieldRead]
+
+
+def create_list(conn: Conn, *, caller: Caller, body: ListCreateIn) -> CreatedWith:
     incoming = [
         translate.contact_in(c, prefix=f"contacts[{i}].") for i, c in enumerate(body.contacts)
     ]
@@ -73,12 +101,11 @@ def create_list(conn: Conn, *, caller: Caller, body: ListCreateIn) -> CreatedLis
     _check(errors)
     # The contacts a list is created with are its first import: they go to the queue now.
     contact_service.publish_list(conn, caller=caller, id=lst.id)
-    out = translate.list_out(_counted(conn, caller=caller, lst=lst))
     warnings = [w for item in incoming for w in item.warnings]
-    return CreatedList(**msgspec.structs.asdict(out), warnings=warnings)
+    return CreatedWith(_counted(conn, caller=caller, lst=lst), warnings)
 
 
-def add_contact(conn: Conn, *, caller: Caller, ref: str, body: ContactIn) -> AddedContact:
+def add_contact(conn: Conn, *, caller: Caller, ref: str, body: ContactIn) -> Shown:
     lst = find_list(conn, caller=caller, ref=ref)
     incoming = translate.contact_in(body)
     _check(incoming.errors)
@@ -91,24 +118,17 @@ def add_contact(conn: Conn, *, caller: Caller, ref: str, body: ContactIn) -> Add
         keys=keys,
         fields=defined,
     )
-    out = translate.contact_out(contact, defined)
-    return AddedContact(**msgspec.structs.asdict(out), warnings=incoming.warnings)
+    return Shown(contact, defined, incoming.warnings)
 
 
-def lists_page(conn: Conn, *, caller: Caller, query: ListsQuery) -> ListsPage:
+def lists_page(conn: Conn, *, caller: Caller, query: ListsQuery) -> ListsShown:
     order = translate.parse_sort(query.sort, translate.LIST_SORTS, "-createdAt")
     lists = translate.sort_items(kit.every_list(conn, caller=caller), order)
     start, stop = translate.page_window(query.page, query.limit)
-    pages = translate.pagination(len(lists), query.page, query.limit)
-    return ListsPage(
-        data=[translate.list_out(lst) for lst in lists[start:stop]],
-        total=pages.total,
-        page=pages.page,
-        next=pages.next,
-    )
+    return ListsShown(lists[start:stop], len(lists))
 
 
-def csv_lists_page(conn: Conn, *, caller: Caller, query: CsvListsQuery) -> CsvListsPage:
+def csv_lists_page(conn: Conn, *, caller: Caller, query: CsvListsQuery) -> ListsShown:
     order = translate.parse_sort(query.sort, translate.LIST_SORTS, "-createdAt")
     lists = [
         lst
@@ -118,15 +138,10 @@ def csv_lists_page(conn: Conn, *, caller: Caller, query: CsvListsQuery) -> CsvLi
     ]
     lists = translate.sort_items(lists, order)
     start, stop = translate.page_window(query.page, query.limit)
-    return CsvListsPage(
-        data=[translate.csv_list_out(lst) for lst in lists[start:stop]],
-        pagination=translate.pagination(len(lists), query.page, query.limit),
-    )
+    return ListsShown(lists[start:stop], len(lists))
 
 
-def list_detail(
-    conn: Conn, *, caller: Caller, ref: str, query: ListContactsQuery
-) -> CsvListDetailPage:
+def list_detail(conn: Conn, *, caller: Caller, ref: str, query: ListContactsQuery) -> ListDetail:
     lst = find_list(conn, caller=caller, ref=ref)
     order = translate.parse_sort(query.sort, translate.CONTACT_SORTS, "_id")
     search = (query.search or "").strip() or None
@@ -148,19 +163,10 @@ def list_detail(
         )
         total = len(rows)
         shown = rows[start:stop]
-    fields = _fields(conn, caller=caller)
-    return CsvListDetailPage(
-        data=CsvListDetail(
-            id=translate.list_id_out(lst),
-            name=lst.name,
-            user=translate.owner_of(lst),
-            contacts=[translate.contact_out(c, fields) for c in shown],
-        ),
-        pagination=translate.pagination(total, query.page, query.limit),
-    )
+    return ListDetail(lst, shown, total, _fields(conn, caller=caller))
 
 
-def merge(conn: Conn, *, caller: Caller, ref: str, body: MergeIn) -> ListOut:
+def merge(conn: Conn, *, caller: Caller, ref: str, body: MergeIn) -> ListRead:
     target = find_list(conn, caller=caller, ref=ref)
     sources: dict[int, ListRead] = {}
     for source_ref in body.source_list_ids:
@@ -178,22 +184,23 @@ def merge(conn: Conn, *, caller: Caller, ref: str, body: MergeIn) -> ListOut:
     if body.delete_sources:
         for source in sources.values():
             contact_service.delete_list(conn, caller=caller, id=source.id)
-    return translate.list_out(_counted(conn, caller=caller, lst=target))
+    return _counted(conn, caller=caller, lst=target)
 
 
-def reimport(conn: Conn, *, caller: Caller, ref: str) -> ListOut:
+def reimport(conn: Conn, *, caller: Caller, ref: str) -> ListRead:
     lst = find_list(conn, caller=caller, ref=ref)
     contact_service.publish_list(conn, caller=caller, id=lst.id)
-    return translate.list_out(_counted(conn, caller=caller, lst=lst))
+    return _counted(conn, caller=caller, lst=lst)
 
 
-def delete_list(conn: Conn, *, caller: Caller, ref: str) -> ListOut:
+def delete_list(conn: Conn, *, caller: Caller, ref: str) -> ListRead:
+    """The list deleted, as it was (with its count) before."""
     lst = _counted(conn, caller=caller, lst=find_list(conn, caller=caller, ref=ref))
     contact_service.delete_list(conn, caller=caller, id=lst.id)
-    return translate.list_out(lst)
+    return lst
 
 
-def remove_contact(conn: Conn, *, caller: Caller, ref: str, contact_ref: str) -> ContactOut:
+def remove_contact(conn: Conn, *, caller: Caller, ref: str, contact_ref: str) -> Shown:
     lst = find_list(conn, caller=caller, ref=ref)
     contact_id = translate.from_wire_id(contact_ref)
     contact: Contact | None = None
@@ -205,21 +212,21 @@ def remove_contact(conn: Conn, *, caller: Caller, ref: str, contact_ref: str) ->
     if contact is None or contact.list_id != lst.id:
         raise NotFound(f"Contact {contact_ref} not found in contact list {ref}.")
     contact_service.delete(conn, caller=caller, id=contact.id)
-    return translate.contact_out(contact, _fields(conn, caller=caller))
+    return Shown(contact, _fields(conn, caller=caller), [])
 
 
-def custom_fields(conn: Conn, *, caller: Caller) -> list[CustomFieldsOut]:
+def custom_fields(conn: Conn, *, caller: Caller) -> tuple[WorkspaceRead, list[FieldRead]]:
     workspace = workspace_service.get_workspace(conn, caller=caller, id=caller.workspace_id)
-    return [translate.custom_fields_doc(workspace, _fields(conn, caller=caller))]
+    return workspace, _fields(conn, caller=caller)
 
 
-def team(conn: Conn, *, caller: Caller) -> TeamOut:
+def team(conn: Conn, *, caller: Caller) -> tuple[WorkspaceRead, list[KeyRead]]:
     """Admin keys see every key of the workspace; other keys see themselves."""
     workspace = workspace_service.get_workspace(conn, caller=caller, id=caller.workspace_id)
     keys = workspace_service.list_keys(conn, workspace_id=caller.workspace_id)
     if not caller.is_admin:
         keys = [k for k in keys if k.id == caller.key_id]
-    return translate.team_out(workspace, keys)
+    return workspace, keys
 
 
 # -- helpers ----------------------------------------------------------------------------

@@ -22,14 +22,20 @@ import msgspec
 
 from dialbook.contacts.schemas import Contact, ExternalRef, PhoneIn
 from dialbook.dialects.salesfinity.schemas import (
+    AddedContact,
     ContactIn,
     ContactOut,
+    CreatedList,
+    CsvListDetail,
+    CsvListDetailPage,
     CsvListOut,
+    CsvListsPage,
     CustomFieldOut,
     CustomFieldsOut,
     FieldMappingOut,
     FieldValue,
     ListOut,
+    ListsPage,
     Pagination,
     PhoneNumberIn,
     PhoneNumberOut,
@@ -444,6 +450,54 @@ def list_out(lst: ListRead) -> ListOut:
         total_contacts=lst.contact_count or 0,
         created_at=wire_time(lst.created_at),
         updated_at=wire_time(lst.updated_at),
+    )
+
+
+def created_list_out(lst: ListRead, warnings: list[str]) -> CreatedList:
+    return CreatedList(**msgspec.structs.asdict(list_out(lst)), warnings=warnings)
+
+
+def added_contact_out(
+    contact: Contact, fields: Sequence[FieldRead], warnings: list[str]
+) -> AddedContact:
+    out = contact_out(contact, fields)
+    return AddedContact(**msgspec.structs.asdict(out), warnings=warnings)
+
+
+def lists_page_out(lists: Iterable[ListRead], *, total: int, page: int, limit: int) -> ListsPage:
+    """A page of ``lists``, of ``total`` lists in all."""
+    pages = pagination(total, page, limit)
+    return ListsPage(
+        data=[list_out(lst) for lst in lists], total=pages.total, page=pages.page, next=pages.next
+    )
+
+
+def csv_lists_page_out(
+    lists: Iterable[ListRead], *, total: int, page: int, limit: int
+) -> CsvListsPage:
+    return CsvListsPage(
+        data=[csv_list_out(lst) for lst in lists], pagination=pagination(total, page, limit)
+    )
+
+
+def list_detail_out(
+    lst: ListRead,
+    contacts: Iterable[Contact],
+    fields: Sequence[FieldRead],
+    *,
+    total: int,
+    page: int,
+    limit: int,
+) -> CsvListDetailPage:
+    """``lst`` with a page of its contacts, of ``total`` in all."""
+    return CsvListDetailPage(
+        data=CsvListDetail(
+            id=list_id_out(lst),
+            name=lst.name,
+            user=owner_of(lst),
+            contacts=[contact_out(c, fields) for c in contacts],
+        ),
+        pagination=pagination(total, page, limit),
     )
 
 
