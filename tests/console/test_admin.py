@@ -52,6 +52,33 @@ def test_a_webhook_is_created_with_its_secret_shown_once(admin: TestClient) -> N
     assert "private" in private.text
 
 
+def test_a_webhook_takes_event_and_list_filters_and_a_format(
+    api: TestClient, admin: TestClient
+) -> None:
+    chosen = api.post("/v1/lists", json={"name": "Chosen <list>"}).json()
+    api.post("/v1/lists", json={"name": "Other"})
+    form = admin.get("/console/webhooks")
+    assert "Chosen &lt;list&gt;" in form.text  # offered, escaped
+    assert 'value="contact.created"' in form.text
+    body = {
+        "url": URL,
+        "events": ["contact.created", "contact.deleted"],
+        "list_ids": [str(chosen["id"])],
+        "format": "highlevel",
+    }
+    page = post_form(admin, "/console/webhooks", body, page="/console/webhooks")
+    assert page.status_code == 201, page.text
+    [made] = api.get("/v1/webhook-endpoints").json()["data"]
+    assert made["events"] == ["contact.created", "contact.deleted"]
+    assert made["list_ids"] == [chosen["id"]]
+    assert made["format"] == "highlevel"
+    bad = {"url": URL, "events": ["contact.exploded"], "format": "xml"}
+    refused = post_form(admin, "/console/webhooks", bad, page="/console/webhooks")
+    assert refused.status_code == 422
+    assert "events" in text_of(refused.text)
+    assert len(api.get("/v1/webhook-endpoints").json()["data"]) == 1  # nothing half-made
+
+
 def test_disable_enable_replay_and_delete_a_webhook(api: TestClient, admin: TestClient) -> None:
     hook = create_hook(admin)
     page = f"/console/webhooks/{hook}"

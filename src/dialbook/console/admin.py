@@ -13,7 +13,10 @@ from dialbook.console.endpoints import admin_only, router, set_cookie
 from dialbook.console.web import PREFIX, SESSION_COOKIE, Page
 from dialbook.db import Conn
 from dialbook.errors import FieldError, InvalidInput
+from dialbook.events.schemas import EVENT_TYPES
 from dialbook.http.body import decode_query
+from dialbook.lists import service as list_service
+from dialbook.lists.schemas import ListRead
 from dialbook.users import service as user_service
 from dialbook.users.schemas import MIN_PASSWORD
 from dialbook.users.service import WrongPassword
@@ -29,6 +32,7 @@ from dialbook.workspaces import service as workspace_service
 from dialbook.workspaces.schemas import SCOPES, Caller
 
 RECENT = 25  # deliveries shown per table
+FILTER_LISTS = 500  # lists an endpoint's list filter offers
 # The scopes a console admin may give a key: their own (never the API's admin scope,
 # which reaches across workspaces).
 KEY_SCOPES = tuple(scope for scope in SCOPES if scope != "admin")
@@ -54,10 +58,32 @@ def endpoint_screen(conn: Conn, *, caller: Caller, id: int) -> EndpointScreen:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class WebhooksScreen:
+    endpoints: list[Endpoint]
+    lists: list[ListRead]  # what an endpoint's list filter offers
+
+
+def webhooks_screen(conn: Conn, *, caller: Caller) -> WebhooksScreen:
+    return WebhooksScreen(
+        endpoints=webhook_service.list_all(conn, caller=caller).data,
+        lists=list_service.page(
+            conn, workspace_id=caller.workspace_id, cursor=None, limit=FILTER_LISTS
+        ).data,
+    )
+
+
 async def _webhooks(page: Page, *, status: int = 200, **shown: Any) -> Response:
-    found = await page.db.read(webhook_service.list_all, caller=page.caller)
+    screen = await page.db.read(webhooks_screen, caller=page.caller)
     context: dict[str, Any] = {"created": None, "errors": [], "values": {}} | shown
-    return page.render("webhooks.html", status=status, endpoints=found.data, **context)
+    return page.render(
+        "webhooks.html",
+        status=status,
+        endpoints=screen.endpoints,
+        lists=screen.lists,
+        event_types=EVENT_TYPES,
+        **context,
+    )
 
 
 @router.get("/webhooks")
@@ -69,7 +95,14 @@ async def webhooks(page: Page) -> Response:
 @router.post("/webhooks")
 async def create_webhook(page: Page) -> Response:
     admin_only(page)
-    values = {"url": page.field("url"), "description": page.field("description") or None}
+    # No event or list ticked: every event, of every list (the API's absent filter).
+    values = {
+        "url": page.field("url"),
+        "description": page.field("description") or None,
+        "events": page.form.getlist("events") or None,
+        "list_ids": page.form.getlist("list_ids") or None,
+        "format": page.field("format") or "standard",
+    }
     try:
         created = await page.db.write(
             webhook_service.create,
