@@ -6,9 +6,13 @@ can take it (no bind-and-close port picking)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,3 +56,30 @@ def spawn(
             text=text,
         )
     return process, url
+
+
+def stop(process: subprocess.Popen[Any], timeout: float = 30) -> None:
+    """Stop a server as Ctrl-C does (SIGINT), with SIGKILL if it is not gone in ``timeout``."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def own_env(**settings: str) -> dict[str, str]:
+    """This environment without the test run's DIALBOOK_/PROMETHEUS_ settings, plus these."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DIALBOOK_", "PROMETHEUS_"))}
+    return env | settings
+
+
+@contextlib.contextmanager
+def serving(*args: str, env: dict[str, str], cwd: Path) -> Iterator[str]:
+    """`dialbook serve ARGS` for the block; its base URL."""
+    process, url = spawn(*args, env=env, cwd=cwd)
+    try:
+        yield url
+    finally:
+        stop(process)

@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -48,12 +47,7 @@ class Server:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        servers.stop(self.process, timeout=20)
 
 
 @pytest.fixture
@@ -242,19 +236,18 @@ def test_32_concurrent_upserts_of_one_phone_make_one_contact_on_sqlite(
     assert len(found) == 1
 
 
-@pytest.mark.postgres
-def test_32_concurrent_upserts_across_two_server_processes_on_postgresql(
-    tmp_path: Path, worker_id: str
-) -> None:
+@pytest.fixture
+def two_servers(tmp_path: Path, worker_id: str) -> Iterator[tuple[list[Server], str]]:
+    """Two `dialbook serve` processes on a new PostgreSQL database, and an admin key."""
     if POSTGRES_ADMIN_URL is None:
-        pytest.skip("no PostgreSQL")
+        pytest.skip("several server processes need PostgreSQL")
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
     from dialbook.db import engine as engines
 
     admin = make_url(engines.normalize_url(POSTGRES_ADMIN_URL))
-    name = f"dialbook_storm_{os.getpid()}_{worker_id}"
+    name = f"dialbook_servers_{os.getpid()}_{worker_id}"
     admin_engine = engines.create(admin.render_as_string(hide_password=False), pool_size=1)
     with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -263,24 +256,32 @@ def test_32_concurrent_upserts_across_two_server_processes_on_postgresql(
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIALBOOK_")}
     env["DIALBOOK_DATABASE_URL"] = url
     env[CHECK_VARIABLE] = os.environ[CHECK_VARIABLE]  # the servers' statements are checked too
-    servers: list[Server] = []
+    started: list[Server] = []
     try:
         runner = CliRunner(env={"DIALBOOK_DATABASE_URL": url})
         key = runner.invoke(cli, ["keys", "create", "--scopes", "admin", "--quiet"]).output.strip()
-        servers = [Server(env, tmp_path), Server(env, tmp_path)]
-        statuses = upsert_storm([s.url for s in servers], key)
-        with httpx.Client(base_url=servers[0].url, headers={"x-api-key": key}) as client:
-            found = client.get("/v1/contacts", params={"phone": "2125550100"}).json()["data"]
-        assert statuses.count(201) == 1
-        assert set(statuses) <= {200, 201}
-        assert len(found) == 1
-        assert len(found[0]["tags"]) == 1  # upsert tags replace; the last writer's tag stays
+        started = [Server(env, tmp_path), Server(env, tmp_path)]
+        yield started, key
     finally:
-        for server in servers:
+        for server in started:
             server.stop()
         with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin_engine.dispose()
+
+
+@pytest.mark.postgres
+def test_32_concurrent_upserts_across_two_server_processes_on_postgresql(
+    two_servers: tuple[list[Server], str],
+) -> None:
+    servers, key = two_servers
+    statuses = upsert_storm([s.url for s in servers], key)
+    with httpx.Client(base_url=servers[0].url, headers={"x-api-key": key}) as client:
+        found = client.get("/v1/contacts", params={"phone": "2125550100"}).json()["data"]
+    assert statuses.count(201) == 1
+    assert set(statuses) <= {200, 201}
+    assert len(found) == 1
+    assert len(found[0]["tags"]) == 1  # upsert tags replace; the last writer's tag stays
 
 
 def _awake_zone() -> str:
@@ -292,66 +293,40 @@ def _awake_zone() -> str:
     raise AssertionError("unreachable: the three zones are 4+ hours apart")
 
 
+@pytest.mark.postgres
 def test_8_dialers_claiming_across_two_server_processes_never_share_a_contact(
-    tmp_path: Path, worker_id: str
+    two_servers: tuple[list[Server], str],
 ) -> None:
-    if POSTGRES_ADMIN_URL is None:
-        pytest.skip("several server processes need PostgreSQL")
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
+    servers, key = two_servers
+    headers = {"x-api-key": key}
+    with httpx.Client(base_url=servers[0].url, headers=headers, timeout=60) as client:
+        window = {"start": "00:00", "end": "23:59", "days": list(WEEKDAYS)}
+        body = {
+            "name": "Storm",
+            "calling_window": window,
+            "compliance": {"us_state_rules": False},
+        }
+        lst = client.post("/v1/lists", json=body).json()
+        zone = _awake_zone()
+        contacts = [{"phones": [f"+1212555{n:04d}"], "timezone": zone} for n in range(160)]
+        for contact in contacts:
+            answer = client.post("/v1/contacts", json={**contact, "list_id": lst["id"]})
+            assert answer.status_code == 201, answer.text
 
-    from dialbook.db import engine as engines
+    def dialer(n: int) -> list[int]:
+        got: list[int] = []
+        base = servers[n % 2].url
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+            while True:
+                answer = client.post(
+                    f"/v1/lists/{lst['id']}/queue/claim", json={"count": 3, "agent": f"a{n}"}
+                )
+                assert answer.status_code == 200, answer.text
+                leases = answer.json()["leases"]
+                if not leases:
+                    return got
+                got += [lease["contact"]["id"] for lease in leases]
 
-    admin = make_url(engines.normalize_url(POSTGRES_ADMIN_URL))
-    name = f"dialbook_dialers_{os.getpid()}_{worker_id}"
-    admin_engine = engines.create(admin.render_as_string(hide_password=False), pool_size=1)
-    with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.set(database=name).render_as_string(hide_password=False)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DIALBOOK_")}
-    env["DIALBOOK_DATABASE_URL"] = url
-    env[CHECK_VARIABLE] = os.environ[CHECK_VARIABLE]
-    servers: list[Server] = []
-    try:
-        runner = CliRunner(env={"DIALBOOK_DATABASE_URL": url})
-        key = runner.invoke(cli, ["keys", "create", "--scopes", "admin", "--quiet"]).output.strip()
-        servers = [Server(env, tmp_path), Server(env, tmp_path)]
-        headers = {"x-api-key": key}
-        with httpx.Client(base_url=servers[0].url, headers=headers, timeout=60) as client:
-            window = {"start": "00:00", "end": "23:59", "days": list(WEEKDAYS)}
-            body = {
-                "name": "Storm",
-                "calling_window": window,
-                "compliance": {"us_state_rules": False},
-            }
-            lst = client.post("/v1/lists", json=body).json()
-            zone = _awake_zone()
-            contacts = [{"phones": [f"+1212555{n:04d}"], "timezone": zone} for n in range(160)]
-            for contact in contacts:
-                answer = client.post("/v1/contacts", json={**contact, "list_id": lst["id"]})
-                assert answer.status_code == 201, answer.text
-
-        def dialer(n: int) -> list[int]:
-            got: list[int] = []
-            base = servers[n % 2].url
-            with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
-                while True:
-                    answer = client.post(
-                        f"/v1/lists/{lst['id']}/queue/claim", json={"count": 3, "agent": f"a{n}"}
-                    )
-                    assert answer.status_code == 200, answer.text
-                    leases = answer.json()["leases"]
-                    if not leases:
-                        return got
-                    got += [lease["contact"]["id"] for lease in leases]
-
-        with ThreadPoolExecutor(8) as pool:
-            claimed = [c for got in pool.map(dialer, range(8)) for c in got]
-        assert len(claimed) == len(set(claimed)) == 160
-    finally:
-        for server in servers:
-            server.stop()
-        with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
+    with ThreadPoolExecutor(8) as pool:
+        claimed = [c for got in pool.map(dialer, range(8)) for c in got]
+    assert len(claimed) == len(set(claimed)) == 160

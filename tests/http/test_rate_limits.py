@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 from pathlib import Path
 
 import httpx2 as httpx
@@ -51,20 +48,11 @@ def test_the_budget_holds_across_two_server_processes(
 ) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("several server processes need PostgreSQL")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DIALBOOK_", "PROMETHEUS_"))}
-    env |= {"DIALBOOK_DATABASE_URL": db_url, "DIALBOOK_RATE_LIMIT": "5/60s"}
-    process, url = servers.spawn("--workers", "2", "--log-level", "warning", env=env, cwd=tmp_path)
-    try:
+    env = servers.own_env(DIALBOOK_DATABASE_URL=db_url, DIALBOOK_RATE_LIMIT="5/60s")
+    with servers.serving("--workers", "2", "--log-level", "warning", env=env, cwd=tmp_path) as url:
         headers = {"Authorization": f"Bearer {admin_key}"}
         statuses = [  # a connection each: the two processes take turns accepting
             httpx.get(f"{url}/v1/lists", headers=headers, timeout=30).status_code for _ in range(12)
         ]
         assert statuses.count(200) == 5
         assert statuses.count(429) == 7
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -171,10 +170,8 @@ def test_serve_with_two_workers_answers_for_both(
 ) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("several server processes need PostgreSQL")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DIALBOOK_", "PROMETHEUS_"))}
-    env["DIALBOOK_DATABASE_URL"] = db_url
-    process, url = servers.spawn("--workers", "2", "--log-level", "warning", env=env, cwd=tmp_path)
-    try:
+    env = servers.own_env(DIALBOOK_DATABASE_URL=db_url)
+    with servers.serving("--workers", "2", "--log-level", "warning", env=env, cwd=tmp_path) as url:
         for _ in range(40):  # a connection each: the two processes take turns accepting
             assert httpx.get(f"{url}/healthz", timeout=30).status_code == 200
         healthz = {"method": "GET", "route": "/healthz", "status": "200"}
@@ -184,10 +181,3 @@ def test_serve_with_two_workers_answers_for_both(
             )
             assert scraped.status_code == 200, scraped.text
             assert sample(scraped.text, "dialbook_http_requests_total", **healthz) == 40
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)

@@ -208,9 +208,9 @@ def stats(conn: Conn, *, workspace_id: int, ids: Iterable[int] | None) -> dict[i
     for list_id, status, count, attempts in repository.status_counts(
         conn, workspace_id=workspace_id, list_ids=None if ids is None else found
     ):
-        stats = found.setdefault(list_id, ListStats(list_id=list_id, by_status={}, attempts=0))
-        stats.by_status[status] = count
-        stats.attempts += attempts
+        counted = found.setdefault(list_id, ListStats(list_id=list_id, by_status={}, attempts=0))
+        counted.by_status[status] = count
+        counted.attempts += attempts
     return found
 
 
