@@ -96,20 +96,82 @@ def test_sqlite_pragmas(db: Database) -> None:
 
 
 def test_reads_run_beside_the_writer(db: Database) -> None:
-    """On SQLite writes run on the one writer thread and reads on the reader pool; on
-    PostgreSQL both run on the pool."""
+    """On SQLite a request's write runs on the event loop's own thread and reads on the
+    reader pool; on PostgreSQL both run on the pool. Long writes run on the pool."""
     seen: list[str] = []
 
-    def write(conn: Conn) -> None:
-        _add(conn, "slow")
+    def write(conn: Conn, name: str) -> None:
+        _add(conn, name)
         seen.append(threading.current_thread().name)
 
     def read(conn: Conn) -> list[str]:
         seen.append(threading.current_thread().name)
         return _names(conn)
 
-    asyncio.run(db.write(write))
-    assert asyncio.run(db.read(read)) == ["slow"]
-    writer, reader = seen
+    async def run() -> list[str]:
+        await db.write(write, "short")
+        await db.write_long(write, "long")
+        return await db.read(read)
+
+    assert asyncio.run(run()) == ["long", "short"]
+    short, long, reader = seen
     assert reader.startswith("dialbook-db")
-    assert writer.startswith("dialbook-sqlite-writer" if db.is_sqlite else "dialbook-db")
+    assert long.startswith("dialbook-db")
+    assert short == (threading.current_thread().name if db.is_sqlite else long[:11] + short[11:])
+
+
+def test_writes_wait_for_a_thread_writing_without_blocking_the_loop(db: Database) -> None:
+    """A long write in a thread holds the write lock; a request's write waits for it while
+    the loop goes on serving, then both commit."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite only: on PostgreSQL writes run side by side")
+    holding = threading.Event()
+    release = threading.Event()
+
+    def long_write(conn: Conn) -> int:
+        ident = _add(conn, "long")
+        holding.set()
+        release.wait(10)
+        return ident
+
+    async def run() -> tuple[int, int, int]:
+        long = asyncio.ensure_future(db.write_long(long_write))
+        await asyncio.to_thread(holding.wait, 10)
+        short = asyncio.ensure_future(db.write(_add, "short"))
+        ticks = 0
+        while not short.done() and ticks < 20:  # the loop keeps turning meanwhile
+            await asyncio.sleep(0.005)
+            ticks += 1
+        assert not short.done()
+        release.set()
+        return await long, await short, ticks
+
+    long_id, short_id, ticks = asyncio.run(run())
+    assert ticks == 20
+    assert short_id > long_id
+    assert db.run_read(_names) == ["long", "short"]
+
+
+def test_a_write_waits_for_another_process_holding_sqlites_lock(db: Database) -> None:
+    """Another connection (as another process would) holds SQLite's write lock: the loop's
+    write comes back for it rather than blocking the loop or failing."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite only")
+    import sqlite3
+
+    other = sqlite3.connect(db.write_engine.url.database or "", isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+
+        async def run() -> int:
+            write = asyncio.ensure_future(db.write(_add, "after"))
+            for _ in range(10):
+                await asyncio.sleep(0.005)
+            assert not write.done()
+            other.execute("COMMIT")
+            return await write
+
+        assert asyncio.run(run()) > 0
+    finally:
+        other.close()
+    assert db.run_read(_names) == ["after"]

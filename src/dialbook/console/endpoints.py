@@ -191,7 +191,7 @@ async def update_list(page: Page) -> Response:
     row = await page.db.read(views.list_row, caller=page.caller, id=page.path("id"))
     try:
         data = list_form.parse(page.form, ListUpdate)
-        await page.db.write(
+        await page.db.write_long(
             contact_service.update_list, caller=page.caller, id=row.list.id, data=data
         )
     except InvalidInput as error:
@@ -355,7 +355,7 @@ async def upload_dnc(page: Page) -> Response:
     try:
         with path.open("xb") as handle:
             await copy_upload(upload, handle, page.settings.max_upload_bytes)
-        loaded = await page.db.write(
+        loaded = await page.db.write_long(
             suppression_service.add_file,
             caller=page.caller,
             path=path,
@@ -574,7 +574,7 @@ async def confirm_undo_import(page: Page) -> Response:
 @router.post("/imports/{id:int}/undo", scope="contacts:write")
 async def undo_import(page: Page) -> Response:
     try:
-        done = await page.db.write(import_service.undo, caller=page.caller, id=page.path("id"))
+        done = await page.db.write_long(import_service.undo, caller=page.caller, id=page.path("id"))
     except Conflict as error:
         screen = await page.db.read(views.import_screen, caller=page.caller, id=page.path("id"))
         return page.render("import_undo.html", status=409, screen=screen, error=error.detail)

@@ -303,20 +303,28 @@ def _first_match(
 ) -> Match | None:
     """The oldest contact ``text`` selects (``c.id, c.full_name``), in the list and not the
     excluded one. Duplicate checks run on every write: the driver runs them, not SQLAlchemy's
-    statement building."""
+    statement building.
+
+    The unary ``+`` on ``list_id`` and ``id`` keeps their indexes out of the plan. Without
+    statistics (a database that grew by creates, never analyzed), SQLite otherwise walks
+    the list's or the workspace's contacts in id order for the ``ORDER BY ... LIMIT 1``,
+    probing each for the key: a create then cost time in proportion to the list. The key's
+    own index finds the few candidates; sorting them is nothing."""
     if list_id is not None:
-        text += " AND c.list_id = ?"
+        text += " AND +c.list_id = ?"
         params.append(list_id)
     if exclude_id is not None:
         text += " AND c.id != ?"
         params.append(exclude_id)
-    rows = bulk.query(conn, text + " ORDER BY c.id LIMIT 1", params)
+    rows = bulk.query(conn, text + " ORDER BY +c.id LIMIT 1", params)
     return Match(rows[0][0], rows[0][1], field) if rows else None
 
 
 def _scoped(query: Any, list_id: int | None, exclude_id: int | None) -> Any:
+    """``query`` kept to a list and without a contact. ``list_id + 0``: as ``+c.list_id``
+    in _first_match, so that the key's index, not the list's, drives the plan."""
     if list_id is not None:
-        query = query.where(contacts.c.list_id == list_id)
+        query = query.where(contacts.c.list_id + 0 == list_id)
     if exclude_id is not None:
         query = query.where(contacts.c.id != exclude_id)
     return query
@@ -493,7 +501,7 @@ def existing_keys(
                     ),
                 )
             )
-        query = _scoped(query, list_id, None).order_by(contacts.c.id)  # the oldest wins
+        query = _scoped(query, list_id, None).order_by(contacts.c.id + 0)  # the oldest wins
         for row in conn.execute(query):
             value = (row[0], row[1]) if key == "external_id" else row[0]
             found.setdefault(value, int(row[-1]))

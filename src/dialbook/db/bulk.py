@@ -172,7 +172,12 @@ def columns_of(table: Table) -> str:
 
 def as_row(conn: Connection, table: Table, values: Sequence[Any]) -> dict[str, Any]:
     """A row of ``SELECT columns_of(table)`` as Python values, as SQLAlchemy would give."""
-    processors = _processors(table, conn.dialect)
+    return as_row_of(conn.dialect, table, values)
+
+
+def as_row_of(dialect: Any, table: Table, values: Sequence[Any]) -> dict[str, Any]:
+    """:func:`as_row` for a connection of ``dialect``."""
+    processors = _processors(table, dialect)
     return {
         str(c.name): value if process is None else process(value)
         for c, process, value in zip(table.c, processors, values, strict=True)

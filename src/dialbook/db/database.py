@@ -5,10 +5,13 @@ job hands such a function to ``await db.read(fn, ...)`` or ``await db.write(fn, 
 function runs inside one transaction that commits when it returns and rolls back when it
 raises. Services never commit.
 
-SQLite: one writer thread holds the only write connection. Writes that arrive together share
-one ``BEGIN IMMEDIATE`` transaction (group commit), each inside its own savepoint, so one
-failing request does not fail the others and each still gets its own result. Results are
-handed back only after the shared commit. Reads run on a small thread pool of WAL readers.
+SQLite: a request's write runs on the event loop's own thread. Writes that requests reach in
+the same turn of the loop share one ``BEGIN IMMEDIATE`` transaction (group commit), each
+inside its own savepoint, so one failing request does not fail the others and each still
+gets its own result. Results are handed back only after the shared commit. Long writes
+(``write_long``) and the writes of the CLI and background jobs (``run_write``) run in
+threads; one lock per process keeps them and the loop from writing at once, and SQLite's
+own lock does the same between processes. Reads run on a small thread pool of WAL readers.
 
 PostgreSQL: reads and writes run on pooled connections in a thread pool; several server
 processes may share the database.
@@ -19,10 +22,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -82,97 +84,154 @@ class EventSignal:
                 self._waiters.discard(item)
 
 
+def _lock_taken(error: BaseException) -> bool:
+    """Whether a transaction could not begin because another connection (another process)
+    holds SQLite's write lock: SQLITE_BUSY from the BEGIN, before anything was written."""
+    orig = getattr(error, "orig", None)
+    return (
+        getattr(orig, "sqlite_errorcode", None) == 5  # SQLITE_BUSY
+        and getattr(error, "statement", None) == "BEGIN IMMEDIATE"
+    )
+
+
 @dataclass(slots=True)
 class _Job:
     fn: Callable[..., Any]
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
-    future: concurrent.futures.Future[Any] = field(default_factory=concurrent.futures.Future)
+    future: asyncio.Future[Any]
 
 
-class _SQLiteWriter:
-    """A thread that owns the single SQLite write connection and group-commits jobs."""
+_Outcome = tuple[_Job, Any, BaseException | None]
 
-    def __init__(self, engine: Engine, signal: EventSignal) -> None:
-        self._engine = engine
+
+class _LoopWriter:
+    """Group commit on the event loop's own thread (SQLite).
+
+    ``submit`` queues a write and schedules one ``flush`` with ``call_soon``, so the writes
+    that requests reach in the same turn of the loop share one ``BEGIN IMMEDIATE``
+    transaction, each inside its own savepoint. The flush runs to its commit without
+    awaiting, then resolves the requests' futures: no thread hop, and no wait for the GIL's
+    switch interval between the loop and a writer thread.
+
+    ``lock`` (one per Database) keeps this connection and the threads' writes
+    (``run_write``, ``write_long``) from writing at once. The flush only tries it and, as
+    when another process holds SQLite's lock (SQLITE_BUSY), comes back a moment later
+    rather than block the loop.
+    """
+
+    RETRY = 0.002  # seconds before a flush that found the write lock taken tries again
+
+    def __init__(
+        self,
+        engine: Engine,
+        lock: threading.Lock,
+        signal: EventSignal,
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        self._conn = engine.connect()
+        # Never wait inside the loop. On the driver: SQLAlchemy would begin a transaction.
+        self._conn.connection.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+        self._lock = lock
         self._signal = signal
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(
-            target=self._run, name="dialbook-sqlite-writer", daemon=True
-        )
-        self._thread.start()
+        self._loop = loop
+        self._pending: list[_Job] = []
+        self._scheduled = False
 
-    def submit(self, job: _Job) -> None:
-        self._jobs.put(job)
+    def submit(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> asyncio.Future[Any]:
+        job = _Job(fn, args, kwargs, self._loop.create_future())
+        self._pending.append(job)
+        self._schedule()
+        return job.future
 
-    def close(self) -> None:
-        self._jobs.put(None)
-        self._thread.join()
-
-    def _run(self) -> None:
-        with self._engine.connect() as conn:
-            while True:
-                first = self._jobs.get()
-                if first is None:
-                    return
-                batch = [first]
-                while len(batch) < MAX_GROUP:
-                    try:
-                        job = self._jobs.get_nowait()
-                    except queue.Empty:
-                        break
-                    if job is None:
-                        self._jobs.put(None)  # finish this batch, then stop
-                        break
-                    batch.append(job)
-                # A caller that stopped waiting (a cancelled request) gets nothing run,
-                # and setting its result later would raise in this thread.
-                batch = [job for job in batch if job.future.set_running_or_notify_cancel()]
-                if batch:
-                    WRITE_BATCH.observe(len(batch))
-                    self._run_batch(conn, batch)
-
-    def _run_batch(self, conn: Connection, batch: list[_Job]) -> None:
-        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
-        events = 0
-        try:
-            with conn.begin():
-                if len(batch) == 1:
-                    job = batch[0]
-                    result, events = _call(conn, job.fn, job.args, job.kwargs)
-                    outcomes.append((job, result, None))
-                else:
-                    # Plain SAVEPOINT statements on the driver cursor: SQLAlchemy's
-                    # begin_nested() bookkeeping cost a quarter of the writer's time.
-                    # Jobs may still open their own begin_nested() inside.
-                    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-                    for job in batch:
-                        cursor.execute("SAVEPOINT dialbook_job")
-                        try:
-                            result, written = _call(conn, job.fn, job.args, job.kwargs)
-                        except BaseException as error:  # noqa: BLE001 - handed to the caller
-                            cursor.execute("ROLLBACK TO dialbook_job")
-                            cursor.execute("RELEASE dialbook_job")
-                            outcomes.append((job, None, error))
-                        else:
-                            cursor.execute("RELEASE dialbook_job")
-                            outcomes.append((job, result, None))
-                            events += written
-        except BaseException as error:  # noqa: BLE001 - the shared commit failed
-            if len(batch) == 1 and not outcomes:
-                batch[0].future.set_exception(error)
-                return
-            for job in batch:
-                if not job.future.done():
-                    job.future.set_exception(error)
+    def _schedule(self, delay: float = 0.0) -> None:
+        if self._scheduled:
             return
+        self._scheduled = True
+        if delay:
+            self._loop.call_later(delay, self._flush)
+        else:
+            self._loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        # A caller that stopped waiting (a cancelled request) gets nothing run.
+        self._pending = [job for job in self._pending if not job.future.done()]
+        if not self._pending:
+            return
+        if not self._lock.acquire(blocking=False):
+            self._schedule(self.RETRY)
+            return
+        batch, self._pending = self._pending[:MAX_GROUP], self._pending[MAX_GROUP:]
+        try:
+            outcomes, events = _run_batch(self._conn, batch)
+        except BaseException as error:  # noqa: BLE001 - the shared transaction failed
+            if _lock_taken(error):
+                self._pending[:0] = batch  # another process is writing: try again soon
+                self._schedule(self.RETRY)
+                return
+            outcomes, events = [(job, None, error) for job in batch], 0
+        finally:
+            self._lock.release()
+        WRITE_BATCH.observe(len(batch))
         if events:
             self._signal.committed()
-        for job, result, job_error in outcomes:
-            if job_error is not None:
-                job.future.set_exception(job_error)
+        for job, result, failure in outcomes:
+            if job.future.done():
+                continue
+            if failure is not None:
+                job.future.set_exception(failure)
             else:
                 job.future.set_result(result)
+        if self._pending:
+            self._schedule()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int]:
+    """Run ``batch`` in one transaction, each job in its own savepoint, and commit: each
+    job's outcome and how many events were written. A lone job needs no savepoint (its
+    error rolls the transaction back). Raises when the transaction itself fails (its BEGIN
+    or its COMMIT)."""
+    if len(batch) == 1:
+        job = batch[0]
+        try:
+            with conn.begin():
+                result, events = _call(conn, job.fn, job.args, job.kwargs)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller
+            if _lock_taken(error):
+                raise
+            return [(job, None, error)], 0
+        return [(job, result, None)], events
+    outcomes: list[_Outcome] = []
+    try:
+        with conn.begin():
+            # Plain SAVEPOINT statements on the driver cursor: SQLAlchemy's begin_nested()
+            # bookkeeping cost a quarter of the writer's time. Jobs may still open their own
+            # begin_nested() inside.
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            for job in batch:
+                cursor.execute("SAVEPOINT dialbook_job")
+                position = outbox.mark(conn)
+                try:
+                    result = job.fn(conn, *job.args, **job.kwargs)
+                except BaseException as error:  # noqa: BLE001 - handed to the caller
+                    outbox.forget_since(conn, position)
+                    cursor.execute("ROLLBACK TO dialbook_job")
+                    cursor.execute("RELEASE dialbook_job")
+                    outcomes.append((job, None, error))
+                else:
+                    cursor.execute("RELEASE dialbook_job")
+                    outcomes.append((job, result, None))
+            # The events of every job that succeeded, in one statement for the batch.
+            events = outbox.flush(conn)
+    except BaseException:
+        outbox.discard(conn)
+        raise
+    return outcomes, events
 
 
 class _Checkpointer:
@@ -225,7 +284,9 @@ class Database:
                 self._checkpointer = _Checkpointer(database)
         else:
             self.write_engine = self.read_engine
-        self._writer: _SQLiteWriter | None = None
+        self._write_lock = threading.Lock()
+        self._loop_engine: Engine | None = None
+        self._loop_writers: dict[asyncio.AbstractEventLoop, _LoopWriter] = {}
         self.events = EventSignal()
 
     @property
@@ -243,14 +304,34 @@ class Database:
     async def write(
         self, fn: Callable[Concatenate[Conn, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
+        """Run a write of a request's size. On SQLite it runs on this event loop's thread,
+        group-committed with the writes other requests make in the same turn of the loop
+        (``_LoopWriter``), so it must be short: a write of thousands of rows goes through
+        :meth:`write_long`."""
         if self.is_sqlite:
-            if self._writer is None:
-                self._writer = _SQLiteWriter(self.write_engine, self.events)
-            job = _Job(fn, args, kwargs)
-            self._writer.submit(job)
-            return await asyncio.wrap_future(job.future)
+            return await self._loop_writer().submit(fn, args, kwargs)  # type: ignore[no-any-return]
+        return await self.write_long(fn, *args, **kwargs)
+
+    async def write_long(
+        self, fn: Callable[Concatenate[Conn, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run a write that may take long (deleting a list, undoing an import) in a thread,
+        so the event loop keeps serving requests meanwhile."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, lambda: self.run_write(fn, *args, **kwargs))
+
+    def _loop_writer(self) -> _LoopWriter:
+        loop = asyncio.get_running_loop()
+        writer = self._loop_writers.get(loop)
+        if writer is None:
+            for gone in [other for other in self._loop_writers if other.is_closed()]:
+                self._loop_writers.pop(gone).close()
+            if self._loop_engine is None:
+                # Its own connections (one per loop, held open), apart from the threads'.
+                self._loop_engine = engines.create(self.url, pool_size=0, writer=True)
+            writer = _LoopWriter(self._loop_engine, self._write_lock, self.events, loop)
+            self._loop_writers[loop] = writer
+        return writer
 
     # -- sync: for the CLI, jobs and tests ---------------------------------------------
 
@@ -263,22 +344,25 @@ class Database:
     def run_write(
         self, fn: Callable[Concatenate[Conn, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """Run a write from a plain thread. While the server's SQLite writer is running
-        (background jobs), it goes through that writer too, so there is still one."""
-        if self._writer is not None:
-            job = _Job(fn, args, kwargs)
-            self._writer.submit(job)
-            return job.future.result()  # type: ignore[no-any-return]
-        with self.write_engine.connect() as conn, conn.begin():
-            result, events = _call(conn, fn, args, kwargs)
+        """Run a write from a plain thread (the CLI, jobs). On SQLite it waits for the
+        event loops' group commits to let go of the process's write lock."""
+        with contextlib.ExitStack() as stack:
+            if self.is_sqlite:
+                stack.enter_context(self._write_lock)
+            conn = stack.enter_context(self.write_engine.connect())
+            with conn.begin():
+                result, events = _call(conn, fn, args, kwargs)
         if events:
             self.events.committed()
         return result
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        for writer in self._loop_writers.values():
+            writer.close()
+        self._loop_writers.clear()
+        if self._loop_engine is not None:
+            self._loop_engine.dispose()
+            self._loop_engine = None
         if self._checkpointer is not None:
             self._checkpointer.close()
             self._checkpointer = None

@@ -47,6 +47,17 @@ def discard(conn: Connection) -> None:
     conn.info.pop(_PENDING, None)
 
 
+def mark(conn: Connection) -> int:
+    """Where the queue stands: :func:`forget_since` drops what is queued after it."""
+    return len(conn.info.setdefault(_PENDING, []))
+
+
+def forget_since(conn: Connection, position: int) -> None:
+    """Forget the events queued after ``mark`` gave ``position`` (their savepoint rolled
+    back)."""
+    del conn.info.get(_PENDING, [])[position:]
+
+
 def flush(conn: Connection) -> int:
     """Write the queued events now; how many. Long writers (a list delete) call it between
     chunks to bound memory; :class:`Database` calls it before every commit."""
@@ -63,11 +74,10 @@ def flush(conn: Connection) -> int:
 def savepoint(conn: Connection) -> Iterator[None]:
     """``conn.begin_nested()`` that also forgets the events queued inside it when it rolls
     back: use it instead of begin_nested() around work that records events."""
-    queued: list[dict[str, Any]] = conn.info.setdefault(_PENDING, [])
-    mark = len(queued)
+    position = mark(conn)
     try:
         with conn.begin_nested():
             yield
     except BaseException:
-        del queued[mark:]
+        forget_since(conn, position)
         raise

@@ -29,7 +29,7 @@ async def prune_forever(
 ) -> None:
     while True:
         try:
-            removed = await db.write(prune, days=days, workspace_ids=workspace_ids)
+            removed = await db.write_long(prune, days=days, workspace_ids=workspace_ids)
             if removed:
                 log.info("pruned %d events older than %d days", removed, days)
         except Exception:  # noqa: BLE001 - try again at the next turn; never stop the server

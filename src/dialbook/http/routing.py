@@ -190,14 +190,25 @@ class PrefixRoutes(BaseRoute):
     def __init__(self, prefix: str, routes: Sequence[BaseRoute]) -> None:
         self.prefix = prefix
         self.routes = list(routes)
+        # (method, path) -> the route without path parameters that matched it: the same
+        # request always matches the same route, so the next one tries only that.
+        self._static: dict[tuple[str, str], BaseRoute] = {}
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if not scope.get("path", "").startswith(self.prefix):
+        path = scope.get("path", "")
+        if not path.startswith(self.prefix):
             return Match.NONE, {}
+        key = (scope.get("method", ""), path)
+        known = self._static.get(key)
+        if known is not None:
+            match, child = known.matches(scope)
+            return match, {**child, INNER_ROUTE: known}
         partial: Scope | None = None
         for route in self.routes:
             match, child = route.matches(scope)
             if match is Match.FULL:
+                if not getattr(route, "param_convertors", True):
+                    self._static[key] = route
                 return match, {**child, INNER_ROUTE: route}
             if match is Match.PARTIAL and partial is None:
                 partial = {**child, INNER_ROUTE: route}

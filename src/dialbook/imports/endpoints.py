@@ -101,7 +101,7 @@ async def import_rejects(ctx: Context) -> Response:
 @router.route("POST", "/imports/{id:int}/undo", scope="contacts:write", response=UndoResult)
 async def undo_import(ctx: Context) -> UndoResult:
     """Delete the contacts the import created (409 while it runs, or once undone)."""
-    return await ctx.db.write(import_service.undo, caller=ctx.caller, id=ctx.path("id"))
+    return await ctx.db.write_long(import_service.undo, caller=ctx.caller, id=ctx.path("id"))
 
 
 @router.route("GET", "/lists/{id:int}/imports", scope="contacts:read", response=ImportList)

@@ -46,7 +46,7 @@ async def get_list(ctx: Context) -> ListRead:
 @router.route("PATCH", "/lists/{id:int}", scope="lists:manage", response=ListRead)
 async def update_list(ctx: Context, body: ListUpdate) -> ListRead:
     """Rename a list or change its settings."""
-    return await ctx.db.write(
+    return await ctx.db.write_long(
         contact_service.update_list, caller=ctx.caller, id=ctx.path("id"), data=body
     )
 
@@ -54,10 +54,12 @@ async def update_list(ctx: Context, body: ListUpdate) -> ListRead:
 @router.route("DELETE", "/lists/{id:int}", scope="lists:manage", status=204)
 async def delete_list(ctx: Context) -> None:
     """Delete a list and its contacts."""
-    await ctx.db.write(contact_service.delete_list, caller=ctx.caller, id=ctx.path("id"))
+    await ctx.db.write_long(contact_service.delete_list, caller=ctx.caller, id=ctx.path("id"))
 
 
 @router.route("POST", "/lists/{id:int}/publish", scope="lists:manage", response=PublishResult)
 async def publish_list(ctx: Context) -> PublishResult:
     """Hand the list's held contacts to the dial queue (for lists with queue_mode on_publish)."""
-    return await ctx.db.write(contact_service.publish_list, caller=ctx.caller, id=ctx.path("id"))
+    return await ctx.db.write_long(
+        contact_service.publish_list, caller=ctx.caller, id=ctx.path("id")
+    )

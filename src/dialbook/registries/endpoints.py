@@ -41,7 +41,7 @@ async def import_registry(ctx: Context, query: RegistryImportQuery) -> RegistryI
         limit=ctx.services.settings.max_upload_bytes,
     )
     try:
-        return await ctx.db.write(
+        return await ctx.db.write_long(
             registry_service.import_file,
             caller=ctx.caller,
             name=name,

@@ -31,7 +31,9 @@ async def add_suppression(ctx: Context, body: SuppressionCreate) -> Suppression:
 @router.route("POST", "/suppressions/bulk", scope="lists:manage", response=BulkResult)
 async def add_suppressions(ctx: Context, body: SuppressionBulk) -> BulkResult:
     """Add up to 10,000 numbers at once, all or none."""
-    return await ctx.db.write(suppression_service.add_many, caller=ctx.caller, entries=body.entries)
+    return await ctx.db.write_long(
+        suppression_service.add_many, caller=ctx.caller, entries=body.entries
+    )
 
 
 @router.route("GET", "/suppressions", scope="contacts:read", response=SuppressionPage)
@@ -96,6 +98,6 @@ async def get_suppression_list(ctx: Context) -> SuppressionListRead:
 @router.route("DELETE", "/suppression-lists/{id:int}", scope="lists:manage", status=204)
 async def delete_suppression_list(ctx: Context) -> None:
     """Delete a suppression list and its entries (not the default one)."""
-    await ctx.db.write(
+    await ctx.db.write_long(
         suppression_service.delete_list, workspace_id=ctx.caller.workspace_id, id=ctx.path("id")
     )

@@ -40,6 +40,7 @@ from dialbook.webhooks.service import Answer, Outgoing, Policy, Render
 log = logging.getLogger("dialbook.webhooks")
 
 POLL = 1.0  # seconds between looks for work when this process committed no events
+LOOK_EVERY = 0.2  # seconds: the least time between two looks for new endpoints
 BATCH = 200  # deliveries leased per endpoint and pass
 CONCURRENCY = 64  # requests in flight per endpoint
 LEASE_MARGIN = 5.0  # seconds a lease outlasts the request timeout
@@ -227,6 +228,9 @@ class Deliverer:
             for key, task in list(self._tasks.items()):
                 if task.done():
                     del self._tasks[key]
+            # Under a stream of writes events commit every few milliseconds: look again
+            # at most every LOOK_EVERY seconds, not once per commit.
+            await asyncio.sleep(LOOK_EVERY)
             await self._db.events.wait(POLL)
 
     async def _serve(self, key: tuple[int, int]) -> None:

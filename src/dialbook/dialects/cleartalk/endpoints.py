@@ -19,5 +19,7 @@ async def create_contact(ctx: Context, body: ContactIn) -> ContactOut:
 @router.route("POST", "/contacts/create-bulk", scope="contacts:write", response=BulkOut, status=201)
 async def create_bulk(ctx: Context, body: BulkIn) -> BulkOut:
     """Create many contacts in one list: all of them, or none when any item is bad."""
-    list_name, head, created = await ctx.db.write(service.create_bulk, caller=ctx.caller, body=body)
+    list_name, head, created = await ctx.db.write_long(
+        service.create_bulk, caller=ctx.caller, body=body
+    )
     return translate.bulk_out(list_name, head, created)

@@ -73,7 +73,7 @@ async def update_contact_list(
     ctx: Context, body: wire.ContactListPatch
 ) -> wire.ContactListEnvelope:
     """Rename a list, set its campaign, move contacts into it."""
-    changed = await ctx.db.write(
+    changed = await ctx.db.write_long(
         service.update_contact_list, caller=ctx.caller, ref=ctx.path("id"), body=body
     )
     return translate.contact_list_envelope(changed.lst, moved=changed.moved, fields=changed.fields)

@@ -75,14 +75,14 @@ async def get_csv_list(ctx: Context, query: ListContactsQuery) -> CsvListDetailP
 @router.route("DELETE", "/v1/contact-lists/csv/{id}", scope="lists:manage")
 async def delete_csv_list(ctx: Context) -> ListOut:
     """Delete a list and its contacts."""
-    deleted = await ctx.db.write(service.delete_list, caller=ctx.caller, ref=ctx.path("id"))
+    deleted = await ctx.db.write_long(service.delete_list, caller=ctx.caller, ref=ctx.path("id"))
     return translate.list_out(deleted)
 
 
 @router.route("POST", "/v1/contact-lists/csv/{id}/reimport", scope="lists:manage", status=201)
 async def post_reimport(ctx: Context) -> ListOut:
     """Hand the list's waiting contacts to the dial queue."""
-    lst = await ctx.db.write(service.reimport, caller=ctx.caller, ref=ctx.path("id"))
+    lst = await ctx.db.write_long(service.reimport, caller=ctx.caller, ref=ctx.path("id"))
     return translate.list_out(lst)
 
 
@@ -98,7 +98,7 @@ async def post_contact(ctx: Context, body: ContactIn) -> AddedContact:
 @router.route("POST", "/v1/contact-lists/{id}/merge", scope="lists:manage", status=201)
 async def post_merge(ctx: Context, body: MergeIn) -> ListOut:
     """Copy the contacts of up to 20 lists into this one; optionally delete those lists."""
-    lst = await ctx.db.write(service.merge, caller=ctx.caller, ref=ctx.path("id"), body=body)
+    lst = await ctx.db.write_long(service.merge, caller=ctx.caller, ref=ctx.path("id"), body=body)
     return translate.list_out(lst)
 
 

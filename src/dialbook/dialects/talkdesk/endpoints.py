@@ -113,7 +113,7 @@ async def update_record_list(ctx: Context, body: RecordListUpdate) -> RecordList
 async def create_records(ctx: Context, body: BulkCreate) -> BulkCreated:
     """Create up to 100 records; bad ones are reported, good ones created."""
     _at_most(body.records, "records")
-    result = await ctx.db.write(
+    result = await ctx.db.write_long(
         service.create_records, caller=ctx.caller, ref=ctx.path("id"), body=body
     )
     return translate.bulk_created(result, _base(ctx), errors.record_error)
@@ -123,7 +123,7 @@ async def create_records(ctx: Context, body: BulkCreate) -> BulkCreated:
 async def update_records(ctx: Context, body: list[PatchOp]) -> BulkUpdated:
     """JSON Patch operations on /records/{record_id}; each record succeeds or fails alone."""
     _at_most(body, "body")
-    result = await ctx.db.write(
+    result = await ctx.db.write_long(
         service.update_records, caller=ctx.caller, ref=ctx.path("id"), ops=body
     )
     return translate.bulk_updated(result, _base(ctx), errors.record_error)
@@ -133,7 +133,7 @@ async def update_records(ctx: Context, body: list[PatchOp]) -> BulkUpdated:
 async def delete_records(ctx: Context, body: list[DeleteItem]) -> BulkDeleted:
     """Delete records by id, by phone number or by external provider and id."""
     _at_most(body, "body")
-    result = await ctx.db.write(
+    result = await ctx.db.write_long(
         service.delete_records, caller=ctx.caller, ref=ctx.path("id"), items=body
     )
     return translate.bulk_deleted(result, _base(ctx), errors.reason)
@@ -228,7 +228,7 @@ async def get_dnc_list(ctx: Context) -> DoNotCallList:
 @router.route("DELETE", "/do-not-call-lists/{id}", scope="lists:manage")
 async def delete_dnc_list(ctx: Context) -> Response:
     """Delete a do-not-call list and its entries (not the workspace's default one: 409)."""
-    await ctx.db.write(service.delete_dncl, caller=ctx.caller, ref=ctx.path("id"))
+    await ctx.db.write_long(service.delete_dncl, caller=ctx.caller, ref=ctx.path("id"))
     return Response(status_code=204)
 
 
@@ -272,7 +272,7 @@ async def create_entries(ctx: Context, body: EntryIn | list[Any]) -> Entry | Ent
     """Add a number (or a list of up to 100, all or none); a listed number is refreshed."""
     if isinstance(body, list):
         _at_most(body, "body")
-    result = await ctx.db.write(
+    result = await ctx.db.write_long(
         service.create_entries, caller=ctx.caller, ref=ctx.path("id"), body=body
     )
     if isinstance(body, EntryIn):
@@ -284,7 +284,7 @@ async def create_entries(ctx: Context, body: EntryIn | list[Any]) -> Entry | Ent
 async def update_entries(ctx: Context, body: list[PatchOp]) -> EntriesUpdated:
     """JSON Patch operations on /{entry_id}/expiration_date or /reason; each entry alone."""
     _at_most(body, "body")
-    dncl, results = await ctx.db.write(
+    dncl, results = await ctx.db.write_long(
         service.update_entries, caller=ctx.caller, ref=ctx.path("id"), ops=body
     )
     return translate.entries_updated(dncl, results, _base(ctx))
@@ -294,7 +294,7 @@ async def update_entries(ctx: Context, body: list[PatchOp]) -> EntriesUpdated:
 async def delete_entries(ctx: Context, body: list[EntryDeleteItem]) -> EntriesDeleted:
     """Delete entries by id (or by phone number)."""
     _at_most(body, "body")
-    result = await ctx.db.write(
+    result = await ctx.db.write_long(
         service.delete_entries, caller=ctx.caller, ref=ctx.path("id"), items=body
     )
     return translate.entries_deleted(result, _base(ctx), errors.reason)
