@@ -14,12 +14,14 @@ import datetime as dt
 import functools
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from sqlalchemy import JSON, Boolean, Connection, Date, Table
 
 from dialbook.db.types import UTCDateTime
+
+S = TypeVar("S", bound=msgspec.Struct)
 
 _json = msgspec.json.Encoder().encode
 COPY_FROM = 100  # rows: below this an executemany beats setting up a COPY
@@ -173,6 +175,25 @@ def columns_of(table: Table) -> str:
 def as_row(conn: Connection, table: Table, values: Sequence[Any]) -> dict[str, Any]:
     """A row of ``SELECT columns_of(table)`` as Python values, as SQLAlchemy would give."""
     return as_row_of(conn.dialect, table, values)
+
+
+def as_struct(
+    conn: Connection, table: Table, values: Sequence[Any], build: Callable[[dict[str, Any]], S]
+) -> S:
+    """``build(as_row(...))``, remembered by the row's raw values, as a copy: for a row read
+    on every write (a list, a workspace) whose JSON and dates cost more to decode than the
+    query. Any change to the row changes the key, so nothing can be stale."""
+    try:
+        found = _built(conn.dialect, table, build, tuple(values))
+    except TypeError:  # a driver that decodes JSON itself gives unhashable values
+        return build(as_row(conn, table, values))
+    # A copy: callers may set fields of theirs (a list's contact_count).
+    return msgspec.structs.replace(found)  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=4096)
+def _built(dialect: Any, table: Table, build: Callable[[dict[str, Any]], Any], values: Any) -> Any:
+    return build(as_row_of(dialect, table, values))
 
 
 def as_row_of(dialect: Any, table: Table, values: Sequence[Any]) -> dict[str, Any]:

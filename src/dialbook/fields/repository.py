@@ -27,7 +27,11 @@ _SELECT = f"SELECT {bulk.columns_of(custom_fields)} FROM custom_fields"
 
 def _fast(conn: Conn, where: str, params: list[Any]) -> list[FieldRead]:
     rows = bulk.query(conn, f"{_SELECT} WHERE {where} ORDER BY id", params)
-    return [msgspec.convert(bulk.as_row(conn, custom_fields, row), FieldRead) for row in rows]
+    return [bulk.as_struct(conn, custom_fields, row, _to_field) for row in rows]
+
+
+def _to_field(row: dict[str, Any]) -> FieldRead:
+    return msgspec.convert(row, FieldRead)
 
 
 def all_for(conn: Conn, *, workspace_id: int) -> list[FieldRead]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,21 +42,7 @@ _SELECT = f"SELECT {bulk.columns_of(lists)} FROM lists"
 
 def _fast_read(conn: Conn, where: str, params: list[Any]) -> ListRead | None:
     rows = bulk.query(conn, f"{_SELECT} WHERE {where} ORDER BY id LIMIT 1", params)
-    if not rows:
-        return None
-    try:
-        decoded = _decoded(conn.dialect, tuple(rows[0]))
-    except TypeError:  # a driver that decodes JSON itself gives unhashable rows
-        return _to_list(bulk.as_row(conn, lists, rows[0]))
-    return msgspec.structs.replace(decoded)  # a copy: callers may set contact_count
-
-
-@functools.lru_cache(maxsize=256)
-def _decoded(dialect: Any, row: tuple[Any, ...]) -> ListRead:
-    """A list row as ListRead, remembered by the row's raw values: decoding its JSON and
-    dates cost more than the query, and every contact write reads its list. Any change to
-    the list changes the row, and so the key: nothing can be stale."""
-    return _to_list(bulk.as_row_of(dialect, lists, row))
+    return bulk.as_struct(conn, lists, rows[0], _to_list) if rows else None
 
 
 def get(conn: Conn, *, workspace_id: int, id: int) -> ListRead | None:

@@ -49,7 +49,11 @@ _SELECT = f"SELECT {bulk.columns_of(workspaces)} FROM workspaces WHERE id = ?"
 
 def get_workspace(conn: Conn, *, id: int) -> WorkspaceRead | None:
     rows = bulk.query(conn, _SELECT, [id])
-    return msgspec.convert(bulk.as_row(conn, workspaces, rows[0]), WorkspaceRead) if rows else None
+    return bulk.as_struct(conn, workspaces, rows[0], _to_workspace) if rows else None
+
+
+def _to_workspace(row: dict[str, Any]) -> WorkspaceRead:
+    return msgspec.convert(row, WorkspaceRead)
 
 
 def get_workspace_by_name(conn: Conn, *, name: str) -> WorkspaceRead | None:
