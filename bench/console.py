@@ -5,7 +5,9 @@ in this process behind Starlette's test client (no sockets: the figure is the se
 time for the page, rendering included); a console admin is signed in. Measured, p50 of
 ``pages`` requests each:
 
-- the lists screen (``/console/lists``: counts by status, by time zone, attempts);
+- the lists screen (``/console/lists``: the lists, whose rows then ask for their counts);
+- the lists screen's counts row of the large list (``/console/lists/{id}/counts``: its
+  contacts by status, by time zone, attempts; the page's heavy part, with the same target);
 - a contact search by phone, typed as people type it (``/console/contacts?phone=``);
 - the contact page (every field, the history, "callable now?");
 - the lists screen's "callable now" cell of the large list (the queue's preview, which
@@ -13,7 +15,7 @@ time for the page, rendering included); a console admin is signed in. Measured, 
 
 Then a second list receives an import of ``import_rows`` generated leads through
 ``POST /v1/lists/{id}/imports`` (the server's background import: worker processes), and
-the three pages are timed again while it runs; the figure is the ratio to idle.
+the pages are timed again while it runs; the figure is the ratio to idle.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def _pages(built: claims.Built, count: int) -> dict[str, list[str]]:
     first = built.db.run_read(_first_contact_id, workspace_id=built.caller.workspace_id)
     return {
         "lists screen": ["/console/lists"] * count,
+        "lists screen's counts row": [f"/console/lists/{built.list_id}/counts"] * count,
         "contact search by phone": [
             f"/console/contacts?phone={quote(claims.number(i)[1])}" for i in picks
         ],

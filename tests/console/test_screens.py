@@ -51,11 +51,24 @@ def test_lists_show_counts_by_status_callable_now_and_attempts(
         lease = claimed["leases"][0]["lease_id"]
         api.post(f"/v1/queue/leases/{lease}/outcome", json={"outcome": "no_answer"})
         page = admin.get("/console/lists")
-        # The queue's preview comes in a request of its own (htmx asks once the page shows).
+        # Each row's counts, then the queue's preview, come in requests of their own (htmx
+        # asks for them once the page shows): counting reads every contact of the list.
+        counts = admin.get(f"/console/lists/{lst['id']}/counts")
         callable_now = admin.get(f"/console/lists/{lst['id']}/callable")
     assert page.status_code == 200
-    found = re.search(rf'<tr>\s*<td><a href="/console/lists/{lst["id"]}".*?</tr>', page.text, re.S)
-    assert found, page.text
+    placeholder = rf'<tr hx-get="([^"]+)"[^>]*>\s*<td><a href="/console/lists/{lst["id"]}".*?</tr>'
+    first = re.search(placeholder, page.text, re.S)
+    assert first, page.text
+    assert first.group(1) == f"/console/lists/{lst['id']}/counts"
+    # Without JavaScript the row sends the reader to the list's page, which has the counts.
+    assert text_of(first.group(0)) == "Spring leads Queue Counts on the list's page"
+    own = text_of(admin.get(f"/console/lists/{lst['id']}").text)
+    assert "By status queued : 4" in own
+    assert "By time zone America/New_York (NY) 4" in own
+    assert counts.status_code == 200
+    filled = rf'<tr>\s*<td><a href="/console/lists/{lst["id"]}".*?</tr>'
+    found = re.search(filled, counts.text, re.S)
+    assert found, counts.text
     row = text_of(found.group(0))
     assert row.startswith("Spring leads Queue 4 ")
     assert "queued 4" in row  # by status: the one called waits for its retry, still queued

@@ -3,9 +3,15 @@ use): contacts, suppression entries and lists, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
 from dialbook.contacts import service as contact_service
-from dialbook.contacts.schemas import ContactCreate, ContactQuery
+from dialbook.contacts.schemas import ContactCreate, ContactQuery, ExternalRef
 from dialbook.db import Database
+from dialbook.kit import cursors
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListCreate
 from dialbook.suppressions import service as suppression_service
@@ -80,3 +86,55 @@ def test_lists_page_by_offset_and_count(db: Database, caller: Caller) -> None:
         list_service.page, workspace_id=workspace, cursor=None, limit=5, offset=2**64
     )
     assert huge.data == []
+
+
+def _steps(conn: Any, fn: Callable[[], object]) -> int:
+    """SQLite virtual machine instructions (in hundreds) that ``fn`` runs on ``conn``."""
+    raw = conn.connection.dbapi_connection
+    counted = [0]
+
+    def tick() -> int:
+        counted[0] += 1
+        return 0
+
+    raw.set_progress_handler(tick, 100)
+    try:
+        fn()
+    finally:
+        raw.set_progress_handler(None, 100)
+    return counted[0]
+
+
+def _many(conn: Any, *, caller: Caller, count: int) -> None:
+    for n in range(count):
+        ref = ExternalRef(provider="crm", id=f"crm-{n}")
+        data = ContactCreate(phones=[f"+1240455{n:04d}"], external_refs=[ref])
+        contact_service.create(conn, caller=caller, data=data)
+
+
+def test_a_lookup_by_a_key_reads_its_contacts_not_the_workspace(
+    db: Database, caller: Caller
+) -> None:
+    """A phone or external id finds its contacts from its own index, cursor or not: with a
+    range on id in the query SQLite walked every contact of the workspace instead."""
+    if not db.is_sqlite:
+        pytest.skip("a SQLite plan (PostgreSQL plans from its statistics)")
+    db.run_write(_many, caller=caller, count=3000)
+    queries = [
+        ContactQuery(phone="(240) 455-1234"),
+        ContactQuery(external_id="crm-1234"),
+        ContactQuery(phone="240.455.1234", cursor=cursors.encode(1)),
+    ]
+
+    def steps(conn: Any) -> list[int]:
+        found = []
+        for query in queries:
+            page = contact_service.page(conn, caller=caller, query=query)
+            assert [c.phones[0].number for c in page.data] == ["+12404551234"]
+            found.append(
+                _steps(conn, lambda q=query: contact_service.page(conn, caller=caller, query=q))
+            )
+        return found
+
+    # A walk of 3,000 contacts is tens of thousands of instructions; a lookup, hundreds.
+    assert all(n < 30 for n in db.run_read(steps)), db.run_read(steps)

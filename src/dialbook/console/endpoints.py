@@ -150,6 +150,13 @@ async def lists(page: Page) -> Response:
     return page.render("lists.html", screen=screen)
 
 
+@router.get("/lists/{id:int}/counts")
+async def list_counts(page: Page) -> Response:
+    """One row of the lists screen with its counts (htmx asks for it per row)."""
+    row = await page.db.read(views.list_counts, caller=page.caller, id=page.path("id"))
+    return page.render("list_counts.html", row=row)
+
+
 @router.get("/lists/new", scope="lists:manage")
 async def new_list(page: Page) -> Response:
     return _list_form(page, None, list_form.values_of(None))

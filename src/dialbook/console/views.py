@@ -18,7 +18,7 @@ from dialbook.imports import service as import_service
 from dialbook.imports.schemas import ImportRead, ImportTemplate
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
-from dialbook.lists.schemas import ListRead, ListStats
+from dialbook.lists.schemas import ListCounts, ListRead, ListStats
 from dialbook.normalize import numbers
 from dialbook.normalize.phones import time_zones_for
 from dialbook.queue import service as queue_service
@@ -44,44 +44,52 @@ class ListRow:
     stats: ListStats
     preview: Preview
     imports: tuple[ImportRead, ...] = ()  # newest first (on a list's page)
-
-
-@dataclass(frozen=True, slots=True)
-class ListsScreenRow:
-    zones: list[ZoneCount]  # the largest first (declared before ``list``, which hides the type)
-    list: ListRead
-    stats: ListStats
+    zones: tuple[ZoneCount, ...] = ()  # the largest first
 
 
 @dataclass(frozen=True, slots=True)
 class ListsScreen:
-    rows: list[ListsScreenRow]
+    lists: list[ListRead]  # without their counts: each row asks for them (list_counts)
     next_cursor: str | None
 
 
 def lists_screen(conn: Conn, *, caller: Caller, cursor: str | None) -> ListsScreen:
-    """Each list's counts; not the queue's preview, which reads every contact of a list
-    against every rule (the page asks for it per list afterwards: console/monitor.py)."""
+    """A page of lists, without their counts: counting reads every contact of a list
+    (~100 ms for 1M), so each row asks for its own once the page is shown (list_counts),
+    as it does for the queue's preview (console/monitor.py)."""
     found = list_service.page(
-        conn, workspace_id=caller.workspace_id, cursor=cursor, limit=LISTS_PER_PAGE
+        conn,
+        workspace_id=caller.workspace_id,
+        cursor=cursor,
+        limit=LISTS_PER_PAGE,
+        with_counts=False,
     )
-    ids = [lst.id for lst in found.data]
-    stats = list_service.stats(conn, workspace_id=caller.workspace_id, ids=ids)
-    zones: dict[int, list[ZoneCount]] = {id: [] for id in ids}
-    for zone in queue_service.zone_counts(conn, caller=caller, list_ids=ids):
-        zones[zone.list_id].append(zone)
-    rows = [
-        ListsScreenRow(zones=zones[lst.id], list=lst, stats=stats[lst.id]) for lst in found.data
-    ]
-    return ListsScreen(rows, found.next_cursor)
+    return ListsScreen(found.data, found.next_cursor)
+
+
+@dataclass(frozen=True, slots=True)
+class ListCountsRow:
+    zones: list[ZoneCount]  # the largest first (declared before ``list``, which hides the type)
+    list: ListRead
+    counts: ListCounts
+
+
+def list_counts(conn: Conn, *, caller: Caller, id: int) -> ListCountsRow:
+    """One row of the lists screen: the list and its counts (one pass over its contacts)."""
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=id, with_count=False)
+    counts = list_service.counts(conn, workspace_id=caller.workspace_id, id=id)
+    zones = queue_service.named_zones(conn, list_id=id, tallies=counts.zones)
+    return ListCountsRow(zones=zones, list=lst, counts=counts)
 
 
 def list_row(conn: Conn, *, caller: Caller, id: int) -> ListRow:
-    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=id)
-    stats = list_service.stats(conn, workspace_id=caller.workspace_id, ids=[id])[id]
+    lst = list_service.get(conn, workspace_id=caller.workspace_id, id=id, with_count=False)
+    counts = list_service.counts(conn, workspace_id=caller.workspace_id, id=id)
+    lst.contact_count = counts.contacts
+    zones = queue_service.named_zones(conn, list_id=id, tallies=counts.zones)
     preview = queue_service.preview(conn, caller=caller, list_id=id)
     imports = import_service.list_jobs(conn, caller=caller, list_id=id, limit=IMPORTS_SHOWN)
-    return ListRow(lst, stats, preview, tuple(imports))
+    return ListRow(lst, counts.stats, preview, tuple(imports), tuple(zones))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +99,9 @@ class ContactsScreen:
 
 
 def contacts_screen(conn: Conn, *, caller: Caller, query: ContactQuery | None) -> ContactsScreen:
-    lists = list_service.page(conn, workspace_id=caller.workspace_id, cursor=None, limit=500)
+    lists = list_service.page(  # the list filter's choices: no counts
+        conn, workspace_id=caller.workspace_id, cursor=None, limit=500, with_counts=False
+    )
     found = None if query is None else contact_service.page(conn, caller=caller, query=query)
     return ContactsScreen(lists.data, found)
 

@@ -414,7 +414,13 @@ def page(
 ) -> list[Contact]:
     """Contacts oldest first: those after ``after_id`` (a cursor), ``offset`` of them
     skipped (offset paging, for platforms that page by number)."""
-    conditions = [*_where(workspace_id, filters), contacts.c.id > after_id]
+    after = contacts.c.id > after_id
+    if filters.phone is not None or filters.external_id is not None:
+        # A key finds a handful of contacts: let its lookup drive. Given a range on id,
+        # SQLite walks the workspace's ids instead and tests each against the key's
+        # contacts (1M contacts: ~100 ms instead of ~0.2 ms); ``id + 0`` is no index range.
+        after = (contacts.c.id + 0) > after_id
+    conditions = [*_where(workspace_id, filters), after]
     query = select(*_READ_COLUMNS).where(and_(*conditions)).order_by(contacts.c.id).limit(limit)
     if offset:  # past the 64-bit range (and so any table) it finds nothing, as at its end
         query = query.offset(min(offset, cursors.MAX_ID))

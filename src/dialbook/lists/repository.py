@@ -85,9 +85,11 @@ def page(
     after_id: int = 0,
     offset: int = 0,
     name: str | None = None,
+    with_counts: bool = True,
 ) -> list[ListRead]:
-    """Lists oldest first, with their contact counts: after ``after_id`` (a cursor),
-    ``offset`` of them skipped; ``name`` keeps those whose name contains it."""
+    """Lists oldest first, with their contact counts (``with_counts``; else None): after
+    ``after_id`` (a cursor), ``offset`` of them skipped; ``name`` keeps those whose name
+    contains it."""
     query = (
         select(*lists.c)
         .where(*_lists_where(workspace_id, name), lists.c.id > after_id)
@@ -97,6 +99,8 @@ def page(
     if offset:  # past the 64-bit range (and so any table) it finds nothing, as at its end
         query = query.offset(min(offset, cursors.MAX_ID))
     rows = conn.execute(query).all()
+    if not with_counts:
+        return [_read(row) for row in rows]
     counts = count_contacts(conn, workspace_id=workspace_id, list_ids=[row.id for row in rows])
     return [_read(row, counts.get(row.id, 0)) for row in rows]
 
@@ -140,6 +144,21 @@ def status_counts(
         query = query.where(contacts.c.list_id.in_(ids))
     rows = conn.execute(query)
     return [(list_id, status, int(n), int(attempts)) for list_id, status, n, attempts in rows]
+
+
+def tallies(
+    conn: Conn, *, workspace_id: int, list_id: int
+) -> list[tuple[str, int | None, int, int]]:
+    """(status, zone id, contacts, attempts) of each status and zone present in the list:
+    one walk of the list's range of ``ix_contacts_counts``, which holds exactly these
+    columns (index-only, in group order: no sort)."""
+    c = contacts.c
+    rows = conn.execute(
+        select(c.status, c.zone_id, func.count(), func.coalesce(func.sum(c.attempts), 0))
+        .where(c.workspace_id == workspace_id, c.list_id == list_id)
+        .group_by(c.status, c.zone_id)
+    )
+    return [(str(s), None if z is None else int(z), int(n), int(a)) for s, z, n, a in rows]
 
 
 def update_list(

@@ -144,6 +144,22 @@ class ListStats(Struct, kw_only=True):
     attempts: int
 
 
+class ZoneTally(Struct, kw_only=True):
+    """A list's contacts in one calling zone (``call_zones`` id; None: no time zone)."""
+
+    zone_id: int | None
+    contacts: int
+
+
+class ListCounts(Struct, kw_only=True):
+    """A list's counts read in one pass: contacts, by status and by calling zone (the
+    largest first), attempts."""
+
+    contacts: int
+    stats: ListStats
+    zones: list[ZoneTally]
+
+
 class ListPage(Struct, kw_only=True):
     data: list[ListRead]
     next_cursor: str | None

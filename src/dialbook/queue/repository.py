@@ -611,25 +611,6 @@ def calls_since(
     return found
 
 
-def zone_counts(
-    conn: Conn, *, workspace_id: int, list_ids: Sequence[int]
-) -> list[tuple[int, int | None, int]]:
-    """(list id, zone id, contacts) of each zone present in each list. Grouped in the
-    queue index's order (list, status, zone), so it is one index-only walk with no sort."""
-    if not list_ids:
-        return []
-    rows = conn.execute(
-        select(contacts.c.list_id, contacts.c.status, contacts.c.zone_id, func.count())
-        .where(contacts.c.workspace_id == workspace_id, contacts.c.list_id.in_(list_ids))
-        .group_by(contacts.c.list_id, contacts.c.status, contacts.c.zone_id)
-    )
-    found: dict[tuple[int, int | None], int] = {}
-    for list_id, _status, zone, n in rows:
-        key = (int(list_id), None if zone is None else int(zone))
-        found[key] = found.get(key, 0) + int(n)
-    return [(list_id, zone, n) for (list_id, zone), n in found.items()]
-
-
 def activity_counts(
     conn: Conn,
     *,

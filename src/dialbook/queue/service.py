@@ -30,7 +30,7 @@ from dialbook.errors import Conflict, NotFound, invalid
 from dialbook.events import service as event_service
 from dialbook.kit import clock
 from dialbook.lists import service as list_service
-from dialbook.lists.schemas import ListRead
+from dialbook.lists.schemas import ListRead, ZoneTally
 from dialbook.normalize import numbers
 from dialbook.normalize.timezones import zone as tz
 from dialbook.normalize.zone_keys import parse_zone_key
@@ -547,16 +547,22 @@ def activity(
     )
 
 
-def zone_counts(conn: Conn, *, caller: Caller, list_ids: list[int]) -> list[ZoneCount]:
-    """Each list's contacts per set of time zones (contacts without one: no zones), the
-    largest first."""
-    rows = repository.zone_counts(conn, workspace_id=caller.workspace_id, list_ids=list_ids)
-    keys = repository.zone_keys(conn, ids=sorted({z for _, z, _ in rows if z is not None}))
+def named_zones(conn: Conn, *, list_id: int, tallies: list[ZoneTally]) -> list[ZoneCount]:
+    """A list's contacts per calling zone (``list_service.counts``) with the zones' time
+    zones and states (contacts without one: no zones), the largest first."""
+    keys = repository.zone_keys(
+        conn, ids=sorted({t.zone_id for t in tallies if t.zone_id is not None})
+    )
     found = []
-    for list_id, zone, n in rows:
+    for tally in tallies:
+        zone = tally.zone_id
         names, states = parse_zone_key(keys[zone]) if zone is not None else ((), ())
-        found.append(ZoneCount(list_id=list_id, zones=list(names), states=list(states), contacts=n))
-    return sorted(found, key=lambda z: (z.list_id, -z.contacts, z.zones, z.states))
+        found.append(
+            ZoneCount(
+                list_id=list_id, zones=list(names), states=list(states), contacts=tally.contacts
+            )
+        )
+    return sorted(found, key=lambda z: (-z.contacts, z.zones, z.states))
 
 
 # The rules after leases, do-not-call and suppressions that stop a row whatever its zone.
