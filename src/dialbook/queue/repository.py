@@ -581,9 +581,13 @@ def zones_of(conn: Conn, *, workspace_id: int, ids: Sequence[int]) -> dict[int, 
     if not ids:
         return {}
     marks = ", ".join("?" * len(ids))
+    # On SQLite, ``+workspace_id`` keeps the ids' primary key driving the query: otherwise
+    # it prefers ix_contacts_counts, which covers both columns, and scans the workspace's
+    # part of it (~80-200 ms a claim on 1M contacts).
+    workspace = "+workspace_id" if conn.dialect.name == "sqlite" else "workspace_id"
     rows = bulk.query(
         conn,
-        f"SELECT id, zone_id FROM contacts WHERE workspace_id = ? AND id IN ({marks})",
+        f"SELECT id, zone_id FROM contacts WHERE {workspace} = ? AND id IN ({marks})",
         [workspace_id, *ids],
     )
     return {int(i): None if z is None else int(z) for i, z in rows}
