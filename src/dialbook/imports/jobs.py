@@ -137,7 +137,10 @@ def run(
         return db.run_write(import_service.finish, caller=caller, id=id, runner=runner)
     except LeaseLost:
         if keeper.stopped:  # ours to give up: let another process take it over at once
-            db.run_write(import_service.release, caller=caller, id=id, runner=runner)
+            try:
+                db.run_write(import_service.release, caller=caller, id=id, runner=runner)
+            except Exception:  # noqa: BLE001 - the database is closing: the lease runs out
+                log.warning("releasing import %s failed", id, exc_info=True)
         raise
     except Exception as error:
         if stop is not None and stop.is_set():
