@@ -258,7 +258,7 @@ def two_servers(tmp_path: Path, worker_id: str) -> Iterator[tuple[list[Server], 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIALBOOK_")}
     env["DIALBOOK_DATABASE_URL"] = url
     env[CHECK_VARIABLE] = os.environ[CHECK_VARIABLE]  # the servers' statements are checked too
-    env["DIALBOOK_IMPORT_LEASE_SECONDS"] = "3"  # a killed server's import is taken over soon
+    env["DIALBOOK_IMPORT_LEASE_SECONDS"] = "5"  # a killed server's import is taken over soon
     started: list[Server] = []
     try:
         runner = CliRunner(env={"DIALBOOK_DATABASE_URL": url})

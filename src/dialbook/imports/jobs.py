@@ -259,6 +259,9 @@ class Jobs:
         self._stop = threading.Event()
         self._watch: asyncio.Task[None] | None = None
         self._noted: set[int] = set()
+        # Its own generator: the module's shared one is the tests' (Hypothesis checks
+        # that nothing else draws from it while it generates).
+        self._jitter = random.Random()
 
     def submit(self, workspace_id: int, id: int) -> None:
         """Run import ``id`` in a thread (unless it runs in this process already)."""
@@ -293,7 +296,7 @@ class Jobs:
     async def _look(self) -> None:
         every = self._lease / 4
         while True:
-            await asyncio.sleep(every * random.uniform(0.8, 1.2))
+            await asyncio.sleep(every * self._jitter.uniform(0.8, 1.2))
             try:
                 for workspace_id, id in await self._db.read(import_service.unfinished):
                     self.submit(workspace_id, id)
