@@ -6,6 +6,7 @@
     python -m bench --only import --rows 100000
     python -m bench --only dnc-registry --registry-lines 1000000
     python -m bench --only console --contacts 1000000
+    python -m bench --only scale --rounds 3     # 1, 2, 4 server processes on PostgreSQL
 
 See docs/performance.md for what each figure means.
 """
@@ -18,13 +19,14 @@ import sys
 import time
 from pathlib import Path
 
-from bench import claims, create, imports, phones, registry, webhooks
+from bench import claims, create, imports, phones, registry, scale, webhooks
 from bench import console as console_pages
 from bench.common import ROOT, Result, checkout, load_average, log, machine, stopping_children
 from bench.report import console, notes, table, write_json
 
 GROUPS = (
     "http", "import", "claim", "lookup", "webhooks", "dnc-registry", "phones", "console",
+    "scale",
 )  # fmt: skip
 
 
@@ -77,6 +79,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help=f"HTTP targets (default all: {','.join(create.TARGETS)})",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="scale: runs of each process count, alternating (default 3; quick: 1)",
+    )
     parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL imports")
     parser.add_argument(
         "--import-timeout",
@@ -93,6 +101,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args.duration = args.duration if args.duration is not None else (2.0 if quick else 10.0)
     args.warmup = args.warmup if args.warmup is not None else (1.0 if quick else 2.0)
     args.registry_lines = args.registry_lines or (20_000 if quick else registry.TARGET_LINES)
+    args.rounds = args.rounds or (1 if quick else 3)
     args.claims = 200 if quick else 2_000
     args.lookups = 500 if quick else 3_000
     if args.targets:
@@ -123,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
         "import_timeout": args.import_timeout,
         "registry_lines": args.registry_lines,
+        "rounds": args.rounds,
     }
     log(
         f"dialbook bench on {meta['cpu']} ({meta['cores']} cores), load average "
@@ -173,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
                     results=results,
                 )
                 phases["console"] = load_average()
+            if "scale" in args.only:
+                scale.bench(args.duration, args.warmup, args.rounds, results)
+                phases["scale"] = load_average()
             if "phones" in args.only:
                 phones.bench(5_000 if args.quick else 100_000, 1 if args.quick else 10, results)
                 phases["phones"] = load_average()

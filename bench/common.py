@@ -290,6 +290,22 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def tree_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a live process and its live descendants, summed
+    (``serve --workers N``: the supervisor and its workers)."""
+    total, stack, seen = cpu_seconds(pid), _children(pid), {pid}
+    if total is None:
+        return None
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        total += cpu_seconds(current) or 0.0
+        stack.extend(_children(current))
+    return total
+
+
 def _rss_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -366,11 +366,20 @@ class Generator:
         self.name = "wrk" if self.wrk else "python (wrk could not be installed)"
 
     def run(
-        self, port: int, plan: Plan, phase: int, seconds: float, work: Path, server_pid: int
+        self,
+        port: int,
+        plan: Plan,
+        phase: int,
+        seconds: float,
+        work: Path,
+        server_pid: int,
+        cpu: Callable[[int], float | None] = cpu_seconds,
     ) -> Run:
+        """One load run; ``cpu`` reads the server's CPU seconds (tree_cpu_seconds for a
+        server of several processes)."""
         script = work / f"load-{phase}.lua"
         script.write_text(lua.script(plan.method, plan.path, plan.headers, plan.template()))
-        before = cpu_seconds(server_pid)
+        before = cpu(server_pid)
         started = time.monotonic()
         if self.wrk:
             args = [
@@ -408,7 +417,7 @@ class Generator:
         finally:
             CHILDREN.stop(proc)
         elapsed = time.monotonic() - started
-        after = cpu_seconds(server_pid)
+        after = cpu(server_pid)
         line = next((x for x in out.decode().splitlines() if x.startswith("BENCH_JSON ")), None)
         if line is None:
             raise RuntimeError(f"the load generator printed no result: {err.decode()[-1000:]}")

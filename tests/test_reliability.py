@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import signal
+import socket
 import sqlite3
 import threading
 import time
@@ -31,6 +32,7 @@ class Server:
     """A `dialbook serve` process of our own, stopped by its id."""
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.env = env
         self.process, self.url = servers.spawn("--log-level", "warning", env=env, cwd=cwd)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and self.process.poll() is None:
@@ -256,6 +258,7 @@ def two_servers(tmp_path: Path, worker_id: str) -> Iterator[tuple[list[Server], 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIALBOOK_")}
     env["DIALBOOK_DATABASE_URL"] = url
     env[CHECK_VARIABLE] = os.environ[CHECK_VARIABLE]  # the servers' statements are checked too
+    env["DIALBOOK_IMPORT_LEASE_SECONDS"] = "5"  # a killed server's import is taken over soon
     started: list[Server] = []
     try:
         runner = CliRunner(env={"DIALBOOK_DATABASE_URL": url})
@@ -330,3 +333,102 @@ def test_8_dialers_claiming_across_two_server_processes_never_share_a_contact(
     with ThreadPoolExecutor(8) as pool:
         claimed = [c for got in pool.map(dialer, range(8)) for c in got]
     assert len(claimed) == len(set(claimed)) == 160
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(x) for x in (task / "children").read_text().split()]
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.postgres
+def test_an_import_whose_server_is_killed_is_finished_by_the_other_server(
+    two_servers: tuple[list[Server], str], tmp_path: Path
+) -> None:
+    from sqlalchemy import text
+
+    from dialbook.db import engine as engines
+
+    servers, key = two_servers
+    rows = 60_000  # several seconds of work on PostgreSQL
+    path = tmp_path / "leads.csv"
+    with path.open("w") as handle:
+        handle.write("Name,Phone\n")
+        for i in range(rows):
+            handle.write(f"P{i},+1312{i // 10000 + 200}{i % 10000:04d}\n")
+    engine = engines.create(servers[0].env["DIALBOOK_DATABASE_URL"], pool_size=1)
+
+    def one(query: str) -> tuple[object, ...]:
+        with engine.connect() as conn:
+            return tuple(conn.execute(text(query)).one())
+
+    try:
+        with httpx.Client(base_url=servers[0].url, headers={"x-api-key": key}, timeout=60) as api:
+            lst = api.post(
+                "/v1/lists", json={"name": "Big", "duplicate_policy": {"key": "none"}}
+            ).json()
+            job = api.post(
+                f"/v1/lists/{lst['id']}/imports",
+                content=path.read_bytes(),
+                params={"filename": "leads.csv"},
+            ).json()
+            workspace = api.get("/v1/workspaces").json()["data"][0]["id"]
+        where = f"workspace_id = {workspace} AND id = {job['id']}"
+        # Whichever process claimed it (any may): wait for two committed chunks.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status, last_line, runner = one(
+                f"SELECT status, last_line, runner FROM imports WHERE {where}"
+            )
+            if status == "running" and int(str(last_line)) > 4000:
+                break
+            time.sleep(0.02)
+        assert (status, int(str(last_line)) < rows) == ("running", True), (status, last_line)
+        pid = int(str(runner).split("/")[0].rpartition(":")[2])
+        victim = next(s for s in servers if s.process.pid == pid)
+        survivor = next(s for s in servers if s is not victim)
+        workers = _children(pid)  # its processes normalizing rows
+        victim.kill()
+
+        with httpx.Client(base_url=survivor.url, headers={"x-api-key": key}, timeout=60) as api:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                done = api.get(f"/v1/imports/{job['id']}").json()
+                if done["status"] in ("done", "failed"):
+                    break
+                time.sleep(0.1)
+        assert (done["status"], done["created"], done["rows_read"], done["rejected"]) == (
+            "done", rows, rows, 0,
+        ), done  # fmt: skip
+        runner = one(f"SELECT runner FROM imports WHERE {where}")[0]
+        assert str(runner).startswith(f"{socket.gethostname()}:{survivor.process.pid}/")
+        ws = f"workspace_id = {workspace}"
+        assert one(f"SELECT count(*), count(DISTINCT dial_number) FROM contacts WHERE {ws}") == (
+            rows, rows,
+        )  # fmt: skip
+        # Nothing half-written: every contact has its phone row and no phone row is alone.
+        orphans = one(
+            f"SELECT count(*) FROM contacts c WHERE c.{ws} AND NOT EXISTS (SELECT 1 FROM "
+            "contact_phones p WHERE p.workspace_id = c.workspace_id AND p.contact_id = c.id)"
+        )
+        dangling = one(
+            f"SELECT count(*) FROM contact_phones p WHERE p.{ws} AND NOT EXISTS (SELECT 1 FROM "
+            "contacts c WHERE c.workspace_id = p.workspace_id AND c.id = p.contact_id)"
+        )
+        assert (orphans, dangling) == ((0,), (0,))
+        # The killed server's workers ended with it.
+        deadline = time.monotonic() + 10
+        while any(_running(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [w for w in workers if _running(w)]
+    finally:
+        engine.dispose()

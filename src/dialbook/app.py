@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     # Each domain's background worker, started and stopped with the app (in this order,
     # and the reverse). Retention gets the workspaces' ids from here: events sit below
     # workspaces, which record events.
-    services.workers.register(Jobs(database))
+    services.workers.register(Jobs(database, lease=settings.import_lease_seconds))
     services.workers.register(Deliverer(database, settings, formats))
     services.workers.register(
         retention.Pruner(

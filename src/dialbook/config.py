@@ -40,6 +40,9 @@ class Settings:
     console_idle_minutes: int = 60
     # GET /metrics (Prometheus), for keys with the admin scope; DIALBOOK_METRICS=off hides it.
     metrics: bool = True
+    # A running import holds a lease this long, renewed every fifth of it; when it runs out
+    # (its process was killed, or hangs), any server process takes the job over.
+    import_lease_seconds: float = 20.0
 
     @property
     def url(self) -> str:
@@ -65,7 +68,12 @@ class Settings:
         ):
             if f"DIALBOOK_{name.upper()}" in env:
                 values[name] = int(env[f"DIALBOOK_{name.upper()}"])
-        for name in ("webhook_timeout", "webhook_retry_scale", "webhook_disable_after_seconds"):
+        for name in (
+            "webhook_timeout",
+            "webhook_retry_scale",
+            "webhook_disable_after_seconds",
+            "import_lease_seconds",
+        ):
             if f"DIALBOOK_{name.upper()}" in env:
                 values[name] = float(env[f"DIALBOOK_{name.upper()}"])
         if env.get("DIALBOOK_WEBHOOKS_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"):

@@ -9,6 +9,7 @@
   x Conflict                    409 conflict
     + DuplicateContact          409 duplicate_contact   (hit the list's duplicate policy)
     + VersionConflict           412 version_conflict    (If-Match / version no longer current)
+    + LeaseLost                 409 conflict            (an import's runner lost its lease)
   x Gone                        410 gone                (an event cursor older than retention)
   x PayloadTooLarge             413 payload_too_large
   x InvalidInput                422 validation_failed   (carries one FieldError per bad field)
@@ -110,6 +111,12 @@ class VersionConflict(Conflict):
             f"The contact changed since you read it; its current version is {current_version}."
         )
         self.current_version = current_version
+
+
+class LeaseLost(Conflict):
+    """A running import is no longer this process's: its lease ran out and another process
+    took the job over, or it was stopped. The runner stops; nothing of the chunk it was
+    writing is kept."""
 
 
 class Gone(DialbookError):

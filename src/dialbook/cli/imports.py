@@ -17,7 +17,7 @@ from rich.progress import (
 
 from dialbook.cli import App, pass_app, workspace_option
 from dialbook.cli.output import console, print_json, print_table
-from dialbook.errors import Conflict, DialbookError
+from dialbook.errors import Conflict, DialbookError, LeaseLost
 from dialbook.imports import export as exporter
 from dialbook.imports import jobs as import_jobs
 from dialbook.imports import service as import_service
@@ -195,7 +195,10 @@ def _run(
                 workers=workers,
                 progress=update,
                 force=force,
+                lease=app.settings.import_lease_seconds,
             )
+        except LeaseLost as error:
+            raise click.ClickException(error.detail) from None
         except Conflict as error:
             raise click.ClickException(
                 f"{error.detail} If that process is gone, resume with --force."

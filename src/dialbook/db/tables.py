@@ -418,6 +418,9 @@ imports = Table(
     Column("options", Json, nullable=False),
     Column("columns", Json),  # the file's columns, for the rejects file's header
     Column("runner", String(200)),  # "host:pid" of the process running it
+    # Until when the runner holds the job: renewed while it runs; once past, any server
+    # process may take the job over (imports/service.py, "leases").
+    Column("lease_until", UTCDateTime),
     Column("rows_read", Integer, nullable=False, default=0),
     Column("created", Integer, nullable=False, default=0),
     Column("updated", Integer, nullable=False, default=0),

@@ -52,17 +52,19 @@ def mark_undone(conn: Conn, *, workspace_id: int, id: int, now: dt.datetime) -> 
     return result.rowcount > 0
 
 
-def _claimable(stale_before: dt.datetime, dead: list[str]) -> Any:
-    running = imports.c.status == "running"
-    return (
-        (imports.c.status == "queued")
-        | (running & (imports.c.updated_at < stale_before))
-        | (running & imports.c.runner.in_(dead))
+def _claimable(now: dt.datetime, dead: list[str]) -> Any:
+    """Waiting, or running under a lease that has run out (no lease: a job left running
+    before leases existed) or held by a process known to be gone."""
+    lapsed = (
+        imports.c.lease_until.is_(None)
+        | (imports.c.lease_until <= now)
+        | imports.c.runner.in_(dead)
     )
+    return (imports.c.status == "queued") | ((imports.c.status == "running") & lapsed)
 
 
 def runners(conn: Conn) -> list[str]:
-    """The processes that hold running jobs, in every workspace."""
+    """The runs that hold running jobs, in every workspace."""
     rows = conn.execute(
         select(imports.c.runner)
         .prefix_with("/* cross-tenant: the import worker's scan for running jobs */")
@@ -72,13 +74,13 @@ def runners(conn: Conn) -> list[str]:
     return [r for r in rows if r]
 
 
-def unfinished(conn: Conn, *, stale_before: dt.datetime, dead: list[str]) -> list[tuple[int, int]]:
-    """(workspace_id, id) of the jobs waiting, or left running by a process that stopped,
-    in every workspace: claiming and running each is then one workspace's business."""
+def unfinished(conn: Conn, *, now: dt.datetime, dead: list[str]) -> list[tuple[int, int]]:
+    """(workspace_id, id) of the jobs waiting, or running under a lapsed lease, in every
+    workspace: claiming and running each is then one workspace's business."""
     rows = conn.execute(
         select(imports.c.workspace_id, imports.c.id)
         .prefix_with("/* cross-tenant: the import worker's scan for unfinished jobs */")
-        .where(_claimable(stale_before, dead))
+        .where(_claimable(now, dead))
         .order_by(imports.c.id)
     )
     return [(int(workspace_id), int(id)) for workspace_id, id in rows]
@@ -90,24 +92,50 @@ def claim(
     workspace_id: int,
     id: int,
     runner: str,
-    stale_before: dt.datetime,
-    dead: list[str],
     now: dt.datetime,
+    until: dt.datetime,
+    dead: list[str],
     force: bool,
 ) -> bool:
-    """Mark the job running for this process; False when another process has it."""
+    """Take the job for ``runner`` until ``until``; False when another process holds it.
+
+    One conditional UPDATE: on PostgreSQL a second taker waits for the first one's row lock,
+    then finds the condition false (a fresh lease), so exactly one process wins."""
     query = update(imports).where(_job(workspace_id, id))
     if not force:
-        query = query.where(_claimable(stale_before, dead))
+        query = query.where(_claimable(now, dead))
     result = conn.execute(
         query.values(
             status="running",
             runner=runner,
+            lease_until=until,
             started_at=func.coalesce(imports.c.started_at, now),
             error=None,
             updated_at=now,
         )
     )
+    return result.rowcount > 0
+
+
+def _held(workspace_id: int, id: int, runner: str) -> Any:
+    return _job(workspace_id, id) & (imports.c.status == "running") & (imports.c.runner == runner)
+
+
+def renew(conn: Conn, *, workspace_id: int, id: int, runner: str, until: dt.datetime) -> bool:
+    """Extend ``runner``'s lease; False when the job is no longer its (taken over, undone,
+    finished). On PostgreSQL the row stays locked to the end of the caller's transaction,
+    so no other process can take the job over while that transaction writes."""
+    result = conn.execute(
+        update(imports).where(_held(workspace_id, id, runner)).values(lease_until=until)
+    )
+    return result.rowcount > 0
+
+
+def update_held(
+    conn: Conn, *, workspace_id: int, id: int, runner: str, values: dict[str, Any]
+) -> bool:
+    """``update_job`` only while ``runner`` holds the job; whether it did."""
+    result = conn.execute(update(imports).where(_held(workspace_id, id, runner)).values(**values))
     return result.rowcount > 0
 
 

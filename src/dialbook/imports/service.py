@@ -25,7 +25,7 @@ import msgspec
 
 from dialbook.contacts import service as contact_service
 from dialbook.db import Conn, Database
-from dialbook.errors import Conflict, NotFound, invalid
+from dialbook.errors import Conflict, LeaseLost, NotFound, invalid
 from dialbook.events import service as event_service
 from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldCreate
@@ -183,12 +183,26 @@ def with_template(
     return msgspec.structs.replace(options, map=chosen)
 
 
-# A running job without progress this long was abandoned (its process on another machine
-# died); on this machine, a job whose process is gone is taken over at once.
-STALE = dt.timedelta(minutes=2)
+# -- leases: which process runs a job --------------------------------------------------
+#
+# A running job is held by one process (``runner``) until ``lease_until``. The runner renews
+# the lease from a thread every fifth of its length and in every chunk's transaction; every
+# server process looks for jobs whose lease ran out (their process was killed, its machine
+# died, or it hangs) and takes them over with one conditional UPDATE (``claim``), resuming
+# after ``last_line``. A chunk commits only while its transaction holds the lease (the
+# first statement renews it, which on PostgreSQL locks the job's row until the commit), so
+# a runner that was taken over writes nothing more: a chunk is written once.
+
+
+#
+# On one machine a job whose process is gone is taken over without waiting for its lease
+# (a restarted server resumes at once). Telling a live process for a dead one (machines
+# sharing a host name, pid namespaces) costs only a handoff: the live one's next chunk
+# finds its lease gone and stops, before writing anything.
 
 
 def this_runner() -> str:
+    """This process: ``host:pid`` (a run adds ``/token``, imports/jobs.py)."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -196,7 +210,7 @@ def _dead_runners(conn: Conn) -> list[str]:
     host = socket.gethostname()
     dead = []
     for runner in repository.runners(conn):
-        name, _, pid = runner.rpartition(":")
+        name, _, pid = runner.split("/")[0].rpartition(":")
         if name == host and pid.isdigit() and not _alive(int(pid)):
             dead.append(runner)
     return dead
@@ -213,8 +227,33 @@ def _alive(pid: int) -> bool:
 
 
 def unfinished(conn: Conn) -> list[tuple[int, int]]:
-    """(workspace_id, id) of the jobs to resume."""
-    return repository.unfinished(conn, stale_before=clock.now() - STALE, dead=_dead_runners(conn))
+    """(workspace_id, id) of the jobs to run: waiting, or their lease has run out, or their
+    process is gone."""
+    return repository.unfinished(conn, now=clock.now(), dead=_dead_runners(conn))
+
+
+def renew(conn: Conn, *, caller: Caller, id: int, runner: str, lease: dt.timedelta) -> bool:
+    """Extend ``runner``'s lease on the job; False when it is no longer its."""
+    return repository.renew(
+        conn, workspace_id=caller.workspace_id, id=id, runner=runner, until=clock.now() + lease
+    )
+
+
+def release(conn: Conn, *, caller: Caller, id: int, runner: str) -> bool:
+    """End ``runner``'s lease now (it stops: the server shuts down, or its parent died),
+    so another process takes the job over at its next look instead of waiting it out."""
+    return repository.update_held(
+        conn,
+        workspace_id=caller.workspace_id,
+        id=id,
+        runner=runner,
+        values={"lease_until": clock.now()},
+    )
+
+
+def _hold(conn: Conn, *, caller: Caller, id: int, runner: str, lease: dt.timedelta) -> None:
+    if not renew(conn, caller=caller, id=id, runner=runner, lease=lease):
+        raise LeaseLost(f"Import {id} is no longer run by this process ({runner}).")
 
 
 def job_file(conn: Conn, *, caller: Caller, id: int) -> Path:
@@ -387,23 +426,36 @@ def dry_run(
 # -- running: each function is one transaction of imports/jobs.py's runner ----------------
 
 
-def fail(conn: Conn, *, caller: Caller, id: int, message: str) -> ImportRead:
-    """Mark the job failed, with why."""
-    repository.update_job(
-        conn,
-        workspace_id=caller.workspace_id,
-        id=id,
-        values={"status": "failed", "error": message[:2000], "updated_at": clock.now()},
-    )
+def fail(
+    conn: Conn, *, caller: Caller, id: int, message: str, runner: str | None = None
+) -> ImportRead:
+    """Mark the job failed, with why: with ``runner``, only while that runner holds it
+    (a runner that was taken over leaves the job to its new one)."""
+    values = {"status": "failed", "error": message[:2000], "updated_at": clock.now()}
+    if runner is None:
+        repository.update_job(conn, workspace_id=caller.workspace_id, id=id, values=values)
+    elif not repository.update_held(
+        conn, workspace_id=caller.workspace_id, id=id, runner=runner, values=values
+    ):
+        return get_job(conn, caller=caller, id=id)
     job = get_job(conn, caller=caller, id=id)
     event_service.record(conn, caller, "import.failed", list_id=job.list_id, data=job)
     return job
 
 
 def start(
-    conn: Conn, *, caller: Caller, id: int, lst: ListRead, mapping: Mapping, force: bool
+    conn: Conn,
+    *,
+    caller: Caller,
+    id: int,
+    lst: ListRead,
+    mapping: Mapping,
+    force: bool,
+    runner: str,
+    lease: dt.timedelta,
 ) -> Plan:
-    """Claim the job for this process (Conflict when another runs it) and plan its rows."""
+    """Claim the job for ``runner`` (Conflict when another process holds its lease) and
+    plan its rows."""
     now = clock.now()
     job = repository.get_job(conn, workspace_id=caller.workspace_id, id=id)
     assert job is not None
@@ -412,10 +464,10 @@ def start(
         conn,
         workspace_id=caller.workspace_id,
         id=id,
-        runner=this_runner(),
-        stale_before=now - STALE,
-        dead=_dead_runners(conn),
+        runner=runner,
         now=now,
+        until=now + lease,
+        dead=_dead_runners(conn),
         force=force,
     ):
         raise Conflict(f"Import {id} is being run by another process.")
@@ -425,14 +477,17 @@ def start(
     return _plan(conn, caller=caller, lst=lst, mapping=mapping, define=True)
 
 
-def finish(conn: Conn, *, caller: Caller, id: int) -> ImportRead:
+def finish(conn: Conn, *, caller: Caller, id: int, runner: str) -> ImportRead:
+    """Mark the job done (LeaseLost when ``runner`` no longer holds it)."""
     now = clock.now()
-    repository.update_job(
+    if not repository.update_held(
         conn,
         workspace_id=caller.workspace_id,
         id=id,
-        values={"status": "done", "finished_at": now, "updated_at": now},
-    )
+        runner=runner,
+        values={"status": "done", "finished_at": now, "updated_at": now, "lease_until": None},
+    ):
+        raise LeaseLost(f"Import {id} is no longer run by this process ({runner}).")
     job = get_job(conn, caller=caller, id=id)
     event_service.record(conn, caller, "import.completed", list_id=job.list_id, data=job)
     return job
@@ -449,8 +504,12 @@ def commit_chunk(
     mapping: Mapping,
     on_duplicate: str,
     bytes_done: int,
+    runner: str,
+    lease: dt.timedelta,
 ) -> ImportRead:
-    """Write one chunk and the job's progress, in the caller's one transaction."""
+    """Write one chunk and the job's progress, in the caller's one transaction, which
+    first renews ``runner``'s lease (LeaseLost, and nothing written, when it is gone)."""
+    _hold(conn, caller=caller, id=id, runner=runner, lease=lease)
     now = clock.now()
     rejects: list[dict[str, Any]] = []
     good = iter(results)

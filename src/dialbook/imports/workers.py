@@ -10,13 +10,14 @@ import concurrent.futures
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from dialbook.contacts import normalize
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.imports.mapping import Mapping, to_given
+from dialbook.kit.processes import exit_with_parent
 from dialbook.normalize.fields import FieldDefinition
 
 T = TypeVar("T")
@@ -71,6 +72,7 @@ def _init(plan: Plan) -> None:
     _plan = plan
     # Normalizing rows may wait; a server answering requests beside it should not.
     os.nice(WORKER_NICENESS)
+    exit_with_parent()  # a server killed with -9 leaves no worker behind
 
 
 def _work(rows: list[dict[str, Any]]) -> list[Result]:
@@ -84,7 +86,7 @@ def default_workers() -> int:
 
 def run_ordered(
     plan: Plan, chunks: Iterator[T], rows_of: Callable[[T], list[dict[str, Any]]], workers: int
-) -> Iterator[tuple[T, list[Result]]]:
+) -> Generator[tuple[T, list[Result]], None, None]:
     """Normalize chunks in ``workers`` processes (inline when 0), yielding them in order.
 
     At most two chunks per worker are in flight, so reading never runs ahead of writing
