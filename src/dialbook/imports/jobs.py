@@ -67,6 +67,7 @@ def run(
             lst=lst,
             mapping=opened.mapping,
             force=force,
+            on_duplicate=job.options.on_duplicate,
         )
         if workers is None:
             workers = (
@@ -85,7 +86,6 @@ def run(
                 lst=lst,
                 chunk=chunk,
                 results=results,
-                mapping=plan.mapping,
                 on_duplicate=job.options.on_duplicate,
                 bytes_done=opened.source.position(),
             )
