@@ -18,7 +18,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
     tuple_,
     update,
 )
@@ -503,13 +502,12 @@ def _allocate_ids(conn: Conn, count: int) -> list[int]:
     if conn.dialect.name == "postgresql":
         return [
             int(i)
-            for i in conn.execute(
-                text(
-                    "SELECT nextval(pg_get_serial_sequence('contacts', 'id'))"
-                    " FROM generate_series(1, :n)"
-                ),
-                {"n": count},
-            ).scalars()
+            for (i,) in bulk.query(
+                conn,
+                "SELECT nextval(pg_get_serial_sequence('contacts', 'id'))"
+                " FROM generate_series(1, ?)",
+                [count],
+            )
         ]
     highest = conn.execute(select(func.coalesce(func.max(contacts.c.id), 0))).scalar_one()
     return list(range(int(highest) + 1, int(highest) + 1 + count))
@@ -629,6 +627,25 @@ def analyze(conn: Conn) -> None:
 
 
 # -- call zones: the zone keys contacts are in (normalize/zone_keys.py) -----------------
+
+
+def zone_ids(conn: Conn, *, keys: Iterable[str]) -> dict[str, int]:
+    """The ids of many zone keys (a batch's), read in one statement; those not known yet
+    are added one by one (:func:`zone_id`)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    found = {
+        str(key): int(id)
+        for key, id in bulk.query(
+            conn, f"SELECT key, id FROM call_zones WHERE key IN ({marks})", wanted
+        )
+    }
+    for key in wanted:
+        if key not in found:
+            found[key] = zone_id(conn, key=key)
+    return found
 
 
 def zone_id(conn: Conn, *, key: str) -> int:

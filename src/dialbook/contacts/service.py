@@ -669,10 +669,7 @@ def write_batch(
             key=key,
             values=[v for row in rows for v in row.keys],
         )
-    zones = {
-        k: repository.zone_id(conn, key=k)
-        for k in {r.zone_key for r in rows if r.zone_key is not None}
-    }
+    zones = repository.zone_ids(conn, keys=(r.zone_key for r in rows if r.zone_key is not None))
     outcomes: list[BatchOutcome] = []
     fresh: list[prepared.NewContact] = []
     in_batch: dict[Any, int] = {}  # key value -> position in ``outcomes``
