@@ -10,7 +10,7 @@ import concurrent.futures
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -91,7 +91,7 @@ PART = 500  # rows per message to a worker: smaller messages keep each worker's 
 
 def run_ordered(
     plan: Plan, chunks: Iterator[T], rows_of: Callable[[T], list[dict[str, Any]]], workers: int
-) -> Iterator[tuple[T, list[Result]]]:
+) -> Generator[tuple[T, list[Result]], None, None]:
     """Normalize chunks in ``workers`` processes (inline when 0), yielding them in order.
 
     At most two chunks per worker are in flight, so reading never runs ahead of writing
@@ -117,9 +117,12 @@ def run_ordered(
             done, futures = pending.popleft()
             return done, [result for future in futures for result in future.result()]
 
-        for chunk in chunks:
-            submit(chunk)
-            if len(pending) >= workers * 2:
+        try:
+            for chunk in chunks:
+                submit(chunk)
+                if len(pending) >= workers * 2:
+                    yield first()
+            while pending:
                 yield first()
-        while pending:
-            yield first()
+        finally:  # stopped early (an error, a stop): drop the parts not started
+            pool.shutdown(wait=True, cancel_futures=True)
