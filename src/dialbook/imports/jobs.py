@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -168,7 +169,7 @@ class Jobs:
             ours, theirs = context.Pipe()
             process = context.Process(
                 target=_child,
-                args=(self._db.url, workspace_id, id, theirs),
+                args=(self._db.url, workspace_id, id, theirs, os.getpid()),
                 name=f"dialbook-import-{id}",
                 daemon=False,  # it starts the normalizing workers: daemons may not
             )
@@ -242,14 +243,15 @@ def _relay(conn: Connection) -> None:
 # -- the child process ------------------------------------------------------------------
 
 
-def _child(url: str, workspace_id: int, id: int, conn: Connection) -> None:
+def _child(url: str, workspace_id: int, id: int, conn: Connection, server: int) -> None:
     """Run one job in this process (its own group, at a lower priority) and end."""
     os.setpgid(0, 0)  # a stuck child is killed with its workers, as one group
+    _die_with(server)
     os.nice(WORKER_NICENESS)
     stop = threading.Event()
     # SIGTERM (the server's stop): end between two chunks, each chunk being one transaction.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    threading.Thread(target=_orphan_watch, args=(os.getppid(), stop), daemon=True).start()
+    threading.Thread(target=_orphan_watch, args=(server, stop), daemon=True).start()
 
     def count(outcome: str, rows: int) -> None:
         with contextlib.suppress(OSError, EOFError):  # the server is going: not the job's fault
@@ -266,6 +268,19 @@ def _child(url: str, workspace_id: int, id: int, conn: Connection) -> None:
     finally:
         db.close()
         conn.close()
+
+
+def _die_with(server: int) -> None:
+    """On Linux, have the kernel kill this process the moment its server dies (kill -9
+    of the server ends the job at once, as it did when jobs were threads: its chunk rolls
+    back and the restarted server resumes it)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != server:  # it died before that took effect
+        os._exit(1)
 
 
 def _orphan_watch(server: int, stop: threading.Event) -> None:

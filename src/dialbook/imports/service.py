@@ -210,7 +210,17 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A process that ended and waits to be reaped (an import's child process whose server
+    was killed, not reaped yet by whoever adopted it) runs nothing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc here, or it is gone now: kill(pid, 0) said it was there
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def unfinished(conn: Conn) -> list[tuple[int, int]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
@@ -75,6 +77,15 @@ def _init(plan: Plan) -> None:
     _plan = plan
     # Normalizing rows may wait; a server answering requests beside it should not.
     os.nice(WORKER_NICENESS)
+    threading.Thread(target=_orphan_watch, args=(os.getppid(),), daemon=True).start()
+
+
+def _orphan_watch(parent: int) -> None:
+    """End this worker once the import that started it is gone (kill -9): a worker waits
+    for work on a queue its siblings hold open too, so it would never see the end."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _work(rows: list[dict[str, Any]]) -> list[Result]:
