@@ -426,3 +426,38 @@ def test_a_title_and_suffix_column_are_read(api: TestClient) -> None:
         ("Dr.", "Grace", "PhD"),
         ("Dr.", "Ada", "Jr."),
     ]
+
+
+AWKWARD = (
+    "Name,Phone,Company,Notes,Tags,Salesforce ID,Favourite Colour\n"
+    '"Tab\tHere","240-452-2332","back\\slash \\N","line one\nline two\r\nthree","a\\b","003\tX",'
+    '"\\\\ ""quoted"" é ☎"\n'
+    "Plain,240-452-2333,,,,,\n"
+)
+
+
+def test_imported_values_and_events_survive_the_driver_formats(
+    db: Database, caller: Caller, api: TestClient, tmp_path: Path
+) -> None:
+    """Workers make the rows ready for the driver (tuples on SQLite, COPY text lines on
+    PostgreSQL): tabs, newlines, backslashes and a literal \\N come back as written, and
+    each contact.created payload is the contact as the API reads it."""
+    lst = create_list(api, default_region="US")
+    path = tmp_path / "awkward.csv"
+    path.write_text(AWKWARD, encoding="utf-8")
+    result = import_file(db, caller, lst["id"], path, map=["Tags=tags"])
+    assert (result.created, result.rejected) == (2, 0)
+    found = api.get("/v1/contacts", params={"list_id": lst["id"]}).json()["data"]
+    contacts = {c["id"]: c for c in found}
+    awkward = next(c for c in found if c["company"])
+    assert awkward["full_name"] == "Tab Here"  # names are tidied; the rest kept as written
+    assert awkward["company"] == "back\\slash \\N"
+    assert awkward["notes"] == "line one\nline two\r\nthree"
+    assert awkward["tags"] == ["a\\b"]
+    assert [r["id"] for r in awkward["external_refs"]] == ["003\tX"]
+    assert awkward["custom_fields"] == {"favourite_colour": '\\\\ "quoted" é ☎'}
+    assert api.get("/v1/contacts", params={"tag": "a\\b"}).json()["data"][0]["id"] == awkward["id"]
+    events = api.get("/v1/events", params={"types": "contact.created"}).json()["data"]
+    assert sorted(e["contact_id"] for e in events) == sorted(contacts)
+    for event in events:
+        assert event["data"] == contacts[event["contact_id"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,11 +18,11 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
     tuple_,
     update,
 )
 
+from dialbook.contacts import prepared
 from dialbook.contacts.schemas import Contact
 from dialbook.db import Conn, bulk, locks
 from dialbook.db.tables import (
@@ -450,19 +451,77 @@ def insert_many(conn: Conn, *, rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
+def row_format(conn: Conn) -> prepared.RowFormat:
+    """How :func:`insert_prepared` takes new contacts on this connection's backend."""
+    return _row_format(conn.dialect.name)
+
+
+@functools.lru_cache(maxsize=2)
+def _row_format(dialect: str) -> prepared.RowFormat:
+    names = tuple(str(c.name) for c in contacts.c)  # plain str: workers unpickle no SQLAlchemy
+    return prepared.row_format(
+        names, bulk.kinds(contacts), "copy" if dialect == "postgresql" else "sqlite"
+    )
+
+
+def insert_prepared(
+    conn: Conn,
+    *,
+    workspace_id: int,
+    rows: Sequence[prepared.NewContact],
+    zone_ids: Sequence[int | None],
+    now: dt.datetime,
+) -> list[int]:
+    """Insert contacts made ready by contacts/prepared.py (with their lookup indexes),
+    ``zone_ids`` theirs in order; their ids, in order."""
+    if not rows:
+        return []
+    fmt = row_format(conn)
+    ids = _allocate_ids(conn, len(rows))
+    ws = workspace_id
+    pairs = list(zip(ids, rows, strict=True))
+    found: list[Any]
+    phones: list[Any]
+    tags: list[Any]
+    refs: list[Any]
+    if fmt.driver == "copy":  # lines of COPY text: the workers escaped their values
+        at = now.isoformat()
+        zones = ["\\N" if z is None else str(z) for z in zone_ids]
+        found = [
+            f"{i}\t{z}\t{at}\t{at}\t{at}\t{r.values}\n"
+            for (i, r), z in zip(pairs, zones, strict=True)
+        ]
+        phones = [f"{i}\t{ws}\t{n}\t{p}\n" for i, r in pairs for p, n in enumerate(r.phones)]
+        tags = [f"{i}\t{ws}\t{t}\n" for i, r in pairs for t in r.tags]
+        refs = [f"{i}\t{ws}\t{p}\t{e}\n" for i, r in pairs for p, e in r.refs]
+    else:
+        at = bulk.insert_value(conn, contacts.c.created_at, now)
+        found = [(i, z, at, at, at, *r.values) for (i, r), z in zip(pairs, zone_ids, strict=True)]
+        phones = [(i, ws, n, p) for i, r in pairs for p, n in enumerate(r.phones)]
+        tags = [(i, ws, t) for i, r in pairs for t in r.tags]
+        refs = [(i, ws, p, e) for i, r in pairs for p, e in r.refs]
+    bulk.insert_prepared(conn, contacts, (*prepared.WRITER_COLUMNS, *fmt.names), found)
+    for table, values in (
+        (contact_phones, phones),
+        (contact_tags, tags),
+        (contact_external_ids, refs),
+    ):
+        bulk.insert_prepared(conn, table, [c.name for c in table.c], values)
+    return ids
+
+
 def _allocate_ids(conn: Conn, count: int) -> list[int]:
     """Ids for a batch, taken before inserting it. SQLite: after the highest (the write
     transaction holds the database's write lock); PostgreSQL: from the id sequence."""
     if conn.dialect.name == "postgresql":
         return [
             int(i)
-            for i in conn.execute(
-                text(
-                    "SELECT nextval(pg_get_serial_sequence('contacts', 'id'))"
-                    " FROM generate_series(1, :n)"
-                ),
-                {"n": count},
-            ).scalars()
+            for (i,) in bulk.query(
+                conn,
+                "SELECT nextval(pg_get_serial_sequence('contacts', 'id'))"
+                " FROM generate_series(1, ?)",
+                [count],
+            )
         ]
     highest = conn.execute(select(func.coalesce(func.max(contacts.c.id), 0))).scalar_one()
     return list(range(int(highest) + 1, int(highest) + 1 + count))
@@ -476,6 +535,10 @@ def existing_keys(
     ``key`` is "phone" (E.164 numbers), "email" (lower-cased) or "external_id" ((provider,
     id) pairs).
     """
+    if key in _EXISTING and values:
+        return _existing_keys(
+            conn, workspace_id=workspace_id, list_id=list_id, key=key, values=values
+        )
     found: dict[Any, int] = {}
     for start in range(0, len(values), 500):
         chunk = list(values[start : start + 500])
@@ -514,6 +577,38 @@ def existing_keys(
     return found
 
 
+_EXISTING = {
+    "phone": "SELECT p.number, c.id FROM contact_phones p JOIN contacts c"
+    " ON c.workspace_id = p.workspace_id AND c.id = p.contact_id"
+    " WHERE p.workspace_id = ? AND p.number {values}",
+    "email": "SELECT c.email_key, c.id FROM contacts c"
+    " WHERE c.workspace_id = ? AND c.email_key {values}",
+}
+
+
+def _existing_keys(
+    conn: Conn, *, workspace_id: int, list_id: int | None, key: str, values: Sequence[Any]
+) -> dict[Any, int]:
+    """existing_keys of phones and emails on the driver: one statement on PostgreSQL (the
+    values as one array), batches of 500 on SQLite (its limit on bound values)."""
+    postgres = conn.dialect.name == "postgresql"
+    batches = (
+        [list(values)] if postgres else [values[i : i + 500] for i in range(0, len(values), 500)]
+    )
+    found: dict[Any, int] = {}
+    for batch in batches:
+        text = _EXISTING[key].format(
+            values="= ANY(?)" if postgres else f"IN ({', '.join('?' * len(batch))})"
+        )
+        params: list[Any] = [workspace_id, *([batch] if postgres else batch)]
+        if list_id is not None:
+            text += " AND c.list_id = ?"
+            params.append(list_id)
+        for value, contact_id in bulk.query(conn, text + " ORDER BY c.id", params):
+            found.setdefault(value, int(contact_id))  # the oldest wins
+    return found
+
+
 def _same_contact(index: Any) -> ColumnElement[bool]:
     """An index row's contact: joined on workspace_id too, so the join stays in one
     workspace (db/tenancy.py)."""
@@ -546,6 +641,25 @@ def analyze(conn: Conn) -> None:
 
 
 # -- call zones: the zone keys contacts are in (normalize/zone_keys.py) -----------------
+
+
+def zone_ids(conn: Conn, *, keys: Iterable[str]) -> dict[str, int]:
+    """The ids of many zone keys (a batch's), read in one statement; those not known yet
+    are added one by one (:func:`zone_id`)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    found = {
+        str(key): int(id)
+        for key, id in bulk.query(
+            conn, f"SELECT key, id FROM call_zones WHERE key IN ({marks})", wanted
+        )
+    }
+    for key in wanted:
+        if key not in found:
+            found[key] = zone_id(conn, key=key)
+    return found
 
 
 def zone_id(conn: Conn, *, key: str) -> int:

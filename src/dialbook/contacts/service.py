@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from dialbook.contacts import normalize, repository
+from dialbook.contacts import normalize, prepared, repository
 from dialbook.contacts.repository import Match
 from dialbook.contacts.schemas import (
     Contact,
@@ -82,17 +82,6 @@ def _prepare(
     return columns
 
 
-def _key_values(columns: dict[str, Any], key: str) -> list[Any]:
-    """The values of ``columns`` under a duplicate key, as existing_keys takes them."""
-    if key == "phone":
-        return [p["number"] for p in columns.get("phones") or ()]
-    if key == "email":
-        return [columns["email_key"]] if columns.get("email_key") else []
-    if key == "external_id":
-        return [(r["provider"], r["id"]) for r in columns.get("external_refs") or ()]
-    return []
-
-
 def _new_keys(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """``after`` with only the duplicate-key values ``before`` did not hold: an update is
     refused for a duplicate it makes, never for one that was already there (an import told
@@ -113,7 +102,7 @@ def _new_keys(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 def _duplicate_keys(columns: dict[str, Any], key: str) -> list[str]:
     """The names of the locks that serialize writers of the same duplicate-key values."""
-    return [f"{key}:{value}" for value in _key_values(columns, key)]
+    return [f"{key}:{value}" for value in prepared.key_values(columns, key)]
 
 
 def find_match(
@@ -621,15 +610,6 @@ def set_queue_state(
 
 
 @dataclass(slots=True)
-class BatchRow:
-    """One row of a batch write: its normalized columns, and its given fields (what an
-    update of a duplicate applies)."""
-
-    columns: dict[str, Any]
-    given: dict[str, Any]
-
-
-@dataclass(slots=True)
 class BatchOutcome:
     action: str  # created | updated | skipped | rejected
     id: int | None = None
@@ -637,78 +617,95 @@ class BatchOutcome:
     twin: int | None = None  # a duplicate of this earlier row of the batch
 
 
+def row_format(conn: Conn) -> prepared.RowFormat:
+    """How new contacts are made ready for this connection's inserts (by the importer's
+    workers: contacts/prepared.py)."""
+    return repository.row_format(conn)
+
+
+def batch_target(lst: ListRead, *, on_duplicate: str) -> prepared.Target:
+    """What every new contact of a batch into ``lst`` shares (contacts/prepared.py)."""
+    key = lst.duplicate_policy.key
+    return prepared.Target(
+        workspace_id=lst.workspace_id,
+        list_id=lst.id,
+        status="queued" if lst.queue_mode == "immediate" else "held",
+        duplicate_key="none" if on_duplicate == "create" else key,
+        keep_given=on_duplicate == "update",
+    )
+
+
 def write_batch(
     conn: Conn,
     *,
     caller: Caller,
     lst: ListRead,
-    rows: Sequence[BatchRow],
+    rows: Sequence[prepared.NewContact],
     on_duplicate: str,
 ) -> list[BatchOutcome]:
-    """Create many contacts of one list at once (the importer's chunks).
+    """Create many contacts of one list at once (the importer's chunks), made ready by
+    contacts/prepared.py with :func:`batch_target` and :func:`row_format`.
 
     The duplicate keys of the whole batch are locked and looked up in one query per key
     kind; a row matching an existing contact (the oldest, as :func:`upsert` picks) or an
-    earlier row of the batch is updated (``on_duplicate="update"``), skipped ("skip") or
-    created anyway ("create"). New contacts go in with one insert and their
-    contact.created events in one batch.
+    earlier row of the batch is updated (``on_duplicate="update"``: its given fields),
+    skipped ("skip") or created anyway ("create"). New contacts go in with one insert and
+    their contact.created events in one batch.
     """
     now = clock.now()
     key = lst.duplicate_policy.key
     check = on_duplicate != "create" and key != "none"
-    keyed = [_key_values(row.columns, key) if check else [] for row in rows]
     existing: dict[Any, int] = {}
     if check:
         repository.lock_keys(
             conn,
             workspace_id=caller.workspace_id,
-            keys=[k for row in rows for k in _duplicate_keys(row.columns, key)],
+            keys=[f"{key}:{v}" for row in rows for v in row.keys],
         )
         existing = repository.existing_keys(
             conn,
             workspace_id=caller.workspace_id,
             list_id=lst.id if lst.duplicate_policy.scope == "list" else None,
             key=key,
-            values=[v for values in keyed for v in values],
+            values=[v for row in rows for v in row.keys],
         )
-    zone_ids = {
-        k: repository.zone_id(conn, key=k)
-        for k in {row.columns["zone_key"] for row in rows} - {None}
-    }
+    zones = repository.zone_ids(conn, keys=(r.zone_key for r in rows if r.zone_key is not None))
     outcomes: list[BatchOutcome] = []
-    fresh: list[dict[str, Any]] = []
+    fresh: list[prepared.NewContact] = []
     in_batch: dict[Any, int] = {}  # key value -> position in ``outcomes``
-    for row, values in zip(rows, keyed, strict=True):
-        matches = [existing[v] for v in values if v in existing]
-        twin = next((in_batch[v] for v in values if v in in_batch), None)
-        if matches or twin is not None:
-            outcomes.append(BatchOutcome("duplicate", min(matches, default=None), twin=twin))
-            continue
-        for v in values:
-            in_batch[v] = len(outcomes)
+    for row in rows:
+        if check:
+            matches = [existing[v] for v in row.keys if v in existing]
+            twin = next((in_batch[v] for v in row.keys if v in in_batch), None)
+            if matches or twin is not None:
+                outcomes.append(BatchOutcome("duplicate", min(matches, default=None), twin=twin))
+                continue
+            for v in row.keys:
+                in_batch[v] = len(outcomes)
         outcomes.append(BatchOutcome("created"))
-        columns = dict(row.columns)
-        zone = columns.pop("zone_key")
-        columns["zone_id"] = None if zone is None else zone_ids[zone]
-        fresh.append(_row_values(caller, lst, columns, now))
-    ids = iter(repository.insert_many(conn, rows=fresh))
-    created = [o for o in outcomes if o.action == "created"]
-    for outcome in created:
-        outcome.id = next(ids)
-    event_service.record_many(
+        fresh.append(row)
+    ids = repository.insert_prepared(
         conn,
-        (
-            event_service.row(
-                caller,
-                "contact.created",
-                at=now,
-                list_id=lst.id,
-                contact_id=values["id"],
-                version=1,
-                data=repository.contact_data(values),
-            )
-            for values in fresh
-        ),
+        workspace_id=caller.workspace_id,
+        rows=fresh,
+        zone_ids=[None if row.zone_key is None else zones[row.zone_key] for row in fresh],
+        now=now,
+    )
+    created = iter(ids)
+    for outcome in outcomes:
+        if outcome.action == "created":
+            outcome.id = next(created)
+    at = prepared.json_time(now)
+    copy = row_format(conn).driver == "copy"
+    event_service.record_prepared(
+        conn,
+        caller,
+        "contact.created",
+        at=now,
+        list_id=lst.id,
+        version=1,
+        payloads=[(i, prepared.event_data(row, i, at)) for i, row in zip(ids, fresh, strict=True)],
+        copy=copy,
     )
     for row, outcome in zip(rows, outcomes, strict=True):
         if outcome.action != "duplicate":
@@ -720,7 +717,7 @@ def write_batch(
             continue
         try:
             with outbox.savepoint(conn):
-                update(conn, caller=caller, id=target, given=row.given)
+                update(conn, caller=caller, id=target, given=row.given or {})
             outcome.action, outcome.id = "updated", target
         except DialbookError as error:
             outcome.action, outcome.error = "rejected", error

@@ -20,6 +20,7 @@ import msgspec
 from sqlalchemy import JSON, Boolean, Connection, Date, Table
 
 from dialbook.db.types import UTCDateTime
+from dialbook.kit import driver_values
 
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -53,8 +54,7 @@ def query(conn: Connection, text: str, params: Sequence[Any]) -> list[tuple[Any,
 
 @functools.lru_cache(maxsize=256)  # a batch shares a handful of timestamps
 def _sqlite_time(value: dt.datetime) -> str:
-    # The text SQLAlchemy's SQLite DATETIME type writes and reads back.
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return driver_values.sqlite_time(value)
 
 
 @functools.lru_cache(maxsize=32)
@@ -153,6 +153,37 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     with found.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
         for row_values in tuples:
             copy.write_row(row_values)
+
+
+def kinds(table: Table) -> tuple[str | None, ...]:
+    """Each column's conversion, by name (``json``, ``time``, ``date``, ``bool`` or None),
+    for code that makes the values itself, away from the database (the importer's
+    workers: contacts/prepared.py)."""
+    return tuple(_kind(type(c.type)) for c in table.c)
+
+
+def _kind(kind: type) -> str | None:
+    for base, name in ((JSON, "json"), (UTCDateTime, "time"), (Date, "date"), (Boolean, "bool")):
+        if issubclass(kind, base):
+            return name
+    return None
+
+
+def insert_prepared(
+    conn: Connection, table: Table, names: Sequence[str], rows: Sequence[Any]
+) -> None:
+    """Insert rows whose values are ready for the driver: tuples in ``names`` order, or on
+    PostgreSQL lines of COPY's text format (tab-separated, escaped, newline-ended)."""
+    if not rows:
+        return
+    quoted = ", ".join(f'"{n}"' for n in names)
+    found = cursor(conn)
+    if isinstance(rows[0], str):
+        with found.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            copy.write("".join(rows))
+        return
+    marks = ", ".join("?" * len(names))
+    found.executemany(sql(conn, f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'), rows)
 
 
 def delete_where(conn: Connection, table: Table, where: dict[str, Any]) -> None:

@@ -14,7 +14,9 @@ transactions of one workspace insert (and so commit) their events one after the 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -42,6 +44,22 @@ def add(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
     conn.info.setdefault(_PENDING, []).extend(rows)
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Event rows whose values are ready for the driver (db/bulk.py's insert_prepared:
+    tuples in COLUMNS order, or COPY text lines on PostgreSQL), all of one workspace."""
+
+    workspace_id: int
+    rows: Sequence[Any]
+
+
+def add_prepared(conn: Connection, workspace_id: int, rows: Sequence[Any]) -> None:
+    """Queue event rows made ready for the driver (the importer's batches), in order with
+    the others."""
+    if rows:
+        conn.info.setdefault(_PENDING, []).append(Prepared(workspace_id, rows))
+
+
 def discard(conn: Connection) -> None:
     """Forget the queued events (their transaction rolled back)."""
     conn.info.pop(_PENDING, None)
@@ -61,13 +79,25 @@ def forget_since(conn: Connection, position: int) -> None:
 def flush(conn: Connection) -> int:
     """Write the queued events now; how many. Long writers (a list delete) call it between
     chunks to bound memory; :class:`Database` calls it before every commit."""
-    rows: list[dict[str, Any]] | None = conn.info.pop(_PENDING, None)
+    rows: list[dict[str, Any] | Prepared] | None = conn.info.pop(_PENDING, None)
     if not rows:
         return 0
-    workspaces = {row["workspace_id"] for row in rows}
+    workspaces = {
+        row["workspace_id"] if isinstance(row, dict) else row.workspace_id for row in rows
+    }
     locks.lock(conn, (f"events:{workspace_id}" for workspace_id in workspaces))
-    bulk.insert_rows(conn, events, rows)
-    return len(rows)
+    written = 0
+    for prepared, group in itertools.groupby(rows, key=lambda row: isinstance(row, Prepared)):
+        if prepared:
+            for batch in group:
+                assert isinstance(batch, Prepared)
+                bulk.insert_prepared(conn, events, COLUMNS, batch.rows)
+                written += len(batch.rows)
+        else:
+            plain = [row for row in group if isinstance(row, dict)]
+            bulk.insert_rows(conn, events, plain)
+            written += len(plain)
+    return written
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from dialbook.errors import Conflict, Gone, invalid
 from dialbook.events import repository
 from dialbook.events.schemas import EVENT_TYPES, EventPage, EventQuery
 from dialbook.kit import clock
+from dialbook.kit.driver_values import escape, sqlite_time
 from dialbook.workspaces.schemas import Caller
 
 
@@ -55,6 +56,46 @@ def record(conn: Conn, caller: Caller, type: str, **fields: Any) -> None:
 
 def record_many(conn: Conn, rows: Iterable[dict[str, Any]]) -> None:
     outbox.add(conn, rows)
+
+
+def record_prepared(
+    conn: Conn,
+    caller: Caller,
+    type: str,
+    *,
+    at: dt.datetime,
+    list_id: int,
+    version: int,
+    payloads: Sequence[tuple[int, str]],
+    copy: bool,
+) -> None:
+    """Record one event per (contact id, JSON payload) of a batch, the rows made here for
+    the driver (the importer's contact.created: its payloads come encoded from its
+    workers). ``copy``: PostgreSQL COPY text lines (the payloads already escaped for it),
+    else SQLite's values."""
+    assert type in EVENT_TYPES, type
+    key_id = caller.key_id or None
+    if copy:
+        head = "\t".join(
+            [
+                str(caller.workspace_id),
+                escape(type),
+                at.isoformat(),
+                str(list_id),
+            ]
+        )
+        tail = "\t".join(
+            [str(version), "\\N" if key_id is None else str(key_id), escape(caller.actor), "\\N"]
+        )
+        rows: list[Any] = [f"{head}\t{id}\t{tail}\t{data}\n" for id, data in payloads]
+    else:
+        when = sqlite_time(at)
+        ws, actor = caller.workspace_id, caller.actor
+        rows = [
+            (ws, type, when, list_id, id, version, key_id, actor, None, data)
+            for id, data in payloads
+        ]
+    outbox.add_prepared(conn, caller.workspace_id, rows)
 
 
 def parse_types(value: str | None, *, name: str = "types") -> list[str]:

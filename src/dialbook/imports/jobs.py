@@ -1,9 +1,15 @@
 """Running imports: the runner (its own transactions, a chunk each) and the server's
-background worker that runs each job in a thread.
+background worker that runs each job in a process of its own.
 
 An import runs in chunks. Each chunk commits in one transaction with everything it
 decided (``import_service.commit_chunk``), so a job stopped at any point (even by kill -9)
 has no half-written contact, and resuming it starts after ``last_line``.
+
+The server runs each job in a child process (:class:`Jobs`): reading the file, the
+duplicate checks and the inserts are Python that holds a GIL, and in a thread of the
+server they would hold the server's own between its requests (console pages were 2-7
+times slower during an import). The child has its own Database on the same URL, runs
+at a lower priority like the normalizing workers, and ends with the server.
 """
 
 from __future__ import annotations
@@ -13,12 +19,17 @@ import contextlib
 import datetime as dt
 import itertools
 import logging
+import multiprocessing
 import os
 import random
 import secrets
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 from dialbook.contacts import service as contact_service
 from dialbook.db import Database
@@ -26,7 +37,7 @@ from dialbook.errors import Conflict, DialbookError, LeaseLost
 from dialbook.imports import service as import_service
 from dialbook.imports.reader import Row
 from dialbook.imports.schemas import ImportRead
-from dialbook.imports.workers import default_workers, run_ordered
+from dialbook.imports.workers import WORKER_NICENESS, default_workers, run_ordered
 from dialbook.kit.metrics import IMPORT_ROWS
 from dialbook.lists import service as list_service
 from dialbook.workspaces.schemas import Caller
@@ -37,6 +48,11 @@ LEASE_SECONDS = 20.0  # Settings.import_lease_seconds
 PARALLEL_FROM = 20_000  # bytes per worker below which processes cost more than they save
 
 Progress = Callable[[ImportRead], None]
+Count = Callable[[str, int], None]  # (outcome, rows)
+
+
+def _count(outcome: str, rows: int) -> None:
+    IMPORT_ROWS.labels(outcome).inc(rows)
 
 
 def run(
@@ -50,6 +66,7 @@ def run(
     lease: float = LEASE_SECONDS,
     stop: threading.Event | None = None,
     alive: Callable[[], bool] | None = None,
+    count: Count = _count,
 ) -> ImportRead:
     """Run (or resume) import ``id`` to the end. Safe to call again after any stop.
 
@@ -58,7 +75,8 @@ def run(
     (unless ``force``: for an operator who knows that process is gone), and LeaseLost when
     it stops before the end: the lease was lost to another process, ``stop`` was set (the
     server shuts down), or ``alive()`` turned false (a job running in a child process
-    whose parent died); the job is then another process's to finish.
+    whose parent died); the job is then another process's to finish. ``count`` receives
+    each chunk's rows by outcome (GET /metrics).
     """
     caller = db.run_read(import_service.caller_for_job, workspace_id=workspace_id, id=id)
     job = db.run_read(import_service.get_job, caller=caller, id=id)
@@ -90,6 +108,7 @@ def run(
             force=force,
             runner=runner,
             lease=held,
+            on_duplicate=job.options.on_duplicate,
         )
     except BaseException:
         opened.source.close()
@@ -122,13 +141,12 @@ def run(
                 lst=lst,
                 chunk=chunk,
                 results=results,
-                mapping=plan.mapping,
                 on_duplicate=job.options.on_duplicate,
                 bytes_done=opened.source.position(),
                 runner=runner,
                 lease=held,
             )
-            _count_rows(before, job)
+            _count_rows(before, job, count)
             if done in (1, 5) or done % 50 == 0:
                 db.run_write(contact_service.analyze)  # statistics for the growing tables
             if progress is not None:
@@ -230,11 +248,11 @@ def parent_alive() -> Callable[[], bool]:
     return lambda: os.getppid() == parent
 
 
-def _count_rows(before: ImportRead, after: ImportRead) -> None:
+def _count_rows(before: ImportRead, after: ImportRead, count: Count) -> None:
     """A chunk's rows into GET /metrics, by outcome."""
     for outcome in ("created", "updated", "skipped", "rejected"):
         if added := getattr(after, outcome) - getattr(before, outcome):
-            IMPORT_ROWS.labels(outcome).inc(added)
+            count(outcome, added)
 
 
 def _chunks(rows: Iterator[Row], *, after_line: int) -> Iterator[list[Row]]:
@@ -244,49 +262,53 @@ def _chunks(rows: Iterator[Row], *, after_line: int) -> Iterator[list[Row]]:
 
 
 class Jobs:
-    """The server's background imports, one thread per job (a registered worker).
+    """The server's background imports, each in a child process (a registered worker).
+
+    The child runs :func:`run` with its own Database: reading the file, the duplicate
+    checks and the inserts hold a GIL, and in a thread of the server they would hold the
+    server's between its requests. It reports its rows to this process's GET /metrics
+    through a pipe, and ends with the server (``stop``, or the server's death).
 
     Every ``lease / 4`` seconds (with a little jitter, so processes do not look in step) it
     looks for jobs to run: queued ones whose process did not start them, and running ones
     whose lease ran out because the process holding them died; ``run`` claims each with
     one conditional UPDATE, so among several server processes exactly one takes a job."""
 
+    STOP_WAIT = 10.0  # seconds a child gets to finish its chunk on SIGTERM, else killed
+
     def __init__(self, db: Database, *, lease: float = LEASE_SECONDS) -> None:
         self._db = db
         self._lease = lease
         self._lock = threading.Lock()
-        self._running: dict[int, threading.Thread] = {}
+        self._running: dict[int, tuple[BaseProcess, threading.Thread]] = {}
         self._stop = threading.Event()
         self._watch: asyncio.Task[None] | None = None
-        self._noted: set[int] = set()
         # Its own generator: the module's shared one is the tests' (Hypothesis checks
         # that nothing else draws from it while it generates).
         self._jitter = random.Random()
 
     def submit(self, workspace_id: int, id: int) -> None:
-        """Run import ``id`` in a thread (unless it runs in this process already)."""
+        """Run import ``id`` in a child process (unless this server runs it already)."""
         with self._lock:
             if self._stop.is_set():
                 return  # shutting down: another process (or the next start) runs it
-            if id in self._running and self._running[id].is_alive():
+            for done in [i for i, (p, _r) in self._running.items() if not p.is_alive()]:
+                self._running.pop(done)[0].join()  # reaped
+            if id in self._running:
                 return
-            thread = threading.Thread(
-                target=self._run, args=(workspace_id, id), name=f"import-{id}", daemon=True
+            context = multiprocessing.get_context("spawn")  # no fork: the server has threads
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=_child,
+                args=(self._db.url, workspace_id, id, theirs, os.getpid(), self._lease),
+                name=f"dialbook-import-{id}",
+                daemon=False,  # it starts the normalizing workers: daemons may not
             )
-            self._running[id] = thread
-            thread.start()
-
-    def _run(self, workspace_id: int, id: int) -> None:
-        try:
-            run(self._db, workspace_id=workspace_id, id=id, lease=self._lease, stop=self._stop)
-        except LeaseLost as error:
-            log.info("%s", error.detail)
-        except Conflict as error:
-            if id not in self._noted:  # said once: the look repeats every few seconds
-                self._noted.add(id)
-                log.info("%s", error.detail)
-        except Exception:  # noqa: BLE001 - recorded on the job by run(); keep the server up
-            log.exception("import %s failed", id)
+            process.start()
+            theirs.close()
+            reader = threading.Thread(target=_relay, args=(ours,), name=f"import-{id}", daemon=True)
+            reader.start()
+            self._running[id] = (process, reader)
 
     def start(self) -> None:
         self._stop.clear()
@@ -304,16 +326,31 @@ class Jobs:
                 log.warning("looking for imports to take over failed", exc_info=True)
 
     async def stop(self) -> None:
-        """Stop looking; running jobs stop at their next chunk and release their lease, so
-        another process takes them over at once (a job stopped mid-way resumes after its
-        last chunk). Waits a little for them, not for a whole chunk of a slow import."""
+        """Stop looking, and end the running jobs' processes: each stops at its next chunk
+        and releases its lease, so another process takes the job over at once (a job
+        stopped mid-way resumes after its last chunk)."""
         self._stop.set()
         if self._watch is not None:
             self._watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watch
             self._watch = None
-        await asyncio.to_thread(self.wait, 5.0)
+        await asyncio.to_thread(self.terminate)
+
+    def terminate(self) -> None:
+        with self._lock:
+            running = list(self._running.values())
+            self._running.clear()
+        for process, _reader in running:
+            if process.pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(process.pid, signal.SIGTERM)
+        for process, reader in running:
+            process.join(self.STOP_WAIT)
+            if process.is_alive():
+                _signal_group(process, signal.SIGKILL)
+                process.join()
+            reader.join()
 
     def resume_unfinished(self) -> list[int]:
         """Start the jobs waiting or left behind by a process that stopped (they resume
@@ -324,7 +361,85 @@ class Jobs:
         return [id for _workspace_id, id in jobs]
 
     def wait(self, timeout: float | None = None) -> None:
-        """Until the jobs running in this process end (at most ``timeout`` seconds)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        for thread in list(self._running.values()):
-            thread.join(None if deadline is None else max(deadline - time.monotonic(), 0))
+        """Until the running jobs' processes end (tests)."""
+        for process, reader in list(self._running.values()):
+            process.join(timeout)
+            reader.join(timeout)
+
+
+def _signal_group(process: BaseProcess, signum: int) -> None:
+    """Signal the child and its normalizing workers (its process group) at once."""
+    if process.pid is None:
+        return
+    try:
+        os.killpg(process.pid, signum)
+    except (ProcessLookupError, PermissionError):  # not its own group yet, or gone
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signum)
+
+
+def _relay(conn: Connection) -> None:
+    """The server's end of a child's pipe: its rows into GET /metrics, acknowledged, so
+    they are counted before the child goes on (and before its job shows done)."""
+    try:
+        while True:
+            outcome, rows = conn.recv()
+            _count(outcome, rows)
+            conn.send(None)
+    except (EOFError, OSError):
+        pass
+    finally:
+        conn.close()
+
+
+# -- the child process ------------------------------------------------------------------
+
+
+def _child(
+    url: str, workspace_id: int, id: int, conn: Connection, server: int, lease: float
+) -> None:
+    """Run one job in this process (its own group, at a lower priority) and end."""
+    os.setpgid(0, 0)  # a stuck child is killed with its workers, as one group
+    _die_with(server)
+    os.nice(WORKER_NICENESS)
+    stop = threading.Event()
+    # SIGTERM (the server's stop): end between two chunks, each chunk being one transaction.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    threading.Thread(target=_orphan_watch, args=(server, stop), daemon=True).start()
+
+    def count(outcome: str, rows: int) -> None:
+        with contextlib.suppress(OSError, EOFError):  # the server is going: not the job's fault
+            conn.send((outcome, rows))
+            conn.recv()
+
+    db = Database(url, readers=1)
+    try:
+        run(db, workspace_id=workspace_id, id=id, count=count, stop=stop, lease=lease)
+    except (LeaseLost, Conflict) as error:
+        log.info("%s", error.detail)
+    except Exception:  # noqa: BLE001 - recorded on the job by run()
+        log.exception("import %s failed", id)
+    finally:
+        db.close()
+        conn.close()
+
+
+def _die_with(server: int) -> None:
+    """On Linux, have the kernel kill this process the moment its server dies (kill -9
+    of the server ends the job at once, as it did when jobs were threads: its chunk rolls
+    back and the restarted server resumes it)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != server:  # it died before that took effect
+        os._exit(1)
+
+
+def _orphan_watch(server: int, stop: threading.Event) -> None:
+    """Stop this job when the server that started it is gone (kill -9): the job resumes,
+    as after any stop, where the next server takes it up."""
+    while os.getppid() == server and not stop.is_set():
+        time.sleep(0.5)
+    stop.set()

@@ -24,13 +24,14 @@ from typing import Any
 import msgspec
 
 from dialbook.contacts import service as contact_service
+from dialbook.contacts.prepared import NewContact
 from dialbook.db import Conn, Database
 from dialbook.errors import Conflict, LeaseLost, NotFound, invalid
 from dialbook.events import service as event_service
 from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldCreate
 from dialbook.imports import repository
-from dialbook.imports.mapping import Mapping, MappingError, parse_overrides, recognize, to_given
+from dialbook.imports.mapping import Mapping, MappingError, parse_overrides, recognize
 from dialbook.imports.reader import ReadError, Row, Source, open_rows
 from dialbook.imports.schemas import (
     ColumnMapping,
@@ -223,7 +224,17 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A process that ended and waits to be reaped (an import's child process whose server
+    was killed, not reaped yet by whoever adopted it) runs nothing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc here, or it is gone now: kill(pid, 0) said it was there
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def unfinished(conn: Conn) -> list[tuple[int, int]]:
@@ -353,7 +364,15 @@ def check_file(conn: Conn, *, caller: Caller, opened: Opened, options: ImportOpt
         )
 
 
-def _plan(conn: Conn, *, caller: Caller, lst: ListRead, mapping: Mapping, define: bool) -> Plan:
+def _plan(
+    conn: Conn,
+    *,
+    caller: Caller,
+    lst: ListRead,
+    mapping: Mapping,
+    define: bool,
+    on_duplicate: str = "skip",
+) -> Plan:
     """What workers need; with ``define``, missing custom fields are created (as text)."""
     definitions = field_service.definitions(conn, workspace_id=caller.workspace_id)
     for key, column in mapping.custom_keys().items():
@@ -372,6 +391,8 @@ def _plan(conn: Conn, *, caller: Caller, lst: ListRead, mapping: Mapping, define
         regions=(lst.default_region, caller.default_region),
         definitions=definitions,
         list_default_timezone=lst.default_timezone,
+        target=contact_service.batch_target(lst, on_duplicate=on_duplicate),
+        format=contact_service.row_format(conn),
         phone_order=lst.phone_order,
     )
 
@@ -453,6 +474,7 @@ def start(
     force: bool,
     runner: str,
     lease: dt.timedelta,
+    on_duplicate: str = "skip",
 ) -> Plan:
     """Claim the job for ``runner`` (Conflict when another process holds its lease) and
     plan its rows."""
@@ -474,7 +496,9 @@ def start(
     repository.update_job(
         conn, workspace_id=caller.workspace_id, id=id, values={"columns": list(mapping.targets)}
     )
-    return _plan(conn, caller=caller, lst=lst, mapping=mapping, define=True)
+    return _plan(
+        conn, caller=caller, lst=lst, mapping=mapping, define=True, on_duplicate=on_duplicate
+    )
 
 
 def finish(conn: Conn, *, caller: Caller, id: int, runner: str) -> ImportRead:
@@ -501,7 +525,6 @@ def commit_chunk(
     lst: ListRead,
     chunk: list[Row],
     results: list[Result],
-    mapping: Mapping,
     on_duplicate: str,
     bytes_done: int,
     runner: str,
@@ -513,29 +536,22 @@ def commit_chunk(
     now = clock.now()
     rejects: list[dict[str, Any]] = []
     good = iter(results)
-    outcomes: list[tuple[Row, dict[str, Any], list[Problem]]] = []
+    outcomes: list[tuple[Row, NewContact, list[Problem]]] = []
     for row in chunk:
         if row.error is not None:
             rejects.append(_reject(id, row, [("row", row.error)]))
             continue
-        columns, problems, kept = next(good)
-        if problems:
-            rejects.append(_reject(id, row, problems))
+        contact, problems, kept = next(good)
+        if problems or contact is None:
+            rejects.append(_reject(id, row, problems or []))
         else:
-            assert columns is not None
-            outcomes.append((row, columns, kept))
+            outcomes.append((row, contact, kept))
 
     written = contact_service.write_batch(
         conn,
         caller=caller,
         lst=lst,
-        rows=[
-            # what an update of a duplicate applies: the row's given fields
-            contact_service.BatchRow(
-                columns, to_given(row.values, mapping)[0] if on_duplicate == "update" else {}
-            )
-            for row, columns, _kept in outcomes
-        ],
+        rows=[contact for _row, contact, _kept in outcomes],
         on_duplicate=on_duplicate,
     )
     counts = dict.fromkeys(("created", "updated", "skipped"), 0)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from dialbook.contacts import normalize
+from dialbook.contacts import normalize, prepared
 from dialbook.errors import FieldError, InvalidInput
 from dialbook.imports.mapping import Mapping, to_given
 from dialbook.kit.processes import exit_with_parent
@@ -24,10 +24,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Problem = tuple[str, str]  # (name, detail)
-# (columns, problems, warnings): columns when the row is good, else its problems; the
-# warnings of a good row name what was kept as given or ignored (an unknown state, an
-# unusable time zone), as the API's Dialbook-Warnings header does.
-Result = tuple[dict[str, Any] | None, list[Problem] | None, list[Problem]]
+# (contact, problems, warnings): the new contact ready to insert when the row is good,
+# else its problems; the warnings of a good row name what was kept as given or ignored
+# (an unknown state, an unusable time zone), as the API's Dialbook-Warnings header does.
+Result = tuple[prepared.NewContact | None, list[Problem] | None, list[Problem]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,8 @@ class Plan:
     regions: tuple[str | None, ...]
     definitions: dict[str, FieldDefinition]
     list_default_timezone: str | None
+    target: prepared.Target
+    format: prepared.RowFormat
     phone_order: str = "as_given"
 
 
@@ -56,10 +58,12 @@ def normalize_rows(plan: Plan, rows: Iterable[dict[str, Any]]) -> list[Result]:
         except InvalidInput as error:
             problems += error.fields
             columns = None
-        if problems:
+        if problems or columns is None:
             results.append((None, [(p.name, p.detail) for p in problems], []))
         else:
-            results.append((columns, None, [(w.name, w.detail) for w in warnings]))
+            # Everything the writer would otherwise do per row happens here, in parallel.
+            contact = prepared.prepare(columns, given, target=plan.target, fmt=plan.format)
+            results.append((contact, None, [(w.name, w.detail) for w in warnings]))
     return results
 
 
@@ -84,13 +88,17 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
+PART = 500  # rows per message to a worker: smaller messages keep each worker's peak low
+
+
 def run_ordered(
     plan: Plan, chunks: Iterator[T], rows_of: Callable[[T], list[dict[str, Any]]], workers: int
 ) -> Generator[tuple[T, list[Result]], None, None]:
     """Normalize chunks in ``workers`` processes (inline when 0), yielding them in order.
 
     At most two chunks per worker are in flight, so reading never runs ahead of writing
-    and memory stays flat.
+    and memory stays flat. Each chunk goes to the workers in parts of PART rows: a
+    worker holds one part's rows and finished contacts at a time.
     """
     if workers <= 0:
         for chunk in chunks:
@@ -100,12 +108,23 @@ def run_ordered(
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init, initargs=(plan,)
     ) as pool:
-        pending: deque[tuple[T, concurrent.futures.Future[list[Result]]]] = deque()
-        for chunk in chunks:
-            pending.append((chunk, pool.submit(_work, rows_of(chunk))))
-            if len(pending) >= workers * 2:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+        pending: deque[tuple[T, list[concurrent.futures.Future[list[Result]]]]] = deque()
+
+        def submit(chunk: T) -> None:
+            rows = rows_of(chunk)
+            parts = [rows[i : i + PART] for i in range(0, len(rows), PART)]
+            pending.append((chunk, [pool.submit(_work, part) for part in parts]))
+
+        def first() -> tuple[T, list[Result]]:
+            done, futures = pending.popleft()
+            return done, [result for future in futures for result in future.result()]
+
+        try:
+            for chunk in chunks:
+                submit(chunk)
+                if len(pending) >= workers * 2:
+                    yield first()
+            while pending:
+                yield first()
+        finally:  # stopped early (an error, a stop): drop the parts not started
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -1,6 +1,6 @@
 """The background workers of a server process, started and stopped with the app.
 
-Each domain registers its own worker (imports running in threads, webhook deliveries,
+Each domain registers its own worker (imports in child processes, webhook deliveries,
 event pruning) when the app is built; a caller gets one by its type
 (``services.workers.get(Jobs).start(...)``), so the HTTP plumbing knows none of them.
 """
