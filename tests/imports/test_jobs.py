@@ -61,7 +61,8 @@ def test_a_server_import_runs_in_its_own_process_and_ends_with_the_server(
             time.sleep(0.05)
         job = db.run_read(repository.get_job, workspace_id=caller.workspace_id, id=id)
         assert job is not None
-        host, _, pid = job["runner"].rpartition(":")
+        process = job["runner"].split("/")[0]  # host:pid/run
+        host, _, pid = process.rpartition(":")
         child = int(pid)
         assert child != os.getpid()  # not a thread of the server
         assert os.getpriority(os.PRIO_PROCESS, child) >= os.getpriority(os.PRIO_PROCESS, 0) + 5
