@@ -223,7 +223,10 @@ def _parse_full(
 # regions decide validity, type and region from the area code and exchange (the last four
 # digits are free: every pattern ends in \d{4}), and its time-zone table uses at most six
 # digits; so those facts are cached per NPA-NXX. Where a region's pattern also reads the
-# first line digit (it ends in \d{3}; Barbados today), the key has seven digits.
+# first line digit (it ends in \d{3}; Barbados today), the key has seven digits. The other
+# NANP regions (the Caribbean's and the Pacific's area codes, few in lead files) are not
+# cached by prefix at all: their patterns nest alternatives that read line digits where
+# the tail test cannot see it (Jamaica's 876-606-0xxx is valid, 876-606-1xxx is not).
 # tests/normalize/test_phones.py checks the shortcut against the full parse.
 _PUNCTUATION = re.compile(r"[\s().-]")
 _TAIL = re.compile(r"\\d\{(\d+)(?:,\d*)?\}\)*$")
@@ -252,6 +255,29 @@ def _seven_digit_areas() -> re.Pattern[str]:
 _SEVEN_DIGIT_AREAS = _seven_digit_areas()
 
 
+def _small_region_areas() -> re.Pattern[str]:
+    """Leading digits (area codes) of the NANP regions other than the US and Canada."""
+    from phonenumbers import PhoneMetadata
+
+    leading = [
+        metadata.leading_digits
+        for region in sorted(_NANPA - {"US", "CA"})
+        if (metadata := PhoneMetadata.metadata_for_region(region)) is not None
+        and metadata.leading_digits
+    ]
+    return re.compile("|".join(f"(?:{p})" for p in leading) or "(?!)")
+
+
+_WHOLE_NUMBER_AREAS = _small_region_areas()
+
+
+def _key_width(national: str) -> int:
+    """How many leading digits of a NANP number decide its facts (see above)."""
+    if _WHOLE_NUMBER_AREAS.match(national):
+        return 10
+    return 7 if _SEVEN_DIGIT_AREAS.match(national) else 6
+
+
 def _nanp_digits(text: str, region: str | None) -> str | None:
     """The ten national digits of a plainly written NANP number, or None (full parse)."""
     digits = _PUNCTUATION.sub("", text)
@@ -269,7 +295,7 @@ def _nanp_digits(text: str, region: str | None) -> str | None:
 
 
 def _nanp(national: str, extension: str | None) -> ParsedPhone:
-    width = 7 if _SEVEN_DIGIT_AREAS.match(national) else 6
+    width = _key_width(national)
     valid, country, line_type, zones = _nanp_facts(national[:width], national)
     return ParsedPhone(
         number="+1" + national,
