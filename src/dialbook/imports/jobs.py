@@ -26,7 +26,6 @@ import secrets
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -405,7 +404,6 @@ def _child(
     stop = threading.Event()
     # SIGTERM (the server's stop): end between two chunks, each chunk being one transaction.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    threading.Thread(target=_orphan_watch, args=(server, stop), daemon=True).start()
 
     def count(outcome: str, rows: int) -> None:
         with contextlib.suppress(OSError, EOFError):  # the server is going: not the job's fault
@@ -414,7 +412,15 @@ def _child(
 
     db = Database(url, readers=1)
     try:
-        run(db, workspace_id=workspace_id, id=id, count=count, stop=stop, lease=lease)
+        run(
+            db,
+            workspace_id=workspace_id,
+            id=id,
+            count=count,
+            stop=stop,
+            alive=parent_alive(),  # where the kernel does not end it with its server
+            lease=lease,
+        )
     except (LeaseLost, Conflict) as error:
         log.info("%s", error.detail)
     except Exception:  # noqa: BLE001 - recorded on the job by run()
@@ -435,11 +441,3 @@ def _die_with(server: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != server:  # it died before that took effect
         os._exit(1)
-
-
-def _orphan_watch(server: int, stop: threading.Event) -> None:
-    """Stop this job when the server that started it is gone (kill -9): the job resumes,
-    as after any stop, where the next server takes it up."""
-    while os.getppid() == server and not stop.is_set():
-        time.sleep(0.5)
-    stop.set()
