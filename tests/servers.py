@@ -83,3 +83,27 @@ def serving(*args: str, env: dict[str, str], cwd: Path) -> Iterator[str]:
         yield url
     finally:
         stop(process)
+
+
+# -- processes, as /proc on Linux tells them (tests that kill servers) --------------------
+
+
+def process_children(pid: int) -> list[int]:
+    """The processes ``pid`` started that still run (any of its threads')."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(x) for x in (task / "children").read_text().split()]
+    return found
+
+
+def process_parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def process_running(pid: int) -> bool:
+    """Whether ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -24,6 +24,7 @@ from dialbook.db.tenancy import CHECK_VARIABLE
 from dialbook.lists.schemas import WEEKDAYS
 from tests import servers
 from tests.conftest import POSTGRES_ADMIN_URL
+from tests.servers import process_children, process_parent, process_running
 
 pytestmark = pytest.mark.slow
 
@@ -335,25 +336,6 @@ def test_8_dialers_claiming_across_two_server_processes_never_share_a_contact(
     assert len(claimed) == len(set(claimed)) == 160
 
 
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(x) for x in (task / "children").read_text().split()]
-    return found
-
-
-def _parent(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.postgres
 def test_an_import_whose_server_is_killed_is_finished_by_the_other_server(
     two_servers: tuple[list[Server], str], tmp_path: Path
@@ -399,9 +381,9 @@ def test_an_import_whose_server_is_killed_is_finished_by_the_other_server(
         assert (status, int(str(last_line)) < rows) == ("running", True), (status, last_line)
         # A child process of one server runs the import, its workers under it.
         child = int(str(runner).split("/")[0].rpartition(":")[2])
-        victim = next(s for s in servers if s.process.pid == _parent(child))
+        victim = next(s for s in servers if s.process.pid == process_parent(child))
         survivor = next(s for s in servers if s is not victim)
-        workers = [child, *_children(child)]
+        workers = [child, *process_children(child)]
         victim.kill()
 
         with httpx.Client(base_url=survivor.url, headers={"x-api-key": key}, timeout=60) as api:
@@ -433,8 +415,8 @@ def test_an_import_whose_server_is_killed_is_finished_by_the_other_server(
         assert (orphans, dangling) == ((0,), (0,))
         # The killed server's workers ended with it.
         deadline = time.monotonic() + 10
-        while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        while any(process_running(w) for w in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not [w for w in workers if _running(w)]
+        assert not [w for w in workers if process_running(w)]
     finally:
         engine.dispose()

@@ -3,7 +3,6 @@ use): contacts, suppression entries and lists, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from dialbook.lists.schemas import ListCreate
 from dialbook.suppressions import service as suppression_service
 from dialbook.suppressions.schemas import SuppressionCreate, SuppressionQuery
 from dialbook.workspaces.schemas import Caller
+from tests import sqlite_work
 
 
 def _contacts(db: Database, caller: Caller, count: int, **fields: object) -> list[int]:
@@ -88,23 +88,6 @@ def test_lists_page_by_offset_and_count(db: Database, caller: Caller) -> None:
     assert huge.data == []
 
 
-def _steps(conn: Any, fn: Callable[[], object]) -> int:
-    """SQLite virtual machine instructions (in hundreds) that ``fn`` runs on ``conn``."""
-    raw = conn.connection.dbapi_connection
-    counted = [0]
-
-    def tick() -> int:
-        counted[0] += 1
-        return 0
-
-    raw.set_progress_handler(tick, 100)
-    try:
-        fn()
-    finally:
-        raw.set_progress_handler(None, 100)
-    return counted[0]
-
-
 def _many(conn: Any, *, caller: Caller, count: int) -> None:
     for n in range(count):
         ref = ExternalRef(provider="crm", id=f"crm-{n}")
@@ -132,7 +115,9 @@ def test_a_lookup_by_a_key_reads_its_contacts_not_the_workspace(
             page = contact_service.page(conn, caller=caller, query=query)
             assert [c.phones[0].number for c in page.data] == ["+12404551234"]
             found.append(
-                _steps(conn, lambda q=query: contact_service.page(conn, caller=caller, query=q))
+                sqlite_work.steps(
+                    conn, lambda q=query: contact_service.page(conn, caller=caller, query=q)
+                )
             )
         return found
 

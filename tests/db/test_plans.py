@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -21,26 +19,10 @@ from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListCreate
 from dialbook.queue import repository as queue_repository
 from dialbook.workspaces.schemas import Caller
+from tests import sqlite_work
 
 SIZE = 3000
 WEDNESDAY_NOON_EDT = dt.datetime(2026, 6, 3, 16, 0, tzinfo=dt.UTC)
-
-
-def _steps(conn: Any, fn: Callable[[], object]) -> int:
-    """SQLite virtual machine instructions (in hundreds) that ``fn`` runs on ``conn``."""
-    raw = conn.connection.dbapi_connection
-    counted = [0]
-
-    def tick() -> int:
-        counted[0] += 1
-        return 0
-
-    raw.set_progress_handler(tick, 100)
-    try:
-        fn()
-    finally:
-        raw.set_progress_handler(None, 100)
-    return counted[0]
 
 
 def _fill(conn: Conn, *, caller: Caller) -> int:
@@ -69,14 +51,14 @@ def test_a_create_checks_duplicates_without_reading_the_list(
         return contact_service.create(conn, caller=caller, data=data)
 
     def steps(conn: Conn) -> list[int]:
-        counts = [_steps(conn, functools.partial(create, conn, n)) for n in range(3)]
+        counts = [sqlite_work.steps(conn, functools.partial(create, conn, n)) for n in range(3)]
 
         def duplicate() -> None:
             data = ContactCreate(list_id=big_list, phones=["(212) 555-1234"])
             with pytest.raises(DuplicateContact):
                 contact_service.create(conn, caller=caller, data=data)
 
-        return [*counts, _steps(conn, duplicate)]
+        return [*counts, sqlite_work.steps(conn, duplicate)]
 
     with db.write_engine.connect() as conn, conn.begin() as transaction:
         counts = steps(conn)
@@ -97,7 +79,7 @@ def test_the_zones_of_picked_contacts_are_read_by_their_ids(
         ids = [1, 500, 2999]
         found = queue_repository.zones_of(conn, workspace_id=caller.workspace_id, ids=ids)
         assert sorted(found) == ids
-        return _steps(
+        return sqlite_work.steps(
             conn,
             lambda: queue_repository.zones_of(conn, workspace_id=caller.workspace_id, ids=ids),
         )

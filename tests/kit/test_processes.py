@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import process_running
+
 PARENT = r"""
 import multiprocessing, subprocess, sys, time
 
@@ -34,14 +36,6 @@ if __name__ == "__main__":
 """
 
 
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.parametrize("how", ["multiprocessing", "exec"])
 def test_a_child_exits_when_its_parent_is_killed(tmp_path: Path, how: str) -> None:
     script = tmp_path / "parent.py"
@@ -52,18 +46,18 @@ def test_a_child_exits_when_its_parent_is_killed(tmp_path: Path, how: str) -> No
         assert parent.stdout is not None
         child = int(parent.stdout.readline())
         time.sleep(0.5)  # the child is past its start (importing dialbook)
-        assert _running(child)
+        assert process_running(child)
         parent.send_signal(signal.SIGKILL)
         parent.wait(timeout=10)
         deadline = time.monotonic() + 15
-        while _running(child) and time.monotonic() < deadline:
+        while process_running(child) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not _running(child)
+        assert not process_running(child)
     finally:
         if parent.stdout is not None:
             parent.stdout.close()
         if parent.poll() is None:
             parent.kill()
             parent.wait()
-        if child and _running(child):
+        if child and process_running(child):
             os.kill(child, signal.SIGKILL)
