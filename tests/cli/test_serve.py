@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import ctypes
+import http.client
+import os
 import shutil
+import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from dialbook.cli import cli
-from tests.servers import listening_socket
+from tests.servers import listening_socket, own_env, spawn, stop
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -55,3 +60,55 @@ def test_make_serve_installs_the_runtime_only_and_takes_a_port() -> None:
     assert "dialbook serve --port 8001" in serve
     assert "[dev]" in dry_run("test")
     assert '-m "not slow"' in dry_run("test-fast")
+
+
+def _server_socket_option(
+    pid: int, server_port: int, client_port: int, level: int, name: int
+) -> int:
+    """A socket option of the server's end of one connection, read through a copy of its
+    file descriptor (pidfd_getfd, Linux 5.6+)."""
+    inode = None
+    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = (int(x.split(":")[1], 16) for x in fields[1:3])
+        if (local, remote) == (server_port, client_port):
+            inode = fields[9]
+    assert inode is not None, "the server's end of the connection is not in /proc"
+    fd = next(
+        int(entry.name)
+        for entry in Path(f"/proc/{pid}/fd").iterdir()
+        if os.readlink(entry) == f"socket:[{inode}]"
+    )
+    libc = ctypes.CDLL(None, use_errno=True)
+    pidfd = os.pidfd_open(pid)
+    try:
+        copy = libc.syscall(438, pidfd, fd, 0)  # SYS_pidfd_getfd, the same on every arch
+        if copy < 0:
+            pytest.skip(f"pidfd_getfd refused here: {os.strerror(ctypes.get_errno())}")
+        with socket.socket(fileno=copy) as sock:
+            return sock.getsockopt(level, name)
+    finally:
+        os.close(pidfd)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and pidfd_getfd")
+def test_connections_are_served_with_nagle_off(tmp_path: Path) -> None:
+    """A response goes out in two writes (headers, then body): with Nagle's algorithm on,
+    the second waits for the client's delayed ACK, ~40 ms a request. uvicorn given a bare
+    file descriptor took it for a Unix socket and left Nagle on."""
+    env = own_env(DIALBOOK_DATA_DIR=str(tmp_path / "data"))
+    process, url = spawn("--log-level", "warning", env=env, cwd=tmp_path)
+    try:
+        host, port = url.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        connection.request("GET", "/healthz")
+        assert connection.getresponse().read()
+        client_port = connection.sock.getsockname()[1]
+        nodelay = _server_socket_option(
+            process.pid, int(port), client_port, socket.IPPROTO_TCP, socket.TCP_NODELAY
+        )
+        connection.close()
+        assert nodelay == 1
+    finally:
+        stop(process)

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 import click
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
 from dialbook.cli import App, pass_app
 from dialbook.cli.output import console
@@ -78,16 +80,30 @@ def command(app: App, host: str, port: int, fd: int | None, workers: int, log_le
     console.print(f"Serving on {address} (console at {address}/console/, API docs at /docs)")
     app.close()
     with listener, _shared_metrics(workers if app.settings.metrics else 1):
-        uvicorn.run(
-            "dialbook.app:create_app",
-            factory=True,
-            fd=listener.fileno(),
-            workers=workers,
-            loop="uvloop",
-            http="httptools",
-            log_level=log_level,
-            access_log=False,
-        )
+        _run(listener, workers, log_level)
+
+
+def _run(listener: socket.socket, workers: int, log_level: str) -> None:
+    """Serve on ``listener`` itself, not on its file descriptor: uvicorn wraps a bare fd as
+    a Unix socket, and uvloop then leaves Nagle's algorithm on for every connection. A
+    response written in two parts (headers, then body) waited for the client's delayed
+    ACK, ~40 ms per request whatever the load."""
+    config = uvicorn.Config(
+        "dialbook.app:create_app",
+        factory=True,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        log_level=log_level,
+        access_log=False,
+    )
+    if workers > 1:
+        Multiprocess(config, sockets=[listener]).run()
+        return
+    server = uvicorn.Server(config)
+    server.run(sockets=[listener])
+    if not server.started:
+        raise SystemExit(STARTUP_FAILURE)
 
 
 @contextlib.contextmanager
