@@ -89,7 +89,7 @@ def _run(listener: socket.socket, workers: int, log_level: str) -> None:
     response written in two parts (headers, then body) waited for the client's delayed
     ACK, ~40 ms per request whatever the load."""
     config = uvicorn.Config(
-        "dialbook.app:create_app",
+        "dialbook.app:create_served_app",
         factory=True,
         workers=workers,
         loop="uvloop",
