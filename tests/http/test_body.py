@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import MutableMapping
 from typing import Any
 
 import pytest
@@ -35,12 +36,12 @@ def test_a_client_gone_before_its_body_arrived_is_answered_without_an_error_logg
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
     }
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     with caplog.at_level(logging.WARNING):
