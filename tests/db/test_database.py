@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 
 import pytest
@@ -8,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text
 
-from dialbook.db import Conn, Database
+from dialbook.db import Conn, Database, locks
 from dialbook.db.tables import schema_for, workspaces
 from dialbook.kit import clock
 
@@ -96,8 +97,8 @@ def test_sqlite_pragmas(db: Database) -> None:
 
 
 def test_reads_run_beside_the_writer(db: Database) -> None:
-    """On SQLite a request's write runs on the event loop's own thread and reads on the
-    reader pool; on PostgreSQL both run on the pool. Long writes run on the pool."""
+    """On SQLite a request's write runs on the event loop's own thread, on PostgreSQL in a
+    group commit's thread; reads and long writes run on the pool."""
     seen: list[str] = []
 
     def write(conn: Conn, name: str) -> None:
@@ -117,7 +118,10 @@ def test_reads_run_beside_the_writer(db: Database) -> None:
     short, long, reader = seen
     assert reader.startswith("dialbook-db")
     assert long.startswith("dialbook-db")
-    assert short == (threading.current_thread().name if db.is_sqlite else long[:11] + short[11:])
+    if db.is_sqlite:
+        assert short == threading.current_thread().name
+    else:
+        assert short.startswith("dialbook-batch")
 
 
 def test_writes_wait_for_a_thread_writing_without_blocking_the_loop(db: Database) -> None:
@@ -175,3 +179,62 @@ def test_a_write_waits_for_another_process_holding_sqlites_lock(db: Database) ->
     finally:
         other.close()
     assert db.run_read(_names) == ["after"]
+
+
+def _broken(conn: Conn, name: str) -> int:
+    _add(conn, name)
+    conn.execute(text("INSERT INTO no_such_table VALUES (1)"))
+    return 0
+
+
+def test_a_database_error_fails_only_its_own_write(db: Database) -> None:
+    """On PostgreSQL an error aborts the transaction it happens in: the group commit's
+    savepoint per write keeps the others of the batch going."""
+
+    async def run() -> list[object]:
+        jobs = [db.write(_broken if i % 5 == 2 else _add, f"d{i:02d}") for i in range(20)]
+        return await asyncio.gather(*jobs, return_exceptions=True)
+
+    results = asyncio.run(run())
+    failed = [i for i, r in enumerate(results) if isinstance(r, Exception)]
+    assert failed == [2, 7, 12, 17]
+    assert db.run_read(_names) == [f"d{i:02d}" for i in range(20) if i % 5 != 2]
+
+
+def test_group_commits_of_two_processes_that_deadlock_still_both_succeed(db_url: str) -> None:
+    """Two server processes' batches lock the same two keys in opposite orders. PostgreSQL
+    ends the deadlock by failing one write; it runs again alone after its batch commits."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one write transaction at a time: no deadlock")
+    first_locked, second_locked = threading.Event(), threading.Event()
+
+    def take(
+        conn: Conn, key: str, mine: threading.Event | None, theirs: threading.Event | None
+    ) -> str:
+        locks.lock(conn, [key])
+        if mine is not None and theirs is not None:
+            mine.set()
+            assert theirs.wait(30)
+        return key
+
+    def process(keys: tuple[str, str], mine: threading.Event, theirs: threading.Event) -> list[str]:
+        database = Database(db_url)
+        try:
+
+            async def batch() -> list[str]:  # two writes in one turn of the loop: one batch
+                return list(
+                    await asyncio.gather(
+                        database.write(take, keys[0], mine, theirs),
+                        database.write(take, keys[1], None, None),
+                    )
+                )
+
+            return asyncio.run(batch())
+        finally:
+            database.close()
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        one = pool.submit(process, ("deadlock-a", "deadlock-b"), first_locked, second_locked)
+        two = pool.submit(process, ("deadlock-b", "deadlock-a"), second_locked, first_locked)
+        assert one.result(timeout=60) == ["deadlock-a", "deadlock-b"]
+        assert two.result(timeout=60) == ["deadlock-b", "deadlock-a"]
