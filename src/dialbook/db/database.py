@@ -43,6 +43,9 @@ Conn = Connection
 """What repositories and services receive: one connection inside one transaction."""
 
 MAX_GROUP = 128
+# PostgreSQL: each write of a batch is a subtransaction; past 64 in one transaction its
+# snapshot overflows into pg_subtrans and every session's visibility checks slow down.
+MAX_GROUP_POSTGRES = 32
 IN_FLIGHT = 4  # PostgreSQL: group commits running at once per event loop, each in a thread
 
 
@@ -272,7 +275,8 @@ class _ThreadBatcher:
         self._pending = [job for job in self._pending if not job.future.done()]
         if not self._pending:
             return
-        batch, self._pending = self._pending[:MAX_GROUP], self._pending[MAX_GROUP:]
+        batch = self._pending[:MAX_GROUP_POSTGRES]
+        self._pending = self._pending[MAX_GROUP_POSTGRES:]
         self._running += 1
         running = self._loop.run_in_executor(self._thread, self._run, batch)
         running.add_done_callback(lambda done: self._finish(batch, done))
