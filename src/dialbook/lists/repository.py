@@ -64,9 +64,10 @@ def find_by_alias(conn: Conn, *, workspace_id: int, platform: str, alias: str) -
         [workspace_id],
     )
     for row in rows:  # few lists have aliases: the match is read in the same query
-        data = bulk.as_row(conn, lists, row)
-        if isinstance(data["aliases"], dict) and data["aliases"].get(platform) == alias:
-            return _to_list(data)
+        # Decoded once per change of the row (a dialect reads its list on every create).
+        found = bulk.as_struct(conn, lists, row, _to_list)
+        if found.aliases is not None and found.aliases.get(platform) == alias:
+            return found
     return None
 
 
