@@ -344,6 +344,9 @@ class ZoneReading:
     problem: str | None = None  # why it was ignored
 
 
+# A lead file's time zone column repeats a few values ("EST", "Central"), each read against
+# the contact's country and phone zones many times over: each is read once.
+@lru_cache(maxsize=4096)
 def read_timezone(
     raw: str, *, country: str | None = None, phone_zones: tuple[str, ...] = ()
 ) -> ZoneReading:
