@@ -59,9 +59,17 @@ def pick(*names: str) -> tuple[str, ...]:
     return names
 
 
+# Every field's default, read once; the lists and dicts are made by their factories on
+# each call (a caller may change them).
+_DEFAULTS = {f.name: f.default for f in _FIELDS}
+_FACTORIES = {
+    f.name: f.default_factory for f in _FIELDS if f.default_factory is not msgspec.NODEFAULT
+}
+
+
 def defaults() -> dict[str, Any]:
     """ContactCreate's value of every field nobody gave (fresh lists and dicts)."""
-    return {
-        f.name: f.default if f.default_factory is msgspec.NODEFAULT else f.default_factory()
-        for f in _FIELDS
-    }
+    values = dict(_DEFAULTS)
+    for name, factory in _FACTORIES.items():
+        values[name] = factory()
+    return values

@@ -386,6 +386,24 @@ def columns_of(contact: Contact) -> dict[str, Any]:
 
 # A change to any of these may change where (in which zones) the contact is.
 _PLACE_FIELDS = ("phones", "postal_code", "country", "state", "timezone", "list_id")
+# What locate reads of a contact: where it is, what it dials and how it is queued.
+_LOCATING = (
+    "phones", "postal_code", "country", "state", "timezone", "timezone_source",
+    "timezone_candidates", "priority", "dnd",
+)  # fmt: skip
+# A new contact's values of those (only read: one copy serves every call).
+_NEW_LOCATING = {name: value for name, value in defaults().items() if name in _LOCATING}
+
+
+def _locating(columns: dict[str, Any], existing: Contact | None) -> dict[str, Any]:
+    """The fields :func:`locate` reads: ``columns`` over the existing contact's, or over a
+    new contact's defaults (only these fields are converted, not the whole contact)."""
+    if existing is None:
+        return {name: columns.get(name, _NEW_LOCATING[name]) for name in _LOCATING}
+    return {
+        name: columns[name] if name in columns else msgspec.to_builtins(getattr(existing, name))
+        for name in _LOCATING
+    }
 
 
 def locate(
@@ -402,7 +420,7 @@ def locate(
     ``zone_key`` names the zones (and US state) whose calling windows must be open; the
     service turns it into a ``zone_id``.
     """
-    merged = {**(columns_of(existing) if existing else defaults()), **columns}
+    merged = _locating(columns, existing)
     phones = merged["phones"]
     out: dict[str, Any] = {}
     # The phone that will be dialed places the contact (else its first).
@@ -451,7 +469,7 @@ def _loses_identity(existing: Contact | None, columns: dict[str, Any]) -> bool:
     still be changed; it cannot be emptied further."""
     if existing is None:
         return True
-    before = columns_of(existing)
+    before = {name: getattr(existing, name) for name in _IDENTITY}
     return identifies(before) and not identifies({**before, **columns})
 
 
@@ -462,11 +480,10 @@ def dial_columns(phones: Sequence[dict[str, Any]], phone_order: str) -> dict[str
     ``dial_invalid_numbers``. No number (none, or every one done): never handed out. With
     them, the dialed phone's consent columns (``dial_compliance``), which claims filter on."""
     phone = numbers.next_phone(phones, phone_order)
-    number = None if phone is None else phone["number"]
     return {
-        "dial_number": number,
+        "dial_number": None if phone is None else phone["number"],
         "dial_number_valid": True if phone is None else bool(phone.get("valid", True)),
-        **dial_compliance(phones, number),
+        **_consent_columns(phone),
     }
 
 
@@ -490,6 +507,11 @@ def dial_compliance(phones: Sequence[dict[str, Any]], number: str | None) -> dic
     on: its consent type and when it was obtained, whether it is a mobile, and its latest
     reassigned-number result (part of ``dial_columns``)."""
     phone = next((p for p in phones if p["number"] == number), None) if number else None
+    return _consent_columns(phone)
+
+
+def _consent_columns(phone: dict[str, Any] | None) -> dict[str, Any]:
+    """:func:`dial_compliance` of the dialed phone itself (numbers are unique per contact)."""
     if phone is None:
         return {"dial_consent": None, "dial_consent_at": None, "dial_mobile": False,
                 "dial_reassigned": None}  # fmt: skip

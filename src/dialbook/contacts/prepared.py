@@ -15,7 +15,6 @@ The writer fills in what only it knows: the id, the zone id and the chunk's time
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -91,37 +90,43 @@ def key_values(columns: dict[str, Any], key: str) -> list[Any]:
     return []
 
 
-def prepare(
-    columns: dict[str, Any], given: dict[str, Any], *, target: Target, fmt: RowFormat
-) -> NewContact:
-    """``columns`` (from :func:`normalize.build`) as a new contact of ``target``'s list."""
-    row = {
-        **_DEFAULTS,
-        **columns,
+def preparer(
+    target: Target, fmt: RowFormat
+) -> Callable[[dict[str, Any], dict[str, Any]], NewContact]:
+    """The function making ``columns`` (from :func:`normalize.build`) and the row's
+    ``given`` fields a new contact of ``target``'s list, in ``fmt``: what every row of an
+    import shares is worked out here, once."""
+    fixed = {
         "status": target.status,
         "workspace_id": target.workspace_id,
         "list_id": target.list_id,
         "version": 1,
     }
-    zone_key = row.pop("zone_key", None)
     copy = fmt.driver == "copy"
-    phones = tuple(p["number"] for p in row["phones"])  # unique per contact (normalize)
-    tags = tuple(dict.fromkeys(row["tags"]))
-    refs = tuple(dict.fromkeys((r["provider"], r["id"]) for r in row["external_refs"]))
-    if copy:
-        phones = tuple(map(escape, phones))
-        tags = tuple(map(escape, tags))
-        refs = tuple((escape(p), escape(i)) for p, i in refs)
-    return NewContact(
-        keys=tuple(key_values(row, target.duplicate_key)),
-        zone_key=zone_key,
-        values=_maker(fmt)(row),
-        event=_event_text(row, copy),
-        phones=phones,
-        tags=tags,
-        refs=refs,
-        given=given if target.keep_given else None,
-    )
+    make_values = _maker(fmt)
+
+    def prepare(columns: dict[str, Any], given: dict[str, Any]) -> NewContact:
+        row = {**_DEFAULTS, **columns, **fixed}
+        zone_key = row.pop("zone_key", None)
+        phones = tuple(p["number"] for p in row["phones"])  # unique per contact (normalize)
+        tags = tuple(dict.fromkeys(row["tags"]))
+        refs = tuple(dict.fromkeys((r["provider"], r["id"]) for r in row["external_refs"]))
+        if copy:
+            phones = tuple(map(escape, phones))
+            tags = tuple(map(escape, tags))
+            refs = tuple((escape(p), escape(i)) for p, i in refs)
+        return NewContact(
+            keys=tuple(key_values(row, target.duplicate_key)),
+            zone_key=zone_key,
+            values=make_values(row),
+            event=_event_text(row, copy),
+            phones=phones,
+            tags=tags,
+            refs=refs,
+            given=given if target.keep_given else None,
+        )
+
+    return prepare
 
 
 # A new contact's values nobody gave (read-only here: every value is converted, never
@@ -136,7 +141,6 @@ def _event_text(row: dict[str, Any], copy: bool) -> str:
     return escape_json(text) if copy else text
 
 
-@functools.lru_cache(maxsize=4)
 def _maker(fmt: RowFormat) -> Callable[[dict[str, Any]], tuple[Any, ...] | str]:
     """The function making a row's values for ``fmt`` (converting only what needs it)."""
     get = operator.itemgetter(*fmt.names)

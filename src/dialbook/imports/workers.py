@@ -43,6 +43,7 @@ class Plan:
 
 def normalize_rows(plan: Plan, rows: Iterable[dict[str, Any]]) -> list[Result]:
     results: list[Result] = []
+    prepare = prepared.preparer(plan.target, plan.format)
     for values in rows:
         given, problems = to_given(values, plan.mapping)
         warnings: list[FieldError] = []
@@ -62,7 +63,7 @@ def normalize_rows(plan: Plan, rows: Iterable[dict[str, Any]]) -> list[Result]:
             results.append((None, [(p.name, p.detail) for p in problems], []))
         else:
             # Everything the writer would otherwise do per row happens here, in parallel.
-            contact = prepared.prepare(columns, given, target=plan.target, fmt=plan.format)
+            contact = prepare(columns, given)
             results.append((contact, None, [(w.name, w.detail) for w in warnings]))
     return results
 

@@ -6,6 +6,8 @@ model keeps the alpha-2 code.
 
 from __future__ import annotations
 
+import functools
+
 # -- ISO 3166-1 (from Debian's iso-codes 4.15): alpha-2, alpha-3, English names -------------
 
 _COUNTRIES = """\
@@ -305,6 +307,9 @@ def _country_names() -> dict[str, str]:
 _NAMES = _country_names()
 
 
+# A lead file writes its countries a few ways, row after row (and a contact's country is
+# read more than once per write): each spelling is worked out once.
+@functools.lru_cache(maxsize=4096)
 def country_code(value: str) -> str | None:
     """ISO 3166-1 alpha-2 for an alpha-2 or alpha-3 code or an English country name;
     None when it is not one."""

@@ -52,6 +52,8 @@ def ordered(phones: Sequence[dict[str, Any]], order: str) -> list[dict[str, Any]
 
 def next_phone(phones: Sequence[dict[str, Any]], order: str) -> dict[str, Any] | None:
     """The phone the next claim dials; None when every number is done (or there is none)."""
+    if len(phones) == 1:  # most contacts: their one number, until it is done
+        return None if dialing(phones[0])["done"] else phones[0]
     live = [p for p in ordered(phones, order) if not dialing(p)["done"]]
     live = [p for p in live if p.get("valid", True)] or live
     if not live:

@@ -94,6 +94,9 @@ _EXTENSION = re.compile(
     r"(?:\s*[;,]\s*ext\s*=\s*|\s*(?:extension|ext\.?|x|#)\s*)(\d{1,10})\s*$",
     re.IGNORECASE,
 )
+# Every way of writing an extension above has an "x" (x, ext, extension) or a "#": most
+# numbers have neither, and are not searched for one.
+_EXTENSION_MARK = re.compile(r"[x#]", re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
 _NANPA = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
 
@@ -114,7 +117,7 @@ class ParsedPhone:
 
 def split_extension(raw: str) -> tuple[str, str | None]:
     """Split a trailing extension off the input: ("240-452-2332", "4601") for "...x4601"."""
-    match = _EXTENSION.search(raw)
+    match = _EXTENSION.search(raw) if _EXTENSION_MARK.search(raw) else None
     if match is None or not _DIGITS.search(raw[: match.start()]):
         return raw, None
     return raw[: match.start()], match.group(1)

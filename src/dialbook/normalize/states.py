@@ -7,6 +7,7 @@ is rewritten: anything else is kept as given, never guessed at.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Codes and names: USPS (the 50 states, DC, the inhabited territories and the minor outlying
@@ -92,8 +93,11 @@ YT Yukon|Yukon Territory
 US_TERRITORIES = frozenset({"AS", "GU", "MP", "PR", "VI", "UM"})
 
 
+_PUNCTUATION = re.compile(r"[.,]")
+
+
 def _key(text: str) -> str:
-    return " ".join(re.sub(r"[.,]", " ", text).split()).casefold()
+    return " ".join(_PUNCTUATION.sub(" ", text).split()).casefold()
 
 
 def _table(text: str) -> tuple[frozenset[str], dict[str, str]]:
@@ -114,6 +118,8 @@ CA_PROVINCES, _CA_NAMES = _table(_CA)
 assert not US_STATES & CA_PROVINCES
 
 
+# A lead file writes the same few dozen states row after row: each is worked out once.
+@functools.lru_cache(maxsize=4096)
 def state_code(value: str, country: str | None = None) -> str | None:
     """The two-letter code of a US state, DC, US territory or Canadian province written as
     ``value`` (code or name, any case, spacing and dots); None when it is not one.

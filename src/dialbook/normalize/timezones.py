@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 
 class TimezoneError(ValueError):
@@ -92,6 +92,9 @@ class Inference:
 NO_ZONE = Inference(None, None, ())
 
 
+# The contacts of a list share a few places (a phone prefix's zones, a ZIP code, a
+# country): each is inferred once. Every argument and the Inference are immutable.
+@lru_cache(maxsize=65_536)
 def infer_timezone(
     *,
     phone_zones: tuple[str, ...],
@@ -341,6 +344,9 @@ class ZoneReading:
     problem: str | None = None  # why it was ignored
 
 
+# A lead file's time zone column repeats a few values ("EST", "Central"), each read against
+# the contact's country and phone zones many times over: each is read once.
+@lru_cache(maxsize=4096)
 def read_timezone(
     raw: str, *, country: str | None = None, phone_zones: tuple[str, ...] = ()
 ) -> ZoneReading:
