@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
+from nameparser.config.maiden_markers import MAIDEN_MARKERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,11 @@ def _special_words() -> frozenset[str]:
         CONSTANTS.prefixes,
         CONSTANTS.suffix_acronyms,
         CONSTANTS.suffix_not_acronyms,
+        CONSTANTS.suffix_acronyms_ambiguous,
         CONSTANTS.conjunctions,
+        CONSTANTS.bound_first_names,
+        CONSTANTS.non_first_name_prefixes,
+        MAIDEN_MARKERS,  # "née": a birth surname follows
     ):
         words.update(str(word).lower() for word in group)
     return frozenset(words)
@@ -62,12 +67,29 @@ def split_full_name(full: str) -> tuple[str | None, str | None]:
     return _parse(full)[:2]
 
 
+# Names the parser would split as "given names, then the family name": Latin letters,
+# apostrophes and hyphens. Other scripts have rules of their own (a Japanese or Chinese
+# name puts the family name first), so the parser reads them.
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF'\u2019 -]+")
+# Words the parser may read as a suffix: roman numerals (its own pattern, case-insensitive,
+# so the dotless "ı" counts as an I too).
+_ROMAN_NUMERAL = re.compile(r"^(X|IX|IV|V?I{0,3})$", re.IGNORECASE)
+
+
+def _plain(word: str) -> bool:
+    return (
+        word.lower() not in _special_words()
+        and not _ROMAN_NUMERAL.match(word)
+        and any(character.isalpha() for character in word)  # not a lone "-" or "'"
+        and word[0] not in "'’"  # 'Bob' in single quotes is a nickname
+        and word[-1] not in "'’"
+    )
+
+
 def _parse(full: str) -> tuple[str | None, str | None, str | None, str | None]:
     """(first, last, prefix, suffix) of a cleaned full name."""
     words = full.split(" ")
-    if not _SPECIAL_CHARACTERS.search(full) and not any(
-        word.lower() in _special_words() for word in words
-    ):
+    if _LATIN.fullmatch(full) and all(_plain(word) for word in words):
         if len(words) == 1:
             return full, None, None, None
         return " ".join(words[:-1]), words[-1], None, None
