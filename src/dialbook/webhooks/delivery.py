@@ -1,10 +1,12 @@
 """The webhook delivery worker, one task per endpoint: inside ``dialbook serve``, or alone
 in ``dialbook webhooks deliver`` (with ``DIALBOOK_WEBHOOKS_DELIVERY=off`` for the servers).
 
-Each endpoint's task repeats: one write transaction that turns new events into deliveries
-and leases the due ones (webhooks.service.take), the HTTP requests
-(concurrently, signed per Standard Webhooks), then one write that stores the answers
-(settle). Writes of the API never wait for it: it only reads the events they committed.
+Each endpoint's task repeats: one short write transaction that turns new events into
+deliveries and leases the due ones (webhooks.service.take), a read of their events in the
+endpoint's format (prepare), the HTTP requests (concurrently, signed per Standard
+Webhooks), then one write that stores the answers (settle). It only reads the events the
+API's writes committed; its own two writes are kept short, as on SQLite they hold the
+database's one write lock (reading events, rendering and sending happen outside them).
 Between passes a task waits until this process commits events (a server's own writes) or
 for a pause that adapts to the work: QUICK after a pass that found some, doubling while
 passes find none, up to POLL (events of other processes, retries coming due). A process
@@ -42,7 +44,7 @@ from dialbook.kit import clock
 from dialbook.kit.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_LAG
 from dialbook.webhooks import service as webhook_service
 from dialbook.webhooks import targets
-from dialbook.webhooks.service import Answer, Outgoing, Policy, Render
+from dialbook.webhooks.service import Answer, Outgoing, Policy, Render, Taken
 
 log = logging.getLogger("dialbook.webhooks")
 
@@ -170,9 +172,7 @@ class Sender:
         )
 
 
-def _take(
-    conn: Conn, *, key: tuple[int, int], renders: Mapping[str, Render], lease_seconds: float
-) -> list[Outgoing]:
+def _take(conn: Conn, *, key: tuple[int, int], lease_seconds: float) -> Taken | None:
     workspace_id, id = key
     return webhook_service.take(
         conn,
@@ -181,8 +181,11 @@ def _take(
         now=clock.now(),
         limit=BATCH,
         lease_seconds=lease_seconds,
-        renders=renders,
     )
+
+
+def _prepare(conn: Conn, *, taken: Taken, renders: Mapping[str, Render]) -> list[Outgoing]:
+    return webhook_service.prepare(conn, taken=taken, now=clock.now(), renders=renders)
 
 
 def _settle(conn: Conn, *, answers: list[Answer], policy: Policy) -> None:
@@ -287,11 +290,10 @@ class Deliverer:
         lease = self._settings.webhook_timeout + LEASE_MARGIN
         self._busy.add(key)
         try:
-            outgoing = await self._db.write(
-                _take, key=key, renders=self._formats, lease_seconds=lease
-            )
-            if not outgoing:
+            taken = await self._db.write(_take, key=key, lease_seconds=lease)
+            if taken is None:
                 return 0
+            outgoing = await self._db.read(_prepare, taken=taken, renders=self._formats)
             answers = await self._send_all(outgoing)
             await self._db.write(_settle, answers=answers, policy=self._policy)
         finally:
