@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 from typing import TYPE_CHECKING
 
@@ -18,9 +17,6 @@ if TYPE_CHECKING:  # loaded when the command runs: aiohttp is not every command'
     from dialbook.webhooks.delivery import Deliverer
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-# Deliveries may wait a moment; requests answered beside them should not (as an import's
-# normalizing workers, imports.workers.WORKER_NICENESS).
-NICENESS = 10
 
 
 @click.group("webhooks")
@@ -30,22 +26,13 @@ def command() -> None:
 
 @command.command("deliver")
 @click.option(
-    "--nice",
-    "niceness",
-    default=NICENESS,
-    show_default=True,
-    type=click.IntRange(0, 19),
-    help="Lower this process's CPU priority by this much: under load, answering requests "
-    "comes first and deliveries catch up after (0: the same priority as the server).",
-)
-@click.option(
     "--log-level",
     default="info",
     show_default=True,
     type=click.Choice(["debug", "info", "warning", "error"]),
 )
 @pass_app
-def deliver(app: App, niceness: int, log_level: str) -> None:
+def deliver(app: App, log_level: str) -> None:
     """Send webhook deliveries from this process until Ctrl-C or SIGTERM.
 
     Run it beside servers started with DIALBOOK_WEBHOOKS_DELIVERY=off, so that sending
@@ -66,7 +53,6 @@ def deliver(app: App, niceness: int, log_level: str) -> None:
     # While it starts (migrations, the first connections), SIGTERM stops it as Ctrl-C does;
     # once it delivers, both let the requests in flight finish first.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    os.nice(niceness)
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
