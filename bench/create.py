@@ -7,18 +7,28 @@ one request itself to check that the body is accepted, then runs wrk: a short wa
 the measured run, 64 connections on 2 threads. Every request carries a phone number (and
 email, and external id) no other request of the run has, so no answer is a duplicate 409;
 any non-2xx answer or socket error makes the run an invalid measurement.
+
+The webhook targets subscribe one endpoint, pointing at a local sink (bench/sink.py), to
+contact.created. ``native-webhook`` is the recommended production setup: the server with
+``DIALBOOK_WEBHOOKS_DELIVERY=off`` and one ``dialbook webhooks deliver`` process beside it
+(started and stopped by the harness like the server; its CPU is reported too);
+``native-webhook-inprocess`` delivers from inside the server, as ``dialbook serve`` does by
+default. For both the harness waits after the load until the sink has every created
+contact's event, and reports the delivery lag the sink saw.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable
@@ -40,6 +50,8 @@ from bench.common import (
     run_cli,
     wait_http,
 )
+
+DRAIN_TIMEOUT = 120.0  # seconds the sink may take after the load to receive every event
 
 CONNECTIONS = 64
 THREADS = 2
@@ -313,23 +325,39 @@ def setup_talkdesk(admin: Api, key: str) -> Plan:
     return Plan("POST", path, _bearer(key), body)
 
 
-# name -> setup; the first is the native API, every other is measured against it.
-_SINK: list[str] = []  # the webhook sink's base URL, started once per bench run
+# The webhook sink's base URL, started once per bench run.
+_SINK: list[str] = []
+# The sink stands for a receiver on another machine: it takes the CPU the server leaves.
+SINK_NICENESS = 19
 
 
-def setup_native_webhook(admin: Api, key: str) -> Plan:
-    """Native creates while one endpoint receives every contact.created (bench/sink.py)."""
+def _sink() -> str:
     from bench.webhooks import start_sink  # bench.webhooks imports this module
 
     if not _SINK:
-        _SINK.append(start_sink(Path(tempfile.mkdtemp(prefix="dialbook-bench-sink-")))[1])
-    admin.ok("POST", "/v1/webhook-endpoints", {"url": f"{_SINK[0]}/create-load"})
-    return setup_native(admin, key)
+        proc, url = start_sink(Path(tempfile.mkdtemp(prefix="dialbook-bench-sink-")))
+        os.setpriority(os.PRIO_PROCESS, proc.pid, SINK_NICENESS)
+        _SINK.append(url)
+    return _SINK[0]
 
 
+def _with_webhook(target: str) -> Setup:
+    """Native creates while one endpoint receives every contact.created at the sink's
+    /<target>."""
+
+    def setup(admin: Api, key: str) -> Plan:
+        endpoint = {"url": f"{_sink()}/{target}", "events": ["contact.created"]}
+        admin.ok("POST", "/v1/webhook-endpoints", endpoint)
+        return setup_native(admin, key)
+
+    return setup
+
+
+# name -> setup; the first is the native API, every other is measured against it.
 TARGETS: dict[str, Setup] = {
     "native": setup_native,
-    "native-webhook": setup_native_webhook,
+    "native-webhook": _with_webhook("native-webhook"),
+    "native-webhook-inprocess": _with_webhook("native-webhook-inprocess"),
     "cleartalk": setup_cleartalk,
     "highlevel": setup_highlevel,
     "nedzo": setup_nedzo,
@@ -337,6 +365,8 @@ TARGETS: dict[str, Setup] = {
     "salesfinity": setup_salesfinity,
     "talkdesk": setup_talkdesk,
 }
+WEBHOOK_TARGETS = ("native-webhook", "native-webhook-inprocess")
+DELIVER_BESIDE = ("native-webhook",)  # served with delivery off and a deliver process
 
 
 # -- load generation -------------------------------------------------------------------------
@@ -474,12 +504,74 @@ def _serve(
     return proc, port
 
 
+def _deliverer(env: dict[str, str], work: Path) -> subprocess.Popen[Any]:
+    """``dialbook webhooks deliver`` beside the server, on its data directory."""
+    logfile = (work / "deliver.log").open("wb")
+    return CHILDREN.start(
+        [DIALBOOK, "webhooks", "deliver", "--log-level", "warning"],
+        env=env,
+        cwd=ROOT,
+        stdout=logfile,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _sink_count(target: str) -> int:
+    with urllib.request.urlopen(f"{_sink()}/count", timeout=5) as answer:
+        return int(json.loads(answer.read()).get(f"/{target}", 0))
+
+
+def _wait_delivered(
+    target: str, count: int, procs: list[subprocess.Popen[Any]], timeout: float = DRAIN_TIMEOUT
+) -> None:
+    """Until the sink has ``count`` deliveries of ``target`` (its processes must live)."""
+    deadline = time.monotonic() + timeout
+    while (got := _sink_count(target)) < count:
+        for proc in procs:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{proc.args[1:3]} exited ({proc.returncode})")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the sink got {got:,} of {count:,} deliveries in {timeout:.0f} s")
+        time.sleep(0.02)
+
+
+def _delivery(
+    target: str,
+    expected: int,
+    since: float,
+    server: subprocess.Popen[Any],
+    deliverer: subprocess.Popen[Any] | None,
+    deliverer_at_start: float | None,
+) -> dict[str, Any]:
+    """Right after the load: how long the sink takes to have every created contact's event
+    (``expected``), the lag of the events made since ``since`` (epoch seconds), and the CPU
+    the deliverer (or the server) spent delivering."""
+    ended = time.monotonic()
+    server_at_end = cpu_seconds(server.pid)
+    deliverer_at_end = None if deliverer is None else cpu_seconds(deliverer.pid)
+    _wait_delivered(target, expected, [p for p in (server, deliverer) if p is not None])
+    figures: dict[str, Any] = {"drain_seconds": time.monotonic() - ended, "events": expected}
+    server_drained = cpu_seconds(server.pid)
+    if server_at_end is not None and server_drained is not None:
+        figures["server_cpu_seconds_after_the_load"] = server_drained - server_at_end
+    if deliverer is not None and deliverer_at_start is not None:
+        drained = cpu_seconds(deliverer.pid)
+        if deliverer_at_end is not None and drained is not None:
+            figures["deliverer_cpu_seconds_during_the_load"] = deliverer_at_end - deliverer_at_start
+            figures["deliverer_cpu_seconds_until_drained"] = drained - deliverer_at_start
+    query = urllib.parse.urlencode({"path": f"/{target}", "since": since})
+    with urllib.request.urlopen(f"{_sink()}/lag?{query}", timeout=5) as answer:
+        figures["lag"] = json.loads(answer.read())
+    return figures
+
+
 def measure(
     name: str, generator: Generator, seconds: float, warmup: float
 ) -> tuple[Run, dict[str, Any]]:
     """Start a server for ``name`` ("echo" or a TARGETS key), load it, stop it."""
     work = Path(tempfile.mkdtemp(prefix=f"dialbook-bench-{name}-"))
     proc: subprocess.Popen[Any] | None = None
+    deliverer: subprocess.Popen[Any] | None = None
     try:
         if name == "echo":
             args = [
@@ -507,19 +599,34 @@ def measure(
             admin_key = run_cli([*quiet, "--name", "bench-admin", "-s", "admin"], env).strip()
             load_key = run_cli([*quiet, "--name", "bench-load"], env).strip()
             args = [DIALBOOK, "serve", "--host", "127.0.0.1", "--log-level", "warning"]
-            proc, port = _serve(args, env, work, "/healthz")
+            if name in DELIVER_BESIDE:
+                proc, port = _serve(args, {**env, "DIALBOOK_WEBHOOKS_DELIVERY": "off"}, work,
+                                    "/healthz")  # fmt: skip
+                deliverer = _deliverer(env, work)
+            else:
+                proc, port = _serve(args, env, work, "/healthz")
             admin = Api(f"http://127.0.0.1:{port}", admin_key)
             plan = TARGETS[name](admin, load_key)
             _check_one(Api(admin.base, load_key), plan)
-        if warmup > 0:
-            generator.run(port, plan, 0, warmup, work, proc.pid)
+        running = [p for p in (proc, deliverer) if p is not None]
+        if name in WEBHOOK_TARGETS:
+            _wait_delivered(name, 1, running, timeout=30)  # the check's event: it delivers
+        warm = generator.run(port, plan, 0, warmup, work, proc.pid) if warmup > 0 else None
+        deliverer_at_start = None if deliverer is None else cpu_seconds(deliverer.pid)
+        since = time.time()
         run = generator.run(port, plan, 1, seconds, work, proc.pid)
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited during the run ({proc.returncode})")
-        return run, {"path": plan.path, "body_bytes": len(plan.template())}
+        info: dict[str, Any] = {"path": plan.path, "body_bytes": len(plan.template())}
+        if name in WEBHOOK_TARGETS:
+            # Every answered create made one event; the check request one more.
+            expected = 1 + (warm.requests if warm else 0) + run.requests
+            info["delivery"] = _delivery(name, expected, since, proc, deliverer, deliverer_at_start)
+        return run, info
     finally:
-        if proc is not None:
-            CHILDREN.stop(proc)
+        for started in (deliverer, proc):
+            if started is not None:
+                CHILDREN.stop(started)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -623,7 +730,13 @@ def _results(name: str, run: Run, info: dict[str, Any], runs: dict[str, Run]) ->
         ]
     if native and native.per_cpu_second and run.per_cpu_second:
         extra["per_cpu_second_ratio_to_native"] = run.per_cpu_second / native.per_cpu_second
-    return [
+    if name == "native-webhook":
+        target: Target | None = Target(min_ratio=WEBHOOK_RATIO)
+    elif name in WEBHOOK_TARGETS:
+        target = None  # the in-process variant, for comparison
+    else:
+        target = Target(min_ratio=DIALECT_RATIO)
+    results = [
         Result(
             "http",
             f"{name} create req/s",
@@ -631,7 +744,7 @@ def _results(name: str, run: Run, info: dict[str, Any], runs: dict[str, Run]) ->
             "req/s",
             baseline=native.rps if native else None,
             baseline_name="native",
-            target=Target(min_ratio=WEBHOOK_RATIO if name == "native-webhook" else DIALECT_RATIO),
+            target=target,
             valid=run.valid,
             note=note,
             extra=extra,
@@ -644,5 +757,51 @@ def _results(name: str, run: Run, info: dict[str, Any], runs: dict[str, Run]) ->
             baseline=native.p99_ms if native else None,
             baseline_name="native",
             valid=run.valid,
+        ),
+    ]
+    if name in WEBHOOK_TARGETS:
+        results += _webhook_results(name, run, info["delivery"], native)
+    return results
+
+
+def _webhook_results(
+    name: str, run: Run, delivery: dict[str, Any], native: Run | None
+) -> list[Result]:
+    """Server CPU per request against native's, and what delivering cost and took."""
+    lag = delivery["lag"]
+    where = (
+        "the deliver process's CPU (not in the server's figure): "
+        f"{delivery['deliverer_cpu_seconds_during_the_load']:.1f} s during the load, "
+        f"{delivery['deliverer_cpu_seconds_until_drained']:.1f} s until drained"
+        if "deliverer_cpu_seconds_until_drained" in delivery
+        else "delivered by the server itself; its CPU after the load: "
+        f"{delivery.get('server_cpu_seconds_after_the_load', 0):.1f} s"
+    )
+    return [
+        Result(
+            "http",
+            f"{name} create per server CPU-s",
+            run.per_cpu_second,
+            "req/CPU-s",
+            baseline=native.per_cpu_second if native else None,
+            baseline_name="native",
+            valid=run.valid,
+            note=where,
+        ),
+        Result(
+            "http",
+            f"{name} delivery lag p50",
+            lag.get("p50_ms"),
+            "ms",
+            valid=run.valid and lag.get("count", 0) > 0,
+        ),
+        Result(
+            "http",
+            f"{name} delivery lag p99",
+            lag.get("p99_ms"),
+            "ms",
+            valid=run.valid and lag.get("count", 0) > 0,
+            note=f"from each event of the measured run to its arrival at the sink; every "
+            f"event delivered {delivery['drain_seconds']:.1f} s after the load ended",
         ),
     ]

@@ -97,18 +97,17 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     )
     routes.append(console_web.routes(console, console_router))
     surfaces: dict[str, Render] = {console_web.PREFIX: console_web.render_error}
-    formats = {}
     for dialect in found:
         surfaces[dialect.prefix] = dialect.render
         group = [route for router in dialect.routers for route in router.routes(services)]
         routes.append(PrefixRoutes(dialect.prefix, group))
-        if dialect.webhook_bodies is not None:
-            formats[dialect.name] = dialect.webhook_bodies
     # Each domain's background worker, started and stopped with the app (in this order,
     # and the reverse). Retention gets the workspaces' ids from here: events sit below
-    # workspaces, which record events.
+    # workspaces, which record events. Webhook deliveries may be left to a process of
+    # their own (`dialbook webhooks deliver`).
     services.workers.register(Jobs(database, lease=settings.import_lease_seconds))
-    services.workers.register(Deliverer(database, settings, formats))
+    if settings.webhooks_delivery == "serve":
+        services.workers.register(Deliverer(database, settings, dialects.webhook_formats(found)))
     services.workers.register(
         retention.Pruner(
             database, days=settings.events_retention_days, workspace_ids=workspace_service.all_ids

@@ -5,8 +5,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
 DEFAULT_DATA_DIR = "dialbook-data"
+
+# Where webhook deliveries are sent from: inside each `dialbook serve` process, or not
+# there ("off": a `dialbook webhooks deliver` process of its own sends them).
+WebhooksDelivery = Literal["serve", "off"]
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value dialbook cannot use; the message names it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +42,9 @@ class Settings:
     # disabled.
     webhook_retry_scale: float = 1.0
     webhook_disable_after_seconds: float = 5 * 24 * 3600.0
+    # "serve": every server process runs the delivery worker; "off": none does (run
+    # `dialbook webhooks deliver` beside them). Events are recorded either way.
+    webhooks_delivery: WebhooksDelivery = "serve"
     # Console: the key its session cookies are signed with (when unset, a random one kept in
     # <data_dir>/console-secret; set it to share sessions between machines), and how long
     # an unused session stays signed in.
@@ -80,5 +92,18 @@ class Settings:
             values["webhooks_allow_private"] = True
         if env.get("DIALBOOK_METRICS", "").lower() in ("0", "off", "false", "no"):
             values["metrics"] = False
+        if "DIALBOOK_WEBHOOKS_DELIVERY" in env:
+            values["webhooks_delivery"] = _choice(
+                "DIALBOOK_WEBHOOKS_DELIVERY", env["DIALBOOK_WEBHOOKS_DELIVERY"], WebhooksDelivery
+            )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _choice(variable: str, value: str, choices: object) -> str:
+    """``value`` if it is one of the Literal ``choices`` (any case), else a SettingError."""
+    allowed: tuple[str, ...] = get_args(choices)
+    chosen = value.strip().lower()
+    if chosen not in allowed:
+        raise SettingError(f"{variable} must be {' or '.join(allowed)}, not {value!r}")
+    return chosen

@@ -98,6 +98,34 @@ def test_delete_where_deletes_only_the_matching_rows(db: Database) -> None:
     assert db.run_write(run) == [0, 2, 0]
 
 
+def test_update_rows_sets_each_rows_values_by_its_keys(db: Database) -> None:
+    """Times, JSON and nulls converted as on insert; other rows untouched."""
+    later = WHEN + dt.timedelta(hours=1)
+
+    def run(conn: Conn) -> list[tuple[Any, ...]]:
+        workspace_id = _workspace(conn, "bulk update")
+        bulk.insert_rows(conn, events, _events(3, workspace_id))
+        ids = conn.execute(
+            select(events.c.id)
+            .where(events.c.workspace_id == workspace_id)
+            .order_by(events.c.contact_id)
+        ).scalars()
+        first, second, _ = ids
+        changed = [
+            {"workspace_id": workspace_id, "id": first, "at": later, "data": {"é": [1]},
+             "version": None},
+            {"workspace_id": workspace_id, "id": second, "at": WHEN, "data": None, "version": 7},
+        ]  # fmt: skip
+        bulk.update_rows(conn, events, changed, keys=("workspace_id", "id"))
+        return [(r["at"], r["data"], r["version"]) for r in _read_back(conn, workspace_id)]
+
+    assert db.run_write(run) == [
+        (later, {"é": [1]}, None),
+        (WHEN, None, 7),
+        (WHEN + dt.timedelta(seconds=2), {"id": 2, "tags": ["a", "b"], "nested": {"ok": True}}, 2),
+    ]
+
+
 def test_a_percent_sign_in_a_statement_is_kept_on_every_driver(db: Database) -> None:
     def run(conn: Conn) -> list[tuple[Any, ...]]:
         return bulk.query(conn, "SELECT ? || '%'", ["100"])

@@ -35,6 +35,7 @@ class Receiver:
 
     answer: Callable[[Received], tuple[int, dict[str, str]]] = lambda _: (200, {})
     delay: float = 0.0  # seconds before answering
+    hold: threading.Event | None = None  # when given, answers wait until it is set
     received: list[Received] = field(default_factory=list)
     answered: list[str] = field(default_factory=list)  # webhook-ids, once answered
     url: str = ""
@@ -51,6 +52,8 @@ class Receiver:
         self.received.append(got)
         if self.delay:
             await asyncio.sleep(self.delay)
+        while self.hold is not None and not self.hold.is_set():
+            await asyncio.sleep(0.01)
         status, headers = self.answer(got)
         raw = [(k.encode(), v.encode()) for k, v in headers.items()]
         await send({"type": "http.response.start", "status": status, "headers": raw})

@@ -17,7 +17,7 @@ import click
 
 from dialbook import __version__
 from dialbook.cli.output import console, fail
-from dialbook.config import Settings
+from dialbook.config import SettingError, Settings
 from dialbook.db import Conn, Database, migrate
 from dialbook.errors import DialbookError
 from dialbook.onboarding import service as onboarding
@@ -98,7 +98,11 @@ def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> 
         os.environ["DIALBOOK_DATA_DIR"] = str(data_dir)
     if database_url:
         os.environ["DIALBOOK_DATABASE_URL"] = database_url
-    app = App(Settings.from_env())
+    try:
+        settings = Settings.from_env()
+    except SettingError as error:
+        raise click.ClickException(str(error)) from None
+    app = App(settings)
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -115,10 +119,12 @@ def _register() -> None:
         queue,
         serve,
         users,
+        webhooks,
         workspaces,
     )
 
-    for module in (serve, db, workspaces, keys, users, lists, contacts, queue, dnc, events):
+    modules = (serve, db, workspaces, keys, users, lists, contacts, queue, dnc, events, webhooks)
+    for module in modules:
         cli.add_command(module.command)
     for command in (
         imports.import_command,

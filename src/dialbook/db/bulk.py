@@ -186,6 +186,34 @@ def insert_prepared(
     found.executemany(sql(conn, f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'), rows)
 
 
+def update_rows(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, keys: tuple[str, ...]
+) -> None:
+    """Update one row per dict, found by its ``keys`` columns, to its other values (every
+    dict has the first one's keys): one executemany."""
+    if not rows:
+        return
+    names = tuple(name for name in rows[0] if name not in keys)
+    text, values = _update_plan(table, names, keys, conn.dialect.name)
+    cursor(conn).executemany(text, [values(row) for row in rows])
+
+
+@functools.lru_cache(maxsize=64)
+def _update_plan(
+    table: Table, names: tuple[str, ...], keys: tuple[str, ...], dialect: str
+) -> tuple[str, Callable[[dict[str, Any]], Sequence[Any]]]:
+    sqlite = dialect == "sqlite"
+    columns = [table.c[name] for name in (*names, *keys)]
+    marks = ["?" if sqlite else "%s::jsonb" if isinstance(c.type, JSON) else "%s" for c in columns]
+    pairs = [f'"{c.name}" = {mark}' for c, mark in zip(columns, marks, strict=True)]
+    text = (
+        f'UPDATE "{table.name}" SET {", ".join(pairs[: len(names)])} '
+        f"WHERE {' AND '.join(pairs[len(names) :])}"
+    )
+    converters = tuple(_converter(type(c.type), sqlite) for c in columns)  # type: ignore[arg-type]
+    return text, _row_values((*names, *keys), converters)
+
+
 def delete_where(conn: Connection, table: Table, where: dict[str, Any]) -> None:
     """Delete the rows whose columns equal ``where``'s values."""
     condition = " AND ".join(f'"{column}" = ?' for column in where)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterable
 
 from dialbook.dialects.base import Dialect
+from dialbook.webhooks.service import Render as WebhookBodies
 
 
 def discover() -> list[Dialect]:
@@ -21,4 +23,10 @@ def discover() -> list[Dialect]:
     return sorted(found, key=lambda d: d.name)
 
 
-__all__ = ["Dialect", "discover"]
+def webhook_formats(found: Iterable[Dialect]) -> dict[str, WebhookBodies]:
+    """The webhook formats the dialects add (an endpoint with ``format: "<name>"`` receives
+    that platform's own bodies): for every process that delivers."""
+    return {d.name: d.webhook_bodies for d in found if d.webhook_bodies is not None}
+
+
+__all__ = ["Dialect", "discover", "webhook_formats"]

@@ -1,15 +1,24 @@
-"""The webhook delivery worker: runs inside ``dialbook serve``, one task per endpoint.
+"""The webhook delivery worker, one task per endpoint: inside ``dialbook serve``, or alone
+in ``dialbook webhooks deliver`` (with ``DIALBOOK_WEBHOOKS_DELIVERY=off`` for the servers).
 
-Each endpoint's task repeats: one write transaction that turns new events into deliveries
-and leases the due ones (webhooks.service.take), the HTTP requests
-(concurrently, signed per Standard Webhooks), then one write that stores the answers
-(settle). Writes of the API never wait for it: it only reads the events they committed.
-A task sleeps until this process commits events, or for POLL seconds (events of other
-processes, retries coming due).
+Each endpoint's task repeats: one short write transaction that turns new events into
+deliveries and leases the due ones (webhooks.service.take), a read of their events in the
+endpoint's format (prepare), the HTTP requests (concurrently, signed per Standard
+Webhooks), then one write that stores the answers (settle). It only reads the events the
+API's writes committed; its own two writes are kept short, as on SQLite they hold the
+database's one write lock (reading events, rendering and sending happen outside them).
+Between passes a task waits until this process commits events (a server's own writes) or
+for a pause that adapts to the work: QUICK after a pass that found some, doubling while
+passes find none, up to POLL (events of other processes, retries coming due). A process
+of its own, which commits no events, finds new ones that way: within QUICK while they keep
+coming, within POLL of the first one after a quiet spell.
 
-With several server processes on PostgreSQL each delivery is leased by exactly one of them
-(``FOR UPDATE SKIP LOCKED``); a process that dies lets its leases run out and another one
-(or itself, restarted) sends them again with the same ``webhook-id``: at least once.
+With several processes (servers on PostgreSQL, or deliver processes on either backend)
+each delivery is leased by exactly one of them (on PostgreSQL ``FOR UPDATE SKIP LOCKED``;
+SQLite's single writer takes one lease at a time); a process that dies lets its leases run
+out and another one (or itself, restarted) sends them again with the same ``webhook-id``:
+at least once. A deliverer stopped with a grace period lets the requests in flight finish
+and stores their answers first.
 """
 
 from __future__ import annotations
@@ -35,11 +44,12 @@ from dialbook.kit import clock
 from dialbook.kit.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_LAG
 from dialbook.webhooks import service as webhook_service
 from dialbook.webhooks import targets
-from dialbook.webhooks.service import Answer, Outgoing, Policy, Render
+from dialbook.webhooks.service import Answer, Outgoing, Policy, Render, Taken
 
 log = logging.getLogger("dialbook.webhooks")
 
-POLL = 1.0  # seconds between looks for work when this process committed no events
+POLL = 1.0  # seconds: the longest wait between looks for work (when none was found)
+QUICK = 0.05  # seconds: the wait after a pass that found work, doubled after each idle one
 LOOK_EVERY = 0.2  # seconds: the least time between two looks for new endpoints
 BATCH = 200  # deliveries leased per endpoint and pass
 CONCURRENCY = 64  # requests in flight per endpoint
@@ -162,9 +172,7 @@ class Sender:
         )
 
 
-def _take(
-    conn: Conn, *, key: tuple[int, int], renders: Mapping[str, Render], lease_seconds: float
-) -> list[Outgoing]:
+def _take(conn: Conn, *, key: tuple[int, int], lease_seconds: float) -> Taken | None:
     workspace_id, id = key
     return webhook_service.take(
         conn,
@@ -173,8 +181,11 @@ def _take(
         now=clock.now(),
         limit=BATCH,
         lease_seconds=lease_seconds,
-        renders=renders,
     )
+
+
+def _prepare(conn: Conn, *, taken: Taken, renders: Mapping[str, Render]) -> list[Outgoing]:
+    return webhook_service.prepare(conn, taken=taken, now=clock.now(), renders=renders)
 
 
 def _settle(conn: Conn, *, answers: list[Answer], policy: Policy) -> None:
@@ -191,9 +202,20 @@ def _count(answers: list[Answer]) -> None:
 
 
 class Deliverer:
-    """Keeps one task per enabled endpoint running until :meth:`stop`."""
+    """Keeps one task per enabled endpoint running until :meth:`stop`.
 
-    def __init__(self, db: Database, settings: Settings, formats: Mapping[str, Render]) -> None:
+    ``grace``: seconds :meth:`stop` lets the endpoints with requests in flight finish them
+    and store the answers (0, a server's default: stop at once, leaving them to their
+    leases)."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        formats: Mapping[str, Render],
+        *,
+        grace: float = 0.0,
+    ) -> None:
         self._db = db
         self._settings = settings
         self._formats = {"standard": webhook_service.standard, **formats}
@@ -202,16 +224,28 @@ class Deliverer:
             disable_after=dt.timedelta(seconds=settings.webhook_disable_after_seconds),
         )
         self._sender = Sender(settings)
+        self._grace = grace
         self._endpoints: set[tuple[int, int]] = set()
         self._tasks: dict[tuple[int, int], asyncio.Task[None]] = {}
+        self._busy: set[tuple[int, int]] = set()  # taken, not yet settled
+        self._stopping = False
         self._supervisor: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
 
     async def stop(self) -> None:
+        self._stopping = True
+        busy = [task for key, task in self._tasks.items() if key in self._busy]
         tasks = [t for t in (self._supervisor, *self._tasks.values()) if t is not None]
         for task in tasks:
+            if task not in busy:
+                task.cancel()
+        if busy and self._grace > 0:
+            # Each busy task ends after storing its answers (it sees _stopping); what is
+            # still in flight after the grace is cancelled and left to its lease.
+            await asyncio.wait(busy, timeout=self._grace)
+        for task in busy:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
@@ -234,23 +268,38 @@ class Deliverer:
             await self._db.events.wait(POLL)
 
     async def _serve(self, key: tuple[int, int]) -> None:
-        lease = self._settings.webhook_timeout + LEASE_MARGIN
-        while key in self._endpoints:
+        pause = QUICK
+        while key in self._endpoints and not self._stopping:
             try:
-                outgoing = await self._db.write(
-                    _take, key=key, renders=self._formats, lease_seconds=lease
-                )
-                if not outgoing:
-                    await self._db.events.wait(POLL)
-                    continue
-                answers = await self._send_all(outgoing)
-                await self._db.write(_settle, answers=answers, policy=self._policy)
-                _count(answers)
+                taken = await self._pass(key)
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - keep delivering; leases make it safe to retry
                 log.exception("webhooks: endpoint %s/%s", *key)
                 await asyncio.sleep(POLL)
+                continue
+            if taken == BATCH or self._stopping:
+                continue  # a full batch: more is waiting (or the loop ends)
+            # A pass that found work looks again soon (the next batch gathers meanwhile);
+            # each idle one waits twice as long, up to POLL. A commit here wakes it at once.
+            await self._db.events.wait(QUICK if taken else pause)
+            pause = QUICK if taken else min(pause * 2, POLL)
+
+    async def _pass(self, key: tuple[int, int]) -> int:
+        """Take the endpoint's due deliveries, send them and store the answers; how many."""
+        lease = self._settings.webhook_timeout + LEASE_MARGIN
+        self._busy.add(key)
+        try:
+            taken = await self._db.write(_take, key=key, lease_seconds=lease)
+            if taken is None:
+                return 0
+            outgoing = await self._db.read(_prepare, taken=taken, renders=self._formats)
+            answers = await self._send_all(outgoing)
+            await self._db.write(_settle, answers=answers, policy=self._policy)
+        finally:
+            self._busy.discard(key)
+        _count(answers)
+        return len(outgoing)
 
     async def _send_all(self, outgoing: list[Outgoing]) -> list[Answer]:
         limit = asyncio.Semaphore(CONCURRENCY)

@@ -1,9 +1,10 @@
 """Webhook endpoints and the rules of delivering to them.
 
-The delivery worker (``webhooks/delivery.py``) runs two transactions per pass, both here:
+The delivery worker (``webhooks/delivery.py``) runs three transactions per pass, all here:
 :func:`take` turns new events into deliveries (once per event and endpoint: the endpoint's
-cursor moves in the same transaction) and leases the deliveries that are due, and
-:func:`settle` stores what the receiver answered and schedules retries.
+cursor moves in the same transaction) and leases the deliveries that are due, :func:`prepare`
+reads and renders what to send (a read, so the writes stay short), and :func:`settle`
+stores what the receiver answered and schedules retries.
 """
 
 from __future__ import annotations
@@ -287,6 +288,15 @@ def endpoints_to_serve(conn: Conn) -> list[tuple[int, int]]:
     return repository.enabled_endpoints(conn)
 
 
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """Deliveries leased by :func:`take`, with the endpoint row as that transaction read
+    it (its URL and secrets then)."""
+
+    endpoint: dict[str, Any]
+    ids: list[int]
+
+
 def take(
     conn: Conn,
     *,
@@ -295,19 +305,25 @@ def take(
     now: dt.datetime,
     limit: int,
     lease_seconds: float,
-    renders: Mapping[str, Render],
-) -> list[Outgoing]:
-    """One pass of the worker for one endpoint, in one transaction: queue a delivery of
-    each new event it subscribes to, then lease its due deliveries. The endpoint row is
-    read (and on PostgreSQL locked) here, so its URL and secrets are current."""
+) -> Taken | None:
+    """One pass of the worker for one endpoint, in one write transaction kept short (on
+    SQLite it holds the database's one write lock): queue a delivery of each new event it
+    subscribes to, then lease up to ``limit`` due deliveries (no other process sends them
+    until the lease ends). The endpoint row is read (and on PostgreSQL locked) here. None
+    when there is nothing to send. :func:`prepare` reads what to send, outside it."""
     endpoint = repository.lock_endpoint(conn, workspace_id=workspace_id, id=id)
     if endpoint is None:
-        return []
+        return None
     _fan_out(conn, endpoint=endpoint, now=now)
-    render = renders.get(endpoint["format"], standard)
-    return claim(
-        conn, endpoint=endpoint, now=now, limit=limit, lease_seconds=lease_seconds, render=render
+    ids = repository.lease_due(
+        conn,
+        workspace_id=workspace_id,
+        endpoint_id=id,
+        now=now,
+        limit=limit,
+        until=now + dt.timedelta(seconds=lease_seconds),
     )
+    return Taken(endpoint=endpoint, ids=ids) if ids else None
 
 
 def _fan_out(conn: Conn, *, endpoint: Mapping[str, Any], now: dt.datetime) -> int:
@@ -328,7 +344,7 @@ def _fan_out(conn: Conn, *, endpoint: Mapping[str, Any], now: dt.datetime) -> in
         list_ids=endpoint["list_ids"],
         now=now,
     )
-    repository.update_endpoint(conn, workspace_id=workspace_id, id=id, values={"cursor": through})
+    repository.move_cursor(conn, workspace_id=workspace_id, id=id, cursor=through)
     return queued
 
 
@@ -347,28 +363,20 @@ class Outgoing:
     event_at: dt.datetime | None = None  # when the event happened (None if pruned)
 
 
-def claim(
-    conn: Conn,
-    *,
-    endpoint: Mapping[str, Any],
-    now: dt.datetime,
-    limit: int,
-    lease_seconds: float,
-    render: Render,
+def prepare(
+    conn: Conn, *, taken: Taken, now: dt.datetime, renders: Mapping[str, Render]
 ) -> list[Outgoing]:
-    """Lease up to ``limit`` due deliveries of the endpoint (no other process sends them
-    until the lease ends) and render their bodies."""
+    """The leased deliveries with their events, rendered in the endpoint's format and
+    signed with its current secrets (a read: the lease keeps them ours meanwhile)."""
+    endpoint = taken.endpoint
     workspace_id, id = endpoint["workspace_id"], endpoint["id"]
-    ids = repository.due(conn, workspace_id=workspace_id, endpoint_id=id, now=now, limit=limit)
-    if not ids:
-        return []
-    until = now + dt.timedelta(seconds=lease_seconds)
-    rows = repository.lease(conn, workspace_id=workspace_id, ids=ids, until=until)
+    rows = repository.leased(conn, workspace_id=workspace_id, ids=taken.ids)
     kept = [row for row in rows if row["type"] is not None]
     found = [
         msgspec.convert({**row, "id": row["event_id"]}, Event, from_attributes=False)
         for row in kept
     ]
+    render = renders.get(endpoint["format"], standard)
     bodies = dict(zip((row["id"] for row in kept), render(conn, workspace_id, found), strict=True))
     signing = [endpoint["secret"]]
     if endpoint["previous_secret"] and (endpoint["previous_secret_until"] or now) > now:
@@ -473,9 +481,7 @@ def _judge_endpoint(
     conn: Conn, workspace_id: int, id: int, got: Sequence[Answer], now: dt.datetime, policy: Policy
 ) -> None:
     if any(answer.ok for answer in got):
-        repository.update_endpoint(
-            conn, workspace_id=workspace_id, id=id, values={"failing_since": None}
-        )
+        repository.clear_failing(conn, workspace_id=workspace_id, id=id)
         return
     row = repository.get_endpoint(conn, workspace_id=workspace_id, id=id)
     if row is None or not row["enabled"]:
