@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, TypeVar, get_args
 
 DEFAULT_DATA_DIR = "dialbook-data"
 
@@ -79,7 +80,7 @@ class Settings:
             "console_idle_minutes",
         ):
             if f"DIALBOOK_{name.upper()}" in env:
-                values[name] = int(env[f"DIALBOOK_{name.upper()}"])
+                values[name] = _number(f"DIALBOOK_{name.upper()}", env, int)
         for name in (
             "webhook_timeout",
             "webhook_retry_scale",
@@ -87,7 +88,7 @@ class Settings:
             "import_lease_seconds",
         ):
             if f"DIALBOOK_{name.upper()}" in env:
-                values[name] = float(env[f"DIALBOOK_{name.upper()}"])
+                values[name] = _number(f"DIALBOOK_{name.upper()}", env, float)
         if env.get("DIALBOOK_WEBHOOKS_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"):
             values["webhooks_allow_private"] = True
         if env.get("DIALBOOK_METRICS", "").lower() in ("0", "off", "false", "no"):
@@ -98,6 +99,22 @@ class Settings:
             )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+N = TypeVar("N", int, float)
+
+
+def _number(variable: str, env: Mapping[str, str], kind: type[N]) -> N:
+    """The positive number ``variable`` holds, else a SettingError naming it."""
+    value = env[variable]
+    try:
+        number = kind(value.strip())
+    except ValueError:
+        number = None
+    if number is None or not number > 0 or number == float("inf"):
+        what = "a whole number" if kind is int else "a number"
+        raise SettingError(f"{variable} must be {what} above 0, not {value!r}")
+    return number
 
 
 def _choice(variable: str, value: str, choices: object) -> str:

@@ -130,3 +130,30 @@ def test_the_served_app_freezes_what_it_built(
     finally:
         gc.unfreeze()
         app.state.services.db.close()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "what"),
+    [
+        ("DIALBOOK_MAX_BODY_BYTES", "1MB", "a whole number"),
+        ("DIALBOOK_EVENTS_RETENTION_DAYS", "0", "a whole number"),
+        ("DIALBOOK_CONSOLE_IDLE_MINUTES", "1.5", "a whole number"),
+        ("DIALBOOK_WEBHOOK_TIMEOUT", "soon", "a number"),
+        ("DIALBOOK_IMPORT_LEASE_SECONDS", "-5", "a number"),
+        ("DIALBOOK_WEBHOOK_RETRY_SCALE", "nan", "a number"),
+    ],
+)
+def test_a_setting_that_is_not_a_number_is_one_clear_line(
+    tmp_path: Path, variable: str, value: str, what: str
+) -> None:
+    env = {
+        "DIALBOOK_DATA_DIR": str(tmp_path / "data"),
+        "DIALBOOK_DATABASE_URL": "",
+        variable: value,
+    }
+    result = CliRunner(env=env).invoke(cli, ["serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: {variable} must be {what} above 0, not {value!r}"
+    ]
+    assert not (tmp_path / "data").exists()
