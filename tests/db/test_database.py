@@ -128,7 +128,7 @@ def test_writes_wait_for_a_thread_writing_without_blocking_the_loop(db: Database
     """A long write in a thread holds the write lock; a request's write waits for it while
     the loop goes on serving, then both commit."""
     if not db.is_sqlite:
-        pytest.skip("SQLite only: on PostgreSQL writes run side by side")
+        pytest.skip("SQLite only: the per-process write lock between the loop and threads")
     holding = threading.Event()
     release = threading.Event()
 
