@@ -28,7 +28,7 @@ from dialbook.webhooks.delivery import POLL, Deliverer
 from tests import servers
 from tests.metrics import sample
 from tests.test_reliability import Server
-from tests.webhooks.receiver import Receiver, Running
+from tests.webhooks.receiver import Receiver
 
 # -- the setting ----------------------------------------------------------------------------
 
@@ -71,14 +71,6 @@ def test_with_delivery_off_the_app_has_no_deliverer(db: Database, tmp_path: Path
 
 
 # -- processes --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    got = Receiver()
-    running = Running(got)
-    yield got
-    running.stop()
 
 
 @pytest.fixture

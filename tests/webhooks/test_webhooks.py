@@ -19,15 +19,7 @@ from dialbook.config import Settings
 from dialbook.db import Database
 from tests.conftest import create_list
 from tests.metrics import sample
-from tests.webhooks.receiver import Received, Receiver, Running
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    got = Receiver()
-    running = Running(got)
-    yield got
-    running.stop()
+from tests.webhooks.receiver import Received, Receiver
 
 
 @pytest.fixture
