@@ -112,7 +112,42 @@ class _Job:
 _Outcome = tuple[_Job, Any, BaseException | None]
 
 
-class _LoopWriter:
+class _GroupCommit:
+    """What both group commits share: the writes queued by one event loop's requests, and
+    handing a batch's outcomes back to them once it committed (or failed)."""
+
+    def __init__(self, signal: EventSignal, loop: asyncio.AbstractEventLoop) -> None:
+        self._signal = signal
+        self._loop = loop
+        self._pending: list[_Job] = []
+        self._scheduled = False
+
+    def submit(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> asyncio.Future[Any]:
+        job = _Job(fn, args, kwargs, self._loop.create_future())
+        self._pending.append(job)
+        self._schedule()
+        return job.future
+
+    def _schedule(self) -> None:
+        raise NotImplementedError
+
+    def _take(self, limit: int) -> list[_Job]:
+        """The next batch: up to ``limit`` queued writes, in order. A caller that stopped
+        waiting (a cancelled request) gets nothing run."""
+        self._pending = [job for job in self._pending if not job.future.done()]
+        batch, self._pending = self._pending[:limit], self._pending[limit:]
+        return batch
+
+    def _settle(self, batch: list[_Job], outcomes: list[_Outcome], events: int) -> None:
+        WRITE_BATCH.observe(len(batch))
+        if events:
+            self._signal.committed()
+        _resolve(outcomes)
+        if self._pending:
+            self._schedule()
+
+
+class _LoopWriter(_GroupCommit):
     """Group commit on the event loop's own thread (SQLite).
 
     ``submit`` queues a write and schedules one ``flush`` with ``call_soon``, so the writes
@@ -140,16 +175,7 @@ class _LoopWriter:
         # Never wait inside the loop. On the driver: SQLAlchemy would begin a transaction.
         self._conn.connection.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
         self._lock = lock
-        self._signal = signal
-        self._loop = loop
-        self._pending: list[_Job] = []
-        self._scheduled = False
-
-    def submit(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> asyncio.Future[Any]:
-        job = _Job(fn, args, kwargs, self._loop.create_future())
-        self._pending.append(job)
-        self._schedule()
-        return job.future
+        super().__init__(signal, loop)
 
     def _schedule(self, delay: float = 0.0) -> None:
         if self._scheduled:
@@ -162,14 +188,13 @@ class _LoopWriter:
 
     def _flush(self) -> None:
         self._scheduled = False
-        # A caller that stopped waiting (a cancelled request) gets nothing run.
-        self._pending = [job for job in self._pending if not job.future.done()]
-        if not self._pending:
+        batch = self._take(MAX_GROUP)
+        if not batch:
             return
         if not self._lock.acquire(blocking=False):
+            self._pending[:0] = batch
             self._schedule(self.RETRY)
             return
-        batch, self._pending = self._pending[:MAX_GROUP], self._pending[MAX_GROUP:]
         try:
             outcomes, events = _run_batch(self._conn, batch)
         except BaseException as error:  # noqa: BLE001 - the shared transaction failed
@@ -180,12 +205,7 @@ class _LoopWriter:
             outcomes, events = [(job, None, error) for job in batch], 0
         finally:
             self._lock.release()
-        WRITE_BATCH.observe(len(batch))
-        if events:
-            self._signal.committed()
-        _resolve(outcomes)
-        if self._pending:
-            self._schedule()
+        self._settle(batch, outcomes, events)
 
     def close(self) -> None:
         with self._lock:
@@ -230,7 +250,7 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
     return outcomes, events
 
 
-class _ThreadBatcher:
+class _ThreadBatcher(_GroupCommit):
     """Group commit for PostgreSQL: the writes requests reach in one turn of the event
     loop share a transaction, run in a thread; up to IN_FLIGHT such transactions at once.
 
@@ -249,19 +269,10 @@ class _ThreadBatcher:
         loop: asyncio.AbstractEventLoop,
         thread: concurrent.futures.ThreadPoolExecutor,
     ) -> None:
+        super().__init__(signal, loop)
         self._engine = engine
-        self._signal = signal
-        self._loop = loop
         self._thread = thread
-        self._pending: list[_Job] = []
         self._running = 0
-        self._scheduled = False
-
-    def submit(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> asyncio.Future[Any]:
-        job = _Job(fn, args, kwargs, self._loop.create_future())
-        self._pending.append(job)
-        self._schedule()
-        return job.future
 
     def _schedule(self) -> None:
         # At the end of this turn of the loop, so the writes it reaches share a batch.
@@ -271,12 +282,9 @@ class _ThreadBatcher:
 
     def _start(self) -> None:
         self._scheduled = False
-        # A caller that stopped waiting (a cancelled request) gets nothing run.
-        self._pending = [job for job in self._pending if not job.future.done()]
-        if not self._pending:
+        batch = self._take(MAX_GROUP_POSTGRES)
+        if not batch:
             return
-        batch = self._pending[:MAX_GROUP_POSTGRES]
-        self._pending = self._pending[MAX_GROUP_POSTGRES:]
         self._running += 1
         running = self._loop.run_in_executor(self._thread, self._run, batch)
         running.add_done_callback(lambda done: self._finish(batch, done))
@@ -300,12 +308,7 @@ class _ThreadBatcher:
             outcomes, events = [(job, None, failure) for job in batch], 0
         else:
             outcomes, events = done.result()
-        WRITE_BATCH.observe(len(batch))
-        if events:
-            self._signal.committed()
-        _resolve(outcomes)
-        if self._pending:
-            self._schedule()
+        self._settle(batch, outcomes, events)
 
 
 def _retryable(error: BaseException) -> bool:
