@@ -71,9 +71,9 @@ def split_full_name(full: str) -> tuple[str | None, str | None]:
 # apostrophes and hyphens. Other scripts have rules of their own (a Japanese or Chinese
 # name puts the family name first), so the parser reads them.
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF'\u2019 -]+")
-# Words the parser may read as a suffix: roman numerals (its own pattern, case-insensitive,
+# Words the parser may read as a suffix: roman numerals, by its own pattern (case-insensitive,
 # so the dotless "ı" counts as an I too).
-_ROMAN_NUMERAL = re.compile(r"^(X|IX|IV|V?I{0,3})$", re.IGNORECASE)
+_ROMAN_NUMERAL: re.Pattern[str] = CONSTANTS.regexes.roman_numeral  # type: ignore[assignment]
 
 
 def _plain(word: str) -> bool:
