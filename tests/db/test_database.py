@@ -3,12 +3,15 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text
 
+from dialbook.contacts import repository as contacts_repository
 from dialbook.db import Conn, Database, locks
 from dialbook.db.tables import schema_for, workspaces
 from dialbook.kit import clock
@@ -201,40 +204,83 @@ def test_a_database_error_fails_only_its_own_write(db: Database) -> None:
     assert db.run_read(_names) == [f"d{i:02d}" for i in range(20) if i % 5 != 2]
 
 
-def test_group_commits_of_two_processes_that_deadlock_still_both_succeed(db_url: str) -> None:
-    """Two server processes' batches lock the same two keys in opposite orders. PostgreSQL
-    ends the deadlock by failing one write; it runs again alone after its batch commits."""
+Step = Callable[[Conn], Any]
+
+
+def _batches_of_two_processes(
+    db_url: str, steps: tuple[list[Step], list[Step]]
+) -> tuple[list[tuple[Any, int]], list[tuple[Any, int]]]:
+    """Each of two server processes (a Database each) writes its ``steps`` as one batch
+    (one turn of the loop); the first step of each waits until the other's has run, so the
+    two transactions are open together. Each step's result with its transaction's id."""
     if not db_url.startswith("postgresql"):
         pytest.skip("SQLite runs one write transaction at a time: no deadlock")
-    first_locked, second_locked = threading.Event(), threading.Event()
+    ran = threading.Event(), threading.Event()
 
-    def take(
-        conn: Conn, key: str, mine: threading.Event | None, theirs: threading.Event | None
-    ) -> str:
-        locks.lock(conn, [key])
-        if mine is not None and theirs is not None:
-            mine.set()
-            assert theirs.wait(30)
-        return key
+    def step(conn: Conn, fn: Step, mine: int | None) -> tuple[Any, int]:
+        result = fn(conn)
+        if mine is not None:
+            ran[mine].set()
+            assert ran[1 - mine].wait(30)
+        return result, int(conn.execute(text("SELECT txid_current()")).scalar_one())
 
-    def process(keys: tuple[str, str], mine: threading.Event, theirs: threading.Event) -> list[str]:
+    def process(mine: int) -> list[tuple[Any, int]]:
         database = Database(db_url)
         try:
 
-            async def batch() -> list[str]:  # two writes in one turn of the loop: one batch
-                return list(
-                    await asyncio.gather(
-                        database.write(take, keys[0], mine, theirs),
-                        database.write(take, keys[1], None, None),
-                    )
-                )
+            async def batch() -> list[tuple[Any, int]]:
+                writes = [
+                    database.write(step, fn, mine if index == 0 else None)
+                    for index, fn in enumerate(steps[mine])
+                ]
+                return list(await asyncio.gather(*writes))
 
             return asyncio.run(batch())
         finally:
             database.close()
 
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        one = pool.submit(process, ("deadlock-a", "deadlock-b"), first_locked, second_locked)
-        two = pool.submit(process, ("deadlock-b", "deadlock-a"), second_locked, first_locked)
-        assert one.result(timeout=60) == ["deadlock-a", "deadlock-b"]
-        assert two.result(timeout=60) == ["deadlock-b", "deadlock-a"]
+        one, two = pool.submit(process, 0), pool.submit(process, 1)
+        return one.result(timeout=60), two.result(timeout=60)
+
+
+def _lock(key: str) -> Step:
+    def take(conn: Conn) -> str:
+        locks.lock(conn, [key])
+        return key
+
+    return take
+
+
+def test_group_commits_of_two_processes_that_deadlock_still_both_succeed(db_url: str) -> None:
+    """Two server processes' batches lock the same keys in opposite orders. PostgreSQL ends
+    the deadlock by failing one write; it runs again alone after its batch commits, and so
+    do the writes after it (in that transaction they could meet the same cycle again)."""
+    a, b = _lock("deadlock-a"), _lock("deadlock-b")
+    one, two = _batches_of_two_processes(db_url, ([a, b, b, a], [b, a, a, b]))
+    assert [key for key, _ in one] == ["deadlock-a", "deadlock-b", "deadlock-b", "deadlock-a"]
+    assert [key for key, _ in two] == ["deadlock-b", "deadlock-a", "deadlock-a", "deadlock-b"]
+    victims = [steps for steps in (one, two) if steps[1][1] != steps[0][1]]
+    assert len(victims) == 1  # the other batch ran whole, in one transaction
+    (first, *later) = [txid for _, txid in victims[0]]
+    assert first not in later  # after the commit
+    assert len(set(later)) == len(later)  # each alone
+
+
+def test_new_zone_keys_of_concurrent_batches_do_not_deadlock(db_url: str, db: Database) -> None:
+    """A zone key seen for the first time is added and committed at once: two batches each
+    adding a new key and then the other's wait for nothing, and each runs whole."""
+
+    def zone(key: str) -> Step:
+        return lambda conn: contacts_repository.zone_id(conn, key=key)
+
+    x, y = zone("test|zone-x"), zone("test|zone-y")
+    one, two = _batches_of_two_processes(db_url, ([x, y], [y, x]))
+    assert len({txid for _, txid in one}) == 1
+    assert len({txid for _, txid in two}) == 1
+    assert one[0][0] == two[1][0]  # the same id for each key
+    assert one[1][0] == two[0][0]
+    with db.read_engine.connect() as conn:  # committed
+        keys = dict(conn.execute(text("SELECT id, key FROM call_zones")).all())
+    assert keys[one[0][0]] == "test|zone-x"
+    assert keys[one[1][0]] == "test|zone-y"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import (
     ColumnElement,
+    Engine,
     and_,
     bindparam,
     delete,
@@ -664,13 +666,34 @@ def zone_ids(conn: Conn, *, keys: Iterable[str]) -> dict[str, int]:
 
 def zone_id(conn: Conn, *, key: str) -> int:
     """The id of a zone key, added on first use (the dial queue reads them back)."""
+    if conn.dialect.name == "postgresql":
+        return _committed_zone_id(conn, key)
     found = bulk.query(conn, "SELECT id FROM call_zones WHERE key = ?", [key])
     if found:
         return int(found[0][0])
-    if conn.dialect.name == "postgresql":
+    conn.execute(insert(call_zones).values(key=key))
+    return int(conn.execute(select(call_zones.c.id).where(call_zones.c.key == key)).scalar_one())
+
+
+# Zone keys are never renamed nor removed, so a committed key's id holds for the engine's
+# life: each PostgreSQL engine remembers the ones it has seen.
+_known_zones: weakref.WeakKeyDictionary[Engine, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def _committed_zone_id(conn: Conn, key: str) -> int:
+    """A new zone key is added and committed on a connection of its own, not in the
+    caller's transaction: concurrent write batches each holding a new key uncommitted
+    while waiting for the other's would deadlock, again at every job of the batches."""
+    known = _known_zones.setdefault(conn.engine, {})
+    found = known.get(key)
+    if found is not None:
+        return found
+    rows = bulk.query(conn, "SELECT id FROM call_zones WHERE key = ?", [key])
+    if not rows:
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        conn.execute(pg_insert(call_zones).values(key=key).on_conflict_do_nothing())
-    else:
-        conn.execute(insert(call_zones).values(key=key))
-    return int(conn.execute(select(call_zones.c.id).where(call_zones.c.key == key)).scalar_one())
+        with conn.engine.begin() as own:
+            own.execute(pg_insert(call_zones).values(key=key).on_conflict_do_nothing())
+            rows = bulk.query(own, "SELECT id FROM call_zones WHERE key = ?", [key])
+    known[key] = found = int(rows[0][0])
+    return found

@@ -229,7 +229,7 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
             # bookkeeping cost a quarter of the writer's time. Jobs may still open their own
             # begin_nested() inside.
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            for job in batch:
+            for index, job in enumerate(batch):
                 cursor.execute("SAVEPOINT dialbook_job")
                 position = outbox.mark(conn)
                 try:
@@ -239,6 +239,12 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
                     cursor.execute("ROLLBACK TO dialbook_job")
                     cursor.execute("RELEASE dialbook_job")
                     outcomes.append((job, None, error))
+                    if _retryable(error):
+                        # A deadlock: this transaction still holds what the jobs before
+                        # it locked, so the next ones could meet the same cycle, each after
+                        # PostgreSQL's deadlock_timeout. They run after the commit.
+                        outcomes += [(later, None, _NotRun()) for later in batch[index + 1 :]]
+                        break
                 else:
                     cursor.execute("RELEASE dialbook_job")
                     outcomes.append((job, result, None))
@@ -293,7 +299,8 @@ class _ThreadBatcher(_GroupCommit):
         with self._engine.connect() as conn:
             outcomes, events = _run_batch(conn, batch)
             # A deadlock with another process's batch (their jobs lock keys in no common
-            # order) failed only that job's savepoint: run it again alone.
+            # order) failed only that job's savepoint: run it, and the jobs after it, again
+            # alone.
             for index, (job, _, failure) in enumerate(outcomes):
                 if failure is not None and _retryable(failure):
                     outcomes[index], written = _run_alone(conn, job)
@@ -311,8 +318,14 @@ class _ThreadBatcher(_GroupCommit):
         self._settle(batch, outcomes, events)
 
 
+class _NotRun(Exception):
+    """A job of a batch left for after its commit (see _run_batch)."""
+
+
 def _retryable(error: BaseException) -> bool:
     """A deadlock or serialization failure: the job itself was fine and may run again."""
+    if isinstance(error, _NotRun):
+        return True
     return getattr(getattr(error, "orig", None), "sqlstate", None) in ("40P01", "40001")
 
 
