@@ -284,3 +284,27 @@ def test_new_zone_keys_of_concurrent_batches_do_not_deadlock(db_url: str, db: Da
         keys = dict(conn.execute(text("SELECT id, key FROM call_zones")).all())
     assert keys[one[0][0]] == "test|zone-x"
     assert keys[one[1][0]] == "test|zone-y"
+
+
+def test_bulk_databases_keep_postgresqls_plans_of_foreign_key_checks(db_url: str) -> None:
+    """An import's engine prepares none of its statements (each is planned with its own
+    values) and lets PostgreSQL cache the plans of its per-row foreign-key checks; the
+    server's engine prepares its statements and plans each with its values."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's plan cache")
+
+    def plans(conn: Conn) -> tuple[str, int]:
+        for _ in range(10):  # psycopg prepares a statement at its fifth run
+            conn.execute(text("SELECT count(*) FROM workspaces WHERE id = :id"), {"id": 1})
+        mode = conn.execute(text("SHOW plan_cache_mode")).scalar_one()
+        prepared = conn.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one()
+        return mode, prepared
+
+    for bulk, mode, prepares in ((True, "auto", False), (False, "force_custom_plan", True)):
+        database = Database(db_url, bulk=bulk)
+        try:
+            found_mode, prepared = database.run_read(plans)
+        finally:
+            database.close()
+        assert found_mode == mode
+        assert (prepared > 0) == prepares

@@ -38,7 +38,7 @@ class App:
     def db(self) -> Database:
         if self._db is None:
             migrate.upgrade(self.settings.url)
-            self._db = Database(self.settings.url, readers=1)
+            self._db = Database(self.settings.url, readers=1, bulk=True)
             self._db.run_write(onboarding.bootstrap, default_region=self.settings.default_region)
         return self._db
 

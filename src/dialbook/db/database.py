@@ -382,14 +382,14 @@ class _Checkpointer:
 class Database:
     """Runs repository functions in transactions; see the module docstring."""
 
-    def __init__(self, url: str, *, readers: int = 4) -> None:
+    def __init__(self, url: str, *, readers: int = 4, bulk: bool = False) -> None:
         self.url = engines.normalize_url(url)
         self.is_sqlite = engines.is_sqlite(self.url)
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=readers if self.is_sqlite else readers * 2,
             thread_name_prefix="dialbook-db",
         )
-        self.read_engine = engines.create(self.url, pool_size=readers * 2)
+        self.read_engine = engines.create(self.url, pool_size=readers * 2, bulk=bulk)
         self._checkpointer: _Checkpointer | None = None
         if self.is_sqlite:
             self.write_engine = engines.create(self.url, pool_size=2, writer=True)

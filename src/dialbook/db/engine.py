@@ -33,12 +33,18 @@ def normalize_url(url: str) -> str:
 
 
 def create(
-    url: str, *, pool_size: int = 8, writer: bool = False, check_statements: bool = True
+    url: str,
+    *,
+    pool_size: int = 8,
+    writer: bool = False,
+    check_statements: bool = True,
+    bulk: bool = False,
 ) -> Engine:
     """Create an engine. On SQLite, ``writer`` engines begin with BEGIN IMMEDIATE. On
     PostgreSQL, when DIALBOOK_CHECK_TENANCY asks for it (the tests do), every statement is
     checked against the tenancy rule (db/statement_check.py) unless ``check_statements``
-    is off (the migrations, which rewrite every workspace's rows on purpose)."""
+    is off (the migrations, which rewrite every workspace's rows on purpose); ``bulk``
+    engines (imports, the command line) plan for many rows per statement (see below)."""
     url = normalize_url(url)
     options: dict[str, Any] = {
         "json_serializer": _json_serializer,
@@ -48,6 +54,12 @@ def create(
         # Plan every statement with its own values: a generic plan cached while tables were
         # small (the start of a big import) would keep scanning them as they grow.
         connect_args: dict[str, Any] = {"options": "-c plan_cache_mode=force_custom_plan"}
+        if bulk:
+            # The same for our statements, by never preparing them (each is planned with its
+            # values), while the foreign-key checks PostgreSQL runs for every inserted row
+            # keep their cached plans: replanning those was a tenth of its CPU in an import.
+            # A create's few short statements gain more from being prepared (parsed once).
+            connect_args = {"options": "-c plan_cache_mode=auto", "prepare_threshold": None}
         if check_statements and os.environ.get(CHECK_VARIABLE):
             from dialbook.db import statement_check  # pglast: a dev dependency
 

@@ -410,7 +410,7 @@ def _child(
             conn.send((outcome, rows))
             conn.recv()
 
-    db = Database(url, readers=1)
+    db = Database(url, readers=1, bulk=True)
     try:
         run(
             db,
