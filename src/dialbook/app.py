@@ -19,6 +19,7 @@ from dialbook.console import monitor as _console_monitor  # noqa: F401 - likewis
 from dialbook.console import web as console_web
 from dialbook.console.endpoints import router as console_router
 from dialbook.contacts.endpoints import router as contacts_router
+from dialbook.contacts.statistics import StatisticsKeeper
 from dialbook.db import Database
 from dialbook.events import retention
 from dialbook.events.endpoints import router as events_router
@@ -102,12 +103,14 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         group = [route for router in dialect.routers for route in router.routes(services)]
         routes.append(PrefixRoutes(dialect.prefix, group))
     # Each domain's background worker, started and stopped with the app (in this order,
-    # and the reverse). Retention gets the workspaces' ids from here: events sit below
+    # and the reverse). StatisticsKeeper keeps PostgreSQL's plans right as tables grow.
+    # Retention gets the workspaces' ids from here: events sit below
     # workspaces, which record events. Webhook deliveries may be left to a process of
     # their own (`dialbook webhooks deliver`).
     services.workers.register(Jobs(database, lease=settings.import_lease_seconds))
     if settings.webhooks_delivery == "serve":
         services.workers.register(Deliverer(database, settings, dialects.webhook_formats(found)))
+    services.workers.register(StatisticsKeeper(database))
     services.workers.register(
         retention.Pruner(
             database, days=settings.events_retention_days, workspace_ids=workspace_service.all_ids

@@ -635,11 +635,35 @@ def max_phones(conn: Conn, *, workspace_id: int, list_id: int) -> int:
     )
 
 
-def analyze(conn: Conn) -> None:
-    """Refresh the planner's statistics of the contact tables (PostgreSQL; after big loads)."""
+_ANALYZED = (contacts, contact_phones, contact_tags, contact_external_ids)
+_FIRST_PAGES = 8  # a table never analyzed gets its statistics once it has this many pages
+
+
+def analyze(conn: Conn, *, tables: Sequence[str] | None = None) -> None:
+    """Refresh the planner's statistics of the contact tables, or of those of ``tables``
+    (PostgreSQL; after big loads). Tables another process is analyzing are skipped."""
     if conn.dialect.name == "postgresql":
-        for table in (contacts, contact_phones, contact_tags, contact_external_ids):
-            conn.exec_driver_sql(f'ANALYZE "{table.name}"')
+        for table in _ANALYZED:
+            if tables is None or table.name in tables:
+                conn.exec_driver_sql(f'ANALYZE (SKIP_LOCKED) "{table.name}"')
+
+
+def outgrown_statistics(conn: Conn) -> list[str]:
+    """The contact tables now at least twice the pages their planner statistics describe,
+    or never analyzed and past a few pages (PostgreSQL: read from its catalog; where the
+    tables hold no rows themselves, as on a Citus coordinator, none)."""
+    if conn.dialect.name != "postgresql":
+        return []
+    rows = bulk.query(
+        conn,
+        "SELECT relname FROM pg_class"
+        " WHERE relname = ANY(?) AND relkind = 'r'"
+        " AND relnamespace = current_schema()::regnamespace"
+        " AND pg_relation_size(oid) / current_setting('block_size')::int"
+        " >= CASE WHEN reltuples < 0 THEN ? ELSE greatest(2 * relpages, ?) END",
+        [[table.name for table in _ANALYZED], _FIRST_PAGES, _FIRST_PAGES],
+    )
+    return [str(row[0]) for row in rows]
 
 
 # -- call zones: the zone keys contacts are in (normalize/zone_keys.py) -----------------

@@ -746,6 +746,20 @@ def analyze(conn: Conn) -> None:
     repository.analyze(conn)
 
 
+def refresh_statistics(conn: Conn) -> list[str]:
+    """Analyze the contact tables that have outgrown their planner statistics; their names.
+
+    Autovacuum analyzes a table only on its next pass (a minute apart by default) and after
+    a tenth of it changed; until then a fresh database's tables look empty to the planner,
+    which then checks every new phone's and tag's foreign key through any index that
+    starts with ``workspace_id`` (its cost ties with the primary key's) and reads the whole
+    workspace each time: a create slows with every contact before it."""
+    grown = repository.outgrown_statistics(conn)
+    if grown:
+        repository.analyze(conn, tables=grown)
+    return grown
+
+
 def get_many(conn: Conn, *, caller: Caller, ids: Sequence[int]) -> dict[int, Contact]:
     """The caller's contacts by id, in one query (the dial queue's hot path)."""
     return repository.get_many(conn, workspace_id=caller.workspace_id, ids=ids)

@@ -7,6 +7,8 @@ event pruning) when the app is built; a caller gets one by its type
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Protocol, TypeVar
 
@@ -22,6 +24,37 @@ class Worker(Protocol):
 
 
 W = TypeVar("W", bound=Worker)
+
+
+class Periodic:
+    """A worker that runs :meth:`step` every ``every`` seconds, the first time when it
+    starts. A failed step is logged and tried again at the next turn: the server goes on.
+    Subclasses (one per kind of work, since workers are found by their type) define
+    ``step``."""
+
+    def __init__(self, *, every: float) -> None:
+        self.every = every
+        self._task: asyncio.Task[None] | None = None
+
+    async def step(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name=type(self).__name__)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.step()
+            except Exception:  # noqa: BLE001 - try again at the next turn
+                log.exception("%s failed", type(self).__name__)
+            await asyncio.sleep(self.every)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
 
 class Workers:
