@@ -227,7 +227,9 @@ def _results(
             "postgres_cpu_seconds": database_cpu[workers],
         }
         # PostgreSQL's CPU per request (its backends for this database).
-        pg = [c / r.requests for c, r in zip(database_cpu[workers], done, strict=False)]
+        pg = [
+            c / r.requests for c, r in zip(database_cpu[workers], done, strict=False) if r.requests
+        ]
         first = workers == processes[0]
         target = Target(min_ratio=MIN_RATIO_2) if workers == 2 else None
         rps_values = ", ".join(f"{r.rps:,.0f}" for r in done)
