@@ -10,7 +10,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from dialbook.contacts import service as contact_service
-from dialbook.contacts.schemas import ContactCreate
+from dialbook.contacts.schemas import ContactCreate, ContactQuery, ExternalRef
 from dialbook.db import Conn, Database
 from dialbook.errors import DuplicateContact, InvalidInput
 from dialbook.events import service as event_service
@@ -139,3 +139,32 @@ def test_a_write_that_fails_records_no_event(api: TestClient, db: Database, call
     numbers = {e.data["phones"][0]["number"] for e in page.data if e.data}
     assert "+12125550111" not in numbers
     assert not api.get("/v1/contacts", params={"phone": "+12125550111"}).json()["data"]
+
+
+def test_a_new_contact_is_found_by_each_phone_tag_and_external_id(
+    db: Database, caller: Caller
+) -> None:
+    """Its lookup rows are written with it (on PostgreSQL in the contact's own statement):
+    each phone, tag and external reference once, however often it was given."""
+    data = ContactCreate(
+        phones=["+12404522301", "+12404522302", "+12404522303"],
+        tags=["x", "y", "x"],
+        external_refs=[
+            ExternalRef(provider="crm", id="17"),
+            ExternalRef(provider="crm", id="17"),
+            ExternalRef(provider="erp", id="99"),
+        ],
+    )
+    created = db.run_write(contact_service.create, caller=caller, data=data)
+    db.run_write(contact_service.create, caller=caller, data=ContactCreate(phones=[PHONE]))
+    queries = [ContactQuery(phone=p) for p in ("(240) 452-2301", "240-452-2302", "2404522303")]
+    queries += [ContactQuery(tag="x"), ContactQuery(tag="y")]
+    queries += [ContactQuery(external_id="17"), ContactQuery(external_id="99")]
+    for query in queries:
+        found = db.run_read(contact_service.page, caller=caller, query=query)
+        assert [c.id for c in found.data] == [created.id], query
+    assert [p.number for p in created.phones] == [
+        "+12404522301",
+        "+12404522302",
+        "+12404522303",
+    ]

@@ -84,6 +84,18 @@ def _contact(row: AnyRow) -> Contact:
 
 
 def insert_contact(conn: Conn, *, values: dict[str, Any]) -> int:
+    workspace_id = values["workspace_id"]
+    if conn.dialect.name == "postgresql":  # SQLite's statements are calls, not round trips
+        dependents = [
+            (table, _index_rows(None, workspace_id, values, field))
+            for table, field in _INDEXED_BY
+            if field in values
+        ]
+        return int(
+            bulk.insert_with_dependents(
+                conn, contacts, values, returning="id", dependents=dependents
+            )
+        )
     contact_id = int(bulk.insert_one(conn, contacts, values, returning="id"))
     _write_indexes(
         conn, contact_id=contact_id, workspace_id=values["workspace_id"], values=values, new=True
@@ -99,11 +111,12 @@ _INDEXED_BY = (
 
 
 def _index_rows(
-    contact_id: int, workspace_id: int, values: dict[str, Any], field: str
+    contact_id: int | None, workspace_id: int, values: dict[str, Any], field: str
 ) -> list[dict[str, Any]]:
     """The lookup-index rows of one contact for one of its list fields, each once (a
-    contact may carry the same external reference twice; the index keys each row)."""
-    ids = {"contact_id": contact_id, "workspace_id": workspace_id}
+    contact may carry the same external reference twice; the index keys each row). With
+    no ``contact_id`` (not known yet), the rows name no contact nor workspace."""
+    ids = {} if contact_id is None else {"contact_id": contact_id, "workspace_id": workspace_id}
     if field == "phones":  # numbers are unique per contact (contacts/normalize.py)
         return [
             {**ids, "number": p["number"], "position": i} for i, p in enumerate(values["phones"])
