@@ -1,13 +1,15 @@
 """The registry of background workers: one of each type, got by its type, started in the
-order registered and stopped in the reverse, even when one fails to stop."""
+order registered and stopped in the reverse, even when one fails to stop; and the periodic
+workers, which outlive failed steps."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
-from dialbook.kit.workers import Workers
+from dialbook.kit.workers import Periodic, Workers
 
 
 class _Recorder:
@@ -49,3 +51,40 @@ def test_one_worker_of_each_type() -> None:
         workers.register(First([]))
     with pytest.raises(LookupError, match="no Second"):
         workers.get(Second)
+
+
+class Flaky(Periodic):
+    """Fails its steps 2 to 4 (a database that went away and came back), then stops."""
+
+    def __init__(self) -> None:
+        super().__init__(every=0.001)
+        self.steps = 0
+        self.done = asyncio.Event()
+
+    async def step(self) -> None:
+        self.steps += 1
+        if self.steps == 6:
+            self.done.set()
+        if 2 <= self.steps <= 4:
+            raise ConnectionError("the database is down")
+
+
+def test_a_periodic_worker_goes_on_after_failures_and_logs_them_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def run() -> int:
+        worker = Flaky()
+        worker.start()
+        try:
+            await asyncio.wait_for(worker.done.wait(), 10)
+        finally:
+            await worker.stop()
+        return worker.steps
+
+    with caplog.at_level(logging.INFO, logger="dialbook.workers"):
+        assert asyncio.run(run()) >= 6
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages == [
+        "Flaky failed; trying again every 0.001 s",
+        "Flaky works again",
+    ]

@@ -28,7 +28,8 @@ W = TypeVar("W", bound=Worker)
 
 class Periodic:
     """A worker that runs :meth:`step` every ``every`` seconds, the first time when it
-    starts. A failed step is logged and tried again at the next turn: the server goes on.
+    starts. A failed step is tried again at the next turn (the server goes on), and logged
+    once until a step succeeds again.
     Subclasses (one per kind of work, since workers are found by their type) define
     ``step``."""
 
@@ -43,11 +44,20 @@ class Periodic:
         self._task = asyncio.get_running_loop().create_task(self._run(), name=type(self).__name__)
 
     async def _run(self) -> None:
+        failing = False  # a database that is down fails every turn: say so once
         while True:
             try:
                 await self.step()
             except Exception:  # noqa: BLE001 - try again at the next turn
-                log.exception("%s failed", type(self).__name__)
+                if not failing:
+                    log.exception(
+                        "%s failed; trying again every %s s", type(self).__name__, self.every
+                    )
+                failing = True
+            else:
+                if failing:
+                    log.info("%s works again", type(self).__name__)
+                failing = False
             await asyncio.sleep(self.every)
 
     async def stop(self) -> None:
