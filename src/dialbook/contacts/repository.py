@@ -26,7 +26,7 @@ from sqlalchemy import (
 
 from dialbook.contacts import prepared
 from dialbook.contacts.schemas import Contact
-from dialbook.db import Conn, bulk, locks
+from dialbook.db import Conn, bulk, citus, locks
 from dialbook.db.tables import (
     call_zones,
     contact_external_ids,
@@ -85,7 +85,9 @@ def _contact(row: AnyRow) -> Contact:
 
 def insert_contact(conn: Conn, *, values: dict[str, Any]) -> int:
     workspace_id = values["workspace_id"]
-    if conn.dialect.name == "postgresql":  # SQLite's statements are calls, not round trips
+    # One statement on PostgreSQL (SQLite's statements are calls, not round trips). Citus
+    # would run its CTEs as subplans through the coordinator: there the rows keep theirs.
+    if conn.dialect.name == "postgresql" and not _on_citus(conn):
         dependents = [
             (table, _index_rows(None, workspace_id, values, field))
             for table, field in _INDEXED_BY
@@ -101,6 +103,17 @@ def insert_contact(conn: Conn, *, values: dict[str, Any]) -> int:
         conn, contact_id=contact_id, workspace_id=values["workspace_id"], values=values, new=True
     )
     return contact_id
+
+
+_citus: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def _on_citus(conn: Conn) -> bool:
+    """Whether the engine's database has the Citus extension (asked once per engine)."""
+    found = _citus.get(conn.engine)
+    if found is None:
+        found = _citus[conn.engine] = citus.installed(conn)
+    return found
 
 
 _INDEXED_BY = (
