@@ -84,12 +84,11 @@ def _contact(row: AnyRow) -> Contact:
 
 
 def insert_contact(conn: Conn, *, values: dict[str, Any]) -> int:
-    workspace_id = values["workspace_id"]
     # One statement on PostgreSQL (SQLite's statements are calls, not round trips). Citus
     # would run its CTEs as subplans through the coordinator: there the rows keep theirs.
     if conn.dialect.name == "postgresql" and not _on_citus(conn):
         dependents = [
-            (table, _index_rows(None, workspace_id, values, field))
+            (table, _index_rows(values, field, ids={}))  # the statement fills in the ids
             for table, field in _INDEXED_BY
             if field in values
         ]
@@ -123,13 +122,10 @@ _INDEXED_BY = (
 )
 
 
-def _index_rows(
-    contact_id: int | None, workspace_id: int, values: dict[str, Any], field: str
-) -> list[dict[str, Any]]:
+def _index_rows(values: dict[str, Any], field: str, *, ids: dict[str, int]) -> list[dict[str, Any]]:
     """The lookup-index rows of one contact for one of its list fields, each once (a
-    contact may carry the same external reference twice; the index keys each row). With
-    no ``contact_id`` (not known yet), the rows name no contact nor workspace."""
-    ids = {} if contact_id is None else {"contact_id": contact_id, "workspace_id": workspace_id}
+    contact may carry the same external reference twice; the index keys each row), each
+    with the ``ids`` naming the contact (its ``contact_id`` and ``workspace_id``)."""
     if field == "phones":  # numbers are unique per contact (contacts/normalize.py)
         return [
             {**ids, "number": p["number"], "position": i} for i, p in enumerate(values["phones"])
@@ -149,7 +145,8 @@ def _write_indexes(
                 bulk.delete_where(
                     conn, table, {"workspace_id": workspace_id, "contact_id": contact_id}
                 )
-            bulk.insert_rows(conn, table, _index_rows(contact_id, workspace_id, values, field))
+            ids = {"contact_id": contact_id, "workspace_id": workspace_id}
+            bulk.insert_rows(conn, table, _index_rows(values, field, ids=ids))
 
 
 _GET = select(*_READ_COLUMNS).where(
@@ -474,7 +471,13 @@ def insert_many(conn: Conn, *, rows: list[dict[str, Any]]) -> list[int]:
         bulk.insert_rows(
             conn,
             table,
-            [r for row in rows for r in _index_rows(row["id"], row["workspace_id"], row, field)],
+            [
+                r
+                for row in rows
+                for r in _index_rows(
+                    row, field, ids={"contact_id": row["id"], "workspace_id": row["workspace_id"]}
+                )
+            ],
         )
     return ids
 
@@ -686,8 +689,8 @@ def outgrown_statistics(conn: Conn) -> list[str]:
         " WHERE relname = ANY(?) AND relkind = 'r'"
         " AND relnamespace = current_schema()::regnamespace"
         " AND pg_relation_size(oid) / current_setting('block_size')::int"
-        " >= CASE WHEN reltuples < 0 THEN ? ELSE greatest(2 * relpages, ?) END",
-        [[table.name for table in _ANALYZED], _FIRST_PAGES, _FIRST_PAGES],
+        " >= greatest(CASE WHEN reltuples < 0 THEN 0 ELSE 2 * relpages END, ?)",
+        [[table.name for table in _ANALYZED], _FIRST_PAGES],
     )
     return [str(row[0]) for row in rows]
 

@@ -53,13 +53,14 @@ def create(
     if not is_sqlite(url):
         # Plan every statement with its own values: a generic plan cached while tables were
         # small (the start of a big import) would keep scanning them as they grow.
-        connect_args: dict[str, Any] = {"options": "-c plan_cache_mode=force_custom_plan"}
+        # ``bulk`` engines do the same for our statements by never preparing them (each is
+        # planned with its values), while the foreign-key checks PostgreSQL runs for every
+        # inserted row keep their cached plans: replanning those was a tenth of its CPU in an
+        # import. A create's few short statements gain more from being prepared (parsed once).
+        plans = "auto" if bulk else "force_custom_plan"
+        connect_args: dict[str, Any] = {"options": f"-c plan_cache_mode={plans}"}
         if bulk:
-            # The same for our statements, by never preparing them (each is planned with its
-            # values), while the foreign-key checks PostgreSQL runs for every inserted row
-            # keep their cached plans: replanning those was a tenth of its CPU in an import.
-            # A create's few short statements gain more from being prepared (parsed once).
-            connect_args = {"options": "-c plan_cache_mode=auto", "prepare_threshold": None}
+            connect_args["prepare_threshold"] = None
         if check_statements and os.environ.get(CHECK_VARIABLE):
             from dialbook.db import statement_check  # pglast: a dev dependency
 
