@@ -131,3 +131,13 @@ def test_a_percent_sign_in_a_statement_is_kept_on_every_driver(db: Database) -> 
         return bulk.query(conn, "SELECT ? || '%'", ["100"])
 
     assert db.run_read(run) == [("100%",)]
+
+
+def test_a_statement_with_many_parameters_binds_each_in_its_place(db: Database) -> None:
+    # More than psycopg caches in its own placeholder style (50), and past $9 and $10.
+    values = [f"v{i}" for i in range(120)]
+
+    def run(conn: Conn) -> list[tuple[Any, ...]]:
+        return bulk.query(conn, f"SELECT {', '.join('?' * len(values))}", values)
+
+    assert db.run_read(run) == [tuple(values)]

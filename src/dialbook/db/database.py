@@ -326,7 +326,9 @@ def _retryable(error: BaseException) -> bool:
     """A deadlock or serialization failure: the job itself was fine and may run again."""
     if isinstance(error, _NotRun):
         return True
-    return getattr(getattr(error, "orig", None), "sqlstate", None) in ("40P01", "40001")
+    # The driver's own error (db/bulk.py's statements), or SQLAlchemy's wrapping of it.
+    driver = getattr(error, "orig", error)
+    return getattr(driver, "sqlstate", None) in ("40P01", "40001")
 
 
 def _run_alone(conn: Connection, job: _Job) -> tuple[_Outcome, int]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
+
+from dialbook.db import bulk
 
 
 def lock(conn: Connection, keys: Iterable[str]) -> None:
@@ -18,14 +20,13 @@ def lock(conn: Connection, keys: Iterable[str]) -> None:
         return
     numbers = sorted({_number(key) for key in keys})  # one order, so lockers never deadlock
     if len(numbers) == 1:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": numbers[0]})
+        bulk.query(conn, "SELECT pg_advisory_xact_lock(?)", numbers)
     elif numbers:  # a batch's keys in one statement, taken in the sorted order
-        conn.execute(
-            text(
-                "SELECT pg_advisory_xact_lock(k)"
-                " FROM (SELECT unnest(CAST(:ks AS bigint[])) AS k ORDER BY 1) AS sorted"
-            ),
-            {"ks": numbers},
+        bulk.query(
+            conn,
+            "SELECT pg_advisory_xact_lock(k)"
+            " FROM (SELECT unnest(CAST(? AS bigint[])) AS k ORDER BY 1) AS sorted",
+            [numbers],
         )
 
 

@@ -345,23 +345,38 @@ def mode() -> str | None:
     return value
 
 
-class ReportingCursor(psycopg.Cursor[Any]):
-    """Checks every statement it sends and records the ones that break the rule. psycopg
-    turns each query into the statement it sends in ``_convert_query``, for execute,
-    executemany, stream and COPY alike, so the check sees exactly what PostgreSQL parses."""
+class _Checking:
+    """Checks every statement the cursor sends. psycopg turns each query into the
+    statement it sends in ``_convert_query``, for execute, executemany, stream and COPY
+    alike, so the check sees exactly what PostgreSQL parses."""
 
     enforce = False
 
     def _convert_query(self, query: Any, params: Any = None) -> Any:
-        converted = super()._convert_query(query, params)
+        converted = super()._convert_query(query, params)  # type: ignore[misc]
         check(bytes(converted.query).decode(), enforce=self.enforce)
         return converted
+
+
+class RawReportingCursor(_Checking, psycopg.RawCursor[Any]):
+    """db/bulk.py's raw cursors (``$1`` placeholders), checked alike."""
+
+
+class RawEnforcingCursor(RawReportingCursor):
+    enforce = True
+
+
+class ReportingCursor(_Checking, psycopg.Cursor[Any]):
+    """Records the statements that break the rule."""
+
+    raw = RawReportingCursor  # the raw cursor of the same connection (db/bulk.py)
 
 
 class EnforcingCursor(ReportingCursor):
     """Also raises TenancyViolation, before the statement is sent."""
 
     enforce = True
+    raw = RawEnforcingCursor
 
 
 def cursor_class() -> type[psycopg.Cursor[Any]]:

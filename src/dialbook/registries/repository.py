@@ -91,14 +91,14 @@ _ADD_SQLITE = (
 )
 _ADD_POSTGRES = (
     "INSERT INTO dnc_registry_numbers (workspace_id, number, registry_id)"
-    " SELECT %s, n, %s FROM unnest(%s::text[]) AS n ON CONFLICT DO NOTHING"
+    " SELECT ?, n, ? FROM unnest(?::text[]) AS n ON CONFLICT DO NOTHING"
 )
 _REMOVE_SQLITE = (
     "DELETE FROM dnc_registry_numbers WHERE workspace_id = ? AND number = ? AND registry_id = ?"
 )
 _REMOVE_POSTGRES = (
     "DELETE FROM dnc_registry_numbers"
-    " WHERE workspace_id = %s AND registry_id = %s AND number = ANY(%s::text[])"
+    " WHERE workspace_id = ? AND registry_id = ? AND number = ANY(?::text[])"
 )
 
 
@@ -121,7 +121,7 @@ def _apply(
     if conn.dialect.name == "sqlite":
         found.executemany(lite, [(workspace_id, key, registry_id) for key in keys])
     else:
-        found.execute(pg, (workspace_id, registry_id, list(keys)))
+        found.execute(bulk.sql(conn, pg), (workspace_id, registry_id, list(keys)))
     return int(found.rowcount)
 
 
