@@ -47,10 +47,10 @@ def cursor(conn: Connection) -> Any:
 @functools.cache
 def _raw_cursor(factory: type) -> type:
     """The raw cursor class beside the connection's own: the statement check's cursors
-    (db/statement_check.py) name theirs as ``raw``."""
+    (db/statement_check.py) name theirs as ``raw_class``."""
     import psycopg  # not needed, nor imported, by SQLite's users
 
-    return getattr(factory, "raw", None) or psycopg.RawCursor
+    return getattr(factory, "raw_class", None) or psycopg.RawCursor
 
 
 def sql(conn: Connection, text: str) -> str:

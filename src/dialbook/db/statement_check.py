@@ -369,14 +369,14 @@ class RawEnforcingCursor(RawReportingCursor):
 class ReportingCursor(_Checking, psycopg.Cursor[Any]):
     """Records the statements that break the rule."""
 
-    raw = RawReportingCursor  # the raw cursor of the same connection (db/bulk.py)
+    raw_class = RawReportingCursor  # the raw cursor of the same connection (db/bulk.py)
 
 
 class EnforcingCursor(ReportingCursor):
     """Also raises TenancyViolation, before the statement is sent."""
 
     enforce = True
-    raw = RawEnforcingCursor
+    raw_class = RawEnforcingCursor
 
 
 def cursor_class() -> type[psycopg.Cursor[Any]]:
