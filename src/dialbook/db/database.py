@@ -398,7 +398,7 @@ class Database:
         self.read_engine = engines.create(self.url, pool_size=readers * 2, bulk=bulk)
         self._checkpointer: _Checkpointer | None = None
         if self.is_sqlite:
-            self.write_engine = engines.create(self.url, pool_size=2, writer=True)
+            self.write_engine = engines.create(self.url, pool_size=2, writer=True, bulk=bulk)
             database = self.write_engine.url.database
             if database and database != ":memory:":
                 self._checkpointer = _Checkpointer(database)
