@@ -52,14 +52,16 @@ def create(
         "json_deserializer": msgspec.json.decode,
     }
     if not is_sqlite(url):
-        # Plan every statement with its own values: a generic plan cached while tables were
-        # small (the start of a big import) would keep scanning them as they grow.
-        # ``bulk`` engines do the same for our statements by never preparing them (each is
-        # planned with its values), while the foreign-key checks PostgreSQL runs for every
-        # inserted row keep their cached plans: replanning those was a tenth of its CPU in an
-        # import. A create's few short statements gain more from being prepared (parsed once).
-        plans = "auto" if bulk else "force_custom_plan"
-        connect_args: dict[str, Any] = {"options": f"-c plan_cache_mode={plans}"}
+        # PostgreSQL's own plan caching (``auto``): a statement psycopg has prepared (from
+        # its fifth run on a connection), and the foreign-key checks PostgreSQL runs for
+        # every inserted row, keep a generic plan where it costs no more than one made with
+        # the values. A plan cached while the tables were small is made again once their
+        # statistics change (contacts/statistics.py analyzes them as they grow). Forcing a
+        # plan per execution (the servers' setting until 2026-12-06) planned every check of
+        # every row again: twice PostgreSQL's CPU per create. ``bulk`` engines (imports, the
+        # command line) prepare nothing, so their statements are planned with their values,
+        # as one whose tables grow by thousands of rows between two runs needs.
+        connect_args: dict[str, Any] = {"options": "-c plan_cache_mode=auto"}
         if bulk:
             connect_args["prepare_threshold"] = None
         if check_statements and os.environ.get(CHECK_VARIABLE):
