@@ -56,7 +56,11 @@ def _raw_cursor(factory: type) -> type:
 def sql(conn: Connection, text: str) -> str:
     """``text`` written with ``?`` placeholders, as :func:`cursor` takes it: unchanged on
     SQLite, numbered (``$1``, ``$2``, ...) on PostgreSQL."""
-    return text if conn.dialect.name == "sqlite" else _numbered(text)
+    return _placeholders(text, sqlite=conn.dialect.name == "sqlite")
+
+
+def _placeholders(text: str, *, sqlite: bool) -> str:
+    return text if sqlite else _numbered(text)
 
 
 @functools.lru_cache(maxsize=512)
@@ -101,7 +105,12 @@ def _plan(
     text, converters = _insert_text(table, names, sqlite)
     if returning:
         text += f' RETURNING "{returning}"'
-    return (text if sqlite else _numbered(text)), _row_values(names, converters)
+    return _placeholders(text, sqlite=sqlite), _row_values(names, converters)
+
+
+def _mark(column: Any, sqlite: bool) -> str:
+    """A value's placeholder: PostgreSQL's JSON columns take the value's text, cast."""
+    return "?::jsonb" if not sqlite and isinstance(column.type, JSON) else "?"
 
 
 def _insert_text(
@@ -109,8 +118,7 @@ def _insert_text(
 ) -> tuple[str, tuple[Convert | None, ...]]:
     """The INSERT with ``?`` placeholders, and each value's conversion."""
     columns = [table.c[name] for name in names]
-    postgres = not sqlite  # whose JSON columns take their text cast
-    marks = ", ".join("?::jsonb" if postgres and isinstance(c.type, JSON) else "?" for c in columns)
+    marks = ", ".join(_mark(c, sqlite) for c in columns)
     text = f'INSERT INTO "{table.name}" ({_quoted(names)}) VALUES ({marks})'
     return text, tuple(_converter(type(c.type), sqlite) for c in columns)  # type: ignore[arg-type]
 
@@ -294,14 +302,13 @@ def _update_plan(
 ) -> tuple[str, Callable[[dict[str, Any]], Sequence[Any]]]:
     sqlite = dialect == "sqlite"
     columns = [table.c[name] for name in (*names, *keys)]
-    marks = ["?::jsonb" if not sqlite and isinstance(c.type, JSON) else "?" for c in columns]
-    pairs = [f'"{c.name}" = {mark}' for c, mark in zip(columns, marks, strict=True)]
+    pairs = [f'"{c.name}" = {_mark(c, sqlite)}' for c in columns]
     text = (
         f'UPDATE "{table.name}" SET {", ".join(pairs[: len(names)])} '
         f"WHERE {' AND '.join(pairs[len(names) :])}"
     )
     converters = tuple(_converter(type(c.type), sqlite) for c in columns)  # type: ignore[arg-type]
-    return (text if sqlite else _numbered(text)), _row_values((*names, *keys), converters)
+    return _placeholders(text, sqlite=sqlite), _row_values((*names, *keys), converters)
 
 
 def delete_where(conn: Connection, table: Table, where: dict[str, Any]) -> None:
