@@ -73,7 +73,7 @@ async def root(request: Request) -> Response:
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> Starlette:
     """Build the app. The database is opened here and closed when the app shuts down."""
     settings = settings or Settings.from_env()
-    database = db or Database(settings.url)
+    database = db or Database(settings.url, processes=settings.server_processes)
     services = Services(
         db=database,
         settings=settings,

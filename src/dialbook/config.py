@@ -56,6 +56,9 @@ class Settings:
     # A running import holds a lease this long, renewed every fifth of it; when it runs out
     # (its process was killed, or hangs), any server process takes the job over.
     import_lease_seconds: float = 20.0
+    # Server processes sharing the database (`dialbook serve --workers N` sets it for its
+    # processes): they share PostgreSQL's group commits in flight.
+    server_processes: int = 1
 
     @property
     def url(self) -> str:
@@ -78,6 +81,7 @@ class Settings:
             "max_upload_bytes",
             "events_retention_days",
             "console_idle_minutes",
+            "server_processes",
         ):
             if f"DIALBOOK_{name.upper()}" in env:
                 values[name] = _number(f"DIALBOOK_{name.upper()}", env, int)

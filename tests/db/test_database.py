@@ -326,3 +326,34 @@ def test_bulk_databases_keep_a_smaller_sqlite_page_cache(db_url: str) -> None:
             assert database.run_write(cache) == -kib
         finally:
             database.close()
+
+
+async def _second_batch_ran_during_the_first(database: Database) -> bool:
+    first_running, second_ran = threading.Event(), threading.Event()
+
+    def first(conn: Conn) -> bool:
+        first_running.set()
+        return second_ran.wait(2)  # True only when the second batch ran meanwhile
+
+    def second(conn: Conn) -> None:
+        second_ran.set()
+
+    one = asyncio.ensure_future(database.write(first))
+    await asyncio.to_thread(first_running.wait, 10)
+    two = asyncio.ensure_future(database.write(second))
+    overlapped = await one
+    await two
+    return overlapped
+
+
+def test_the_processes_of_a_server_share_its_group_commits_in_flight(db_url: str) -> None:
+    """One server process keeps two of PostgreSQL's batches running at once; each of two
+    processes one (two for the server), so their batches stay as large as one process's."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's group commits run in threads; SQLite's on the event loop")
+    for processes, overlapped in ((1, True), (2, False)):
+        database = Database(db_url, processes=processes)
+        try:
+            assert asyncio.run(_second_batch_ran_during_the_first(database)) is overlapped
+        finally:
+            database.close()

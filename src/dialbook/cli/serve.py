@@ -79,7 +79,7 @@ def command(app: App, host: str, port: int, fd: int | None, workers: int, log_le
     address = f"http://{bound_host}:{bound_port}"
     console.print(f"Serving on {address} (console at {address}/console/, API docs at /docs)")
     app.close()
-    with listener, _shared_metrics(workers if app.settings.metrics else 1):
+    with listener, _processes(workers), _shared_metrics(workers if app.settings.metrics else 1):
         _run(listener, workers, log_level)
 
 
@@ -104,6 +104,17 @@ def _run(listener: socket.socket, workers: int, log_level: str) -> None:
     server.run(sockets=[listener])
     if not server.started:
         raise SystemExit(STARTUP_FAILURE)
+
+
+@contextlib.contextmanager
+def _processes(workers: int) -> Iterator[None]:
+    """Each process's app learns how many serve beside it (they share PostgreSQL's group
+    commits in flight: ``config.Settings.server_processes``)."""
+    os.environ["DIALBOOK_SERVER_PROCESSES"] = str(workers)
+    try:
+        yield
+    finally:
+        del os.environ["DIALBOOK_SERVER_PROCESSES"]
 
 
 @contextlib.contextmanager

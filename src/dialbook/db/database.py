@@ -46,11 +46,18 @@ MAX_GROUP = 128
 # PostgreSQL: each write of a batch is a subtransaction; past 64 in one transaction its
 # snapshot overflows into pg_subtrans and every session's visibility checks slow down.
 MAX_GROUP_POSTGRES = 32
-# PostgreSQL: group commits running at once per event loop, each in a thread. Two keep the
-# database busy while the loop serves; with four, most batches held a single write (each
-# one's connection, COMMIT and thread hop for one create): 0.8x the server's CPU and 0.75x
-# PostgreSQL's per create with two, at the same or better creates/s and p99.
+# PostgreSQL: group commits running at once for the whole server, each in a thread. Two
+# keep the database busy while the loop serves; with four, most batches held a single write
+# (each one's connection, COMMIT and thread hop for one create): 0.8x the server's CPU and
+# 0.75x PostgreSQL's per create with two, at the same or better creates/s and p99. The
+# server's processes share them (at least one each): two processes with two each made
+# batches of ~5 writes instead of ~15, and cost 1.2-1.4x the CPU per create.
 IN_FLIGHT = 2
+
+
+def in_flight(processes: int) -> int:
+    """Group commits one of ``processes`` server processes runs at once."""
+    return max(1, IN_FLIGHT // max(1, processes))
 
 
 def _call(conn: Connection, fn: Callable[..., T], args: Any, kwargs: Any) -> tuple[T, int]:
@@ -262,14 +269,14 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
 
 class _ThreadBatcher(_GroupCommit):
     """Group commit for PostgreSQL: the writes requests reach in one turn of the event
-    loop share a transaction, run in a thread; up to IN_FLIGHT such transactions at once.
+    loop share a transaction, run in a thread; up to ``in_flight`` such transactions at once.
 
     Each create's transaction ends by writing its events under the workspace's advisory
     lock (db/outbox.py), held through the COMMIT and its WAL flush: one transaction per
     request put every write of a workspace in single file behind that lock, ~5 ms each,
     whatever the number of server processes. A batch takes the lock and flushes the WAL
     once for all its writes, each in its own savepoint (``_run_batch``, as on SQLite).
-    While IN_FLIGHT batches run, the writes that arrive queue for the next one.
+    While those run, the writes that arrive queue for the next one.
     """
 
     def __init__(
@@ -278,15 +285,17 @@ class _ThreadBatcher(_GroupCommit):
         signal: EventSignal,
         loop: asyncio.AbstractEventLoop,
         thread: concurrent.futures.ThreadPoolExecutor,
+        in_flight: int,
     ) -> None:
         super().__init__(signal, loop)
         self._engine = engine
         self._thread = thread
+        self._in_flight = in_flight
         self._running = 0
 
     def _schedule(self) -> None:
         # At the end of this turn of the loop, so the writes it reaches share a batch.
-        if not self._scheduled and self._running < IN_FLIGHT:
+        if not self._scheduled and self._running < self._in_flight:
             self._scheduled = True
             self._loop.call_soon(self._start)
 
@@ -388,7 +397,11 @@ class _Checkpointer:
 class Database:
     """Runs repository functions in transactions; see the module docstring."""
 
-    def __init__(self, url: str, *, readers: int = 4, bulk: bool = False) -> None:
+    def __init__(
+        self, url: str, *, readers: int = 4, bulk: bool = False, processes: int = 1
+    ) -> None:
+        """``processes``: how many server processes share the database (``serve
+        --workers``); they share PostgreSQL's group commits in flight."""
         self.url = engines.normalize_url(url)
         self.is_sqlite = engines.is_sqlite(self.url)
         self._pool = concurrent.futures.ThreadPoolExecutor(
@@ -408,9 +421,10 @@ class Database:
         self._loop_engine: Engine | None = None
         self._loop_writers: dict[asyncio.AbstractEventLoop, _LoopWriter] = {}
         self._batchers: dict[asyncio.AbstractEventLoop, _ThreadBatcher] = {}
-        # PostgreSQL's group commits (one at a time per event loop) run here.
+        # PostgreSQL's group commits run here.
+        self._in_flight = in_flight(processes)
         self._batch_thread = concurrent.futures.ThreadPoolExecutor(
-            max_workers=IN_FLIGHT, thread_name_prefix="dialbook-batch"
+            max_workers=self._in_flight, thread_name_prefix="dialbook-batch"
         )
         self.events = EventSignal()
 
@@ -464,7 +478,9 @@ class Database:
         if batcher is None:
             for gone in [other for other in self._batchers if other.is_closed()]:
                 del self._batchers[gone]
-            batcher = _ThreadBatcher(self.write_engine, self.events, loop, self._batch_thread)
+            batcher = _ThreadBatcher(
+                self.write_engine, self.events, loop, self._batch_thread, self._in_flight
+            )
             self._batchers[loop] = batcher
         return batcher
 
