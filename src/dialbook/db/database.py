@@ -240,8 +240,18 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
             # bookkeeping cost a quarter of the writer's time. Jobs may still open their own
             # begin_nested() inside.
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            # On PostgreSQL each statement is a round trip: a job's RELEASE goes with the
+            # next one's SAVEPOINT, and the COMMIT releases the last (SQLite's driver runs
+            # one statement per call, which costs no round trip).
+            together = conn.dialect.name != "sqlite"
+            unreleased = False
             for index, job in enumerate(batch):
-                cursor.execute("SAVEPOINT dialbook_job")
+                cursor.execute(
+                    "RELEASE dialbook_job; SAVEPOINT dialbook_job"
+                    if unreleased
+                    else "SAVEPOINT dialbook_job"
+                )
+                unreleased = False
                 position = outbox.mark(conn)
                 try:
                     result = job.fn(conn, *job.args, **job.kwargs)
@@ -257,7 +267,10 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
                         outcomes += [(later, None, _NotRun()) for later in batch[index + 1 :]]
                         break
                 else:
-                    cursor.execute("RELEASE dialbook_job")
+                    if together:
+                        unreleased = True
+                    else:
+                        cursor.execute("RELEASE dialbook_job")
                     outcomes.append((job, result, None))
             # The events of every job that succeeded, in one statement for the batch.
             events = outbox.flush(conn)
