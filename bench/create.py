@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -95,6 +96,8 @@ class Run:
     server_cpu_seconds: float | None
     generator: str
     load_average: list[float]
+    # CPU seconds the load generator itself used (it shares the machine's cores).
+    generator_cpu_seconds: float | None = None
 
     @property
     def per_cpu_second(self) -> float | None:
@@ -441,11 +444,14 @@ class Generator:
                 str(CONNECTIONS),
                 str(seconds),
             ]
+        # The generator is the only child that ends (and is reaped) during the run.
+        reaped_before = _children_cpu_seconds()
         proc = CHILDREN.start(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             out, err = proc.communicate(timeout=seconds + 60)
         finally:
             CHILDREN.stop(proc)
+        generator_cpu = _children_cpu_seconds() - reaped_before
         elapsed = time.monotonic() - started
         after = cpu(server_pid)
         line = next((x for x in out.decode().splitlines() if x.startswith("BENCH_JSON ")), None)
@@ -469,7 +475,13 @@ class Generator:
             server_cpu_seconds=None if before is None or after is None else after - before,
             generator=self.name,
             load_average=load_average(),
+            generator_cpu_seconds=generator_cpu,
         )
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # -- one target, start to end ----------------------------------------------------------------

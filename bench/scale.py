@@ -12,6 +12,7 @@ workers); PostgreSQL's own processes are not in it.
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import statistics
 import subprocess
@@ -38,6 +39,7 @@ from bench.common import (
 from bench.imports import POSTGRES_URL, postgres_available, temporary_database
 
 PROCESSES = (1, 2, 4)
+CORES = len(os.sched_getaffinity(0))
 SQLITE = 0  # the reference run: one process on SQLite
 MIN_RATIO_2 = 1.5  # 2 processes against 1 (the target)
 
@@ -230,6 +232,11 @@ def _results(
         pg = [
             c / r.requests for c, r in zip(database_cpu[workers], done, strict=False) if r.requests
         ]
+        busy = [
+            (r.server_cpu_seconds + c + r.generator_cpu_seconds) / r.seconds
+            for r, c in zip(done, database_cpu[workers], strict=False)
+            if r.server_cpu_seconds is not None and r.generator_cpu_seconds is not None
+        ]
         first = workers == processes[0]
         target = Target(min_ratio=MIN_RATIO_2) if workers == 2 else None
         rps_values = ", ".join(f"{r.rps:,.0f}" for r in done)
@@ -268,7 +275,29 @@ def _results(
                 "ms",
                 valid=valid,
             ),
+            Result(
+                "scale",
+                f"{label} cores busy",
+                statistics.median(busy) if busy else None,
+                "cores",
+                valid=valid,
+                note=f"of {CORES}: the server's processes, PostgreSQL's backends for its "
+                "database and the load generator, CPU seconds per second of the run",
+                extra={"cores": CORES, "runs": busy},
+            ),
         ]
+        if first and busy:
+            out.append(
+                Result(
+                    "scale",
+                    "ceiling of more processes / 1",
+                    CORES / statistics.median(busy),
+                    "x",
+                    valid=valid,
+                    note=f"{CORES} cores over the cores one process's run kept busy: the most "
+                    "more processes could add if each create cost what it costs in one",
+                )
+            )
     return out
 
 
