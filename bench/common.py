@@ -27,6 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+CORES = len(os.sched_getaffinity(0))  # the cores this process may run on
 DIALBOOK = str(VENV_BIN / "dialbook")
 
 

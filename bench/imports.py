@@ -29,10 +29,12 @@ from pathlib import Path
 from bench import data
 from bench.common import (
     CHILDREN,
+    CORES,
     DIALBOOK,
     Result,
     RssSampler,
     Target,
+    cpu_seconds,
     dialbook_env,
     log,
     run_cli,
@@ -58,6 +60,10 @@ class ImportRun:
     max_process_mb: float | None
     outcome: dict[str, object]
     timed_out: bool = False
+    # CPU seconds of the import process and its workers, and of the database's PostgreSQL
+    # backends (sampled every second: the last second's is missed).
+    cpu_seconds: float | None = None
+    database_cpu_seconds: float | None = None
 
     @property
     def rps(self) -> float:
@@ -98,6 +104,8 @@ def run_import(
             stdout=out,
             stderr=err,
         )
+        backends: dict[int, float] = {}  # PostgreSQL backend -> its CPU seconds, last seen
+        sampled = 0.0
         try:
             with RssSampler(proc.pid) as sampler:
                 while time.perf_counter() - started < timeout:
@@ -105,6 +113,9 @@ def run_import(
                     if pid:
                         proc.returncode = os.waitstatus_to_exitcode(status)
                         break
+                    if database_url and time.perf_counter() - sampled >= 1:
+                        backends.update(postgres_cpu(database_url))
+                        sampled = time.perf_counter()
                     time.sleep(0.1)
             seconds = time.perf_counter() - started
             if proc.returncode is None:  # timed out: how far did it get?
@@ -125,6 +136,10 @@ def run_import(
         peak_tree_mb=sampler.peak_kb / 1024,
         max_process_mb=usage.ru_maxrss / 1024 if usage else None,
         outcome={k: outcome.get(k) for k in ("rows_read", "created", "skipped", "rejected")},
+        # wait4's usage counts the workers too: the import process waited for them.
+        cpu_seconds=usage.ru_utime + usage.ru_stime if usage else None,
+        # The database is new: its backends started with the import.
+        database_cpu_seconds=sum(backends.values()) if database_url else None,
     )
 
 
@@ -192,6 +207,20 @@ def temporary_database(name: str) -> Iterator[str]:
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving ``url``'s database (when PostgreSQL
+    runs on this machine: its processes are read from /proc)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        pids = [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,)
+        )]  # fmt: skip
+    return {pid: cpu for pid in pids if (cpu := cpu_seconds(pid)) is not None}
 
 
 def postgres_baseline(clean_path: Path, url: str) -> tuple[int, float]:
@@ -275,6 +304,7 @@ def _results(
             note=note,
             extra=extra,
         ),
+        *_cpu_results(size, backend, run),
         Result(
             "import",
             f"{size} rows {backend} peak RSS",
@@ -282,6 +312,29 @@ def _results(
             "MB",
             target=Target("<=", MAX_RSS_MB, unit="MB") if backend == "SQLite" else None,
             note=f"{largest}the value sums the import process and its workers",
+        ),
+    ]
+
+
+def _cpu_results(size: str, backend: str, run: ImportRun) -> list[Result]:
+    """CPU per row in all the import's processes, and the rate that CPU allows on this
+    machine's cores: how far the rows/s target is from what the work itself costs."""
+    if run.cpu_seconds is None or not run.rows:
+        return []
+    total = run.cpu_seconds + (run.database_cpu_seconds or 0.0)
+    per_row = total / run.rows * 1e6
+    parts = f"the import process and its workers {run.cpu_seconds / run.rows * 1e6:,.0f} µs"
+    if run.database_cpu_seconds is not None:
+        parts += f", PostgreSQL {run.database_cpu_seconds / run.rows * 1e6:,.0f} µs"
+    return [
+        Result("import", f"{size} rows {backend} CPU per row", per_row, "µs", note=parts),
+        Result(
+            "import",
+            f"{size} rows {backend} rows/s the CPU allows",
+            CORES * 1e6 / per_row,
+            "rows/s",
+            note=f"{CORES} cores kept busy at that CPU per row: the most this machine could "
+            "import without making a row cheaper",
         ),
     ]
 

@@ -12,7 +12,6 @@ workers); PostgreSQL's own processes are not in it.
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 import statistics
 import subprocess
@@ -24,11 +23,11 @@ from typing import Any
 from bench import create
 from bench.common import (
     CHILDREN,
+    CORES,
     DIALBOOK,
     ROOT,
     Result,
     Target,
-    cpu_seconds,
     dialbook_env,
     free_port,
     log,
@@ -36,10 +35,9 @@ from bench.common import (
     tree_cpu_seconds,
     wait_http,
 )
-from bench.imports import POSTGRES_URL, postgres_available, temporary_database
+from bench.imports import POSTGRES_URL, postgres_available, postgres_cpu, temporary_database
 
 PROCESSES = (1, 2, 4)
-CORES = len(os.sched_getaffinity(0))
 SQLITE = 0  # the reference run: one process on SQLite
 MIN_RATIO_2 = 1.5  # 2 processes against 1 (the issue's target)
 
@@ -57,20 +55,6 @@ def _serve(workers: int, env: dict[str, str], work: Path) -> tuple[subprocess.Po
         tail = (work / "server.log").read_text(errors="replace")[-2000:]
         raise RuntimeError(f"the server did not start:\n{tail}") from None
     return proc, port
-
-
-def _postgres_cpu(url: str) -> dict[int, float]:
-    """CPU seconds of each PostgreSQL backend serving ``url``'s database (when PostgreSQL
-    runs on this machine: its processes are read from /proc)."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    name = make_url(url).database
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        pids = [row[0] for row in conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,)
-        )]  # fmt: skip
-    return {pid: cpu for pid in pids if (cpu := cpu_seconds(pid)) is not None}
 
 
 def measure(
@@ -93,9 +77,9 @@ def measure(
             create._check_one(create.Api(admin.base, load_key), plan)
             if warmup > 0:
                 generator.run(port, plan, 0, warmup, work, proc.pid, cpu=tree_cpu_seconds)
-            before = _postgres_cpu(url)
+            before = postgres_cpu(url)
             run = generator.run(port, plan, 1, seconds, work, proc.pid, cpu=tree_cpu_seconds)
-            after = _postgres_cpu(url)
+            after = postgres_cpu(url)
             if proc.poll() is not None:
                 raise RuntimeError(f"the server exited during the run ({proc.returncode})")
             CHILDREN.stop(proc)  # before the database is dropped
