@@ -32,8 +32,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine
 
+from dialbook.db import batch_memo, outbox
 from dialbook.db import engine as engines
-from dialbook.db import outbox
 from dialbook.kit.metrics import WRITE_BATCH
 
 T = TypeVar("T")
@@ -234,6 +234,7 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
             raise outcome[2]
         return [outcome], events
     outcomes: list[_Outcome] = []
+    batch_memo.start(conn)
     try:
         with conn.begin():
             # Plain SAVEPOINT statements on the driver cursor: SQLAlchemy's begin_nested()
@@ -257,6 +258,7 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
                     result = job.fn(conn, *job.args, **job.kwargs)
                 except BaseException as error:  # noqa: BLE001 - handed to the caller
                     outbox.forget_since(conn, position)
+                    batch_memo.forget(conn)
                     cursor.execute("ROLLBACK TO dialbook_job")
                     cursor.execute("RELEASE dialbook_job")
                     outcomes.append((job, None, error))
@@ -277,6 +279,8 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
     except BaseException:
         outbox.discard(conn)
         raise
+    finally:
+        batch_memo.end(conn)
     return outcomes, events
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
 
-from dialbook.db import Conn, bulk
+from dialbook.db import Conn, batch_memo, bulk
 from dialbook.db.tables import contacts, lists
 from dialbook.kit import cursors
 from dialbook.kit.rows import AnyRow, as_dict
@@ -32,6 +32,7 @@ def _to_list(data: dict[str, Any], count: int | None = None) -> ListRead:
 
 
 def insert_list(conn: Conn, *, values: dict[str, Any]) -> ListRead:
+    batch_memo.forget(conn)
     row = conn.execute(insert(lists).values(**values).returning(*lists.c)).one()
     return _read(row, 0)
 
@@ -45,12 +46,21 @@ def _fast_read(conn: Conn, where: str, params: list[Any]) -> ListRead | None:
     return bulk.as_struct(conn, lists, rows[0], _to_list) if rows else None
 
 
+# A create reads its list: once per group commit (db/batch_memo.py), not once per create.
 def get(conn: Conn, *, workspace_id: int, id: int) -> ListRead | None:
-    return _fast_read(conn, "id = ? AND workspace_id = ?", [id, workspace_id])
+    return batch_memo.remembered(
+        conn,
+        ("list", workspace_id, id),
+        lambda: _fast_read(conn, "id = ? AND workspace_id = ?", [id, workspace_id]),
+    )
 
 
 def get_default(conn: Conn, *, workspace_id: int) -> ListRead | None:
-    return _fast_read(conn, "workspace_id = ? AND is_default", [workspace_id])
+    return batch_memo.remembered(
+        conn,
+        ("default list", workspace_id),
+        lambda: _fast_read(conn, "workspace_id = ? AND is_default", [workspace_id]),
+    )
 
 
 def find_by_name(conn: Conn, *, workspace_id: int, name: str) -> ListRead | None:
@@ -58,6 +68,14 @@ def find_by_name(conn: Conn, *, workspace_id: int, name: str) -> ListRead | None
 
 
 def find_by_alias(conn: Conn, *, workspace_id: int, platform: str, alias: str) -> ListRead | None:
+    return batch_memo.remembered(
+        conn,
+        ("list alias", workspace_id, platform, alias),
+        lambda: _find_by_alias(conn, workspace_id=workspace_id, platform=platform, alias=alias),
+    )
+
+
+def _find_by_alias(conn: Conn, *, workspace_id: int, platform: str, alias: str) -> ListRead | None:
     rows = bulk.query(
         conn,
         f"{_SELECT} WHERE workspace_id = ? AND aliases IS NOT NULL ORDER BY id",
@@ -165,6 +183,7 @@ def tallies(
 def update_list(
     conn: Conn, *, workspace_id: int, id: int, values: dict[str, Any], now: dt.datetime
 ) -> ListRead | None:
+    batch_memo.forget(conn)
     row = conn.execute(
         update(lists)
         .where(lists.c.id == id, lists.c.workspace_id == workspace_id)
@@ -175,6 +194,7 @@ def update_list(
 
 
 def delete_list(conn: Conn, *, workspace_id: int, id: int) -> bool:
+    batch_memo.forget(conn)
     result = conn.execute(
         delete(lists).where(lists.c.id == id, lists.c.workspace_id == workspace_id)
     )

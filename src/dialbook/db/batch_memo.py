@@ -1,0 +1,51 @@
+"""Rows that every job of a group commit reads (a create's list), read once per batch.
+
+A batch's jobs share one transaction (``database._run_batch``), so a row one job read is
+what the next job would read, unless a job of the batch changed it (its writer calls
+:func:`forget`) or failed (the batch forgets when it rolls a job back: what that job
+wrote, and so read, is gone). Outside a batch nothing is remembered.
+
+On PostgreSQL another transaction may change the row meanwhile: the batch's later jobs then
+see it as its first job did, as if they had run a moment earlier; they were all sent before
+the batch began.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import msgspec
+from sqlalchemy import Connection
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+_MEMO = "dialbook.batch_memo"  # conn.info key: lives as long as the DBAPI connection
+_MISSING = object()
+
+
+def start(conn: Connection) -> None:
+    conn.info[_MEMO] = {}
+
+
+def end(conn: Connection) -> None:
+    conn.info.pop(_MEMO, None)
+
+
+def forget(conn: Connection) -> None:
+    """Called by every write of a remembered table, and when a job of the batch fails."""
+    memo = conn.info.get(_MEMO)
+    if memo:
+        memo.clear()
+
+
+def remembered(conn: Connection, key: Hashable, read: Callable[[], S | None]) -> S | None:
+    """``read()``, or within a batch what it gave the first time (as a copy: callers may
+    set fields of theirs, a list's contact_count)."""
+    memo: dict[Hashable, Any] | None = conn.info.get(_MEMO)
+    if memo is None:
+        return read()
+    found: S | None = memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = memo[key] = read()
+    return None if found is None else msgspec.structs.replace(found)
