@@ -13,6 +13,8 @@ from dialbook.contacts import service as contact_service
 from dialbook.contacts.schemas import Contact, ContactCreate
 from dialbook.db import Conn, Database
 from dialbook.errors import InvalidInput
+from dialbook.fields import service as field_service
+from dialbook.fields.schemas import FieldCreate
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListUpdate
 from dialbook.workspaces.schemas import Caller
@@ -104,3 +106,21 @@ def test_the_jobs_of_a_batch_read_their_list_once(db: Database, caller: Caller) 
     assert all(isinstance(r, Contact) for r in results[1:-1]), results
     list_reads = [s for s in seen if s.lstrip().upper().startswith("SELECT") and " FROM lists" in s]
     assert len(list_reads) == 1, list_reads
+
+
+def test_a_custom_field_a_job_defined_is_known_to_the_jobs_after_it(
+    db: Database, caller: Caller
+) -> None:
+    workspace_id = caller.workspace_id
+    db.run_write(field_service.create, workspace_id=workspace_id, data=FieldCreate(key="score"))
+    first, defined, second = _together(
+        _create(db, caller, phones=["(212) 555-0147"], custom_fields={"score": "7"}),
+        lambda: db.write(
+            field_service.create, workspace_id=workspace_id, data=FieldCreate(key="plan")
+        ),
+        _create(db, caller, phones=["(212) 555-0148"], custom_fields={"plan": "gold"}),
+    )
+    assert isinstance(first, Contact), first
+    assert defined.key == "plan"
+    assert isinstance(second, Contact), second
+    assert second.custom_fields == {"plan": "gold"}

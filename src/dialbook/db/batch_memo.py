@@ -1,4 +1,5 @@
-"""Rows that every job of a group commit reads (a create's list), read once per batch.
+"""Rows that every job of a group commit reads (a create's list, the custom field
+definitions), read once per batch.
 
 A batch's jobs share one transaction (``database._run_batch``), so a row one job read is
 what the next job would read, unless a job of the batch changed it (its writer calls
@@ -49,3 +50,14 @@ def remembered(conn: Connection, key: Hashable, read: Callable[[], S | None]) ->
     if found is _MISSING:
         found = memo[key] = read()
     return None if found is None else msgspec.structs.replace(found)
+
+
+def remembered_all(conn: Connection, key: Hashable, read: Callable[[], list[S]]) -> list[S]:
+    """:func:`remembered` for a read of several rows (a new list of copies each time)."""
+    memo: dict[Hashable, Any] | None = conn.info.get(_MEMO)
+    if memo is None:
+        return read()
+    found: list[S] = memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = memo[key] = read()
+    return [msgspec.structs.replace(one) for one in found]

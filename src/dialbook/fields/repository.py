@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import delete, insert, select, text, update
 
-from dialbook.db import Conn, bulk
+from dialbook.db import Conn, batch_memo, bulk
 from dialbook.db.tables import custom_fields
 from dialbook.fields.schemas import FieldRead
 from dialbook.kit.rows import to_struct
@@ -17,6 +17,7 @@ _COLUMNS = [c for c in custom_fields.c if c.name != "workspace_id"]
 
 
 def insert_field(conn: Conn, *, values: dict[str, Any]) -> FieldRead:
+    batch_memo.forget(conn)
     row = conn.execute(insert(custom_fields).values(**values).returning(*_COLUMNS)).one()
     return to_struct(row, FieldRead)
 
@@ -35,7 +36,12 @@ def _to_field(row: dict[str, Any]) -> FieldRead:
 
 
 def all_for(conn: Conn, *, workspace_id: int) -> list[FieldRead]:
-    return _fast(conn, "workspace_id = ?", [workspace_id])
+    # Read by a dialect's every create: once per group commit (db/batch_memo.py).
+    return batch_memo.remembered_all(
+        conn,
+        ("custom fields", workspace_id),
+        lambda: _fast(conn, "workspace_id = ?", [workspace_id]),
+    )
 
 
 def page(conn: Conn, *, workspace_id: int, after_id: int, limit: int) -> list[FieldRead]:
@@ -68,6 +74,7 @@ def delete_fields(conn: Conn, *, workspace_id: int, ids: list[int]) -> list[str]
     """Delete the definitions ``ids``; the keys of those that existed."""
     if not ids:
         return []
+    batch_memo.forget(conn)
     rows = conn.execute(
         delete(custom_fields)
         .where(custom_fields.c.workspace_id == workspace_id, custom_fields.c.id.in_(ids))
@@ -93,6 +100,7 @@ def get_by_key(conn: Conn, *, workspace_id: int, key: str) -> FieldRead | None:
 def update_field(
     conn: Conn, *, workspace_id: int, id: int, values: dict[str, Any], now: dt.datetime
 ) -> FieldRead | None:
+    batch_memo.forget(conn)
     row = conn.execute(
         update(custom_fields)
         .where(custom_fields.c.workspace_id == workspace_id, custom_fields.c.id == id)
@@ -103,6 +111,7 @@ def update_field(
 
 
 def delete_field(conn: Conn, *, workspace_id: int, id: int) -> bool:
+    batch_memo.forget(conn)
     result = conn.execute(
         delete(custom_fields).where(
             custom_fields.c.workspace_id == workspace_id, custom_fields.c.id == id
