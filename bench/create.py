@@ -24,6 +24,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -98,6 +99,7 @@ class Run:
     load_average: list[float]
     # CPU seconds the load generator itself used (it shares the machine's cores).
     generator_cpu_seconds: float | None = None
+    info: dict[str, Any] = dataclasses.field(default_factory=dict)  # what measure() saw
 
     @property
     def per_cpu_second(self) -> float | None:
@@ -643,7 +645,8 @@ def measure(
 
 
 def _extra(run: Run, info: dict[str, Any]) -> dict[str, Any]:
-    return {**dataclasses.asdict(run), "requests_per_cpu_second": run.per_cpu_second, **info}
+    measured = {k: v for k, v in dataclasses.asdict(run).items() if k != "info"}
+    return {**measured, "requests_per_cpu_second": run.per_cpu_second, **info}
 
 
 def bench(
@@ -660,26 +663,84 @@ def bench(
     )
     results = [] if results is None else results
     runs: dict[str, Run] = {}
-    names = ["echo", *(only or TARGETS)]
+    names = ["echo", "native", *(n for n in (only or TARGETS) if n != "native")]
+    natives: list[Run] = []
     for name in names:
-        log(f"HTTP create: {name}")
-        try:
-            run, info = measure(name, generator, seconds, warmup)
-        except Exception as error:  # noqa: BLE001 - reported as an invalid figure
-            log(f"[red]HTTP create {name} failed:[/red] {error}")
+        run = _measured(name, generator, seconds, warmup, results)
+        if run is None:
+            continue
+        if name == "native":
+            natives.append(run)
+        if name in ("echo", "native"):
+            runs[name] = run
+            results += _results(name, run, run.info, runs)
+            continue
+        # The machine's speed moves from one minute to the next: each target is compared
+        # with native runs just before and just after it.
+        after = _measured("native", generator, seconds, warmup, None)
+        if after is not None:
+            natives.append(after)
+        beside = _pooled([r for r in (natives[-2] if after else natives[-1], after) if r])
+        results += _results(name, run, run.info, {**runs, "native": beside})
+    if len(natives) > 1:
+        rps = ", ".join(f"{r.rps:,.0f}" for r in natives)
+        results.append(
+            Result(
+                "http",
+                "native create req/s, every run",
+                statistics.median(r.rps for r in natives),
+                "req/s",
+                note=f"median of the {len(natives)} native runs beside the other targets "
+                f"(each compared with the two around it): {rps}",
+            )
+        )
+    return results
+
+
+def _measured(
+    name: str, generator: Generator, seconds: float, warmup: float, results: list[Result] | None
+) -> Run | None:
+    """One target's run (its ``info`` attached), logged; None, and an INVALID figure in
+    ``results``, when it failed."""
+    log(f"HTTP create: {name}")
+    try:
+        run, info = measure(name, generator, seconds, warmup)
+    except Exception as error:  # noqa: BLE001 - reported as an invalid figure
+        log(f"[red]HTTP create {name} failed:[/red] {error}")
+        if results is not None:
             results.append(
                 Result("http", f"{name} create req/s", None, "req/s", valid=False, note=str(error))
             )
-            continue
-        runs[name] = run
-        log(
-            f"  {run.rps:,.0f} req/s, p50 {run.p50_ms:.2f} ms, p99 {run.p99_ms:.2f} ms, "
-            f"{run.requests:,} requests, server CPU {run.server_cpu_pct or 0:.0f}%, "
-            f"{run.per_cpu_second or 0:,.0f} req/CPU-s"
-            + (f", [red]{run.problem()}[/red]" if not run.valid else "")
-        )
-        results += _results(name, run, info, runs)
-    return results
+        return None
+    run.info = info
+    log(
+        f"  {run.rps:,.0f} req/s, p50 {run.p50_ms:.2f} ms, p99 {run.p99_ms:.2f} ms, "
+        f"{run.requests:,} requests, server CPU {run.server_cpu_pct or 0:.0f}%, "
+        f"{run.per_cpu_second or 0:,.0f} req/CPU-s"
+        + (f", [red]{run.problem()}[/red]" if not run.valid else "")
+    )
+    return run
+
+
+def _pooled(runs: list[Run]) -> Run:
+    """Native runs taken together: their mean rate and latencies, their summed requests and
+    CPU (so requests per CPU second is over all of them)."""
+    if len(runs) == 1:
+        return runs[0]
+    cpu = [r.server_cpu_seconds for r in runs]
+    return dataclasses.replace(
+        runs[0],
+        requests=sum(r.requests for r in runs),
+        seconds=sum(r.seconds for r in runs),
+        rps=statistics.mean(r.rps for r in runs),
+        p50_ms=statistics.mean(r.p50_ms for r in runs),
+        p90_ms=statistics.mean(r.p90_ms for r in runs),
+        p99_ms=statistics.mean(r.p99_ms for r in runs),
+        max_ms=max(r.max_ms for r in runs),
+        non_2xx=sum(r.non_2xx for r in runs),
+        socket_errors=sum(r.socket_errors for r in runs),
+        server_cpu_seconds=None if None in cpu else sum(c for c in cpu if c is not None),
+    )
 
 
 def _results(name: str, run: Run, info: dict[str, Any], runs: dict[str, Run]) -> list[Result]:
