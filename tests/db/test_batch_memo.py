@@ -124,3 +124,30 @@ def test_a_custom_field_a_job_defined_is_known_to_the_jobs_after_it(
     assert defined.key == "plan"
     assert isinstance(second, Contact), second
     assert second.custom_fields == {"plan": "gold"}
+
+
+def _change_in_a_savepoint_then_undo(conn: Conn, *, caller: Caller, id: int) -> str:
+    try:
+        with conn.begin_nested():
+            list_service.update(conn, caller=caller, id=id, data=ListUpdate(default_region="GB"))
+            changed = list_service.get_or_default(conn, workspace_id=caller.workspace_id, id=id)
+            assert changed.default_region == "GB"
+            raise ValueError("undone")
+    except ValueError:
+        pass
+    return "kept going"
+
+
+def test_a_list_changed_in_a_savepoint_a_job_rolled_back_is_read_again(
+    db: Database, caller: Caller
+) -> None:
+    """A job that rolls back a savepoint of its own and goes on (a bulk endpoint's failed
+    record) takes back what the batch remembered inside it."""
+    lst = db.run_write(list_service.create_with, caller=caller, name="Leads", default_region="US")
+    done, contact = _together(
+        lambda: db.write(_change_in_a_savepoint_then_undo, caller=caller, id=lst.id),
+        _create(db, caller, list_id=lst.id, phones=["(212) 555-0149"]),
+    )
+    assert done == "kept going"
+    assert isinstance(contact, Contact), contact
+    assert contact.phones[0].number == "+12125550149"

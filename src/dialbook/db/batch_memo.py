@@ -3,8 +3,10 @@ definitions), read once per batch.
 
 A batch's jobs share one transaction (``database._run_batch``), so a row one job read is
 what the next job would read, unless a job of the batch changed it (its writer calls
-:func:`forget`) or failed (the batch forgets when it rolls a job back: what that job
-wrote, and so read, is gone). Outside a batch nothing is remembered.
+:func:`forget`) or a savepoint took the change back: a failed job's (the batch forgets
+before rolling it back) or one a job rolled back itself (``begin_nested``: the engines
+forget on SQLAlchemy's ``rollback_savepoint`` event). Outside a batch nothing is
+remembered.
 
 On PostgreSQL another transaction may change the row meanwhile: the batch's later jobs then
 see it as its first job did, as if they had run a moment earlier; they were all sent before

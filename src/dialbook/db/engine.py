@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool, QueuePool
 
+from dialbook.db import batch_memo
 from dialbook.db.tenancy import CHECK_VARIABLE
 
 _encode_json = msgspec.json.Encoder().encode
@@ -77,6 +78,7 @@ def create(
             pool_pre_ping=True,
             **options,
         )
+        _forget_on_savepoint_rollback(engine)
         return engine
     database = make_url(url).database
     if database and database != ":memory:":
@@ -113,4 +115,14 @@ def create(
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin)
 
+    _forget_on_savepoint_rollback(engine)
     return engine
+
+
+def _forget_on_savepoint_rollback(engine: Engine) -> None:
+    """A savepoint a job rolls back (``begin_nested``) takes back what it wrote, and so
+    what the batch remembered since (db/batch_memo.py)."""
+
+    @event.listens_for(engine, "rollback_savepoint")
+    def _forget(connection: Any, _name: Any, _context: Any) -> None:
+        batch_memo.forget(connection)

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from dialbook.db import batch_memo, bulk, locks
+from dialbook.db import bulk, locks
 from dialbook.db.tables import events
 
 _PENDING = "dialbook.outbox"
@@ -110,5 +110,4 @@ def savepoint(conn: Connection) -> Iterator[None]:
             yield
     except BaseException:
         forget_since(conn, position)
-        batch_memo.forget(conn)  # a list it wrote (and read since) is gone too
         raise
