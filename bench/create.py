@@ -99,7 +99,6 @@ class Run:
     load_average: list[float]
     # CPU seconds the load generator itself used (it shares the machine's cores).
     generator_cpu_seconds: float | None = None
-    info: dict[str, Any] = dataclasses.field(default_factory=dict)  # what measure() saw
 
     @property
     def per_cpu_second(self) -> float | None:
@@ -645,8 +644,7 @@ def measure(
 
 
 def _extra(run: Run, info: dict[str, Any]) -> dict[str, Any]:
-    measured = {k: v for k, v in dataclasses.asdict(run).items() if k != "info"}
-    return {**measured, "requests_per_cpu_second": run.per_cpu_second, **info}
+    return {**dataclasses.asdict(run), "requests_per_cpu_second": run.per_cpu_second, **info}
 
 
 def bench(
@@ -666,22 +664,24 @@ def bench(
     names = ["echo", "native", *(n for n in (only or TARGETS) if n != "native")]
     natives: list[Run] = []
     for name in names:
-        run = _measured(name, generator, seconds, warmup, results)
-        if run is None:
+        measured = _measured(name, generator, seconds, warmup, results)
+        if measured is None:
             continue
+        run, info = measured
         if name == "native":
             natives.append(run)
         if name in ("echo", "native"):
             runs[name] = run
-            results += _results(name, run, run.info, runs)
+            results += _results(name, run, info, runs)
             continue
         # The machine's speed moves from one minute to the next: each target is compared
         # with native runs just before and just after it.
+        before = natives[-1] if natives else None
         after = _measured("native", generator, seconds, warmup, None)
         if after is not None:
-            natives.append(after)
-        beside = _pooled([r for r in (natives[-2] if after else natives[-1], after) if r])
-        results += _results(name, run, run.info, {**runs, "native": beside})
+            natives.append(after[0])
+        beside = _pooled([r for r in (before, after and after[0]) if r is not None])
+        results += _results(name, run, info, {**runs, "native": beside} if beside else runs)
     if len(natives) > 1:
         rps = ", ".join(f"{r.rps:,.0f}" for r in natives)
         results.append(
@@ -699,9 +699,9 @@ def bench(
 
 def _measured(
     name: str, generator: Generator, seconds: float, warmup: float, results: list[Result] | None
-) -> Run | None:
-    """One target's run (its ``info`` attached), logged; None, and an INVALID figure in
-    ``results``, when it failed."""
+) -> tuple[Run, dict[str, Any]] | None:
+    """One target's run and what :func:`measure` saw, logged; None, and an INVALID figure
+    in ``results``, when it failed."""
     log(f"HTTP create: {name}")
     try:
         run, info = measure(name, generator, seconds, warmup)
@@ -712,21 +712,20 @@ def _measured(
                 Result("http", f"{name} create req/s", None, "req/s", valid=False, note=str(error))
             )
         return None
-    run.info = info
     log(
         f"  {run.rps:,.0f} req/s, p50 {run.p50_ms:.2f} ms, p99 {run.p99_ms:.2f} ms, "
         f"{run.requests:,} requests, server CPU {run.server_cpu_pct or 0:.0f}%, "
         f"{run.per_cpu_second or 0:,.0f} req/CPU-s"
         + (f", [red]{run.problem()}[/red]" if not run.valid else "")
     )
-    return run
+    return run, info
 
 
-def _pooled(runs: list[Run]) -> Run:
+def _pooled(runs: list[Run]) -> Run | None:
     """Native runs taken together: their mean rate and latencies, their summed requests and
-    CPU (so requests per CPU second is over all of them)."""
-    if len(runs) == 1:
-        return runs[0]
+    CPU (so requests per CPU second is over all of them); None without any."""
+    if len(runs) <= 1:
+        return runs[0] if runs else None
     cpu = [r.server_cpu_seconds for r in runs]
     return dataclasses.replace(
         runs[0],

@@ -22,6 +22,7 @@ import msgspec
 from sqlalchemy import Connection
 
 S = TypeVar("S", bound=msgspec.Struct)
+T = TypeVar("T")
 
 _MEMO = "dialbook.batch_memo"  # conn.info key: lives as long as the DBAPI connection
 _MISSING = object()
@@ -36,7 +37,7 @@ def end(conn: Connection) -> None:
 
 
 def forget(conn: Connection) -> None:
-    """Called by every write of a remembered table, and when a job of the batch fails."""
+    """Called by every write of a remembered table, and for every savepoint rolled back."""
     memo = conn.info.get(_MEMO)
     if memo:
         memo.clear()
@@ -45,21 +46,22 @@ def forget(conn: Connection) -> None:
 def remembered(conn: Connection, key: Hashable, read: Callable[[], S | None]) -> S | None:
     """``read()``, or within a batch what it gave the first time (as a copy: callers may
     set fields of theirs, a list's contact_count)."""
-    memo: dict[Hashable, Any] | None = conn.info.get(_MEMO)
-    if memo is None:
-        return read()
-    found: S | None = memo.get(key, _MISSING)
-    if found is _MISSING:
-        found = memo[key] = read()
-    return None if found is None else msgspec.structs.replace(found)
+    found, kept = _found(conn, key, read)
+    return msgspec.structs.replace(found) if kept and found is not None else found
 
 
 def remembered_all(conn: Connection, key: Hashable, read: Callable[[], list[S]]) -> list[S]:
     """:func:`remembered` for a read of several rows (a new list of copies each time)."""
+    found, kept = _found(conn, key, read)
+    return [msgspec.structs.replace(one) for one in found] if kept else found
+
+
+def _found(conn: Connection, key: Hashable, read: Callable[[], T]) -> tuple[T, bool]:
+    """What ``read()`` gives, and whether the batch keeps it (so callers get copies)."""
     memo: dict[Hashable, Any] | None = conn.info.get(_MEMO)
     if memo is None:
-        return read()
-    found: list[S] = memo.get(key, _MISSING)
+        return read(), False
+    found = memo.get(key, _MISSING)
     if found is _MISSING:
         found = memo[key] = read()
-    return [msgspec.structs.replace(one) for one in found]
+    return found, True

@@ -269,10 +269,9 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
                         outcomes += [(later, None, _NotRun()) for later in batch[index + 1 :]]
                         break
                 else:
-                    if together:
-                        unreleased = True
-                    else:
+                    if not together:
                         cursor.execute("RELEASE dialbook_job")
+                    unreleased = together
                     outcomes.append((job, result, None))
             # The events of every job that succeeded, in one statement for the batch.
             events = outbox.flush(conn)
