@@ -357,3 +357,21 @@ def test_the_processes_of_a_server_share_its_group_commits_in_flight(db_url: str
             assert asyncio.run(_second_batch_ran_during_the_first(database)) is overlapped
         finally:
             database.close()
+
+
+def test_a_new_zone_key_is_added_while_every_pooled_connection_is_held(db: Database) -> None:
+    """Each of as many writers as the pool has connections adds a new zone key inside its
+    transaction: the key's own short transaction does not wait for a pooled connection
+    (which every writer holds until the others' keys are added)."""
+    if db.is_sqlite:
+        pytest.skip("SQLite writes one at a time: a zone key is added in the writer's transaction")
+    writers = db.write_engine.pool.size() * 2  # and as many again above it (engines.create)
+    holding = threading.Barrier(writers)
+
+    def add(conn: Conn, key: str) -> int:
+        holding.wait(timeout=20)  # every connection is checked out
+        return contacts_repository.zone_id(conn, key=key)
+
+    with concurrent.futures.ThreadPoolExecutor(writers) as threads:
+        ids = list(threads.map(lambda i: db.run_write(add, f"test|held-{i}"), range(writers)))
+    assert len(set(ids)) == writers

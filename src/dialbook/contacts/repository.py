@@ -27,6 +27,7 @@ from sqlalchemy import (
 from dialbook.contacts import prepared
 from dialbook.contacts.schemas import Contact
 from dialbook.db import Conn, bulk, citus, locks
+from dialbook.db import engine as engines
 from dialbook.db.tables import (
     call_zones,
     contact_external_ids,
@@ -736,7 +737,8 @@ _known_zones: weakref.WeakKeyDictionary[Engine, dict[str, int]] = weakref.WeakKe
 def _committed_zone_id(conn: Conn, key: str) -> int:
     """A new zone key is added and committed on a connection of its own, not in the
     caller's transaction: concurrent write batches each holding a new key uncommitted
-    while waiting for the other's would deadlock, again at every job of the batches."""
+    while waiting for the other's would deadlock, again at every job of the batches. That
+    connection is not drawn from the caller's pool, which the callers may all hold."""
     known = _known_zones.setdefault(conn.engine, {})
     found = known.get(key)
     if found is not None:
@@ -745,7 +747,7 @@ def _committed_zone_id(conn: Conn, key: str) -> int:
     if not rows:
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        with conn.engine.begin() as own:
+        with engines.unpooled(conn.engine).begin() as own:
             own.execute(pg_insert(call_zones).values(key=key).on_conflict_do_nothing())
             rows = bulk.query(own, "SELECT id FROM call_zones WHERE key = ?", [key])
     known[key] = found = int(rows[0][0])

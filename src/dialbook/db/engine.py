@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,8 @@ def create(
     """Create an engine. On SQLite, ``writer`` engines begin with BEGIN IMMEDIATE. On
     PostgreSQL, when DIALBOOK_CHECK_TENANCY asks for it (the tests do), every statement is
     checked against the tenancy rule (db/statement_check.py) unless ``check_statements``
-    is off (the migrations, which rewrite every workspace's rows on purpose); ``bulk``
+    is off (the migrations, which rewrite every workspace's rows on purpose). A
+    ``pool_size`` of 0 opens a connection for each use and keeps none; ``bulk``
     engines (imports, the command line) plan for many rows per statement on PostgreSQL
     and keep a smaller page cache on SQLite (see below)."""
     url = normalize_url(url)
@@ -70,14 +72,13 @@ def create(
 
             connect_args["cursor_factory"] = statement_check.cursor_class()
         options["connect_args"] = connect_args
-        engine = create_engine(
-            url,
-            poolclass=QueuePool,
-            pool_size=pool_size,
-            max_overflow=pool_size,
-            pool_pre_ping=True,
-            **options,
-        )
+        if pool_size:
+            options.update(
+                poolclass=QueuePool, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            )
+        else:
+            options.update(poolclass=NullPool)
+        engine = create_engine(url, **options)
         _forget_on_savepoint_rollback(engine)
         return engine
     database = make_url(url).database
@@ -117,6 +118,22 @@ def create(
 
     _forget_on_savepoint_rollback(engine)
     return engine
+
+
+_unpooled: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def unpooled(engine: Engine) -> Engine:
+    """An engine on ``engine``'s database that opens a connection for each use instead of
+    drawing one from ``engine``'s pool: for a short transaction of its own begun while one
+    of those connections is held. Were every pooled connection held by a caller doing the
+    same, a pooled one would never come."""
+    found = _unpooled.get(engine)
+    if found is None:
+        found = _unpooled[engine] = create(
+            engine.url.render_as_string(hide_password=False), pool_size=0
+        )
+    return found
 
 
 def _forget_on_savepoint_rollback(engine: Engine) -> None:
