@@ -75,6 +75,33 @@ def test_a_failed_write_leaves_nothing(db: Database) -> None:
     assert db.run_read(_names) == []
 
 
+def test_a_batch_with_a_failed_write_runs_again_with_a_savepoint_per_write(db: Database) -> None:
+    """A batch runs without savepoints until one of its writes fails; then it is rolled
+    back and runs again with them (the writes before the failed one run twice), and so do
+    the batches after it, each write once."""
+    runs: list[str] = []
+
+    def write(conn: Conn, name: str) -> str:
+        runs.append(name)
+        if name.startswith("fail"):
+            raise ValueError(name)
+        _add(conn, name)
+        return name
+
+    async def batch(*names: str) -> list[object]:
+        return await asyncio.gather(*(db.write(write, n) for n in names), return_exceptions=True)
+
+    async def run() -> list[list[object]]:
+        return [await batch("a", "fail-1", "b"), await batch("c", "fail-2", "d")]
+
+    first, second = asyncio.run(run())
+    assert first[0::2] == ["a", "b"]
+    assert second[0::2] == ["c", "d"]
+    assert [str(r) for r in (first[1], second[1])] == ["fail-1", "fail-2"]
+    assert runs == ["a", "fail-1", "a", "fail-1", "b", "c", "fail-2", "d"]
+    assert db.run_read(_names) == ["a", "b", "c", "d"]
+
+
 def test_results_are_returned_only_after_commit(db: Database, db_url: str) -> None:
     """A caller that got its result can read the write from another connection at once."""
     other = Database(db_url)
@@ -208,11 +235,13 @@ Step = Callable[[Conn], Any]
 
 
 def _batches_of_two_processes(
-    db_url: str, steps: tuple[list[Step], list[Step]]
+    db_url: str, steps: tuple[list[Step], list[Step]], *, after_a_failed_write: bool = False
 ) -> tuple[list[tuple[Any, int]], list[tuple[Any, int]]]:
     """Each of two server processes (a Database each) writes its ``steps`` as one batch
     (one turn of the loop); the first step of each waits until the other's has run, so the
-    two transactions are open together. Each step's result with its transaction's id."""
+    two transactions are open together. Each step's result with its transaction's id.
+    ``after_a_failed_write``: each process's batch before held a write that failed, so
+    these run with a savepoint per write."""
     if not db_url.startswith("postgresql"):
         pytest.skip("SQLite runs one write transaction at a time: no deadlock")
     ran = threading.Event(), threading.Event()
@@ -229,6 +258,10 @@ def _batches_of_two_processes(
         try:
 
             async def batch() -> list[tuple[Any, int]]:
+                if after_a_failed_write:
+                    await asyncio.gather(
+                        database.write(_nothing), database.write(_refuse), return_exceptions=True
+                    )
                 writes = [
                     database.write(step, fn, mine if index == 0 else None)
                     for index, fn in enumerate(steps[mine])
@@ -252,12 +285,33 @@ def _lock(key: str) -> Step:
     return take
 
 
+def _nothing(conn: Conn) -> None:
+    return None
+
+
+def _refuse(conn: Conn) -> None:
+    raise ValueError("refused")
+
+
 def test_group_commits_of_two_processes_that_deadlock_still_both_succeed(db_url: str) -> None:
     """Two server processes' batches lock the same keys in opposite orders. PostgreSQL ends
-    the deadlock by failing one write; it runs again alone after its batch commits, and so
-    do the writes after it (in that transaction they could meet the same cycle again)."""
+    the deadlock by failing one write: its batch is rolled back and runs again, whole, once
+    the other's has committed."""
     a, b = _lock("deadlock-a"), _lock("deadlock-b")
     one, two = _batches_of_two_processes(db_url, ([a, b, b, a], [b, a, a, b]))
+    assert [key for key, _ in one] == ["deadlock-a", "deadlock-b", "deadlock-b", "deadlock-a"]
+    assert [key for key, _ in two] == ["deadlock-b", "deadlock-a", "deadlock-a", "deadlock-b"]
+    assert len({txid for _, txid in one}) == len({txid for _, txid in two}) == 1
+
+
+def test_group_commits_with_savepoints_that_deadlock_still_both_succeed(db_url: str) -> None:
+    """As above, with a savepoint per write (a write of each batch before failed): the
+    write PostgreSQL fails runs again alone after its batch commits, and so do the writes
+    after it (in that transaction they could meet the same cycle again)."""
+    a, b = _lock("deadlock-a"), _lock("deadlock-b")
+    one, two = _batches_of_two_processes(
+        db_url, ([a, b, b, a], [b, a, a, b]), after_a_failed_write=True
+    )
     assert [key for key, _ in one] == ["deadlock-a", "deadlock-b", "deadlock-b", "deadlock-a"]
     assert [key for key, _ in two] == ["deadlock-b", "deadlock-a", "deadlock-a", "deadlock-b"]
     victims = [steps for steps in (one, two) if steps[1][1] != steps[0][1]]

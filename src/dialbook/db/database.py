@@ -6,16 +6,18 @@ function runs inside one transaction that commits when it returns and rolls back
 raises. Services never commit.
 
 SQLite: a request's write runs on the event loop's own thread. Writes that requests reach in
-the same turn of the loop share one ``BEGIN IMMEDIATE`` transaction (group commit), each
-inside its own savepoint, so one failing request does not fail the others and each still
-gets its own result. Results are handed back only after the shared commit. Long writes
+the same turn of the loop share one ``BEGIN IMMEDIATE`` transaction (group commit); one
+failing request does not fail the others and each still gets its own result: a batch in
+which a write fails is rolled back and runs again with each write in its own savepoint
+(``_GroupCommit._run_group``), so a write function may run more than once. Results are
+handed back only after the shared commit. Long writes
 (``write_long``) and the writes of the CLI and background jobs (``run_write``) run in
 threads; one lock per process keeps them and the loop from writing at once, and SQLite's
 own lock does the same between processes. Reads run on a small thread pool of WAL readers.
 
 PostgreSQL: reads run on pooled connections in a thread pool. A request's write joins the
 group commit of its event loop (``_ThreadBatcher``): one transaction at a time, in a thread
-of its own, with a savepoint per write, so the events' ordering lock and the WAL flush are
+of its own (savepoints as on SQLite), so the events' ordering lock and the WAL flush are
 paid once per batch. Long writes and those of the CLI and jobs run alone in the pool's
 threads. Several server processes may share the database.
 """
@@ -53,6 +55,9 @@ MAX_GROUP_POSTGRES = 32
 # server's processes share them (at least one each): two processes with two each made
 # batches of ~5 writes instead of ~15, and cost 1.2-1.4x the CPU per create.
 IN_FLIGHT = 2
+# After a write of a batch run without savepoints failed (and the batch ran again with
+# them), the batches that run with a savepoint per write before trying without again.
+SAVEPOINT_BATCHES = 16
 
 
 def in_flight(processes: int) -> int:
@@ -132,6 +137,7 @@ class _GroupCommit:
         self._loop = loop
         self._pending: list[_Job] = []
         self._scheduled = False
+        self._with_savepoints = 0  # batches left to run with a savepoint per job
 
     def submit(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> asyncio.Future[Any]:
         job = _Job(fn, args, kwargs, self._loop.create_future())
@@ -148,6 +154,21 @@ class _GroupCommit:
         self._pending = [job for job in self._pending if not job.future.done()]
         batch, self._pending = self._pending[:limit], self._pending[limit:]
         return batch
+
+    def _run_group(self, conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int]:
+        """Run ``batch`` (``_run_batch``), first without savepoints: a savepoint per job
+        costs a statement each, a round trip on PostgreSQL, and most batches have no job
+        that fails. When one fails, the batch is rolled back and runs again with them, so
+        its jobs may run twice (they are functions of the connection alone), and so do the
+        next SAVEPOINT_BATCHES batches: where writes fail often, each batch runs once."""
+        if self._with_savepoints:
+            self._with_savepoints -= 1
+        else:
+            try:
+                return _run_batch(conn, batch, savepoints=False)
+            except _JobFailed:
+                self._with_savepoints = SAVEPOINT_BATCHES
+        return _run_batch(conn, batch)
 
     def _settle(self, batch: list[_Job], outcomes: list[_Outcome], events: int) -> None:
         WRITE_BATCH.observe(len(batch))
@@ -207,7 +228,7 @@ class _LoopWriter(_GroupCommit):
             self._schedule(self.RETRY)
             return
         try:
-            outcomes, events = _run_batch(self._conn, batch)
+            outcomes, events = self._run_group(self._conn, batch)
         except BaseException as error:  # noqa: BLE001 - the shared transaction failed
             if _lock_taken(error):
                 self._pending[:0] = batch  # another process is writing: try again soon
@@ -223,11 +244,18 @@ class _LoopWriter(_GroupCommit):
             self._conn.close()
 
 
-def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int]:
+class _JobFailed(Exception):
+    """A job of a batch run without savepoints failed: its transaction was rolled back."""
+
+
+def _run_batch(
+    conn: Connection, batch: list[_Job], *, savepoints: bool = True
+) -> tuple[list[_Outcome], int]:
     """Run ``batch`` in one transaction, each job in its own savepoint, and commit: each
     job's outcome and how many events were written. A lone job needs no savepoint (its
     error rolls the transaction back). Raises when the transaction itself fails (its BEGIN
-    or its COMMIT)."""
+    or its COMMIT). Without ``savepoints``, a failing job rolls the whole batch back and
+    raises _JobFailed (see _GroupCommit._run_group)."""
     if len(batch) == 1:
         outcome, events = _run_alone(conn, batch[0])
         if outcome[2] is not None and _lock_taken(outcome[2]):
@@ -237,42 +265,14 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
     batch_memo.start(conn)
     try:
         with conn.begin():
-            # Plain SAVEPOINT statements on the driver cursor: SQLAlchemy's begin_nested()
-            # bookkeeping cost a quarter of the writer's time. Jobs may still open their own
-            # begin_nested() inside.
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            # On PostgreSQL each statement is a round trip: a job's RELEASE goes with the
-            # next one's SAVEPOINT, and the COMMIT releases the last (SQLite's driver runs
-            # one statement per call, which costs no round trip).
-            together = conn.dialect.name != "sqlite"
-            unreleased = False
-            for index, job in enumerate(batch):
-                cursor.execute(
-                    "RELEASE dialbook_job; SAVEPOINT dialbook_job"
-                    if unreleased
-                    else "SAVEPOINT dialbook_job"
-                )
-                unreleased = False
-                position = outbox.mark(conn)
-                try:
-                    result = job.fn(conn, *job.args, **job.kwargs)
-                except BaseException as error:  # noqa: BLE001 - handed to the caller
-                    outbox.forget_since(conn, position)
-                    batch_memo.forget(conn)
-                    cursor.execute("ROLLBACK TO dialbook_job")
-                    cursor.execute("RELEASE dialbook_job")
-                    outcomes.append((job, None, error))
-                    if _retryable(error):
-                        # A deadlock: this transaction still holds what the jobs before
-                        # it locked, so the next ones could meet the same cycle, each after
-                        # PostgreSQL's deadlock_timeout. They run after the commit.
-                        outcomes += [(later, None, _NotRun()) for later in batch[index + 1 :]]
-                        break
-                else:
-                    if not together:
-                        cursor.execute("RELEASE dialbook_job")
-                    unreleased = together
-                    outcomes.append((job, result, None))
+            if savepoints:
+                _run_in_savepoints(conn, batch, outcomes)
+            else:
+                for job in batch:
+                    try:
+                        outcomes.append((job, job.fn(conn, *job.args, **job.kwargs), None))
+                    except BaseException as error:
+                        raise _JobFailed from error
             # The events of every job that succeeded, in one statement for the batch.
             events = outbox.flush(conn)
     except BaseException:
@@ -281,6 +281,47 @@ def _run_batch(conn: Connection, batch: list[_Job]) -> tuple[list[_Outcome], int
     finally:
         batch_memo.end(conn)
     return outcomes, events
+
+
+def _run_in_savepoints(conn: Connection, batch: list[_Job], outcomes: list[_Outcome]) -> None:
+    """Each job of ``batch`` in its own savepoint: a failing one takes back only its own
+    work."""
+    # Plain SAVEPOINT statements on the driver cursor: SQLAlchemy's begin_nested()
+    # bookkeeping cost a quarter of the writer's time. Jobs may still open their own
+    # begin_nested() inside.
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    # On PostgreSQL each statement is a round trip: a job's RELEASE goes with the
+    # next one's SAVEPOINT, and the COMMIT releases the last (SQLite's driver runs
+    # one statement per call, which costs no round trip).
+    together = conn.dialect.name != "sqlite"
+    unreleased = False
+    for index, job in enumerate(batch):
+        cursor.execute(
+            "RELEASE dialbook_job; SAVEPOINT dialbook_job"
+            if unreleased
+            else "SAVEPOINT dialbook_job"
+        )
+        unreleased = False
+        position = outbox.mark(conn)
+        try:
+            result = job.fn(conn, *job.args, **job.kwargs)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller
+            outbox.forget_since(conn, position)
+            batch_memo.forget(conn)
+            cursor.execute("ROLLBACK TO dialbook_job")
+            cursor.execute("RELEASE dialbook_job")
+            outcomes.append((job, None, error))
+            if _retryable(error):
+                # A deadlock: this transaction still holds what the jobs before
+                # it locked, so the next ones could meet the same cycle, each after
+                # PostgreSQL's deadlock_timeout. They run after the commit.
+                outcomes += [(later, None, _NotRun()) for later in batch[index + 1 :]]
+                break
+        else:
+            if not together:
+                cursor.execute("RELEASE dialbook_job")
+            unreleased = together
+            outcomes.append((job, result, None))
 
 
 class _ThreadBatcher(_GroupCommit):
@@ -326,7 +367,7 @@ class _ThreadBatcher(_GroupCommit):
 
     def _run(self, batch: list[_Job]) -> tuple[list[_Outcome], int]:
         with self._engine.connect() as conn:
-            outcomes, events = _run_batch(conn, batch)
+            outcomes, events = self._run_group(conn, batch)
             # A deadlock with another process's batch (their jobs lock keys in no common
             # order) failed only that job's savepoint: run it, and the jobs after it, again
             # alone.
