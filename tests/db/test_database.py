@@ -15,6 +15,7 @@ from dialbook.contacts import repository as contacts_repository
 from dialbook.db import Conn, Database, locks
 from dialbook.db.tables import schema_for, workspaces
 from dialbook.kit import clock
+from dialbook.kit.metrics import REGISTRY
 
 
 def _add(conn: Conn, name: str) -> int:
@@ -94,11 +95,13 @@ def test_a_batch_with_a_failed_write_runs_again_with_a_savepoint_per_write(db: D
     async def run() -> list[list[object]]:
         return [await batch("a", "fail-1", "b"), await batch("c", "fail-2", "d")]
 
+    reruns = REGISTRY.get_sample_value("dialbook_db_write_batch_reruns_total") or 0.0
     first, second = asyncio.run(run())
     assert first[0::2] == ["a", "b"]
     assert second[0::2] == ["c", "d"]
     assert [str(r) for r in (first[1], second[1])] == ["fail-1", "fail-2"]
     assert runs == ["a", "fail-1", "a", "fail-1", "b", "c", "fail-2", "d"]
+    assert REGISTRY.get_sample_value("dialbook_db_write_batch_reruns_total") == reruns + 1
     assert db.run_read(_names) == ["a", "b", "c", "d"]
 
 

@@ -36,7 +36,7 @@ from sqlalchemy import Connection, Engine
 
 from dialbook.db import batch_memo, outbox
 from dialbook.db import engine as engines
-from dialbook.kit.metrics import WRITE_BATCH
+from dialbook.kit.metrics import WRITE_BATCH, WRITE_BATCH_RERUNS
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -167,6 +167,7 @@ class _GroupCommit:
             try:
                 return _run_batch(conn, batch, savepoints=False)
             except _JobFailed:
+                WRITE_BATCH_RERUNS.inc()
                 self._with_savepoints = SAVEPOINT_BATCHES
         return _run_batch(conn, batch)
 

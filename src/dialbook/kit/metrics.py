@@ -38,8 +38,13 @@ HTTP_DURATION = Histogram(
 )
 WRITE_BATCH = Histogram(
     "dialbook_db_write_batch_size",
-    "Writes committed in one SQLite transaction by the group commit.",
+    "Writes committed in one transaction by the group commit.",
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512),
+    registry=REGISTRY,
+)
+WRITE_BATCH_RERUNS = Counter(
+    "dialbook_db_write_batch_reruns",
+    "Group commits rolled back and run again with a savepoint per write, because a write failed.",
     registry=REGISTRY,
 )
 IMPORT_ROWS = Counter(
