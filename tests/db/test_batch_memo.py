@@ -17,7 +17,8 @@ from dialbook.fields import service as field_service
 from dialbook.fields.schemas import FieldCreate
 from dialbook.lists import service as list_service
 from dialbook.lists.schemas import ListUpdate
-from dialbook.workspaces.schemas import Caller
+from dialbook.workspaces import service as workspace_service
+from dialbook.workspaces.schemas import Caller, WorkspaceUpdate
 
 
 def _together(*writes: Callable[[], Awaitable[Any]]) -> list[Any]:
@@ -151,3 +152,24 @@ def test_a_list_changed_in_a_savepoint_a_job_rolled_back_is_read_again(
     assert done == "kept going"
     assert isinstance(contact, Contact), contact
     assert contact.phones[0].number == "+12125550149"
+
+
+def _workspace_aliases(conn: Conn, *, caller: Caller) -> dict[str, str] | None:
+    return workspace_service.get_workspace(conn, caller=caller, id=caller.workspace_id).aliases
+
+
+def test_a_workspace_a_job_changed_is_read_again_by_the_jobs_after_it(
+    db: Database, caller: Caller
+) -> None:
+    """A dialect's create reads its workspace (its location, its aliases) once per batch."""
+    named = WorkspaceUpdate(aliases={"highlevel": "loc-1"})
+    before, changed, after = _together(
+        lambda: db.write(_workspace_aliases, caller=caller),
+        lambda: db.write(
+            workspace_service.update_workspace, caller=caller, id=caller.workspace_id, data=named
+        ),
+        lambda: db.write(_workspace_aliases, caller=caller),
+    )
+    assert not before
+    assert changed.aliases == {"highlevel": "loc-1"}
+    assert after == {"highlevel": "loc-1"}

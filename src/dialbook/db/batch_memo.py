@@ -1,5 +1,5 @@
 """Rows that every job of a group commit reads (a create's list, the custom field
-definitions), read once per batch.
+definitions, a dialect's workspace), read once per batch.
 
 A batch's jobs share one transaction (``database._run_batch``), so a row one job read is
 what the next job would read, unless a job of the batch changed it (its writer calls

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import func, insert, select, update
 
-from dialbook.db import Conn, bulk
+from dialbook.db import Conn, batch_memo, bulk
 from dialbook.db.tables import api_keys, workspaces
 from dialbook.kit.rows import AnyRow, as_dict, to_struct
 from dialbook.workspaces.schemas import KeyRead, WorkspaceRead
@@ -32,22 +32,29 @@ def _key(row: AnyRow) -> KeyRead:
 
 
 def insert_workspace(conn: Conn, *, values: dict[str, Any]) -> WorkspaceRead:
+    batch_memo.forget(conn)
     row = conn.execute(insert(workspaces).values(**values).returning(*workspaces.c)).one()
     return to_struct(row, WorkspaceRead)
 
 
 def update_workspace(conn: Conn, *, id: int, values: dict[str, Any]) -> WorkspaceRead | None:
+    batch_memo.forget(conn)
     row = conn.execute(
         update(workspaces).where(workspaces.c.id == id).values(**values).returning(*workspaces.c)
     ).one_or_none()
     return None if row is None else to_struct(row, WorkspaceRead)
 
 
-# Read on every dialect request: run by the driver, not built by SQLAlchemy each time.
+# Read on every dialect request: run by the driver, not built by SQLAlchemy each time, and
+# once per group commit (db/batch_memo.py).
 _SELECT = f"SELECT {bulk.columns_of(workspaces)} FROM workspaces WHERE id = ?"
 
 
 def get_workspace(conn: Conn, *, id: int) -> WorkspaceRead | None:
+    return batch_memo.remembered(conn, ("workspace", id), lambda: _read_workspace(conn, id))
+
+
+def _read_workspace(conn: Conn, id: int) -> WorkspaceRead | None:
     rows = bulk.query(conn, _SELECT, [id])
     return bulk.as_struct(conn, workspaces, rows[0], _to_workspace) if rows else None
 

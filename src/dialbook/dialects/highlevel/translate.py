@@ -360,8 +360,7 @@ def start_after_id(raw: str | None) -> int | None:
 
 def timestamp(value: dt.datetime) -> str:
     """``2024-06-15T10:00:00.000Z``."""
-    utc = value.astimezone(dt.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S") + f".{utc.microsecond // 1000:03d}Z"
+    return value.astimezone(dt.UTC).isoformat(timespec="milliseconds")[:-6] + "Z"  # "+00:00"
 
 
 def epoch_ms(value: dt.datetime) -> int:
