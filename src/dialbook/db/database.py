@@ -262,18 +262,10 @@ def _run_batch(
         if outcome[2] is not None and _lock_taken(outcome[2]):
             raise outcome[2]
         return [outcome], events
-    outcomes: list[_Outcome] = []
     batch_memo.start(conn)
     try:
         with conn.begin():
-            if savepoints:
-                _run_in_savepoints(conn, batch, outcomes)
-            else:
-                for job in batch:
-                    try:
-                        outcomes.append((job, job.fn(conn, *job.args, **job.kwargs), None))
-                    except BaseException as error:
-                        raise _JobFailed from error
+            outcomes = _run_in_savepoints(conn, batch) if savepoints else _run_trusting(conn, batch)
             # The events of every job that succeeded, in one statement for the batch.
             events = outbox.flush(conn)
     except BaseException:
@@ -284,9 +276,21 @@ def _run_batch(
     return outcomes, events
 
 
-def _run_in_savepoints(conn: Connection, batch: list[_Job], outcomes: list[_Outcome]) -> None:
+def _run_trusting(conn: Connection, batch: list[_Job]) -> list[_Outcome]:
+    """Each job of ``batch``, none in a savepoint: the first that fails raises _JobFailed."""
+    outcomes: list[_Outcome] = []
+    for job in batch:
+        try:
+            outcomes.append((job, job.fn(conn, *job.args, **job.kwargs), None))
+        except BaseException as error:
+            raise _JobFailed from error
+    return outcomes
+
+
+def _run_in_savepoints(conn: Connection, batch: list[_Job]) -> list[_Outcome]:
     """Each job of ``batch`` in its own savepoint: a failing one takes back only its own
     work."""
+    outcomes: list[_Outcome] = []
     # Plain SAVEPOINT statements on the driver cursor: SQLAlchemy's begin_nested()
     # bookkeeping cost a quarter of the writer's time. Jobs may still open their own
     # begin_nested() inside.
@@ -323,6 +327,7 @@ def _run_in_savepoints(conn: Connection, batch: list[_Job], outcomes: list[_Outc
                 cursor.execute("RELEASE dialbook_job")
             unreleased = together
             outcomes.append((job, result, None))
+    return outcomes
 
 
 class _ThreadBatcher(_GroupCommit):
