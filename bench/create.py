@@ -329,6 +329,39 @@ def setup_talkdesk(admin: Api, key: str) -> Plan:
     return Plan("POST", path, _bearer(key), body)
 
 
+def setup_native_as_talkdesk(admin: Api, key: str) -> Plan:
+    """The native create of the contact Talkdesk's record becomes (three phones, an external
+    reference, a time zone, a custom field): what the record costs without the dialect."""
+    lst = admin.ok(
+        "POST", "/v1/lists", {"name": "Bench native as Talkdesk", "default_region": "US"}
+    )
+    admin.ok("POST", "/v1/custom-fields", {"key": "job"})  # Talkdesk defines extra_data's keys
+    body = {
+        "list_id": lst["id"],
+        "phones": [
+            {"number": "{{PHONE0}}", "type": "mobile"},
+            {"number": "{{PHONE1}}", "type": "office"},
+            {"number": "{{PHONE2}}", "type": "home"},
+        ],
+        "first_name": "Joey",
+        "last_name": "Tribbiani",
+        "timezone": "Europe/Lisbon",
+        "priority": 5,
+        "external_refs": [
+            {
+                "provider": "salesforce",
+                "id": "0030O{{N}}",
+                "url": "https://xxx.salesforce.com/0030O{{N}}",
+                "sync": True,
+            }
+        ],
+        "country": "US",
+        "state": "CA",
+        "custom_fields": {"job": "Actor"},
+    }
+    return Plan("POST", "/v1/contacts", _bearer(key), body)
+
+
 # The webhook sink's base URL, started once per bench run.
 _SINK: list[str] = []
 # The sink stands for a receiver on another machine: it takes the CPU the server leaves.
@@ -367,8 +400,12 @@ TARGETS: dict[str, Setup] = {
     "nedzo": setup_nedzo,
     "nedzo-legacy": setup_nedzo_legacy,
     "salesfinity": setup_salesfinity,
+    "native-as-talkdesk": setup_native_as_talkdesk,
     "talkdesk": setup_talkdesk,
 }
+# A dialect beside the native create of the same contact (measured just before it): the
+# cost of the dialect's own layer, apart from what its record holds.
+SAME_CONTACT = {"talkdesk": "native-as-talkdesk"}
 WEBHOOK_TARGETS = ("native-webhook", "native-webhook-inprocess")
 DELIVER_BESIDE = ("native-webhook",)  # served with delivery off and a deliver process
 
@@ -661,7 +698,14 @@ def bench(
     )
     results = [] if results is None else results
     runs: dict[str, Run] = {}
-    names = ["echo", "native", *(n for n in (only or TARGETS) if n != "native")]
+    chosen = [n for n in (only or TARGETS) if n != "native"]
+    names = ["echo", "native"]
+    for name in chosen:  # a dialect's same-contact native run goes just before it
+        same = SAME_CONTACT.get(name)
+        if same and same not in names and same not in chosen:
+            names.append(same)
+        if name not in names:
+            names.append(name)
     natives: list[Run] = []
     for name in names:
         measured = _measured(name, generator, seconds, warmup, results)
@@ -674,6 +718,8 @@ def bench(
             runs[name] = run
             results += _results(name, run, info, runs)
             continue
+        if name in SAME_CONTACT.values():
+            runs[name] = run
         # The machine's speed moves from one minute to the next: each target is compared
         # with native runs just before and just after it.
         before = natives[-1] if natives else None
@@ -804,8 +850,8 @@ def _results(name: str, run: Run, info: dict[str, Any], runs: dict[str, Run]) ->
         extra["per_cpu_second_ratio_to_native"] = run.per_cpu_second / native.per_cpu_second
     if name == "native-webhook":
         target: Target | None = Target(min_ratio=WEBHOOK_RATIO)
-    elif name in WEBHOOK_TARGETS:
-        target = None  # the in-process variant, for comparison
+    elif name in WEBHOOK_TARGETS or name in SAME_CONTACT.values():
+        target = None  # for comparison: the in-process delivery, a dialect's contact natively
     else:
         target = Target(min_ratio=DIALECT_RATIO)
     results = [
@@ -833,7 +879,26 @@ def _results(name: str, run: Run, info: dict[str, Any], runs: dict[str, Run]) ->
     ]
     if name in WEBHOOK_TARGETS:
         results += _webhook_results(name, run, info["delivery"], native)
+    same = runs.get(SAME_CONTACT.get(name, ""))
+    if same is not None:
+        results.append(_same_contact_result(name, run, same))
     return results
+
+
+def _same_contact_result(name: str, run: Run, same: Run) -> Result:
+    """A dialect's requests per server CPU second against the native create of the same
+    contact: what its own layer costs (per CPU second, as the two runs are minutes apart)."""
+    return Result(
+        "http",
+        f"{name} create per server CPU-s, against the same contact natively",
+        run.per_cpu_second,
+        "req/CPU-s",
+        baseline=same.per_cpu_second,
+        baseline_name=SAME_CONTACT[name],
+        valid=run.valid and same.valid,
+        note="the dialect's own layer (routing, translation, its answer), apart from the "
+        "contact's content: the target is against native's one-phone contact",
+    )
 
 
 def _webhook_results(
