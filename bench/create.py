@@ -702,7 +702,7 @@ def bench(
     names = ["echo", "native"]
     for name in chosen:  # a dialect's same-contact native run goes just before it
         same = SAME_CONTACT.get(name)
-        if same and same not in names and same not in chosen:
+        if same and same not in names:
             names.append(same)
         if name not in names:
             names.append(name)
